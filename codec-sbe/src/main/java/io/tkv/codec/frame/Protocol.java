@@ -1,0 +1,110 @@
+package io.tkv.codec.frame;
+
+import io.tkv.codec.AuthenticateDecoder;
+import io.tkv.codec.ChallengeDecoder;
+import io.tkv.codec.ConnectDecoder;
+import io.tkv.codec.ConnectedDecoder;
+import io.tkv.codec.DisconnectDecoder;
+import io.tkv.codec.ErrorResponseDecoder;
+import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.RawBatchDeleteDecoder;
+import io.tkv.codec.RawBatchDeleteResponseDecoder;
+import io.tkv.codec.RawBatchGetDecoder;
+import io.tkv.codec.RawBatchGetResponseDecoder;
+import io.tkv.codec.RawBatchPutDecoder;
+import io.tkv.codec.RawBatchPutResponseDecoder;
+import io.tkv.codec.RawCompareAndSwapDecoder;
+import io.tkv.codec.RawCompareAndSwapResponseDecoder;
+import io.tkv.codec.RawDeleteDecoder;
+import io.tkv.codec.RawDeleteRangeDecoder;
+import io.tkv.codec.RawDeleteRangeResponseDecoder;
+import io.tkv.codec.RawDeleteResponseDecoder;
+import io.tkv.codec.RawGetDecoder;
+import io.tkv.codec.RawGetResponseDecoder;
+import io.tkv.codec.RawPutDecoder;
+import io.tkv.codec.RawPutResponseDecoder;
+import io.tkv.codec.RawScanDecoder;
+import io.tkv.codec.RawScanResponseDecoder;
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+import static io.tkv.codec.frame.FrameShape.DATA;
+
+/**
+ * Facts about the tkv wire protocol that both ends share: the layout of every frame, as validators for each
+ * direction, and where the correlation id sits.
+ */
+public final class Protocol {
+    /** The schema id every tkv frame carries. */
+    public static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
+    /** The newest schema version this build speaks. */
+    public static final int SCHEMA_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;
+    /** Every message body starts with its int64 correlation id, right after the header. */
+    public static final int CORRELATION_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
+    /** The correlation id reported for a frame too short to hold one. */
+    public static final long UNKNOWN_CORRELATION_ID = -1;
+
+    private Protocol() {
+    }
+
+    /**
+     * @param maxGroupEntries the most entries a request group may hold (the batch size limit).
+     * @return a validator for the frames a store accepts from clients.
+     */
+    public static FrameValidator storeIngressValidator(final int maxGroupEntries) {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, maxGroupEntries)
+            .accept(ConnectDecoder.TEMPLATE_ID, FrameShape.of(ConnectDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(AuthenticateDecoder.TEMPLATE_ID, FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA))
+            .accept(DisconnectDecoder.TEMPLATE_ID, FrameShape.of(DisconnectDecoder.BLOCK_LENGTH))
+            .accept(RawGetDecoder.TEMPLATE_ID, FrameShape.of(RawGetDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawBatchGetDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetDecoder.BLOCK_LENGTH,
+                FrameShape.of(0, DATA)))
+            .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(RawBatchPutDecoder.TEMPLATE_ID, FrameShape.of(RawBatchPutDecoder.BLOCK_LENGTH,
+                FrameShape.of(0, DATA, DATA)))
+            .accept(RawDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawBatchDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawBatchDeleteDecoder.BLOCK_LENGTH,
+                FrameShape.of(0, DATA)))
+            .accept(RawDeleteRangeDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteRangeDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
+                FrameShape.of(RawCompareAndSwapDecoder.BLOCK_LENGTH, DATA, DATA, DATA));
+    }
+
+    /** @return a validator for the frames a client accepts from a store. */
+    public static FrameValidator clientEgressValidator() {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
+            .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
+            .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.BLOCK_LENGTH, DATA))
+            .accept(ErrorResponseDecoder.TEMPLATE_ID, FrameShape.of(ErrorResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawGetResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(RawBatchGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(RawBatchGetResponseDecoder.PairsDecoder.sbeBlockLength(), DATA, DATA), DATA))
+            .accept(RawPutResponseDecoder.TEMPLATE_ID, FrameShape.of(RawPutResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawBatchPutResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RawBatchPutResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawDeleteResponseDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawBatchDeleteResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RawBatchDeleteResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawDeleteRangeResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RawDeleteRangeResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RawScanResponseDecoder.TEMPLATE_ID, FrameShape.of(RawScanResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(0, DATA, DATA), DATA))
+            .accept(RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA));
+    }
+
+    /**
+     * @param buffer holding the frame.
+     * @param offset of the message header.
+     * @param length of the frame.
+     * @return the correlation id, or {@link #UNKNOWN_CORRELATION_ID} when the frame is too short to hold one.
+     */
+    public static long correlationId(final DirectBuffer buffer, final int offset, final int length) {
+        if (length < CORRELATION_ID_OFFSET + Long.BYTES) {
+            return UNKNOWN_CORRELATION_ID;
+        }
+        return buffer.getLong(offset + CORRELATION_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+}
