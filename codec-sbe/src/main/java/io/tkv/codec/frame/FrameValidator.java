@@ -27,6 +27,8 @@ public final class FrameValidator {
     public static final int UNKNOWN_TEMPLATE = 4;
     /** A block length shorter than the template's, or a group with more entries than allowed. */
     public static final int BAD_LAYOUT = 5;
+    /** A repeating group declares more entries than allowed (a batch over the configured limit). */
+    public static final int TOO_MANY_ENTRIES = 6;
 
     private static final int DATA_LENGTH_SIZE = 4;
     private static final int GROUP_HEADER_SIZE = 4;
@@ -146,7 +148,7 @@ public final class FrameValidator {
             return -fail(BAD_LAYOUT, "group block length shorter than the template's");
         }
         if (count > maxGroupEntries) {
-            return -fail(BAD_LAYOUT, "group has more entries than allowed");
+            return -fail(TOO_MANY_ENTRIES, "group has more entries than allowed");
         }
         int position = start + GROUP_HEADER_SIZE;
         for (int i = 0; i < count; i++) {

@@ -98,7 +98,7 @@ class FrameValidatorTest {
 
     @Test
     void shouldRejectGroupLargerThanTheBatchLimit() {
-        assertEquals(FrameValidator.BAD_LAYOUT, validator.validate(buffer, OFFSET, encodeBatchPut(65)));
+        assertEquals(FrameValidator.TOO_MANY_ENTRIES, validator.validate(buffer, OFFSET, encodeBatchPut(65)));
     }
 
     @Test
@@ -126,7 +126,7 @@ class FrameValidatorTest {
                 length = random.nextInt(valid + 1);
             }
             final int result = validator.validate(scratch, 0, length);
-            assertTrue(result >= FrameValidator.VALID && result <= FrameValidator.BAD_LAYOUT);
+            assertTrue(result >= FrameValidator.VALID && result <= FrameValidator.TOO_MANY_ENTRIES);
         }
         assertEquals(Status.OK, Status.get((short)0));
     }

@@ -1,0 +1,130 @@
+package io.tkv.server;
+
+import io.tkv.server.config.ServerConfig;
+import io.tkv.server.config.TomlConfigLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tkv-server}: runs one store until SIGTERM or SIGINT. Settings come from the TOML file given with
+ * {@code --config}, then from flags, which win.
+ */
+@Command(name = "tkv-server", mixinStandardHelpOptions = true, version = "tkv-server 0.1.0",
+    description = "Runs a tkv store: RawKV over Aeron/SBE on RocksDB.")
+public final class TkvServer implements Callable<Integer> {
+    /** Printed once the store accepts clients; launchers and tests wait for it. */
+    public static final String READY_LINE = "tkv-server ready";
+
+    @Option(names = "--config", description = "TOML config file")
+    private Path configFile;
+
+    @Option(names = "--listen", description = "host:port of the client ingress (default 127.0.0.1:20160)")
+    private String listen;
+
+    @Option(names = "--data-dir", description = "data directory (default ./data)")
+    private Path dataDir;
+
+    @Option(names = "--aeron-dir", description = "Aeron directory (default /dev/shm/tkv-store-<port>)")
+    private String aeronDir;
+
+    @Option(names = "--external-driver", description = "use a running Aeron media driver at --aeron-dir")
+    private boolean externalDriver;
+
+    @Option(names = "--threading", description = "shared (one thread for all agents) or dedicated")
+    private String threading;
+
+    @Option(names = "--idle", description = "agent idle strategy: backoff, yield, sleep-ms:N, sleep-us:N, busy-spin")
+    private String idle;
+
+    @Option(names = "--driver-idle", description = "embedded driver idle strategy (same names)")
+    private String driverIdle;
+
+    @Option(names = "--fsync", description = "sync (default), periodic or none")
+    private String fsync;
+
+    @Option(names = "--sync-interval-ms", description = "WAL sync interval for --fsync periodic")
+    private Long syncIntervalMs;
+
+    @Option(names = "--secret-file", description = "file holding the shared client secret")
+    private Path secretFile;
+
+    @Option(names = "--cluster-id", description = "cluster id (default 1)")
+    private Long clusterId;
+
+    @Option(names = "--max-key-bytes", description = "largest key accepted")
+    private Integer maxKeyBytes;
+
+    @Option(names = "--max-value-bytes", description = "largest value accepted")
+    private Integer maxValueBytes;
+
+    @Option(names = "--max-batch-size", description = "most entries in one batch request")
+    private Integer maxBatchSize;
+
+    @Option(names = "--max-scan-limit", description = "largest scan limit accepted")
+    private Integer maxScanLimit;
+
+    @Override
+    public Integer call() throws Exception {
+        final ServerConfig config = buildConfig();
+        final StoreNode node = StoreNode.start(config);
+        // SIGTERM / SIGINT run shutdown hooks; the JVM waits for this one, so the store closes cleanly (agents
+        // stopped, last sync done, RocksDB closed, data-dir lock released) before the process exits.
+        final CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            closed.countDown();
+        }, "tkv-shutdown"));
+        System.out.println(READY_LINE + ": listening on " + node.config().listenEndpoint() + ", data in "
+            + node.config().dataDir().toAbsolutePath() + ", fsync " + node.config().fsyncPolicy());
+        System.out.flush();
+        closed.await();
+        return 0;
+    }
+
+    ServerConfig buildConfig() throws Exception {
+        final ServerConfig config = new ServerConfig();
+        if (configFile != null) {
+            TomlConfigLoader.load(configFile, config);
+        }
+        if (listen != null) config.listenEndpoint(listen);
+        if (dataDir != null) config.dataDir(dataDir);
+        if (aeronDir != null) config.aeronDir(aeronDir);
+        if (externalDriver) config.embeddedDriver(false);
+        if (threading != null) config.threadingMode(TomlConfigLoader.parseThreading(threading));
+        if (idle != null) config.idleStrategy(idle);
+        if (driverIdle != null) config.driverIdleStrategy(driverIdle);
+        if (fsync != null) config.fsyncPolicy(TomlConfigLoader.parseFsync(fsync));
+        if (syncIntervalMs != null) config.syncIntervalMs(syncIntervalMs);
+        if (secretFile != null) config.secret(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
+        if (clusterId != null) config.clusterId(clusterId);
+        if (maxKeyBytes != null) config.maxKeyBytes(maxKeyBytes);
+        if (maxValueBytes != null) config.maxValueBytes(maxValueBytes);
+        if (maxBatchSize != null) config.maxBatchSize(maxBatchSize);
+        if (maxScanLimit != null) config.maxScanLimit(maxScanLimit);
+        return config;
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args command-line flags.
+     */
+    public static void main(final String[] args) {
+        final CommandLine commandLine = new CommandLine(new TkvServer());
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("tkv-server: " + ex.getMessage());
+            return 1;
+        });
+        final int exitCode = commandLine.execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package io.tkv.server.config;
+
+import io.tkv.storage.FsyncPolicy;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Every knob of a store, with its default and its unit in its name. Filled from the TOML file, then from the
+ * command line; {@link #conclude()} checks it before any agent exists.
+ */
+public final class ServerConfig {
+    /** How the store's agents map onto threads. */
+    public enum ThreadingMode {
+        /** Ingress and apply agents share one thread (the default on a 2-core machine). */
+        SHARED,
+        /** One thread per agent. */
+        DEDICATED
+    }
+
+    private long clusterId = 1;
+    private long storeId = 1;
+    private String listenEndpoint = "127.0.0.1:20160";
+    private int ingressStreamId = 1001;
+    private Path dataDir = Paths.get("data");
+    private String aeronDir;
+    private boolean embeddedDriver = true;
+    private int termLengthBytes = 4 * 1024 * 1024;
+    private ThreadingMode threadingMode = ThreadingMode.SHARED;
+    private String idleStrategy = "backoff";
+    private String driverIdleStrategy = "backoff";
+    private int ringBufferBytes = 8 * 1024 * 1024;
+    private String secret = "";
+    private int maxKeyBytes = 8 * 1024;
+    private int maxValueBytes = 256 * 1024;
+    private int maxBatchSize = 1024;
+    private int maxScanLimit = 10_000;
+    private int maxSessions = 1024;
+    private long handshakeTimeoutMs = 10_000;
+    private FsyncPolicy fsyncPolicy = FsyncPolicy.SYNC;
+    private long syncIntervalMs = 10;
+    private long blockCacheBytes = 64L * 1024 * 1024;
+    private long writeBufferBytes = 32L * 1024 * 1024;
+    private String compression = "lz4";
+
+    /**
+     * Checks every setting and fills derived defaults.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public ServerConfig conclude() {
+        HostPort.parse(listenEndpoint);
+        require(ingressStreamId != 0, "ingress-stream-id must not be 0");
+        require(Integer.bitCount(termLengthBytes) == 1 && termLengthBytes >= 64 * 1024
+            && termLengthBytes <= 1024 * 1024 * 1024, "term-length must be a power of two in [64 KiB, 1 GiB]");
+        require(Integer.bitCount(ringBufferBytes) == 1 && ringBufferBytes >= 64 * 1024,
+            "ring-buffer-bytes must be a power of two >= 64 KiB");
+        require(maxKeyBytes > 0, "max-key-bytes must be > 0");
+        require(maxValueBytes >= 0, "max-value-bytes must be >= 0");
+        require((long)maxKeyBytes + maxValueBytes + 256 <= maxFrameBytes(),
+            "max-key-bytes + max-value-bytes must fit a frame (term-length / 8)");
+        require(maxBatchSize > 0 && maxBatchSize <= 0xFFFF, "max-batch-size must be in [1, 65535]");
+        require(maxScanLimit > 0 && maxScanLimit < 0xFFFF, "max-scan-limit must be in [1, 65534]");
+        require(maxSessions > 0, "max-sessions must be > 0");
+        require(syncIntervalMs > 0, "sync-interval-ms must be > 0");
+        require(handshakeTimeoutMs > 0, "handshake-timeout-ms must be > 0");
+        IdleStrategies.parse(idleStrategy);
+        IdleStrategies.parse(driverIdleStrategy);
+        if (aeronDir == null || aeronDir.isEmpty()) {
+            aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
+        }
+        return this;
+    }
+
+    private static String defaultAeronDir(final int port) {
+        final String shm = "/dev/shm";
+        final String base = new java.io.File(shm).isDirectory() ? shm : System.getProperty("java.io.tmpdir");
+        return base + "/tkv-store-" + port;
+    }
+
+    private static void require(final boolean condition, final String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** @return the largest frame either direction may carry: Aeron's limit for the term length. */
+    public int maxFrameBytes() {
+        return termLengthBytes / 8;
+    }
+
+    /** @return the Aeron channel the store listens on for clients. */
+    public String ingressChannel() {
+        return "aeron:udp?endpoint=" + listenEndpoint + "|term-length=" + termLengthBytes;
+    }
+
+    public long clusterId() {
+        return clusterId;
+    }
+
+    public ServerConfig clusterId(final long clusterId) {
+        this.clusterId = clusterId;
+        return this;
+    }
+
+    public long storeId() {
+        return storeId;
+    }
+
+    public ServerConfig storeId(final long storeId) {
+        this.storeId = storeId;
+        return this;
+    }
+
+    public String listenEndpoint() {
+        return listenEndpoint;
+    }
+
+    public ServerConfig listenEndpoint(final String listenEndpoint) {
+        this.listenEndpoint = listenEndpoint;
+        return this;
+    }
+
+    public int ingressStreamId() {
+        return ingressStreamId;
+    }
+
+    public ServerConfig ingressStreamId(final int ingressStreamId) {
+        this.ingressStreamId = ingressStreamId;
+        return this;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public ServerConfig dataDir(final Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public String aeronDir() {
+        return aeronDir;
+    }
+
+    public ServerConfig aeronDir(final String aeronDir) {
+        this.aeronDir = aeronDir;
+        return this;
+    }
+
+    public boolean embeddedDriver() {
+        return embeddedDriver;
+    }
+
+    public ServerConfig embeddedDriver(final boolean embeddedDriver) {
+        this.embeddedDriver = embeddedDriver;
+        return this;
+    }
+
+    public int termLengthBytes() {
+        return termLengthBytes;
+    }
+
+    public ServerConfig termLengthBytes(final int termLengthBytes) {
+        this.termLengthBytes = termLengthBytes;
+        return this;
+    }
+
+    public ThreadingMode threadingMode() {
+        return threadingMode;
+    }
+
+    public ServerConfig threadingMode(final ThreadingMode threadingMode) {
+        this.threadingMode = threadingMode;
+        return this;
+    }
+
+    public String idleStrategy() {
+        return idleStrategy;
+    }
+
+    public ServerConfig idleStrategy(final String idleStrategy) {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    public String driverIdleStrategy() {
+        return driverIdleStrategy;
+    }
+
+    public ServerConfig driverIdleStrategy(final String driverIdleStrategy) {
+        this.driverIdleStrategy = driverIdleStrategy;
+        return this;
+    }
+
+    public int ringBufferBytes() {
+        return ringBufferBytes;
+    }
+
+    public ServerConfig ringBufferBytes(final int ringBufferBytes) {
+        this.ringBufferBytes = ringBufferBytes;
+        return this;
+    }
+
+    public String secret() {
+        return secret;
+    }
+
+    public ServerConfig secret(final String secret) {
+        this.secret = secret;
+        return this;
+    }
+
+    public int maxKeyBytes() {
+        return maxKeyBytes;
+    }
+
+    public ServerConfig maxKeyBytes(final int maxKeyBytes) {
+        this.maxKeyBytes = maxKeyBytes;
+        return this;
+    }
+
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    public ServerConfig maxValueBytes(final int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+        return this;
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public ServerConfig maxBatchSize(final int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+        return this;
+    }
+
+    public int maxScanLimit() {
+        return maxScanLimit;
+    }
+
+    public ServerConfig maxScanLimit(final int maxScanLimit) {
+        this.maxScanLimit = maxScanLimit;
+        return this;
+    }
+
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    public ServerConfig maxSessions(final int maxSessions) {
+        this.maxSessions = maxSessions;
+        return this;
+    }
+
+    public long handshakeTimeoutMs() {
+        return handshakeTimeoutMs;
+    }
+
+    public ServerConfig handshakeTimeoutMs(final long handshakeTimeoutMs) {
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        return this;
+    }
+
+    public FsyncPolicy fsyncPolicy() {
+        return fsyncPolicy;
+    }
+
+    public ServerConfig fsyncPolicy(final FsyncPolicy fsyncPolicy) {
+        this.fsyncPolicy = fsyncPolicy;
+        return this;
+    }
+
+    public long syncIntervalMs() {
+        return syncIntervalMs;
+    }
+
+    public ServerConfig syncIntervalMs(final long syncIntervalMs) {
+        this.syncIntervalMs = syncIntervalMs;
+        return this;
+    }
+
+    public long blockCacheBytes() {
+        return blockCacheBytes;
+    }
+
+    public ServerConfig blockCacheBytes(final long blockCacheBytes) {
+        this.blockCacheBytes = blockCacheBytes;
+        return this;
+    }
+
+    public long writeBufferBytes() {
+        return writeBufferBytes;
+    }
+
+    public ServerConfig writeBufferBytes(final long writeBufferBytes) {
+        this.writeBufferBytes = writeBufferBytes;
+        return this;
+    }
+
+    public String compression() {
+        return compression;
+    }
+
+    public ServerConfig compression(final String compression) {
+        this.compression = compression;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig{clusterId=" + clusterId + ", storeId=" + storeId + ", listen=" + listenEndpoint
+            + ", dataDir=" + dataDir + ", aeronDir=" + aeronDir + ", embeddedDriver=" + embeddedDriver
+            + ", threading=" + threadingMode + ", idle=" + idleStrategy + ", fsync=" + fsyncPolicy
+            + ", syncIntervalMs=" + syncIntervalMs + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes="
+            + maxValueBytes + ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit
+            + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + '}';
+    }
+}

@@ -1,0 +1,151 @@
+package io.tkv.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.tkv.storage.FsyncPolicy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a store's TOML file into a {@link ServerConfig}, in TiKV's dashed-key style. Unknown sections and keys
+ * are errors: a misspelt setting should fail loudly rather than run with a default.
+ *
+ * <pre>
+ * [server]   cluster-id, store-id, listen, ingress-stream-id, secret, max-sessions, handshake-timeout-ms
+ * [storage]  data-dir, fsync ("sync" | "periodic" | "none"), sync-interval-ms, block-cache-mb,
+ *            write-buffer-mb, compression ("none" | "lz4" | "zstd" | "snappy")
+ * [aeron]    dir, embedded-driver, term-length-kb, driver-idle
+ * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
+ * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
+ * </pre>
+ */
+public final class TomlConfigLoader {
+    private static final Map<String, Set<String>> KNOWN = Map.of(
+        "server", Set.of("cluster-id", "store-id", "listen", "ingress-stream-id", "secret", "max-sessions",
+            "handshake-timeout-ms"),
+        "storage", Set.of("data-dir", "fsync", "sync-interval-ms", "block-cache-mb", "write-buffer-mb", "compression"),
+        "aeron", Set.of("dir", "embedded-driver", "term-length-kb", "driver-idle"),
+        "threads", Set.of("mode", "idle", "ring-buffer-kb"),
+        "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"));
+
+    private TomlConfigLoader() {
+    }
+
+    /**
+     * @param file   the TOML file.
+     * @param config the config to fill (settings absent from the file keep their value).
+     * @return config.
+     * @throws IOException              when the file cannot be read or parsed.
+     * @throws IllegalArgumentException for an unknown key or a value of the wrong kind.
+     */
+    public static ServerConfig load(final Path file, final ServerConfig config) throws IOException {
+        final JsonNode root = new TomlMapper().readTree(file.toFile());
+        checkKnown(root);
+        final JsonNode server = root.path("server");
+        if (server.has("cluster-id")) config.clusterId(asLong(server, "cluster-id"));
+        if (server.has("store-id")) config.storeId(asLong(server, "store-id"));
+        if (server.has("listen")) config.listenEndpoint(asText(server, "listen"));
+        if (server.has("ingress-stream-id")) config.ingressStreamId((int)asLong(server, "ingress-stream-id"));
+        if (server.has("secret")) config.secret(asText(server, "secret"));
+        if (server.has("max-sessions")) config.maxSessions((int)asLong(server, "max-sessions"));
+        if (server.has("handshake-timeout-ms")) config.handshakeTimeoutMs(asLong(server, "handshake-timeout-ms"));
+
+        final JsonNode storage = root.path("storage");
+        if (storage.has("data-dir")) config.dataDir(Paths.get(asText(storage, "data-dir")));
+        if (storage.has("fsync")) config.fsyncPolicy(parseFsync(asText(storage, "fsync")));
+        if (storage.has("sync-interval-ms")) config.syncIntervalMs(asLong(storage, "sync-interval-ms"));
+        if (storage.has("block-cache-mb")) config.blockCacheBytes(asLong(storage, "block-cache-mb") << 20);
+        if (storage.has("write-buffer-mb")) config.writeBufferBytes(asLong(storage, "write-buffer-mb") << 20);
+        if (storage.has("compression")) config.compression(asText(storage, "compression"));
+
+        final JsonNode aeron = root.path("aeron");
+        if (aeron.has("dir")) config.aeronDir(asText(aeron, "dir"));
+        if (aeron.has("embedded-driver")) config.embeddedDriver(asBoolean(aeron, "embedded-driver"));
+        if (aeron.has("term-length-kb")) config.termLengthBytes((int)(asLong(aeron, "term-length-kb") << 10));
+        if (aeron.has("driver-idle")) config.driverIdleStrategy(asText(aeron, "driver-idle"));
+
+        final JsonNode threads = root.path("threads");
+        if (threads.has("mode")) config.threadingMode(parseThreading(asText(threads, "mode")));
+        if (threads.has("idle")) config.idleStrategy(asText(threads, "idle"));
+        if (threads.has("ring-buffer-kb")) config.ringBufferBytes((int)(asLong(threads, "ring-buffer-kb") << 10));
+
+        final JsonNode limits = root.path("limits");
+        if (limits.has("max-key-bytes")) config.maxKeyBytes((int)asLong(limits, "max-key-bytes"));
+        if (limits.has("max-value-bytes")) config.maxValueBytes((int)asLong(limits, "max-value-bytes"));
+        if (limits.has("max-batch-size")) config.maxBatchSize((int)asLong(limits, "max-batch-size"));
+        if (limits.has("max-scan-limit")) config.maxScanLimit((int)asLong(limits, "max-scan-limit"));
+        return config;
+    }
+
+    /**
+     * @param text "sync", "periodic" or "none".
+     * @return the policy.
+     */
+    public static FsyncPolicy parseFsync(final String text) {
+        try {
+            return FsyncPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("fsync must be sync, periodic or none, got '" + text + "'", ex);
+        }
+    }
+
+    /**
+     * @param text "shared" or "dedicated".
+     * @return the mode.
+     */
+    public static ServerConfig.ThreadingMode parseThreading(final String text) {
+        try {
+            return ServerConfig.ThreadingMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("threads.mode must be shared or dedicated, got '" + text + "'", ex);
+        }
+    }
+
+    private static void checkKnown(final JsonNode root) {
+        final Iterator<Map.Entry<String, JsonNode>> sections = root.fields();
+        while (sections.hasNext()) {
+            final Map.Entry<String, JsonNode> section = sections.next();
+            final Set<String> keys = KNOWN.get(section.getKey());
+            if (keys == null || !section.getValue().isObject()) {
+                throw new IllegalArgumentException("unknown config section [" + section.getKey() + "]");
+            }
+            final Iterator<String> names = section.getValue().fieldNames();
+            while (names.hasNext()) {
+                final String name = names.next();
+                if (!keys.contains(name)) {
+                    throw new IllegalArgumentException("unknown config key " + section.getKey() + "." + name);
+                }
+            }
+        }
+    }
+
+    private static long asLong(final JsonNode section, final String key) {
+        final JsonNode node = section.get(key);
+        if (!node.canConvertToLong() || !node.isIntegralNumber()) {
+            throw new IllegalArgumentException(key + " must be an integer, got " + node);
+        }
+        return node.longValue();
+    }
+
+    private static String asText(final JsonNode section, final String key) {
+        final JsonNode node = section.get(key);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(key + " must be a string, got " + node);
+        }
+        return node.textValue();
+    }
+
+    private static boolean asBoolean(final JsonNode section, final String key) {
+        final JsonNode node = section.get(key);
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + node);
+        }
+        return node.booleanValue();
+    }
+}

@@ -1,0 +1,172 @@
+package io.tkv.server.ingress;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.tkv.codec.AuthenticateDecoder;
+import io.tkv.codec.ConnectDecoder;
+import io.tkv.codec.DisconnectDecoder;
+import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.RawGetDecoder;
+import io.tkv.codec.Status;
+import io.tkv.codec.frame.FrameValidator;
+import io.tkv.codec.frame.Protocol;
+import io.tkv.server.StoreCounters;
+import io.tkv.server.session.ClientSession;
+import io.tkv.server.session.HandshakeHandler;
+import io.tkv.server.session.ReplySender;
+import io.tkv.server.session.SessionRegistry;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+
+import java.nio.ByteOrder;
+import java.util.function.IntPredicate;
+
+/**
+ * Polls the store's ingress channel: validates every frame, runs the session handshake, checks session token,
+ * region, epoch and limits, and hands accepted requests to the apply agent through the {@link CommandQueue}.
+ * Anything rejected is answered here with an ErrorResponse (when the sender's reply address is known) and
+ * counted; nothing rejected reaches storage. When replication arrives, this agent becomes the raft agent:
+ * accepted writes are proposed instead of queued.
+ */
+public final class IngressAgent implements Agent {
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final long SWEEP_INTERVAL_MS = 100;
+    private static final int TOKEN_OFFSET =
+        MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.sessionTokenEncodingOffset();
+    private static final int REGION_OFFSET =
+        MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.regionEncodingOffset();
+
+    private final Subscription subscription;
+    private final FrameValidator validator;
+    private final RequestLimits limits;
+    private final RegionGuard regions;
+    private final SessionRegistry registry;
+    private final HandshakeHandler handshake;
+    private final ReplySender replies;
+    private final CommandQueue queue;
+    private final StoreCounters counters;
+    private final EpochClock clock;
+    private final FragmentAssembler assembler;
+    private final IntPredicate imageAlive;
+    private long nowMs;
+    private long nextSweepMs;
+
+    public IngressAgent(
+        final Subscription subscription, final FrameValidator validator, final RequestLimits limits,
+        final RegionGuard regions, final SessionRegistry registry, final HandshakeHandler handshake,
+        final ReplySender replies, final CommandQueue queue, final StoreCounters counters, final EpochClock clock) {
+        this.subscription = subscription;
+        this.validator = validator;
+        this.limits = limits;
+        this.regions = regions;
+        this.registry = registry;
+        this.handshake = handshake;
+        this.replies = replies;
+        this.queue = queue;
+        this.counters = counters;
+        this.clock = clock;
+        this.assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
+        this.imageAlive = sessionId -> subscription.imageBySessionId(sessionId) != null;
+    }
+
+    @Override
+    public int doWork() {
+        nowMs = clock.time();
+        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        if (nowMs >= nextSweepMs) {
+            nextSweepMs = nowMs + SWEEP_INTERVAL_MS;
+            work += handshake.sweep(nowMs, imageAlive);
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        registry.closeAll();
+    }
+
+    @Override
+    public String roleName() {
+        return "tkv-ingress";
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
+        final int result = validator.validate(buffer, offset, length);
+        final int templateId = validator.templateId();
+        if (result != FrameValidator.VALID) {
+            final boolean tooLarge = result == FrameValidator.TOO_MANY_ENTRIES;
+            if (tooLarge) {
+                counters.tooLarge().increment();
+            } else {
+                counters.malformed().increment();
+            }
+            replyToImage(header.sessionId(), Protocol.correlationId(buffer, offset, length),
+                tooLarge ? Status.TOO_LARGE : Status.MALFORMED, templateId, validator.lastError());
+            return;
+        }
+        final int blockLength = validator.blockLength();
+        final int version = validator.version();
+        switch (templateId) {
+            case ConnectDecoder.TEMPLATE_ID:
+                handshake.onConnect(buffer, offset, blockLength, version, header.sessionId(), nowMs);
+                break;
+            case AuthenticateDecoder.TEMPLATE_ID:
+                handshake.onAuthenticate(buffer, offset, blockLength, version);
+                break;
+            case DisconnectDecoder.TEMPLATE_ID:
+                handshake.onDisconnect(buffer, offset, blockLength, version);
+                break;
+            default:
+                onRequest(buffer, offset, length, header, templateId, blockLength, version);
+                break;
+        }
+    }
+
+    private void onRequest(
+        final DirectBuffer buffer, final int offset, final int length, final Header header, final int templateId,
+        final int blockLength, final int version) {
+        final long correlationId = Protocol.correlationId(buffer, offset, length);
+        final ClientSession session = registry.byToken(buffer.getLong(offset + TOKEN_OFFSET, ByteOrder.LITTLE_ENDIAN));
+        if (session == null) {
+            counters.unauthenticated().increment();
+            replyToImage(header.sessionId(), correlationId, Status.UNAUTHENTICATED, templateId,
+                "no session: connect and authenticate first");
+            return;
+        }
+        final int region = offset + REGION_OFFSET;
+        final Status regionStatus = regions.check(buffer.getLong(region, ByteOrder.LITTLE_ENDIAN),
+            buffer.getLong(region + Long.BYTES, ByteOrder.LITTLE_ENDIAN),
+            buffer.getLong(region + 2 * Long.BYTES, ByteOrder.LITTLE_ENDIAN));
+        if (regionStatus != Status.OK) {
+            replies.sendError(session.publication(), correlationId, regionStatus, templateId, regionStatus.name());
+            return;
+        }
+        final Status limitStatus = limits.check(templateId, buffer, offset, blockLength, version);
+        if (limitStatus != Status.OK) {
+            if (limitStatus == Status.TOO_LARGE) {
+                counters.tooLarge().increment();
+            } else {
+                counters.malformed().increment();
+            }
+            replies.sendError(session.publication(), correlationId, limitStatus, templateId, limits.reason());
+            return;
+        }
+        if (!queue.offer(templateId, session.slot(), session.generation(), buffer, offset, length)) {
+            counters.serverBusy().increment();
+            replies.sendError(session.publication(), correlationId, Status.SERVER_BUSY, templateId,
+                "apply queue full");
+        }
+    }
+
+    private void replyToImage(
+        final int imageSessionId, final long correlationId, final Status status, final int templateId,
+        final String message) {
+        final ClientSession session = registry.byImage(imageSessionId);
+        if (session != null && session.state() != ClientSession.State.CLOSED) {
+            replies.sendError(session.publication(), correlationId, status, Math.max(templateId, 0), message);
+        }
+    }
+}

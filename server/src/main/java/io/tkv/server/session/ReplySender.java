@@ -1,0 +1,96 @@
+package io.tkv.server.session;
+
+import io.aeron.Publication;
+import io.tkv.codec.ChallengeEncoder;
+import io.tkv.codec.ConnectedEncoder;
+import io.tkv.codec.ErrorResponseEncoder;
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Offers replies on a client's egress publication with a bounded number of retries, so a slow client can
+ * never stall an agent: past the bound the reply is dropped and counted, and the client times out and retries.
+ * One instance per agent (it owns a scratch buffer).
+ */
+public final class ReplySender {
+    private static final int MAX_OFFER_ATTEMPTS = 64;
+
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final ErrorResponseEncoder error = new ErrorResponseEncoder();
+    private final ChallengeEncoder challenge = new ChallengeEncoder();
+    private final ConnectedEncoder connected = new ConnectedEncoder();
+    private final AtomicCounter dropped;
+
+    /** @param dropped counts replies given up on. */
+    public ReplySender(final AtomicCounter dropped) {
+        this.dropped = dropped;
+    }
+
+    /**
+     * @return true if the frame was published; false if the publication was not connected, closed or stayed
+     *     back-pressured (the caller decides whether that is worth counting).
+     */
+    public boolean offer(final Publication publication, final DirectBuffer buffer, final int offset, final int length) {
+        for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++) {
+            final long result = publication.offer(buffer, offset, length);
+            if (result > 0) {
+                return true;
+            }
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED
+                || result == Publication.MAX_POSITION_EXCEEDED) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** Offers a frame, counting it as dropped if it could not be sent. */
+    public void send(final Publication publication, final DirectBuffer buffer, final int offset, final int length) {
+        if (!offer(publication, buffer, offset, length)) {
+            dropped.increment();
+        }
+    }
+
+    /** Sends ErrorResponse{correlationId, status, requestTemplateId, message}. */
+    public void sendError(
+        final Publication publication, final long correlationId, final Status status, final int requestTemplateId,
+        final String message) {
+        error.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(status)
+            .requestTemplateId(requestTemplateId & 0xFFFF)
+            .errorMessage(message);
+        send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
+    }
+
+    /** @return whether the Challenge went out (the egress may still be connecting). */
+    public boolean tryChallenge(final ClientSession session, final byte[] nonce) {
+        challenge.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(session.connectCorrelationId())
+            .handshakeId(session.handshakeId())
+            .putNonce(nonce, 0, nonce.length);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + challenge.encodedLength();
+        return offer(session.publication(), scratch, 0, length);
+    }
+
+    /** Sends Connected with the session token and the store's limits, or a refusal with token 0. */
+    public void sendConnected(
+        final ClientSession session, final long correlationId, final Status status, final int maxKeyBytes,
+        final int maxValueBytes, final int maxBatchSize, final int maxScanLimit, final String message) {
+        connected.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(status)
+            .sessionToken(status == Status.OK ? session.token() : 0)
+            .maxKeyBytes(maxKeyBytes)
+            .maxValueBytes(maxValueBytes)
+            .maxBatchSize(maxBatchSize)
+            .maxScanLimit(maxScanLimit)
+            .errorMessage(message);
+        send(session.publication(), scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
+    }
+}

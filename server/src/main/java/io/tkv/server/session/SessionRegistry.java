@@ -1,0 +1,183 @@
+package io.tkv.server.session;
+
+import io.aeron.Publication;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+
+/**
+ * The table of client sessions. The ingress agent is the only writer; the apply agent looks a session up by
+ * (slot, generation) to reply, which is why live sessions are published through an {@link AtomicReferenceArray}
+ * and a reused slot gets a new generation: a late reply for an old session is dropped instead of reaching the
+ * new one.
+ */
+public final class SessionRegistry {
+    private final ClientSession[] slots;
+    private final int[] generations;
+    private final AtomicReferenceArray<ClientSession> published;
+    private final Long2ObjectHashMap<ClientSession> byToken = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ClientSession> byHandshakeId = new Long2ObjectHashMap<>();
+    private final Int2ObjectHashMap<ClientSession> byImage = new Int2ObjectHashMap<>();
+    private final HmacAuthenticator authenticator;
+    private int count;
+
+    /**
+     * @param maxSessions   the most sessions at once, handshakes included.
+     * @param authenticator checks proofs and makes nonces and tokens.
+     */
+    public SessionRegistry(final int maxSessions, final HmacAuthenticator authenticator) {
+        this.slots = new ClientSession[maxSessions];
+        this.generations = new int[maxSessions];
+        this.published = new AtomicReferenceArray<>(maxSessions);
+        this.authenticator = authenticator;
+    }
+
+    /** @return whether a new session would fit. */
+    public boolean hasRoom() {
+        return count < slots.length;
+    }
+
+    /**
+     * Starts a handshake for a client whose egress publication was just added.
+     *
+     * @return the session in state CHALLENGE_PENDING, or null when the table is full.
+     */
+    public ClientSession begin(
+        final Publication publication, final int imageSessionId, final long correlationId, final String clientName,
+        final long deadlineMs) {
+        final int slot = freeSlot();
+        if (slot < 0) {
+            return null;
+        }
+        final int generation = ++generations[slot];
+        final ClientSession session = new ClientSession(slot, generation, publication, imageSessionId,
+            correlationId, authenticator.newId(), authenticator.newNonce(), clientName, deadlineMs);
+        slots[slot] = session;
+        byHandshakeId.put(session.handshakeId(), session);
+        byImage.put(imageSessionId, session);
+        count++;
+        return session;
+    }
+
+    /** @return the nonce the client must prove the secret over. */
+    public byte[] nonceOf(final ClientSession session) {
+        return session.nonce();
+    }
+
+    /** Marks the Challenge as sent. */
+    public void challengeSent(final ClientSession session) {
+        session.state(ClientSession.State.AWAITING_AUTH);
+    }
+
+    /**
+     * @param handshakeId from Authenticate.
+     * @return the session awaiting that proof, or null.
+     */
+    public ClientSession awaitingAuth(final long handshakeId) {
+        final ClientSession session = byHandshakeId.get(handshakeId);
+        return session != null && session.state() == ClientSession.State.AWAITING_AUTH ? session : null;
+    }
+
+    /**
+     * Checks the proof; on success the session becomes ACTIVE with a fresh token and is visible to the apply
+     * agent.
+     *
+     * @return whether the client proved the secret.
+     */
+    public boolean authenticate(final ClientSession session, final byte[] proof) {
+        byHandshakeId.remove(session.handshakeId());
+        if (!authenticator.verify(session.nonce(), proof)) {
+            return false;
+        }
+        final long token = authenticator.newId();
+        session.token(token);
+        session.state(ClientSession.State.ACTIVE);
+        byToken.put(token, session);
+        published.set(session.slot(), session);
+        return true;
+    }
+
+    /** @return the active session holding this token, or null. */
+    public ClientSession byToken(final long token) {
+        return byToken.get(token);
+    }
+
+    /** @return the newest session opened over this ingress image (Aeron session id), or null. */
+    public ClientSession byImage(final int imageSessionId) {
+        return byImage.get(imageSessionId);
+    }
+
+    /**
+     * For the apply agent: the active session in a slot if it is still the same generation.
+     *
+     * @return the session, or null when it closed or the slot was reused.
+     */
+    public ClientSession activeSession(final int slot, final int generation) {
+        if (slot < 0 || slot >= slots.length) {
+            return null;
+        }
+        final ClientSession session = published.get(slot);
+        return session != null && session.generation() == generation ? session : null;
+    }
+
+    /** Closes a session and its publication. */
+    public void close(final ClientSession session) {
+        if (session.state() == ClientSession.State.CLOSED) {
+            return;
+        }
+        session.state(ClientSession.State.CLOSED);
+        slots[session.slot()] = null;
+        published.set(session.slot(), null);
+        byHandshakeId.remove(session.handshakeId());
+        if (session.token() != 0) {
+            byToken.remove(session.token());
+        }
+        if (byImage.get(session.imageSessionId()) == session) {
+            byImage.remove(session.imageSessionId());
+        }
+        count--;
+        CloseHelper.quietClose(session.publication());
+    }
+
+    /** Visits every open session (handshaking or active). */
+    public void forEach(final Consumer<ClientSession> visitor) {
+        for (final ClientSession session : slots) {
+            if (session != null) {
+                visitor.accept(session);
+            }
+        }
+    }
+
+    /** @return the open sessions, for a sweep that may close some. */
+    public List<ClientSession> snapshot() {
+        final List<ClientSession> list = new ArrayList<>(count);
+        forEach(list::add);
+        return list;
+    }
+
+    /** @return the number of open sessions. */
+    public int size() {
+        return count;
+    }
+
+    /** Closes every session. */
+    public void closeAll() {
+        for (final ClientSession session : snapshot()) {
+            close(session);
+        }
+    }
+
+    private int freeSlot() {
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

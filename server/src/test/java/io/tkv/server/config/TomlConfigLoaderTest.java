@@ -1,0 +1,73 @@
+package io.tkv.server.config;
+
+import io.tkv.storage.FsyncPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TomlConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLoadTheShippedSampleWithItsDefaults() throws Exception {
+        final ServerConfig config = TomlConfigLoader.load(Paths.get("config/tkv-server.toml"), new ServerConfig())
+            .conclude();
+        final ServerConfig defaults = new ServerConfig().conclude();
+        assertEquals(defaults.listenEndpoint(), config.listenEndpoint());
+        assertEquals(defaults.fsyncPolicy(), config.fsyncPolicy());
+        assertEquals(defaults.termLengthBytes(), config.termLengthBytes());
+        assertEquals(defaults.maxKeyBytes(), config.maxKeyBytes());
+        assertEquals(defaults.maxValueBytes(), config.maxValueBytes());
+        assertEquals(defaults.ringBufferBytes(), config.ringBufferBytes());
+        assertEquals(defaults.blockCacheBytes(), config.blockCacheBytes());
+        assertEquals(defaults.aeronDir(), config.aeronDir());
+    }
+
+    @Test
+    void shouldOverrideSettingsFromTheFile() throws Exception {
+        final Path file = dir.resolve("store.toml");
+        Files.writeString(file, "[server]\nlisten = \"127.0.0.1:21000\"\nsecret = \"s3cret\"\n"
+            + "[storage]\nfsync = \"periodic\"\nsync-interval-ms = 5\n[threads]\nmode = \"dedicated\"\n"
+            + "idle = \"sleep-ms:1\"\n[limits]\nmax-key-bytes = 100\n");
+        final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).conclude();
+        assertEquals("127.0.0.1:21000", config.listenEndpoint());
+        assertEquals("s3cret", config.secret());
+        assertEquals(FsyncPolicy.PERIODIC, config.fsyncPolicy());
+        assertEquals(5, config.syncIntervalMs());
+        assertEquals(ServerConfig.ThreadingMode.DEDICATED, config.threadingMode());
+        assertEquals(100, config.maxKeyBytes());
+        assertTrue(config.aeronDir().endsWith("tkv-store-21000"));
+    }
+
+    @Test
+    void shouldRejectUnknownKeysAndBadValues() throws Exception {
+        final Path file = dir.resolve("bad.toml");
+        Files.writeString(file, "[storage]\nfsynk = \"sync\"\n");
+        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> TomlConfigLoader.load(file, new ServerConfig()));
+        assertTrue(unknown.getMessage().contains("storage.fsynk"), unknown.getMessage());
+
+        Files.writeString(file, "[storage]\nfsync = \"sometimes\"\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
+
+        Files.writeString(file, "[limits]\nmax-key-bytes = \"big\"\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
+    }
+
+    @Test
+    void shouldRejectInconsistentSettingsAtConclude() {
+        assertThrows(IllegalArgumentException.class, () -> new ServerConfig().listenEndpoint("nohost").conclude());
+        assertThrows(IllegalArgumentException.class, () -> new ServerConfig().termLengthBytes(1000).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> new ServerConfig().maxValueBytes(4 * 1024 * 1024).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new ServerConfig().idleStrategy("nap").conclude());
+    }
+}

@@ -1,0 +1,170 @@
+package io.tkv.server.system;
+
+import io.tkv.server.TkvServer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code tkv-server} process for system tests: started with the test classpath, waited on until it prints
+ * its ready line, stopped by SIGTERM or killed by SIGKILL, and cleaned up (aeron dir, data dir) even when a test
+ * fails.
+ */
+final class StoreProcess implements AutoCloseable {
+    private static final long START_TIMEOUT_S = 60;
+
+    private final Path dataDir;
+    private final String aeronDir;
+    private final int port;
+    private final List<String> extraArgs;
+    private final List<String> output = new ArrayList<>();
+    private Process process;
+    private Thread reader;
+
+    StoreProcess(final Path dataDir, final int port, final String... extraArgs) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.aeronDir = "/dev/shm/tkv-systest-" + ProcessHandle.current().pid() + "-" + port;
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    /** @return a UDP port free on 127.0.0.1 right now. */
+    static int freePort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String endpoint() {
+        return "127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Starts the process and waits for its ready line. */
+    StoreProcess start() throws IOException, InterruptedException {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 24) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(classPath());
+        command.add(TkvServer.class.getName());
+        command.add("--listen");
+        command.add(endpoint());
+        command.add("--data-dir");
+        command.add(dataDir.toString());
+        command.add("--aeron-dir");
+        command.add(aeronDir);
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final CountDownLatch ready = new CountDownLatch(1);
+        reader = new Thread(() -> pump(ready), "store-" + port + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+            kill();
+            throw new IllegalStateException("tkv-server did not become ready; output:\n" + output());
+        }
+        return this;
+    }
+
+    private void pump(final CountDownLatch ready) {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                if (line.startsWith(TkvServer.READY_LINE)) {
+                    ready.countDown();
+                }
+            }
+        } catch (final IOException ignore) {
+            // the process went away
+        }
+    }
+
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    /** SIGKILL: no shutdown hooks, no final sync. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        deleteAeronDir();
+    }
+
+    /**
+     * SIGTERM and wait for the process to exit and its output to be read.
+     *
+     * @return whether it shut down cleanly: exit status 0 or 143 (the JVM's status after SIGTERM) and its
+     *     "store stopped" line printed.
+     */
+    boolean stop() throws InterruptedException {
+        if (process == null) {
+            return false;
+        }
+        // Process.destroy() would also close our end of its output pipe; signal through the handle instead so
+        // the store's shutdown log is still read.
+        process.toHandle().destroy();
+        final boolean exited = process.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        reader.join(10_000);
+        deleteAeronDir();
+        final int status = process.exitValue();
+        return exited && (status == 0 || status == 143) && output().contains("store stopped");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    private void deleteAeronDir() {
+        deleteTree(Paths.get(aeronDir));
+    }
+
+    static void deleteTree(final Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (final IOException ignore) {
+            // best effort
+        }
+    }
+
+    private static String classPath() {
+        final String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isEmpty() ? surefire : System.getProperty("java.class.path");
+    }
+}
