@@ -1,0 +1,141 @@
+package io.tkv.client;
+
+import io.aeron.Aeron;
+import io.aeron.ConcurrentPublication;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.io.File;
+import java.util.function.Consumer;
+
+/**
+ * The Aeron resources of one client: an embedded media driver (unless an external one is named), an Aeron client
+ * in conductor-invoker mode (the poller runs its duty cycle, so it needs no thread of its own), the ingress
+ * publication to the store and the egress subscription the store replies on, with its ephemeral port resolved.
+ */
+final class ClientTransport implements AutoCloseable {
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final ConcurrentPublication ingress;
+    private final Subscription egress;
+    private final String resolvedEgressChannel;
+    private final String aeronDirectoryName;
+    private final boolean embedded;
+    private final ErrorHandler errorHandler;
+    private volatile Consumer<Image> imageLossListener;
+
+    private ClientTransport(final RawKvClient.Context ctx, final long deadlineNs) {
+        embedded = ctx.aeronDirectoryName() == null;
+        errorHandler = ctx.errorHandler();
+        aeronDirectoryName = embedded ? ctx.embeddedAeronDirectoryName() : ctx.aeronDirectoryName();
+        MediaDriver launched = null;
+        Aeron connected = null;
+        try {
+            if (embedded) {
+                launched = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(aeronDirectoryName)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000))
+                    .publicationTermBufferLength(ctx.embeddedDriverTermLengthBytes())
+                    .ipcTermBufferLength(ctx.embeddedDriverTermLengthBytes())
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)
+                    .warnIfDirectoryExists(false)
+                    .errorHandler(ctx.errorHandler()));
+            }
+            connected = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(aeronDirectoryName)
+                .clientName(ctx.clientName())
+                .useConductorAgentInvoker(true)
+                .errorHandler(ctx.errorHandler()));
+            driver = launched;
+            aeron = connected;
+            egress = aeron.addSubscription(ctx.egressChannel(), ctx.egressStreamId(), null, this::onUnavailableImage);
+            resolvedEgressChannel = resolveEgressChannel(egress, aeron.conductorAgentInvoker(), deadlineNs);
+            ingress = aeron.addPublication(ctx.ingressChannel(), ctx.ingressStreamId());
+        } catch (final RuntimeException ex) {
+            CloseHelper.quietCloseAll(connected, launched);
+            if (embedded) {
+                IoUtil.delete(new File(aeronDirectoryName), true);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * @param ctx        concluded.
+     * @param deadlineNs by when the egress endpoint must be bound ({@link System#nanoTime()} clock).
+     * @return the open transport.
+     */
+    static ClientTransport open(final RawKvClient.Context ctx, final long deadlineNs) {
+        return new ClientTransport(ctx, deadlineNs);
+    }
+
+    /** Who hears that an egress image went away; runs on the thread that invokes the Aeron conductor. */
+    void imageLossListener(final Consumer<Image> listener) {
+        this.imageLossListener = listener;
+    }
+
+    AgentInvoker aeronInvoker() {
+        return aeron.conductorAgentInvoker();
+    }
+
+    ConcurrentPublication ingress() {
+        return ingress;
+    }
+
+    Subscription egress() {
+        return egress;
+    }
+
+    /** @return the egress channel with its real port, as sent to the store in Connect. */
+    String resolvedEgressChannel() {
+        return resolvedEgressChannel;
+    }
+
+    String aeronDirectoryName() {
+        return aeronDirectoryName;
+    }
+
+    /** Closes Aeron and the embedded driver and deletes the embedded driver's directory. */
+    @Override
+    public void close() {
+        CloseHelper.closeAll(errorHandler, aeron, driver);
+        if (embedded) {
+            IoUtil.delete(new File(aeronDirectoryName), true);
+        }
+    }
+
+    private void onUnavailableImage(final Image image) {
+        final Consumer<Image> listener = imageLossListener;
+        if (listener != null) {
+            listener.accept(image);
+        }
+    }
+
+    /** The egress channel may ask for port 0; the store must be told the port the driver really bound. */
+    private static String resolveEgressChannel(
+        final Subscription subscription, final AgentInvoker invoker, final long deadlineNs) {
+        final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (true) {
+            final String resolved = subscription.tryResolveChannelEndpointPort();
+            if (resolved != null) {
+                return resolved;
+            }
+            if (System.nanoTime() - deadlineNs >= 0) {
+                throw new TkvTimeoutException("egress channel " + subscription.channel() + " did not bind in time");
+            }
+            invoker.invoke();
+            idle.idle();
+        }
+    }
+}

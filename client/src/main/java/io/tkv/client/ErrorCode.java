@@ -1,0 +1,59 @@
+package io.tkv.client;
+
+/**
+ * Why a tkv request failed. The first group mirrors the store's wire status (so a caller can react to, say,
+ * {@link #SERVER_BUSY} by backing off); the second group is raised by the client itself.
+ */
+public enum ErrorCode {
+    /** The store is not the leader of the region; the caller should route to the leader. */
+    NOT_LEADER(true),
+    /** The region's epoch (conf version or version) changed since the client learned it. */
+    EPOCH_NOT_MATCH(true),
+    /** The store holds no such region. */
+    REGION_NOT_FOUND(true),
+    /** The key lies outside the region's range. */
+    KEY_NOT_IN_REGION(true),
+    /** The store is overloaded and rejected the request before running it. */
+    SERVER_BUSY(true),
+    /** A transactional lock holds the key. */
+    KEY_LOCKED(true),
+    /** A transaction conflicted with a newer write. */
+    WRITE_CONFLICT(false),
+    /** The transaction is unknown to the store. */
+    TXN_NOT_FOUND(false),
+    /** The store could not parse the request, or the client could not parse the reply. */
+    MALFORMED(false),
+    /** A key, value, batch or scan over the session's limits (checked before sending where possible). */
+    TOO_LARGE(false),
+    /** The secret was refused, or the session was lost and could not be re-established for the request. */
+    UNAUTHENTICATED(false),
+    /** The store failed while running the request. */
+    INTERNAL_ERROR(false),
+    /** The store answered with a status this client version does not know. */
+    UNKNOWN_STATUS(false),
+
+    /** No reply within the request (or connect) timeout; the request's effect is unknown. */
+    TIMEOUT(true),
+    /** The connection to the store was lost, or never came up; a request in flight has an unknown effect. */
+    NOT_CONNECTED(true),
+    /** More requests in flight than {@code maxInFlight}, from a thread that must not wait (the poller's). */
+    CLIENT_BUSY(true),
+    /** The calling thread was interrupted while it waited; the request may still take effect. */
+    INTERRUPTED(false),
+    /** The client was closed. */
+    CLOSED(false);
+
+    private final boolean retryable;
+
+    ErrorCode(final boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    /**
+     * @return whether trying again later (possibly elsewhere) can succeed. For writes that failed with an
+     *     unknown effect ({@link #TIMEOUT}, {@link #NOT_CONNECTED}) a retry is only safe if the write is idempotent.
+     */
+    public boolean isRetryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,160 @@
+package io.tkv.client;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Every request the client has accepted and not yet completed, by correlation id, and the permits that bound how
+ * many there are ({@code maxInFlight}). Callers register from any thread; the poller completes them on replies and
+ * times them out; {@link #close} fails the rest. The map removal is the single point of completion, so a request
+ * that races a reply against its timeout completes exactly once.
+ */
+final class InFlightRequests {
+    private final ConcurrentHashMap<Long, PendingRequest<?>> byId;
+    private final Semaphore permits;
+    private final int maxInFlight;
+    private volatile boolean closed;
+
+    InFlightRequests(final int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+        this.byId = new ConcurrentHashMap<>(Math.min(maxInFlight, 4096) * 2);
+        this.permits = new Semaphore(maxInFlight);
+    }
+
+    /**
+     * Takes an in-flight slot: the back-pressure on callers when {@code maxInFlight} requests are outstanding.
+     *
+     * @param deadlineNs the longest to wait ({@link System#nanoTime()} clock).
+     * @param mayWait    false on the poller thread, which frees the slots and so must never wait for one.
+     * @return null when a slot was taken, else why not.
+     */
+    TkvException acquire(final long deadlineNs, final boolean mayWait) {
+        if (closed) {
+            return new TkvException(ErrorCode.CLOSED, "client is closed");
+        }
+        if (permits.tryAcquire()) {
+            return null;
+        }
+        if (!mayWait) {
+            return new TkvException(ErrorCode.CLIENT_BUSY,
+                maxInFlight + " requests in flight (maxInFlight) and the caller is the client's poller thread");
+        }
+        try {
+            if (permits.tryAcquire(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (closed) {
+                    permits.release();
+                    return new TkvException(ErrorCode.CLOSED, "client is closed");
+                }
+                return null;
+            }
+            return new TkvTimeoutException("no in-flight slot free within the request timeout (maxInFlight=" +
+                maxInFlight + ")");
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return new TkvException(ErrorCode.INTERRUPTED, "interrupted waiting for an in-flight slot", ex);
+        }
+    }
+
+    /** Returns a slot taken by {@link #acquire} for an operation that ends without a registered request. */
+    void release() {
+        permits.release();
+    }
+
+    /**
+     * Tracks a request until it completes. If the client closed meanwhile, fails it at once.
+     *
+     * @return whether it is tracked (false: already failed).
+     */
+    boolean register(final PendingRequest<?> request) {
+        byId.put(request.correlationId(), request);
+        if (closed) {
+            fail(request, new TkvException(ErrorCode.CLOSED, "client is closed"));
+            return false;
+        }
+        return true;
+    }
+
+    /** @return the request waiting for this correlation id, or null (a late reply). */
+    PendingRequest<?> get(final long correlationId) {
+        return byId.get(correlationId);
+    }
+
+    /** Completes a request with its result, if nothing else completed it first. */
+    boolean complete(final PendingRequest<?> request, final Object result) {
+        if (byId.remove(request.correlationId(), request)) {
+            releaseFor(request);
+            request.complete(result);
+            return true;
+        }
+        return false;
+    }
+
+    /** Fails a request, if nothing else completed it first. */
+    boolean fail(final PendingRequest<?> request, final Throwable failure) {
+        if (byId.remove(request.correlationId(), request)) {
+            releaseFor(request);
+            request.fail(failure);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Fails every request whose deadline passed.
+     *
+     * @param nowNs the poller's clock reading.
+     * @return how many timed out.
+     */
+    int sweepTimeouts(final long nowNs, final long requestTimeoutMs) {
+        int timedOut = 0;
+        for (final PendingRequest<?> request : byId.values()) {
+            if (nowNs - request.deadlineNs() >= 0 && fail(request, new TkvTimeoutException(
+                "no reply to " + request + " within " + requestTimeoutMs + " ms"))) {
+                timedOut++;
+            }
+        }
+        return timedOut;
+    }
+
+    /**
+     * Fails the requests that were on the wire under a session that is now lost: their replies cannot come.
+     *
+     * @return how many failed.
+     */
+    int failSentUnder(final long sessionToken, final Supplier<TkvException> failure) {
+        int failed = 0;
+        for (final PendingRequest<?> request : byId.values()) {
+            if (request.sentToken() == sessionToken && fail(request, failure.get())) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** @return requests in flight. */
+    int size() {
+        return byId.size();
+    }
+
+    /** Refuses new requests and fails those in flight with {@link ErrorCode#CLOSED}. */
+    void close() {
+        closed = true;
+        for (final PendingRequest<?> request : byId.values()) {
+            fail(request, new TkvException(ErrorCode.CLOSED, "client closed before " + request + " completed"));
+        }
+        // Wake callers waiting for a slot; they see the closed flag.
+        permits.release(maxInFlight);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void releaseFor(final PendingRequest<?> request) {
+        if (request.holdsPermit()) {
+            permits.release();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.tkv.client;
+
+import io.tkv.codec.AuthenticateEncoder;
+import io.tkv.codec.BooleanType;
+import io.tkv.codec.ConnectEncoder;
+import io.tkv.codec.DisconnectEncoder;
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.RawBatchDeleteEncoder;
+import io.tkv.codec.RawBatchGetEncoder;
+import io.tkv.codec.RawBatchPutEncoder;
+import io.tkv.codec.RawCompareAndSwapEncoder;
+import io.tkv.codec.RawDeleteEncoder;
+import io.tkv.codec.RawDeleteRangeEncoder;
+import io.tkv.codec.RawGetEncoder;
+import io.tkv.codec.RawPutEncoder;
+import io.tkv.codec.RawScanEncoder;
+import io.tkv.codec.RegionContextEncoder;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.util.List;
+
+/**
+ * Encodes the frames a client sends to a store. Each method returns the whole frame (message header included) as
+ * a fresh array: the client keeps it with the request so it can stamp a new session token into it and resend it
+ * after a reconnect. Requests are encoded with session token 0; {@link PendingRequest#stampToken} fills it in.
+ *
+ * <p>Not thread-safe: {@link #current()} gives each thread its own encoder (callers encode on their own thread).
+ */
+final class IngressEncoder {
+    /** Where every request's sessionToken sits in the frame: after the header and the correlationId. */
+    static final int SESSION_TOKEN_OFFSET =
+        MessageHeaderEncoder.ENCODED_LENGTH + RawGetEncoder.sessionTokenEncodingOffset();
+
+    private static final int INITIAL_CAPACITY = 4096;
+    /** A thread that once sent a huge batch does not keep a huge buffer. */
+    private static final int MAX_RETAINED_CAPACITY = 1024 * 1024;
+    private static final ThreadLocal<IngressEncoder> ENCODERS = ThreadLocal.withInitial(IngressEncoder::new);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final ConnectEncoder connect = new ConnectEncoder();
+    private final AuthenticateEncoder authenticate = new AuthenticateEncoder();
+    private final DisconnectEncoder disconnect = new DisconnectEncoder();
+    private final RawGetEncoder get = new RawGetEncoder();
+    private final RawBatchGetEncoder batchGet = new RawBatchGetEncoder();
+    private final RawPutEncoder put = new RawPutEncoder();
+    private final RawBatchPutEncoder batchPut = new RawBatchPutEncoder();
+    private final RawDeleteEncoder delete = new RawDeleteEncoder();
+    private final RawBatchDeleteEncoder batchDelete = new RawBatchDeleteEncoder();
+    private final RawDeleteRangeEncoder deleteRange = new RawDeleteRangeEncoder();
+    private final RawScanEncoder scan = new RawScanEncoder();
+    private final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder();
+    private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+
+    /** @return this thread's encoder. */
+    static IngressEncoder current() {
+        return ENCODERS.get();
+    }
+
+    byte[] connect(final long correlationId, final int egressStreamId, final String egressChannel,
+        final String clientName) {
+        connect.wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(correlationId)
+            .egressStreamId(egressStreamId)
+            .egressChannel(egressChannel)
+            .clientName(clientName);
+        return frame(connect.encodedLength());
+    }
+
+    byte[] authenticate(final long correlationId, final long handshakeId, final byte[] hmac) {
+        authenticate.wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(correlationId)
+            .handshakeId(handshakeId)
+            .putHmac(hmac, 0, hmac.length);
+        return frame(authenticate.encodedLength());
+    }
+
+    byte[] disconnect(final long correlationId, final long sessionToken) {
+        disconnect.wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(correlationId)
+            .sessionToken(sessionToken);
+        return frame(disconnect.encodedLength());
+    }
+
+    byte[] get(final long correlationId, final RegionEpoch region, final byte[] key) {
+        get.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(get.region(), region);
+        get.putKey(key, 0, key.length);
+        return frame(get.encodedLength());
+    }
+
+    byte[] batchGet(final long correlationId, final RegionEpoch region, final List<byte[]> keys) {
+        batchGet.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(batchGet.region(), region);
+        final RawBatchGetEncoder.KeysEncoder group = batchGet.keysCount(keys.size());
+        for (final byte[] key : keys) {
+            group.next().putKey(key, 0, key.length);
+        }
+        return frame(batchGet.encodedLength());
+    }
+
+    byte[] put(final long correlationId, final RegionEpoch region, final byte[] key, final byte[] value,
+        final long ttlSeconds) {
+        put.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(put.region(), region);
+        put.ttlSeconds(ttlSeconds).putKey(key, 0, key.length).putValue(value, 0, value.length);
+        return frame(put.encodedLength());
+    }
+
+    byte[] batchPut(final long correlationId, final RegionEpoch region, final List<KvPair> pairs,
+        final long ttlSeconds) {
+        batchPut.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(batchPut.region(), region);
+        batchPut.ttlSeconds(ttlSeconds);
+        final RawBatchPutEncoder.PairsEncoder group = batchPut.pairsCount(pairs.size());
+        for (final KvPair pair : pairs) {
+            final byte[] key = pair.keyRef();
+            final byte[] value = pair.valueRef();
+            group.next().putKey(key, 0, key.length).putValue(value, 0, value.length);
+        }
+        return frame(batchPut.encodedLength());
+    }
+
+    byte[] delete(final long correlationId, final RegionEpoch region, final byte[] key) {
+        delete.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(delete.region(), region);
+        delete.putKey(key, 0, key.length);
+        return frame(delete.encodedLength());
+    }
+
+    byte[] batchDelete(final long correlationId, final RegionEpoch region, final List<byte[]> keys) {
+        batchDelete.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(batchDelete.region(), region);
+        final RawBatchDeleteEncoder.KeysEncoder group = batchDelete.keysCount(keys.size());
+        for (final byte[] key : keys) {
+            group.next().putKey(key, 0, key.length);
+        }
+        return frame(batchDelete.encodedLength());
+    }
+
+    byte[] deleteRange(final long correlationId, final RegionEpoch region, final byte[] startKey,
+        final byte[] endKey) {
+        final byte[] start = startKey == null ? EMPTY : startKey;
+        final byte[] end = endKey == null ? EMPTY : endKey;
+        deleteRange.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(deleteRange.region(), region);
+        deleteRange.putStartKey(start, 0, start.length).putEndKey(end, 0, end.length);
+        return frame(deleteRange.encodedLength());
+    }
+
+    byte[] scan(final long correlationId, final RegionEpoch region, final byte[] startKey, final byte[] endKey,
+        final int limit, final boolean reverse, final boolean keyOnly) {
+        final byte[] start = startKey == null ? EMPTY : startKey;
+        final byte[] end = endKey == null ? EMPTY : endKey;
+        scan.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(scan.region(), region);
+        scan.scanLimit(limit)
+            .reverse(bool(reverse))
+            .keyOnly(bool(keyOnly))
+            .putStartKey(start, 0, start.length)
+            .putEndKey(end, 0, end.length);
+        return frame(scan.encodedLength());
+    }
+
+    byte[] compareAndSwap(final long correlationId, final RegionEpoch region, final byte[] key,
+        final byte[] expected, final byte[] newValue, final long ttlSeconds) {
+        final byte[] expectedBytes = expected == null ? EMPTY : expected;
+        cas.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(cas.region(), region);
+        cas.ttlSeconds(ttlSeconds)
+            .expectAbsent(bool(expected == null))
+            .putKey(key, 0, key.length)
+            .putExpectedValue(expectedBytes, 0, expectedBytes.length)
+            .putNewValue(newValue, 0, newValue.length);
+        return frame(cas.encodedLength());
+    }
+
+    private static void region(final RegionContextEncoder encoder, final RegionEpoch region) {
+        encoder.regionId(region.regionId()).confVer(region.confVer()).version(region.version());
+    }
+
+    private static BooleanType bool(final boolean value) {
+        return value ? BooleanType.TRUE : BooleanType.FALSE;
+    }
+
+    private byte[] frame(final int bodyLength) {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        final byte[] frame = new byte[length];
+        buffer.getBytes(0, frame, 0, length);
+        if (buffer.capacity() > MAX_RETAINED_CAPACITY) {
+            buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+        }
+        return frame;
+    }
+}

@@ -1,0 +1,89 @@
+package io.tkv.client;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * One {@code scan} as the caller sees it, fetched in as many RawScan requests as it takes: the store may cut a
+ * reply to fit a frame ({@code hasMore}), and never returns more than its scan limit per request. Each next page
+ * starts after the last key received (forward: {@code lastKey + 0x00}; reverse: {@code endKey = lastKey}, the end
+ * being exclusive). Pages are requested from the poller thread when the previous page arrives.
+ */
+final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
+    /** Sends one RawScan request. */
+    interface PageRequester {
+        CompletableFuture<ScanPage> request(byte[] startKey, byte[] endKey, int limit, boolean reverse,
+            boolean keyOnly);
+    }
+
+    private static final int MAX_INITIAL_CAPACITY = 1024;
+
+    private final PageRequester requester;
+    private final SessionState session;
+    private final int limit;
+    private final boolean reverse;
+    private final boolean keyOnly;
+    private final List<KvPair> pairs;
+    private final CompletableFuture<List<KvPair>> result = new CompletableFuture<>();
+    private byte[] startKey;
+    private byte[] endKey;
+    private int asked;
+    private int pages;
+
+    ScanOperation(final PageRequester requester, final SessionState session, final byte[] startKey,
+        final byte[] endKey, final int limit, final boolean reverse, final boolean keyOnly) {
+        this.requester = requester;
+        this.session = session;
+        this.startKey = startKey;
+        this.endKey = endKey;
+        this.limit = limit;
+        this.reverse = reverse;
+        this.keyOnly = keyOnly;
+        this.pairs = new ArrayList<>(Math.min(limit, MAX_INITIAL_CAPACITY));
+    }
+
+    /** @return the pairs, complete when the last page arrived or a page failed. */
+    CompletableFuture<List<KvPair>> start() {
+        requestNext();
+        return result;
+    }
+
+    /** @return RawScan requests sent so far. */
+    int pages() {
+        return pages;
+    }
+
+    @Override
+    public void accept(final ScanPage page, final Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+            return;
+        }
+        final List<KvPair> received = page.pairs();
+        for (int i = 0; i < received.size() && pairs.size() < limit; i++) {
+            pairs.add(received.get(i));
+        }
+        final boolean pageFull = received.size() >= asked;
+        if (pairs.size() < limit && !received.isEmpty() && (page.hasMore() || pageFull)) {
+            final byte[] lastKey = received.get(received.size() - 1).keyRef();
+            if (reverse) {
+                endKey = lastKey;
+            } else {
+                startKey = Arrays.copyOf(lastKey, lastKey.length + 1);
+            }
+            requestNext();
+        } else {
+            result.complete(Collections.unmodifiableList(pairs));
+        }
+    }
+
+    private void requestNext() {
+        asked = session.limits().scanPage(limit - pairs.size());
+        pages++;
+        requester.request(startKey, endKey, asked, reverse, keyOnly).whenComplete(this);
+    }
+}

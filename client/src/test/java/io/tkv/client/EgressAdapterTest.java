@@ -1,0 +1,236 @@
+package io.tkv.client;
+
+import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.tkv.codec.BooleanType;
+import io.tkv.codec.ChallengeEncoder;
+import io.tkv.codec.ConnectedEncoder;
+import io.tkv.codec.ErrorResponseEncoder;
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.RawBatchGetResponseEncoder;
+import io.tkv.codec.RawCompareAndSwapResponseEncoder;
+import io.tkv.codec.RawDeleteRangeResponseEncoder;
+import io.tkv.codec.RawGetResponseEncoder;
+import io.tkv.codec.RawPutResponseEncoder;
+import io.tkv.codec.RawScanResponseEncoder;
+import io.tkv.codec.Status;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static io.tkv.client.StoreFixture.bytes;
+import static io.tkv.client.StoreFixture.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Replies decode into results and exceptions, and reach the request their correlation id names. */
+class EgressAdapterTest {
+    private final InFlightRequests inFlight = new InFlightRequests(16);
+    private final RecordingListener listener = new RecordingListener();
+    private final EgressAdapter adapter = new EgressAdapter(inFlight, listener);
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+
+    @Test
+    void shouldDecodeGetFoundAndAbsent() {
+        final PendingRequest<byte[]> found = pending(1, RawGetResponseEncoder.TEMPLATE_ID);
+        final RawGetResponseEncoder get = new RawGetResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(1).status(Status.OK).found(BooleanType.TRUE);
+        get.putValue(bytes("v"), 0, 1).errorMessage("");
+        deliver(get.encodedLength());
+        assertEquals("v", text(found.future().join()));
+
+        final PendingRequest<byte[]> absent = pending(2, RawGetResponseEncoder.TEMPLATE_ID);
+        final RawGetResponseEncoder none = new RawGetResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(2).status(Status.OK).found(BooleanType.FALSE);
+        none.putValue(new byte[0], 0, 0).errorMessage("");
+        deliver(none.encodedLength());
+        assertNull(absent.future().join());
+        assertEquals(0, inFlight.size());
+    }
+
+    @Test
+    void shouldDecodeBatchGetKeepingOnlyFoundPairs() {
+        final PendingRequest<List<KvPair>> request = pending(3, RawBatchGetResponseEncoder.TEMPLATE_ID);
+        final RawBatchGetResponseEncoder encoder = new RawBatchGetResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).correlationId(3).status(Status.OK);
+        final RawBatchGetResponseEncoder.PairsEncoder pairs = encoder.pairsCount(3);
+        pairs.next().found(BooleanType.TRUE).putKey(bytes("a"), 0, 1).putValue(bytes("1"), 0, 1);
+        pairs.next().found(BooleanType.FALSE).putKey(bytes("b"), 0, 1).putValue(new byte[0], 0, 0);
+        pairs.next().found(BooleanType.TRUE).putKey(bytes("c"), 0, 1).putValue(bytes("3"), 0, 1);
+        encoder.errorMessage("");
+        deliver(encoder.encodedLength());
+        assertEquals(List.of(KvPair.of("a", "1"), KvPair.of("c", "3")), request.future().join());
+    }
+
+    @Test
+    void shouldDecodeScanPageWithHasMore() {
+        final PendingRequest<ScanPage> request = pending(4, RawScanResponseEncoder.TEMPLATE_ID);
+        final RawScanResponseEncoder encoder = new RawScanResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(4).status(Status.OK).hasMore(BooleanType.TRUE);
+        encoder.pairsCount(1).next().putKey(bytes("k"), 0, 1).putValue(bytes("v"), 0, 1);
+        encoder.errorMessage("");
+        deliver(encoder.encodedLength());
+        final ScanPage page = request.future().join();
+        assertTrue(page.hasMore());
+        assertEquals(List.of(KvPair.of("k", "v")), page.pairs());
+    }
+
+    @Test
+    void shouldDecodeCompareAndSwap() {
+        final PendingRequest<CasResult> request = pending(5, RawCompareAndSwapResponseEncoder.TEMPLATE_ID);
+        final RawCompareAndSwapResponseEncoder encoder = new RawCompareAndSwapResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).correlationId(5).status(Status.OK).swapped(BooleanType.FALSE)
+            .previousFound(BooleanType.TRUE);
+        encoder.putPreviousValue(bytes("old"), 0, 3).errorMessage("");
+        deliver(encoder.encodedLength());
+        assertEquals(new CasResult(false, bytes("old")), request.future().join());
+
+        final PendingRequest<CasResult> absent = pending(6, RawCompareAndSwapResponseEncoder.TEMPLATE_ID);
+        final RawCompareAndSwapResponseEncoder none = new RawCompareAndSwapResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).correlationId(6).status(Status.OK).swapped(BooleanType.TRUE)
+            .previousFound(BooleanType.FALSE);
+        none.putPreviousValue(new byte[0], 0, 0).errorMessage("");
+        deliver(none.encodedLength());
+        assertEquals(new CasResult(true, null), absent.future().join());
+    }
+
+    @Test
+    void shouldFailOnAStatusInTheResponse() {
+        final PendingRequest<Void> request = pending(7, RawDeleteRangeResponseEncoder.TEMPLATE_ID);
+        final RawDeleteRangeResponseEncoder encoder = new RawDeleteRangeResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).correlationId(7).status(Status.NOT_LEADER).errorMessage("go away");
+        deliver(encoder.encodedLength());
+        final TkvException ex = failure(request);
+        assertEquals(ErrorCode.NOT_LEADER, ex.code());
+        assertEquals("NOT_LEADER: go away", ex.getMessage());
+    }
+
+    @Test
+    void shouldMapErrorResponseAndHandUnauthenticatedToTheSession() {
+        final PendingRequest<Void> busy = pending(8, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(8, Status.SERVER_BUSY, "queue full"));
+        assertEquals(ErrorCode.SERVER_BUSY, failure(busy).code());
+
+        final PendingRequest<Void> unauthenticated = pending(9, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(9, Status.UNAUTHENTICATED, "who are you"));
+        assertSame(unauthenticated, listener.unauthenticated.get(0));
+        assertFalse(unauthenticated.isDone(), "the session decides: resend or fail");
+    }
+
+    @Test
+    void shouldMapAnUnknownStatusValue() {
+        final PendingRequest<Void> request = pending(10, RawPutResponseEncoder.TEMPLATE_ID);
+        final int length = new RawPutResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(10)
+            .status(Status.OK).errorMessage("from the future").encodedLength();
+        buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + RawPutResponseEncoder.statusEncodingOffset(), (byte)77);
+        deliver(length);
+        final TkvException ex = failure(request);
+        assertEquals(ErrorCode.UNKNOWN_STATUS, ex.code());
+        assertTrue(ex.getMessage().contains("77"), ex.getMessage());
+    }
+
+    @Test
+    void shouldFailARequestWhoseReplyHasTheWrongTemplateOrIsTruncated() {
+        final PendingRequest<byte[]> wrong = pending(11, RawGetResponseEncoder.TEMPLATE_ID);
+        deliver(new RawPutResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(11)
+            .status(Status.OK).errorMessage("").encodedLength());
+        assertEquals(ErrorCode.MALFORMED, failure(wrong).code());
+
+        final PendingRequest<byte[]> truncated = pending(12, RawGetResponseEncoder.TEMPLATE_ID);
+        final RawGetResponseEncoder get = new RawGetResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(12).status(Status.OK).found(BooleanType.TRUE);
+        get.putValue(new byte[100], 0, 100).errorMessage("");
+        adapter.onFragment(new UnsafeBuffer(buffer.byteArray(), 0, 60), 0, 60, null);
+        assertEquals(ErrorCode.MALFORMED, failure(truncated).code());
+        assertEquals(1, adapter.framesRejected());
+    }
+
+    @Test
+    void shouldDropLateReplies() {
+        deliver(new RawPutResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(404)
+            .status(Status.OK).errorMessage("").encodedLength());
+        assertEquals(1, adapter.lateReplies());
+    }
+
+    @Test
+    void shouldHandHandshakeFramesToTheSession() {
+        final ChallengeEncoder challenge = new ChallengeEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(20).handshakeId(21);
+        challenge.putNonce(new byte[] {9, 8, 7}, 0, 3);
+        deliver(challenge.encodedLength());
+        assertEquals("challenge 20 21 [9, 8, 7]", listener.events.get(0));
+
+        final int length = new ConnectedEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(22)
+            .status(Status.OK).sessionToken(23).maxKeyBytes(1).maxValueBytes(2).maxBatchSize(3).maxScanLimit(4)
+            .errorMessage("").encodedLength() + MessageHeaderEncoder.ENCODED_LENGTH;
+        final UnsafeBuffer frameHeader = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
+        frameHeader.putInt(DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, 424242);
+        adapter.onFragment(buffer, 0, length, new Header(0, 16).buffer(frameHeader).offset(0));
+        assertEquals("connected 22 0 23 SessionLimits{maxKeyBytes=1, maxValueBytes=2, maxBatchSize=3, " +
+            "maxScanLimit=4} '' 424242", listener.events.get(1));
+    }
+
+    @Test
+    void shouldCopyValuesOutOfTheTermBuffer() {
+        final PendingRequest<byte[]> request = pending(30, RawGetResponseEncoder.TEMPLATE_ID);
+        final RawGetResponseEncoder get = new RawGetResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(30).status(Status.OK).found(BooleanType.TRUE);
+        get.putValue(bytes("abc"), 0, 3).errorMessage("");
+        deliver(get.encodedLength());
+        buffer.setMemory(0, 64, (byte)0);
+        assertArrayEquals(bytes("abc"), request.future().join());
+    }
+
+    private <T> PendingRequest<T> pending(final long correlationId, final int responseTemplateId) {
+        final PendingRequest<T> request = new PendingRequest<>("op", correlationId, responseTemplateId, new byte[0],
+            System.nanoTime() + 1_000_000_000L, false);
+        assertTrue(inFlight.register(request));
+        return request;
+    }
+
+    private int error(final long correlationId, final Status status, final String message) {
+        return new ErrorResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId)
+            .status(status).requestTemplateId(14).errorMessage(message).encodedLength();
+    }
+
+    private void deliver(final int bodyLength) {
+        adapter.onFragment(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength, null);
+    }
+
+    private static TkvException failure(final PendingRequest<?> request) {
+        final CompletionException ex = assertThrows(CompletionException.class, () -> request.future().join());
+        return (TkvException)ex.getCause();
+    }
+
+    private static final class RecordingListener implements EgressListener {
+        final List<String> events = new ArrayList<>();
+        final List<PendingRequest<?>> unauthenticated = new ArrayList<>();
+
+        @Override
+        public void onChallenge(final long correlationId, final long handshakeId, final byte[] nonce) {
+            events.add("challenge " + correlationId + " " + handshakeId + " " + java.util.Arrays.toString(nonce));
+        }
+
+        @Override
+        public void onConnected(final long correlationId, final short statusRaw, final long sessionToken,
+            final SessionLimits limits, final String errorMessage, final int imageSessionId) {
+            events.add("connected " + correlationId + " " + statusRaw + " " + sessionToken + " " + limits + " '" +
+                errorMessage + "' " + imageSessionId);
+        }
+
+        @Override
+        public void onUnauthenticated(final PendingRequest<?> request, final String errorMessage) {
+            unauthenticated.add(request);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.tkv.ops;
+
+import io.tkv.client.RawKvClient;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the store is and how to prove the secret; shared by every ctl command. */
+final class ConnectionOptions {
+    @Option(names = {"-e", "--endpoint"}, description = "store endpoint host:port (default ${DEFAULT-VALUE})",
+        defaultValue = "127.0.0.1:20160")
+    String endpoint;
+
+    @Option(names = "--secret-file", description = "file holding the shared client secret")
+    Path secretFile;
+
+    @Option(names = "--timeout-ms", description = "request timeout (default ${DEFAULT-VALUE})", defaultValue = "5000")
+    long timeoutMs;
+
+    @Option(names = "--aeron-dir", description = "use this external Aeron media driver instead of an embedded one")
+    String aeronDir;
+
+    @Option(names = "--hex", description = "keys and values are hex on input and output")
+    boolean hex;
+
+    RawKvClient connect() throws IOException {
+        final RawKvClient.Context context = new RawKvClient.Context()
+            .storeEndpoint(endpoint)
+            .clientName("tkv-ctl")
+            .requestTimeoutMs(timeoutMs)
+            .connectTimeoutMs(Math.max(timeoutMs, 5000));
+        if (secretFile != null) {
+            context.secret(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
+        }
+        if (aeronDir != null) {
+            context.aeronDirectoryName(aeronDir);
+        }
+        return RawKvClient.connect(context);
+    }
+
+    byte[] bytes(final String text) {
+        return ByteText.parse(text, hex);
+    }
+
+    String text(final byte[] bytes) {
+        return ByteText.format(bytes, hex);
+    }
+}

@@ -1,0 +1,46 @@
+package io.tkv.ops;
+
+import io.tkv.client.RawKvClient;
+import io.tkv.client.TkvException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * A ctl command that talks to a store. Exit codes: 0 done, 1 the answer is "no" (key not found, CAS not
+ * swapped), 2 bad usage, 3 the store refused or could not be reached.
+ */
+abstract class KvCommand implements Callable<Integer> {
+    static final int OK = 0;
+    static final int NO = 1;
+    static final int USAGE = 2;
+    static final int FAILED = 3;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try (RawKvClient client = connection.connect()) {
+            final int code = run(client, out, err);
+            out.flush();
+            return code;
+        } catch (final TkvException ex) {
+            err.println("tkv-ctl: " + ex.code() + ": " + ex.getMessage());
+            return FAILED;
+        } catch (final IllegalArgumentException ex) {
+            err.println("tkv-ctl: " + ex.getMessage());
+            return USAGE;
+        }
+    }
+
+    abstract int run(RawKvClient client, PrintWriter out, PrintWriter err) throws Exception;
+}
