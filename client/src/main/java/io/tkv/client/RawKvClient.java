@@ -88,7 +88,8 @@ public final class RawKvClient implements AutoCloseable {
         final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
         this.transport = ClientTransport.open(ctx, connectDeadlineNs);
         this.publisher = new IngressPublisher(transport.ingress(), session, inFlight, ctx.requestTimeoutMs());
-        this.agent = new SessionAgent(transport.aeronInvoker(), transport.egress(), publisher, inFlight, session,
+        this.agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
+            publisher, inFlight, session,
             new HmacProof(ctx.secret()), correlationIds, transport.resolvedEgressChannel(), ctx.egressStreamId(),
             ctx.clientName(), ctx.handshakeRetryIntervalMs(), ctx.requestTimeoutMs(), new SystemNanoClock());
         transport.imageLossListener(agent::onUnavailableImage);

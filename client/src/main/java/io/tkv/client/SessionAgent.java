@@ -39,6 +39,7 @@ final class SessionAgent implements Agent, EgressListener {
     private static final long NO_CORRELATION_ID = Long.MIN_VALUE;
 
     private final AgentInvoker aeronInvoker;
+    private final AgentInvoker driverInvoker;
     private final Subscription egress;
     private final FragmentAssembler assembler;
     private final IngressPublisher publisher;
@@ -67,11 +68,13 @@ final class SessionAgent implements Agent, EgressListener {
     private long lastEgressFrameNs;
     private volatile long reconnects;
 
-    SessionAgent(final AgentInvoker aeronInvoker, final Subscription egress, final IngressPublisher publisher,
+    SessionAgent(final AgentInvoker aeronInvoker, final AgentInvoker driverInvoker, final Subscription egress,
+        final IngressPublisher publisher,
         final InFlightRequests inFlight, final SessionState session, final HmacProof proof,
         final AtomicLong correlationIds, final String egressChannel, final int egressStreamId, final String clientName,
         final long handshakeRetryIntervalMs, final long requestTimeoutMs, final NanoClock clock) {
         this.aeronInvoker = aeronInvoker;
+        this.driverInvoker = driverInvoker;
         this.egress = egress;
         this.publisher = publisher;
         this.inFlight = inFlight;
@@ -107,6 +110,9 @@ final class SessionAgent implements Agent, EgressListener {
         // A caller sent or queued a request: count it as work, so the idle strategy resets its backoff and the
         // reply is picked up promptly rather than after a long park.
         int work = publisher.takeKick() ? 1 : 0;
+        if (driverInvoker != null) {
+            work += driverInvoker.invoke();
+        }
         if (aeronInvoker != null) {
             work += aeronInvoker.invoke();
             if (aeronInvoker.isClosed() && !terminated) {

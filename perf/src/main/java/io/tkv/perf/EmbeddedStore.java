@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 
 import io.tkv.server.StoreNode;
 import io.tkv.server.config.ServerConfig;
+import io.tkv.server.config.TomlConfigLoader;
 import io.tkv.storage.FsyncPolicy;
 
 /**
@@ -38,11 +39,12 @@ final class EmbeddedStore implements AutoCloseable {
      * @param secret         the shared client secret ("" for none).
      * @param idleStrategy   the store's agent idle strategy, or null for its default.
      * @param driverIdle     the store's media driver idle strategy, or null for its default.
+     * @param threading      the store's threads.mode (shared, dedicated, invoker), or null for its default.
      * @return the running store.
      */
     static EmbeddedStore start(
         final FsyncPolicy fsyncPolicy, final long syncIntervalMs, final String secret, final String idleStrategy,
-        final String driverIdle) {
+        final String driverIdle, final String threading) {
         final Path dataDir;
         try {
             dataDir = Files.createTempDirectory("tkv-perf-store-");
@@ -64,6 +66,9 @@ final class EmbeddedStore implements AutoCloseable {
             }
             if (driverIdle != null) {
                 config.driverIdleStrategy(driverIdle);
+            }
+            if (threading != null) {
+                config.threadingMode(TomlConfigLoader.parseThreading(threading));
             }
             return new EmbeddedStore(dataDir, aeronDir, endpoint, StoreNode.start(config));
         } catch (final RuntimeException ex) {

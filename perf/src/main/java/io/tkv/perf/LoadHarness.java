@@ -101,6 +101,10 @@ public final class LoadHarness implements Callable<Integer> {
         + "store's)")
     String driverIdle;
 
+    @Option(names = "--server-threading", description = "embedded store's threads.mode: shared, dedicated or invoker "
+        + "(default: the store's)")
+    String serverThreading;
+
     @Option(names = "--client-idle", description = "client poller's idle strategy (default: the client's)")
     String clientIdle;
 
@@ -165,7 +169,8 @@ public final class LoadHarness implements Callable<Integer> {
                 target = endpoint;
             } else {
                 err.println("starting an embedded store (fsync " + fsync + ")");
-                store = EmbeddedStore.start(fsyncPolicy, syncIntervalMs, secret, serverIdle, driverIdle);
+                store = EmbeddedStore.start(fsyncPolicy, syncIntervalMs, secret, serverIdle, driverIdle,
+                    serverThreading);
                 target = store.endpoint();
             }
             subject = TkvTarget.connect(target, secret, requestTimeoutMs, clientIdle,

@@ -23,6 +23,7 @@ import io.tkv.storage.StorageEngine;
 import io.tkv.storage.StoreMeta;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
@@ -91,7 +92,8 @@ public final class StoreNode implements AutoCloseable {
         if (config.embeddedDriver()) {
             driver = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(config.aeronDir())
-                .threadingMode(ThreadingMode.SHARED)
+                .threadingMode(config.threadingMode() == ServerConfig.ThreadingMode.INVOKER
+                    ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
                 .sharedIdleStrategy(IdleStrategies.parse(config.driverIdleStrategy()))
                 .publicationTermBufferLength(config.termLengthBytes())
                 .ipcTermBufferLength(config.termLengthBytes())
@@ -100,8 +102,14 @@ public final class StoreNode implements AutoCloseable {
                 .dirDeleteOnShutdown(true));
         }
         final ErrorHandler errorHandler = ex -> LOG.error("agent error", ex);
+        final AgentInvoker driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
+        if (driverInvoker != null && !driverInvoker.isStarted()) {
+            driverInvoker.start();
+        }
         aeron = Aeron.connect(new Aeron.Context()
             .aeronDirectoryName(config.aeronDir())
+            .driverAgentInvoker(driverInvoker)
+            .useConductorAgentInvoker(driverInvoker != null)
             .errorHandler(errorHandler));
         counters = new StoreCounters(aeron);
         ingress = aeron.addSubscription(config.ingressChannel(), config.ingressStreamId());
@@ -122,7 +130,12 @@ public final class StoreNode implements AutoCloseable {
             new ReplySender(counters.repliesDropped()), counters, clock, config.fsyncPolicy(),
             config.syncIntervalMs(), config.maxFrameBytes());
 
-        if (config.threadingMode() == ServerConfig.ThreadingMode.SHARED) {
+        if (config.threadingMode() == ServerConfig.ThreadingMode.INVOKER) {
+            ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
+                new CompositeAgent(new InvokerAgent("aeron-driver", driverInvoker),
+                    new InvokerAgent("aeron-client", aeron.conductorAgentInvoker()), ingressAgent, applyAgent));
+            AgentRunner.startOnThread(ingressRunner);
+        } else if (config.threadingMode() == ServerConfig.ThreadingMode.SHARED) {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 new CompositeAgent(ingressAgent, applyAgent));
             AgentRunner.startOnThread(ingressRunner);

@@ -9,6 +9,8 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,6 +121,25 @@ class RawKvSystemTest {
                 () -> client.put(b("k".repeat(65)), b("v")));
             assertEquals(ErrorCode.TOO_LARGE, tooLarge.code());
             assertNull(client.get(b("k".repeat(64))), "a refused put has no effect");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dedicated", "invoker"})
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldServeInEveryThreadingMode(final String mode) throws Exception {
+        try (StoreProcess store = new StoreProcess(dir.resolve("data"), StoreProcess.freePort(),
+            "--secret-file", secretFile().toString(), "--threading", mode).start();
+            RawKvClient client = client(store, SECRET)) {
+            final List<KvPair> pairs = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                pairs.add(KvPair.of(String.format("m:%03d", i), mode + i));
+            }
+            client.batchPut(pairs);
+            assertEquals(mode + "42", s(client.get(b("m:042"))));
+            assertEquals(100, client.scan(b("m:"), new byte[0], 1000).size());
+            assertTrue(client.compareAndSwap(b("m:000"), b(mode + "0"), b("swapped")).swapped());
+            assertTrue(store.stop(), store.output());
         }
     }
 
