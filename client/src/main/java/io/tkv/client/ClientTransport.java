@@ -34,7 +34,7 @@ final class ClientTransport implements AutoCloseable {
     private final ErrorHandler errorHandler;
     private volatile Consumer<Image> imageLossListener;
 
-    private ClientTransport(final RawKvClient.Context ctx, final long deadlineNs) {
+    private ClientTransport(final ClientConfig ctx, final long deadlineNs) {
         embedded = ctx.aeronDirectoryName() == null;
         errorHandler = ctx.errorHandler();
         aeronDirectoryName = embedded ? ctx.embeddedAeronDirectoryName() : ctx.aeronDirectoryName();
@@ -82,7 +82,7 @@ final class ClientTransport implements AutoCloseable {
      * @param deadlineNs by when the egress endpoint must be bound ({@link System#nanoTime()} clock).
      * @return the open transport.
      */
-    static ClientTransport open(final RawKvClient.Context ctx, final long deadlineNs) {
+    static ClientTransport open(final ClientConfig ctx, final long deadlineNs) {
         return new ClientTransport(ctx, deadlineNs);
     }
 

@@ -49,7 +49,7 @@ class HandshakeTest {
 
     @Test
     void shouldRefuseAWrongSecret() {
-        final RawKvClient.Context ctx = fixture.context().secret("wrong");
+        final ClientConfig ctx = fixture.context().secret("wrong");
         final long start = System.nanoTime();
         final TkvException ex = assertThrows(TkvException.class, () -> RawKvClient.connect(ctx));
         assertEquals(ErrorCode.UNAUTHENTICATED, ex.code());
@@ -63,7 +63,7 @@ class HandshakeTest {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        final RawKvClient.Context ctx = fixture.context().storeEndpoint("127.0.0.1:" + port).connectTimeoutMs(500);
+        final ClientConfig ctx = fixture.context().storeEndpoint("127.0.0.1:" + port).connectTimeoutMs(500);
         final long start = System.nanoTime();
         final TkvTimeoutException ex = assertThrows(TkvTimeoutException.class, () -> RawKvClient.connect(ctx));
         final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -74,7 +74,7 @@ class HandshakeTest {
 
     @Test
     void shouldRunWithAnEmbeddedMediaDriverAndDeleteItsDirectory() {
-        final RawKvClient.Context ctx = fixture.context().aeronDirectoryName(null)
+        final ClientConfig ctx = fixture.context().aeronDirectoryName(null)
             .embeddedDriverTermLengthBytes(1024 * 1024);
         final String directory;
         try (RawKvClient client = RawKvClient.connect(ctx)) {

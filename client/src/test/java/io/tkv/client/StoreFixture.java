@@ -31,8 +31,8 @@ final class StoreFixture implements AutoCloseable {
     }
 
     /** @return a context for a client of this store on the shared driver, with short test timeouts. */
-    RawKvClient.Context context() {
-        return new RawKvClient.Context()
+    ClientConfig context() {
+        return new ClientConfig()
             .storeEndpoint(store.endpoint())
             .aeronDirectoryName(driver.directory())
             .secret(SECRET)

@@ -1,5 +1,6 @@
 package io.tkv.ops;
 
+import io.tkv.client.ClientConfig;
 import io.tkv.client.RawKvClient;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,7 @@ final class ConnectionOptions {
     boolean hex;
 
     RawKvClient connect() throws IOException {
-        final RawKvClient.Context context = new RawKvClient.Context()
+        final ClientConfig context = new ClientConfig()
             .storeEndpoint(endpoint)
             .clientName("tkv-ctl")
             .requestTimeoutMs(timeoutMs)

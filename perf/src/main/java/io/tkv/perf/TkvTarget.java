@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.tkv.client.ClientConfig;
 import io.tkv.client.KvPair;
 import io.tkv.client.RawKvClient;
 import io.tkv.server.config.IdleStrategies;
@@ -48,7 +49,7 @@ public final class TkvTarget extends LoadTarget {
     public static TkvTarget connect(
         final String endpoint, final String secret, final long requestTimeoutMs, final String idleStrategy,
         final String aeronDir) {
-        final RawKvClient.Context context = new RawKvClient.Context()
+        final ClientConfig context = new ClientConfig()
             .storeEndpoint(endpoint)
             .secret(secret)
             .clientName("tkv-perf-" + ProcessHandle.current().pid())

@@ -1,5 +1,6 @@
 package io.tkv.server.system;
 
+import io.tkv.client.ClientConfig;
 import io.tkv.client.CasResult;
 import io.tkv.client.ErrorCode;
 import io.tkv.client.KvPair;
@@ -54,7 +55,7 @@ class RawKvSystemTest {
     }
 
     private static RawKvClient client(final StoreProcess store, final String secret) {
-        return RawKvClient.connect(new RawKvClient.Context()
+        return RawKvClient.connect(new ClientConfig()
             .storeEndpoint(store.endpoint())
             .secret(secret)
             .clientName("system-test")

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Defaults, derivation and validation of the client configuration. */
-class ContextTest {
+class ClientConfigTest {
     @Test
     void shouldHaveDocumentedDefaults() {
-        final RawKvClient.Context ctx = new RawKvClient.Context().conclude();
+        final ClientConfig ctx = new ClientConfig().conclude();
         assertEquals("127.0.0.1:20160", ctx.storeEndpoint());
         assertEquals("aeron:udp?endpoint=127.0.0.1:20160", ctx.ingressChannel());
         assertEquals(1001, ctx.ingressStreamId());
@@ -34,7 +34,7 @@ class ContextTest {
 
     @Test
     void shouldKeepAnExplicitIngressChannelAndIdleStrategy() {
-        final RawKvClient.Context ctx = new RawKvClient.Context()
+        final ClientConfig ctx = new ClientConfig()
             .ingressChannel("aeron:udp?endpoint=10.0.0.1:7000|term-length=1m")
             .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
             .aeronDirectoryName("/dev/shm/elsewhere")
@@ -50,19 +50,19 @@ class ContextTest {
         assertThrows(IllegalArgumentException.class, () -> ctx().storeEndpoint("h:99999").conclude());
         assertThrows(IllegalArgumentException.class, () -> ctx().storeEndpoint("h:x").conclude());
         assertThrows(IllegalArgumentException.class, () -> ctx().egressChannel("udp://x").conclude());
-        assertThrows(IllegalArgumentException.class, () -> new RawKvClient.Context().requestTimeoutMs(0).conclude());
-        assertThrows(IllegalArgumentException.class, () -> new RawKvClient.Context().maxInFlight(0).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new ClientConfig().requestTimeoutMs(0).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new ClientConfig().maxInFlight(0).conclude());
         assertThrows(IllegalArgumentException.class,
-            () -> new RawKvClient.Context().embeddedDriverTermLengthBytes(3_000_000).conclude());
+            () -> new ClientConfig().embeddedDriverTermLengthBytes(3_000_000).conclude());
     }
 
-    private static RawKvClient.Context ctx() {
-        return new RawKvClient.Context();
+    private static ClientConfig ctx() {
+        return new ClientConfig();
     }
 
     @Test
     void shouldConfigureOneClientOnly() {
-        final RawKvClient.Context ctx = new RawKvClient.Context().conclude();
+        final ClientConfig ctx = new ClientConfig().conclude();
         assertThrows(IllegalStateException.class, ctx::conclude);
         assertThrows(IllegalStateException.class, () -> ctx.requestTimeoutMs(1));
     }
@@ -70,11 +70,11 @@ class ContextTest {
     @Test
     void shouldCopyTheSecret() {
         final byte[] secret = {1, 2, 3};
-        final RawKvClient.Context ctx = new RawKvClient.Context().secret(secret);
+        final ClientConfig ctx = new ClientConfig().secret(secret);
         secret[0] = 9;
         ctx.secret()[1] = 9;
         assertArrayEquals(new byte[] {1, 2, 3}, ctx.secret());
         assertArrayEquals("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            new RawKvClient.Context().secret("pw").secret());
+            new ClientConfig().secret("pw").secret());
     }
 }
