@@ -16,9 +16,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -586,32 +584,7 @@ public final class RawKvClient implements AutoCloseable {
             throw new IllegalStateException(
                 "blocking tkv call on the client's poller thread (in a future's callback): use the async variant");
         }
-        try {
-            return future.get(ctx.requestTimeoutMs() + SYNC_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (final ExecutionException | CompletionException ex) {
-            throw rethrowable(ex.getCause());
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new TkvException(ErrorCode.INTERRUPTED, "interrupted while waiting for the reply", ex);
-        } catch (final TimeoutException ex) {
-            throw new TkvTimeoutException("no reply within " + ctx.requestTimeoutMs() + " ms", ex);
-        } catch (final CancellationException ex) {
-            throw new TkvException(ErrorCode.CLOSED, "request cancelled", ex);
-        }
-    }
-
-    private static RuntimeException rethrowable(final Throwable cause) {
-        Throwable failure = cause;
-        while (failure instanceof CompletionException && failure.getCause() != null) {
-            failure = failure.getCause();
-        }
-        if (failure instanceof TkvException) {
-            return ((TkvException)failure).rethrowable();
-        }
-        if (failure instanceof RuntimeException) {
-            return (RuntimeException)failure;
-        }
-        return new TkvException(ErrorCode.INTERNAL_ERROR, "client failure", failure);
+        return Futures.await(future, ctx.requestTimeoutMs(), ctx.requestTimeoutMs() + SYNC_GRACE_MS);
     }
 
     private TkvException checkKeys(final List<byte[]> keys) {
@@ -635,12 +608,12 @@ public final class RawKvClient implements AutoCloseable {
             agent.firstSession().get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (final ExecutionException ex) {
             close();
-            throw rethrowable(ex.getCause());
+            throw Futures.rethrowable(ex.getCause());
         } catch (final TimeoutException ex) {
             final SessionState.Phase phase = session.phase();
             close();
             throw new TkvTimeoutException("no session with the store at " + ctx.ingressChannel() + " within " +
-                ctx.connectTimeoutMs() + " ms (" + describe(phase) + ")");
+                ctx.connectTimeoutMs() + " ms (" + phase.explanation() + ")");
         } catch (final InterruptedException ex) {
             close();
             Thread.currentThread().interrupt();
@@ -648,19 +621,6 @@ public final class RawKvClient implements AutoCloseable {
         } catch (final RuntimeException ex) {
             close();
             throw ex;
-        }
-    }
-
-    private static String describe(final SessionState.Phase phase) {
-        switch (phase) {
-            case DISCONNECTED:
-                return "the ingress publication never connected: is the store running?";
-            case AWAIT_CHALLENGE:
-                return "no Challenge: the store did not answer, or could not reach the egress channel";
-            case AWAIT_CONNECTED:
-                return "no Connected after Authenticate";
-            default:
-                return "last phase " + phase;
         }
     }
 }

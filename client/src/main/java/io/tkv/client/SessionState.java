@@ -18,7 +18,21 @@ final class SessionState {
         /** The store refused the secret; requests fail fast until a later handshake succeeds. */
         REFUSED,
         /** The client closed. */
-        CLOSED
+        CLOSED;
+
+        /** @return what being stuck in this phase at the connect deadline most likely means. */
+        String explanation() {
+            switch (this) {
+                case DISCONNECTED:
+                    return "the ingress publication never connected: is the store running?";
+                case AWAIT_CHALLENGE:
+                    return "no Challenge: the store did not answer, or could not reach the egress channel";
+                case AWAIT_CONNECTED:
+                    return "no Connected after Authenticate";
+                default:
+                    return "last phase " + this;
+            }
+        }
     }
 
     private volatile Phase phase = Phase.DISCONNECTED;
