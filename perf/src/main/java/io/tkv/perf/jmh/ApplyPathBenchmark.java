@@ -8,7 +8,11 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.RawGetEncoder;
+import io.tkv.codec.RawPutEncoder;
 import io.tkv.perf.KeySpace;
+import io.tkv.server.apply.ApplyPath;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.StorageConfig;
@@ -32,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of the store's apply path without network or consensus: {@link RawKvStore#put} and {@link RawKvStore#get}
  * of a 16-byte key and a 256-byte value on a RocksDB in a temp directory, fsync policy NONE (writes reach the WAL
- * with {@code write(2)}, never {@code fsync}), so the numbers are CPU and memtable work. With {@code -prof gc},
+ * with {@code write(2)}, never {@code fsync}), so the numbers are CPU and memtable work. {@code putFrame} and
+ * {@code getFrame} run the whole per-request work of the store's apply agent ({@link ApplyPath}): encode the
+ * request frame as a client would, decode it, run it, encode the reply. With {@code -prof gc},
  * {@code gc.alloc.rate.norm} is the Java allocation per operation on this path.
  */
 @State(Scope.Thread)
@@ -55,6 +61,11 @@ public class ApplyPathBenchmark {
     private StorageEngine engine;
     private RawKvStore store;
     private long next;
+    private ApplyPath applyPath;
+    private final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final RawPutEncoder putEncoder = new RawPutEncoder();
+    private final RawGetEncoder getEncoder = new RawGetEncoder();
 
     /**
      * Opens a fresh RocksDB and writes every key once, so gets hit.
@@ -66,6 +77,7 @@ public class ApplyPathBenchmark {
         dataDir = Files.createTempDirectory("tkv-jmh-apply-");
         engine = StorageEngine.open(new StorageConfig().dataDir(dataDir).fsyncPolicy(FsyncPolicy.NONE));
         store = new RawKvStore(engine, SystemEpochClock.INSTANCE);
+        applyPath = new ApplyPath(store, 512 * 1024);
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_BYTES));
         for (int i = 0; i < VALUE_BYTES; i++) {
             value.putByte(i, (byte)i);
@@ -108,6 +120,31 @@ public class ApplyPathBenchmark {
     public int get() {
         nextIndex();
         return store.get(key, 0, KEY_BYTES, valueOut);
+    }
+
+    /**
+     * @return the reply's length.
+     */
+    @Benchmark
+    public int putFrame() {
+        final long index = nextIndex();
+        value.putLong(0, index);
+        putEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1).ttlSeconds(0);
+        putEncoder.region().regionId(1).confVer(1).version(1);
+        putEncoder.putKey(keyBytes, 0, KEY_BYTES).putValue(value, 0, VALUE_BYTES);
+        return applyPath.apply(RawPutEncoder.TEMPLATE_ID, frame, 0);
+    }
+
+    /**
+     * @return the reply's length.
+     */
+    @Benchmark
+    public int getFrame() {
+        final long index = nextIndex();
+        getEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1);
+        getEncoder.region().regionId(1).confVer(1).version(1);
+        getEncoder.putKey(keyBytes, 0, KEY_BYTES);
+        return applyPath.apply(RawGetEncoder.TEMPLATE_ID, frame, 0);
     }
 
     private long nextIndex() {

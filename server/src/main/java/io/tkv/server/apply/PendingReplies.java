@@ -104,6 +104,13 @@ final class PendingReplies {
         writes = 0;
     }
 
+    /** Forgets every held reply without sending it. */
+    void clear() {
+        records.clear();
+        position = 0;
+        writes = 0;
+    }
+
     /** Sends every held reply to its session (if still open) and forgets them. */
     int flush(final SessionRegistry registry, final ReplySender sender) {
         final int count = records.size() / FIELDS;
