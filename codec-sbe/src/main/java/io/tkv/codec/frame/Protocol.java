@@ -7,6 +7,8 @@ import io.tkv.codec.ConnectedDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.RaftBatchDecoder;
+import io.tkv.codec.RaftSnapshotDecoder;
 import io.tkv.codec.RawBatchDeleteDecoder;
 import io.tkv.codec.RawBatchDeleteResponseDecoder;
 import io.tkv.codec.RawBatchGetDecoder;
@@ -70,6 +72,20 @@ public final class Protocol {
             .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
                 FrameShape.of(RawCompareAndSwapDecoder.BLOCK_LENGTH, DATA, DATA, DATA));
+    }
+
+    /**
+     * @param maxGroupEntries the most messages in a batch, and entries in a message, a store accepts from a peer.
+     * @return a validator for the Raft frames a store accepts from other stores.
+     */
+    public static FrameValidator raftValidator(final int maxGroupEntries) {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, maxGroupEntries)
+            .accept(RaftBatchDecoder.TEMPLATE_ID, FrameShape.of(RaftBatchDecoder.BLOCK_LENGTH,
+                FrameShape.of(RaftBatchDecoder.MessagesDecoder.sbeBlockLength(),
+                    FrameShape.of(RaftBatchDecoder.MessagesDecoder.EntriesDecoder.sbeBlockLength(), DATA))))
+            .accept(RaftSnapshotDecoder.TEMPLATE_ID, FrameShape.of(RaftSnapshotDecoder.BLOCK_LENGTH,
+                FrameShape.of(RaftSnapshotDecoder.VotersDecoder.sbeBlockLength()),
+                FrameShape.of(RaftSnapshotDecoder.LearnersDecoder.sbeBlockLength()), DATA));
     }
 
     /** @return a validator for the frames a client accepts from a store. */
