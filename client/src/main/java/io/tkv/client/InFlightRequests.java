@@ -1,8 +1,14 @@
 package io.tkv.client;
 
+import io.tkv.codec.frame.Protocol;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -10,17 +16,35 @@ import java.util.function.Supplier;
  * many there are ({@code maxInFlight}). Callers register from any thread; the poller completes them on replies and
  * times them out; {@link #close} fails the rest. The map removal is the single point of completion, so a request
  * that races a reply against its timeout completes exactly once.
+ *
+ * <p>It also keeps the client's <em>first incomplete id</em>, which every write carries so the store can forget
+ * the outcomes of writes the client has seen answered (schema version 2): a correlation id below it is never
+ * sent again. For that to hold, an id is allocated and registered in one step under a lock (a map put; callers
+ * encode outside it), so the poller's sweep, which reads the id counter under the same lock and then scans the
+ * map, never misses an id that is allocated but not yet registered.
  */
 final class InFlightRequests {
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final ConcurrentHashMap<Long, PendingRequest<?>> byId;
     private final Semaphore permits;
     private final int maxInFlight;
+    private final AtomicLong correlationIds;
+    private final Object registrationLock = new Object();
+    private volatile long firstIncompleteId;
     private volatile boolean closed;
 
-    InFlightRequests(final int maxInFlight) {
+    /**
+     * @param maxInFlight    the most requests outstanding at once.
+     * @param correlationIds the client's id counter (the handshake takes ids from it too).
+     */
+    InFlightRequests(final int maxInFlight, final AtomicLong correlationIds) {
         this.maxInFlight = maxInFlight;
         this.byId = new ConcurrentHashMap<>(Math.min(maxInFlight, 4096) * 2);
         this.permits = new Semaphore(maxInFlight);
+        this.correlationIds = correlationIds;
+        this.firstIncompleteId = correlationIds.get() + 1;
     }
 
     /**
@@ -76,6 +100,38 @@ final class InFlightRequests {
         return true;
     }
 
+    /**
+     * Allocates the next correlation id, writes it into the frame and tracks the request, in one step. If the
+     * client closed meanwhile, fails it at once.
+     *
+     * @param frame the encoded request; its correlationId field is overwritten.
+     * @return the tracked request (already failed if the client is closed).
+     */
+    <T> PendingRequest<T> register(
+        final String operation, final int responseTemplateId, final byte[] frame, final long deadlineNs,
+        final boolean holdsPermit) {
+        final PendingRequest<T> request;
+        synchronized (registrationLock) {
+            final long correlationId = correlationIds.incrementAndGet();
+            LONG_LE.set(frame, Protocol.CORRELATION_ID_OFFSET, correlationId);
+            request = new PendingRequest<>(operation, correlationId, responseTemplateId, frame, deadlineNs,
+                holdsPermit);
+            byId.put(correlationId, request);
+        }
+        if (closed) {
+            fail(request, new TkvException(ErrorCode.CLOSED, "client is closed"));
+        }
+        return request;
+    }
+
+    /**
+     * @return a correlation id no lower than the lowest one still waiting for its reply, and lower than any id
+     *     not yet allocated; refreshed by every {@link #sweepTimeouts} (it only ever lags, which is safe).
+     */
+    long firstIncompleteId() {
+        return firstIncompleteId;
+    }
+
     /** @return the request waiting for this correlation id, or null (a late reply). */
     PendingRequest<?> get(final long correlationId) {
         return byId.get(correlationId);
@@ -108,12 +164,22 @@ final class InFlightRequests {
      * @return how many timed out.
      */
     int sweepTimeouts(final long nowNs, final long requestTimeoutMs) {
+        long lowest;
+        synchronized (registrationLock) {
+            // Every id up to here is in the map or already completed: registration holds this lock.
+            lowest = correlationIds.get() + 1;
+        }
         int timedOut = 0;
         for (final PendingRequest<?> request : byId.values()) {
             if (nowNs - request.deadlineNs() >= 0 && fail(request, new TkvTimeoutException(
                 "no reply to " + request + " within " + requestTimeoutMs + " ms"))) {
                 timedOut++;
+            } else {
+                lowest = Math.min(lowest, request.correlationId());
             }
+        }
+        if (lowest > firstIncompleteId) {
+            firstIncompleteId = lowest;
         }
         return timedOut;
     }

@@ -22,7 +22,9 @@ import java.util.List;
 /**
  * Encodes the frames a client sends to a store. Each method returns the whole frame (message header included) as
  * a fresh array: the client keeps it with the request so it can stamp a new session token into it and resend it
- * after a reconnect. Requests are encoded with session token 0; {@link PendingRequest#stampToken} fills it in.
+ * after a reconnect. Requests are encoded with session token 0; {@link PendingRequest#stampToken} fills it in,
+ * and, for writes, {@link PendingRequest#stampFirstIncomplete} the first incomplete id (encoded here as the
+ * request's own id, always a safe value).
  *
  * <p>Not thread-safe: {@link #current()} gives each thread its own encoder (callers encode on their own thread).
  */
@@ -31,6 +33,7 @@ final class IngressEncoder {
     static final int SESSION_TOKEN_OFFSET =
         MessageHeaderEncoder.ENCODED_LENGTH + RawGetEncoder.sessionTokenEncodingOffset();
 
+    private static final int TEMPLATE_ID_OFFSET = 2;
     private static final int INITIAL_CAPACITY = 4096;
     /** A thread that once sent a huge batch does not keep a huge buffer. */
     private static final int MAX_RETAINED_CAPACITY = 1024 * 1024;
@@ -51,6 +54,38 @@ final class IngressEncoder {
     private final RawScanEncoder scan = new RawScanEncoder();
     private final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+
+    /**
+     * @param frame an encoded request.
+     * @return where its firstIncompleteId sits, or -1 for a request that has none (reads).
+     */
+    static int firstIncompleteOffset(final byte[] frame) {
+        final int templateId = (frame[TEMPLATE_ID_OFFSET] & 0xFF) | (frame[TEMPLATE_ID_OFFSET + 1] & 0xFF) << 8;
+        final int bodyOffset;
+        switch (templateId) {
+            case RawPutEncoder.TEMPLATE_ID:
+                bodyOffset = RawPutEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            case RawBatchPutEncoder.TEMPLATE_ID:
+                bodyOffset = RawBatchPutEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            case RawDeleteEncoder.TEMPLATE_ID:
+                bodyOffset = RawDeleteEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            case RawBatchDeleteEncoder.TEMPLATE_ID:
+                bodyOffset = RawBatchDeleteEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            case RawDeleteRangeEncoder.TEMPLATE_ID:
+                bodyOffset = RawDeleteRangeEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            case RawCompareAndSwapEncoder.TEMPLATE_ID:
+                bodyOffset = RawCompareAndSwapEncoder.firstIncompleteIdEncodingOffset();
+                break;
+            default:
+                return -1;
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + bodyOffset;
+    }
 
     /** @return this thread's encoder. */
     static IngressEncoder current() {
@@ -99,19 +134,20 @@ final class IngressEncoder {
         return frame(batchGet.encodedLength());
     }
 
-    byte[] put(final long correlationId, final RegionEpoch region, final byte[] key, final byte[] value,
-        final long ttlSeconds) {
+    byte[] put(final long correlationId, final long clientId, final RegionEpoch region, final byte[] key,
+        final byte[] value, final long ttlSeconds) {
         put.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(put.region(), region);
-        put.ttlSeconds(ttlSeconds).putKey(key, 0, key.length).putValue(value, 0, value.length);
+        put.ttlSeconds(ttlSeconds).clientId(clientId).firstIncompleteId(correlationId)
+            .putKey(key, 0, key.length).putValue(value, 0, value.length);
         return frame(put.encodedLength());
     }
 
-    byte[] batchPut(final long correlationId, final RegionEpoch region, final List<KvPair> pairs,
-        final long ttlSeconds) {
+    byte[] batchPut(final long correlationId, final long clientId, final RegionEpoch region,
+        final List<KvPair> pairs, final long ttlSeconds) {
         batchPut.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(batchPut.region(), region);
-        batchPut.ttlSeconds(ttlSeconds);
+        batchPut.ttlSeconds(ttlSeconds).clientId(clientId).firstIncompleteId(correlationId);
         final RawBatchPutEncoder.PairsEncoder group = batchPut.pairsCount(pairs.size());
         for (final KvPair pair : pairs) {
             final byte[] key = pair.keyRef();
@@ -121,16 +157,18 @@ final class IngressEncoder {
         return frame(batchPut.encodedLength());
     }
 
-    byte[] delete(final long correlationId, final RegionEpoch region, final byte[] key) {
+    byte[] delete(final long correlationId, final long clientId, final RegionEpoch region, final byte[] key) {
         delete.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(delete.region(), region);
-        delete.putKey(key, 0, key.length);
+        delete.clientId(clientId).firstIncompleteId(correlationId).putKey(key, 0, key.length);
         return frame(delete.encodedLength());
     }
 
-    byte[] batchDelete(final long correlationId, final RegionEpoch region, final List<byte[]> keys) {
+    byte[] batchDelete(final long correlationId, final long clientId, final RegionEpoch region,
+        final List<byte[]> keys) {
         batchDelete.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(batchDelete.region(), region);
+        batchDelete.clientId(clientId).firstIncompleteId(correlationId);
         final RawBatchDeleteEncoder.KeysEncoder group = batchDelete.keysCount(keys.size());
         for (final byte[] key : keys) {
             group.next().putKey(key, 0, key.length);
@@ -138,13 +176,14 @@ final class IngressEncoder {
         return frame(batchDelete.encodedLength());
     }
 
-    byte[] deleteRange(final long correlationId, final RegionEpoch region, final byte[] startKey,
-        final byte[] endKey) {
+    byte[] deleteRange(final long correlationId, final long clientId, final RegionEpoch region,
+        final byte[] startKey, final byte[] endKey) {
         final byte[] start = startKey == null ? EMPTY : startKey;
         final byte[] end = endKey == null ? EMPTY : endKey;
         deleteRange.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(deleteRange.region(), region);
-        deleteRange.putStartKey(start, 0, start.length).putEndKey(end, 0, end.length);
+        deleteRange.clientId(clientId).firstIncompleteId(correlationId)
+            .putStartKey(start, 0, start.length).putEndKey(end, 0, end.length);
         return frame(deleteRange.encodedLength());
     }
 
@@ -162,13 +201,15 @@ final class IngressEncoder {
         return frame(scan.encodedLength());
     }
 
-    byte[] compareAndSwap(final long correlationId, final RegionEpoch region, final byte[] key,
-        final byte[] expected, final byte[] newValue, final long ttlSeconds) {
+    byte[] compareAndSwap(final long correlationId, final long clientId, final RegionEpoch region,
+        final byte[] key, final byte[] expected, final byte[] newValue, final long ttlSeconds) {
         final byte[] expectedBytes = expected == null ? EMPTY : expected;
         cas.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
         region(cas.region(), region);
         cas.ttlSeconds(ttlSeconds)
             .expectAbsent(bool(expected == null))
+            .clientId(clientId)
+            .firstIncompleteId(correlationId)
             .putKey(key, 0, key.length)
             .putExpectedValue(expectedBytes, 0, expectedBytes.length)
             .putNewValue(newValue, 0, newValue.length);

@@ -197,6 +197,7 @@ final class IngressPublisher {
     private long offer(final UnsafeBuffer buffer, final PendingRequest<?> request, final long token) {
         final byte[] frame = request.frame();
         request.stampToken(token);
+        request.stampFirstIncomplete(inFlight.firstIncompleteId());
         buffer.wrap(frame);
         final long result = publication.offer(buffer, 0, frame.length);
         if (result < 0) {

@@ -88,6 +88,17 @@ final class PendingRequest<T> {
         sentToken = token;
     }
 
+    /**
+     * Writes the client's first incomplete id into a write request (no-op for reads), never above this request's
+     * own id. Called by the one thread about to offer the frame, with {@link InFlightRequests#firstIncompleteId()}.
+     */
+    void stampFirstIncomplete(final long firstIncompleteId) {
+        final int offset = IngressEncoder.firstIncompleteOffset(frame);
+        if (offset > 0) {
+            LONG_LE.set(frame, offset, Math.min(firstIncompleteId, correlationId));
+        }
+    }
+
     /** The offer failed: this copy never left. */
     void unsent() {
         sentToken = 0;

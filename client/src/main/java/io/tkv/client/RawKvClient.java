@@ -13,6 +13,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -68,6 +69,8 @@ public final class RawKvClient implements AutoCloseable {
     private final AgentRunner runner;
     private final RegionEpoch region;
     private final AtomicLong correlationIds = new AtomicLong(ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL);
+    /** Names this client to the stores' deduplication of retried writes; random, nonzero. */
+    private final long clientId = newClientId();
     private final long requestTimeoutNs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -75,7 +78,7 @@ public final class RawKvClient implements AutoCloseable {
         this.ctx = ctx;
         this.requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ctx.requestTimeoutMs());
         this.region = new RegionEpoch(ctx.regionId(), ctx.regionConfVer(), ctx.regionVersion());
-        this.inFlight = new InFlightRequests(ctx.maxInFlight());
+        this.inFlight = new InFlightRequests(ctx.maxInFlight(), correlationIds);
         final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
         this.transport = ClientTransport.open(ctx, connectDeadlineNs);
         this.publisher = new IngressPublisher(transport.ingress(), session, inFlight, ctx.requestTimeoutMs());
@@ -232,7 +235,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.failedFuture(tooLarge);
         }
         return submit("put", RawPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().put(id, region, key, value, ttlSeconds));
+            id -> IngressEncoder.current().put(id, clientId, region, key, value, ttlSeconds));
     }
 
     /**
@@ -288,7 +291,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         return submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchPut(id, region, pairs, ttlSeconds));
+            id -> IngressEncoder.current().batchPut(id, clientId, region, pairs, ttlSeconds));
     }
 
     // ---------------------------------------------------------------------------------------------- delete
@@ -309,7 +312,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.failedFuture(tooLarge);
         }
         return submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().delete(id, region, key));
+            id -> IngressEncoder.current().delete(id, clientId, region, key));
     }
 
     /** @param keys the keys to delete atomically, at most the store's batch size. */
@@ -330,7 +333,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         return submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchDelete(id, region, keys));
+            id -> IngressEncoder.current().batchDelete(id, clientId, region, keys));
     }
 
     /**
@@ -360,7 +363,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.failedFuture(tooLarge);
         }
         return submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().deleteRange(id, region, start, end));
+            id -> IngressEncoder.current().deleteRange(id, clientId, region, start, end));
     }
 
     // ---------------------------------------------------------------------------------------------- scan
@@ -511,7 +514,7 @@ public final class RawKvClient implements AutoCloseable {
             return CompletableFuture.failedFuture(tooLarge);
         }
         return submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().compareAndSwap(id, region, key, expected, newValue, ttlSeconds));
+            id -> IngressEncoder.current().compareAndSwap(id, clientId, region, key, expected, newValue, ttlSeconds));
     }
 
     // ---------------------------------------------------------------------------------------------- close
@@ -556,10 +559,10 @@ public final class RawKvClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> send(final String operation, final int responseTemplateId,
         final LongFunction<byte[]> encoder, final long deadlineNs, final boolean holdsPermit) {
-        final long correlationId = correlationIds.incrementAndGet();
         final byte[] frame;
         try {
-            frame = encoder.apply(correlationId);
+            // The id is allocated when the request is registered, and stamped into the frame then.
+            frame = encoder.apply(0);
         } catch (final RuntimeException ex) {
             if (holdsPermit) {
                 inFlight.release();
@@ -567,11 +570,19 @@ public final class RawKvClient implements AutoCloseable {
             throw ex;
         }
         final PendingRequest<T> request =
-            new PendingRequest<>(operation, correlationId, responseTemplateId, frame, deadlineNs, holdsPermit);
-        if (inFlight.register(request)) {
+            inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
+        if (!request.isDone()) {
             publisher.submit(request);
         }
         return request.future();
+    }
+
+    private static long newClientId() {
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
     }
 
     /**

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replies decode into results and exceptions, and reach the request their correlation id names. */
 class EgressAdapterTest {
-    private final InFlightRequests inFlight = new InFlightRequests(16);
+    private final InFlightRequests inFlight = new InFlightRequests(16, new java.util.concurrent.atomic.AtomicLong());
     private final RecordingListener listener = new RecordingListener();
     private final EgressAdapter adapter = new EgressAdapter(inFlight, listener);
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
@@ -172,7 +172,7 @@ class EgressAdapterTest {
 
         final int length = new ConnectedEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(22)
             .status(Status.OK).sessionToken(23).maxKeyBytes(1).maxValueBytes(2).maxBatchSize(3).maxScanLimit(4)
-            .errorMessage("").encodedLength() + MessageHeaderEncoder.ENCODED_LENGTH;
+            .storeId(5).errorMessage("").encodedLength() + MessageHeaderEncoder.ENCODED_LENGTH;
         final UnsafeBuffer frameHeader = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
         frameHeader.putInt(DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, 424242);
         adapter.onFragment(buffer, 0, length, new Header(0, 16).buffer(frameHeader).offset(0));
@@ -200,7 +200,8 @@ class EgressAdapterTest {
 
     private int error(final long correlationId, final Status status, final String message) {
         return new ErrorResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId)
-            .status(status).requestTemplateId(14).errorMessage(message).encodedLength();
+            .status(status).requestTemplateId(14).leaderStoreId(0).errorMessage(message).leaderEndpoint("")
+            .encodedLength();
     }
 
     private void deliver(final int bodyLength) {

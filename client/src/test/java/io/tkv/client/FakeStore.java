@@ -418,10 +418,10 @@ final class FakeStore implements AutoCloseable {
                 tokens.put(token, token);
                 byToken.put(token, handshake.publication);
                 connected.status(Status.OK).sessionToken(token).maxKeyBytes(maxKeyBytes).maxValueBytes(maxValueBytes)
-                    .maxBatchSize(maxBatchSize).maxScanLimit(maxScanLimit).errorMessage("");
+                    .maxBatchSize(maxBatchSize).maxScanLimit(maxScanLimit).storeId(1).errorMessage("");
             } else {
                 connected.status(Status.UNAUTHENTICATED).sessionToken(0).maxKeyBytes(0).maxValueBytes(0)
-                    .maxBatchSize(0).maxScanLimit(0).errorMessage("authentication failed: wrong secret");
+                    .maxBatchSize(0).maxScanLimit(0).storeId(1).errorMessage("authentication failed: wrong secret");
             }
             offer(handshake.publication, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
         }
@@ -671,7 +671,8 @@ final class FakeStore implements AutoCloseable {
 
         private int error(final long correlationId, final Status status, final String message) {
             final ErrorResponseEncoder encoder = new ErrorResponseEncoder().wrapAndApplyHeader(out, 0, header)
-                .correlationId(correlationId).status(status).requestTemplateId(0).errorMessage(message);
+                .correlationId(correlationId).status(status).requestTemplateId(0).leaderStoreId(0).errorMessage(message)
+                .leaderEndpoint("");
             return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         }
 

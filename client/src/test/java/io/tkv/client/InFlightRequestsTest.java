@@ -2,18 +2,46 @@ package io.tkv.client;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Registration, single completion, timeouts on an explicit clock, permits, and close. */
 class InFlightRequestsTest {
-    private final InFlightRequests inFlight = new InFlightRequests(2);
+    private final AtomicLong ids = new AtomicLong(100);
+    private final InFlightRequests inFlight = new InFlightRequests(2, ids);
+
+    @Test
+    void shouldAllocateStampAndTrackTheLowestIncompleteId() {
+        final byte[] frame1 = new byte[32];
+        final PendingRequest<Void> first = inFlight.register("put", 0, frame1, Long.MAX_VALUE, false);
+        final PendingRequest<Void> second = inFlight.register("put", 0, new byte[32], Long.MAX_VALUE, false);
+        final PendingRequest<Void> third = inFlight.register("put", 0, new byte[32], Long.MAX_VALUE, false);
+        assertEquals(101, first.correlationId());
+        assertEquals(101, ByteBuffer.wrap(frame1).order(ByteOrder.LITTLE_ENDIAN).getLong(8));
+        assertSame(second, inFlight.get(102));
+        assertEquals(101, inFlight.firstIncompleteId(), "nothing completed yet");
+
+        inFlight.complete(second, null);
+        inFlight.sweepTimeouts(0, 1);
+        assertEquals(101, inFlight.firstIncompleteId(), "101 still waits");
+        inFlight.complete(first, null);
+        inFlight.sweepTimeouts(0, 1);
+        assertEquals(103, inFlight.firstIncompleteId());
+        ids.incrementAndGet();
+        inFlight.complete(third, null);
+        inFlight.sweepTimeouts(0, 1);
+        assertEquals(105, inFlight.firstIncompleteId(), "past every id allocated so far");
+    }
 
     @Test
     void shouldCompleteARequestExactlyOnce() {

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Every frame the client sends decodes, with the store's validator and SBE decoders, to what was encoded. */
 class IngressEncoderTest {
     private static final RegionEpoch REGION = new RegionEpoch(5, 6, 7);
+    private static final long CLIENT = 0x7EA5_1DL;
 
     private final IngressEncoder encoder = IngressEncoder.current();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -56,13 +57,13 @@ class IngressEncoderTest {
         final List<byte[]> frames = List.of(
             encoder.get(1, REGION, bytes("k")),
             encoder.batchGet(1, REGION, List.of(bytes("k"))),
-            encoder.put(1, REGION, bytes("k"), bytes("v"), 0),
-            encoder.batchPut(1, REGION, List.of(KvPair.of("k", "v")), 0),
-            encoder.delete(1, REGION, bytes("k")),
-            encoder.batchDelete(1, REGION, List.of(bytes("k"))),
-            encoder.deleteRange(1, REGION, null, null),
+            encoder.put(1, CLIENT, REGION, bytes("k"), bytes("v"), 0),
+            encoder.batchPut(1, CLIENT, REGION, List.of(KvPair.of("k", "v")), 0),
+            encoder.delete(1, CLIENT, REGION, bytes("k")),
+            encoder.batchDelete(1, CLIENT, REGION, List.of(bytes("k"))),
+            encoder.deleteRange(1, CLIENT, REGION, null, null),
             encoder.scan(1, REGION, null, null, 1, false, false),
-            encoder.compareAndSwap(1, REGION, bytes("k"), null, bytes("v"), 0));
+            encoder.compareAndSwap(1, CLIENT, REGION, bytes("k"), null, bytes("v"), 0));
         for (final byte[] frame : frames) {
             new PendingRequest<>("x", 1, 0, frame, 0, false).stampToken(-42);
             final UnsafeBuffer buffer = new UnsafeBuffer(frame);
@@ -86,7 +87,7 @@ class IngressEncoderTest {
         assertEquals(3, i);
 
         final RawBatchDeleteDecoder batchDelete = new RawBatchDeleteDecoder();
-        final UnsafeBuffer deleteBuffer = valid(encoder.batchDelete(3, REGION, keys),
+        final UnsafeBuffer deleteBuffer = valid(encoder.batchDelete(3, CLIENT, REGION, keys),
             RawBatchDeleteDecoder.TEMPLATE_ID);
         batchDelete.wrap(deleteBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(3, batchDelete.correlationId());
@@ -96,15 +97,17 @@ class IngressEncoderTest {
     @Test
     void shouldEncodePutAndBatchPutWithTtl() {
         final RawPutDecoder put = new RawPutDecoder();
-        final UnsafeBuffer putBuffer = valid(encoder.put(4, REGION, bytes("k"), bytes("v"), 99),
+        final UnsafeBuffer putBuffer = valid(encoder.put(4, CLIENT, REGION, bytes("k"), bytes("v"), 99),
             RawPutDecoder.TEMPLATE_ID);
         put.wrap(putBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(99, put.ttlSeconds());
+        assertEquals(CLIENT, put.clientId());
+        assertEquals(4, put.firstIncompleteId());
         assertEquals("k", text(read(put.keyLength(), put::getKey)));
         assertEquals("v", text(read(put.valueLength(), put::getValue)));
 
         final RawBatchPutDecoder batchPut = new RawBatchPutDecoder();
-        final UnsafeBuffer batchBuffer = valid(encoder.batchPut(5, REGION,
+        final UnsafeBuffer batchBuffer = valid(encoder.batchPut(5, CLIENT, REGION,
             List.of(KvPair.of("a", "1"), KvPair.of("b", "22")), 7), RawBatchPutDecoder.TEMPLATE_ID);
         batchPut.wrap(batchBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(7, batchPut.ttlSeconds());
@@ -119,12 +122,13 @@ class IngressEncoderTest {
     @Test
     void shouldEncodeDeleteAndDeleteRange() {
         final RawDeleteDecoder delete = new RawDeleteDecoder();
-        final UnsafeBuffer deleteBuffer = valid(encoder.delete(6, REGION, bytes("gone")), RawDeleteDecoder.TEMPLATE_ID);
+        final UnsafeBuffer deleteBuffer = valid(encoder.delete(6, CLIENT, REGION, bytes("gone")),
+            RawDeleteDecoder.TEMPLATE_ID);
         delete.wrap(deleteBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals("gone", text(read(delete.keyLength(), delete::getKey)));
 
         final RawDeleteRangeDecoder range = new RawDeleteRangeDecoder();
-        final UnsafeBuffer rangeBuffer = valid(encoder.deleteRange(7, REGION, bytes("a"), null),
+        final UnsafeBuffer rangeBuffer = valid(encoder.deleteRange(7, CLIENT, REGION, bytes("a"), null),
             RawDeleteRangeDecoder.TEMPLATE_ID);
         range.wrap(rangeBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals("a", text(read(range.startKeyLength(), range::getStartKey)));
@@ -147,7 +151,7 @@ class IngressEncoderTest {
     @Test
     void shouldEncodeCompareAndSwapExpectingAbsentOrAValue() {
         final RawCompareAndSwapDecoder cas = new RawCompareAndSwapDecoder();
-        UnsafeBuffer buffer = valid(encoder.compareAndSwap(9, REGION, bytes("k"), null, bytes("new"), 3),
+        UnsafeBuffer buffer = valid(encoder.compareAndSwap(9, CLIENT, REGION, bytes("k"), null, bytes("new"), 3),
             RawCompareAndSwapDecoder.TEMPLATE_ID);
         cas.wrap(buffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(BooleanType.TRUE, cas.expectAbsent());
@@ -156,7 +160,7 @@ class IngressEncoderTest {
         assertEquals(0, read(cas.expectedValueLength(), cas::getExpectedValue).length);
         assertEquals("new", text(read(cas.newValueLength(), cas::getNewValue)));
 
-        buffer = valid(encoder.compareAndSwap(10, REGION, bytes("k"), new byte[0], bytes("n"), 0),
+        buffer = valid(encoder.compareAndSwap(10, CLIENT, REGION, bytes("k"), new byte[0], bytes("n"), 0),
             RawCompareAndSwapDecoder.TEMPLATE_ID);
         cas.wrap(buffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(BooleanType.FALSE, cas.expectAbsent(), "an empty expected value is not absence");
@@ -186,7 +190,7 @@ class IngressEncoderTest {
 
     @Test
     void shouldNotRetainAHugeBufferAfterAHugeRequest() {
-        final byte[] frame = encoder.put(1, REGION, bytes("k"), new byte[3 * 1024 * 1024], 0);
+        final byte[] frame = encoder.put(1, CLIENT, REGION, bytes("k"), new byte[3 * 1024 * 1024], 0);
         assertEquals(MessageHeaderDecoder.ENCODED_LENGTH + RawPutDecoder.BLOCK_LENGTH + 4 + 1 + 4 + 3 * 1024 * 1024,
             frame.length);
         valid(frame, RawPutDecoder.TEMPLATE_ID);
@@ -210,5 +214,25 @@ class IngressEncoderTest {
         final byte[] bytes = new byte[length];
         getter.get(bytes, 0, length);
         return bytes;
+    }
+
+    @Test
+    void shouldStampTheFirstIncompleteIdIntoWritesOnlyAndNeverAboveTheRequestsOwnId() {
+        final byte[] putFrame = encoder.put(40, CLIENT, REGION, bytes("k"), bytes("v"), 0);
+        final PendingRequest<Void> put = new PendingRequest<>("put", 40, 0, putFrame, 0, false);
+        put.stampFirstIncomplete(17);
+        final RawPutDecoder decoder = new RawPutDecoder();
+        decoder.wrap(valid(putFrame, RawPutDecoder.TEMPLATE_ID), MessageHeaderDecoder.ENCODED_LENGTH,
+            header.blockLength(), header.version());
+        assertEquals(17, decoder.firstIncompleteId());
+        put.stampFirstIncomplete(99);
+        decoder.wrap(valid(putFrame, RawPutDecoder.TEMPLATE_ID), MessageHeaderDecoder.ENCODED_LENGTH,
+            header.blockLength(), header.version());
+        assertEquals(40, decoder.firstIncompleteId());
+
+        final byte[] getFrame = encoder.get(41, REGION, bytes("k"));
+        final byte[] before = getFrame.clone();
+        new PendingRequest<Void>("get", 41, 0, getFrame, 0, false).stampFirstIncomplete(5);
+        assertArrayEquals(before, getFrame);
     }
 }

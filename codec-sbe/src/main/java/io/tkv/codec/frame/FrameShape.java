@@ -8,14 +8,28 @@ package io.tkv.codec.frame;
 public final class FrameShape {
     private final int minBlockLength;
     private final FrameShape[] parts;
+    private final boolean data;
+    private final int sinceVersion;
 
-    private FrameShape(final int minBlockLength, final FrameShape[] parts) {
+    private FrameShape(final int minBlockLength, final FrameShape[] parts, final boolean data, final int sinceVersion) {
         this.minBlockLength = minBlockLength;
         this.parts = parts;
+        this.data = data;
+        this.sinceVersion = sinceVersion;
     }
 
     /** Marker part: one var-length data field (uint32 length, then bytes). */
-    public static final FrameShape DATA = new FrameShape(-1, new FrameShape[0]);
+    public static final FrameShape DATA = new FrameShape(-1, new FrameShape[0], true, 0);
+
+    /**
+     * A var-length data field added in a later schema version: frames of older versions do not have it.
+     *
+     * @param sinceVersion the schema version that added it.
+     * @return the part.
+     */
+    public static FrameShape dataSince(final int sinceVersion) {
+        return new FrameShape(-1, new FrameShape[0], true, sinceVersion);
+    }
 
     /**
      * A message or group shape.
@@ -28,7 +42,7 @@ public final class FrameShape {
         if (minBlockLength < 0) {
             throw new IllegalArgumentException("minBlockLength < 0: " + minBlockLength);
         }
-        return new FrameShape(minBlockLength, parts.clone());
+        return new FrameShape(minBlockLength, parts.clone(), false, 0);
     }
 
     int minBlockLength() {
@@ -44,6 +58,11 @@ public final class FrameShape {
     }
 
     boolean isData() {
-        return this == DATA;
+        return data;
+    }
+
+    /** @return true when frames of {@code version} carry this part. */
+    boolean presentIn(final int version) {
+        return version >= sinceVersion;
     }
 }

@@ -119,6 +119,9 @@ public final class FrameValidator {
         int position = start + actingBlockLength;
         for (int i = 0; i < shape.partCount(); i++) {
             final FrameShape part = shape.part(i);
+            if (!part.presentIn(version)) {
+                continue;
+            }
             if (part.isData()) {
                 if (position + DATA_LENGTH_SIZE > end) {
                     return -fail(TRUNCATED, "data length runs past the end of the frame");

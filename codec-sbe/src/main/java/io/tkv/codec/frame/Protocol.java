@@ -35,7 +35,9 @@ import static io.tkv.codec.frame.FrameShape.DATA;
 
 /**
  * Facts about the tkv wire protocol that both ends share: the layout of every frame, as validators for each
- * direction, and where the correlation id sits.
+ * direction, and where the correlation id sits. A frame shape's minimum block length is that of the oldest
+ * schema version the message exists in (for messages that grew in version 2, the offset of the first field
+ * version 2 added), so frames of version 1 peers stay valid.
  */
 public final class Protocol {
     /** The schema id every tkv frame carries. */
@@ -62,16 +64,17 @@ public final class Protocol {
             .accept(RawGetDecoder.TEMPLATE_ID, FrameShape.of(RawGetDecoder.BLOCK_LENGTH, DATA))
             .accept(RawBatchGetDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetDecoder.BLOCK_LENGTH,
                 FrameShape.of(0, DATA)))
-            .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.BLOCK_LENGTH, DATA, DATA))
-            .accept(RawBatchPutDecoder.TEMPLATE_ID, FrameShape.of(RawBatchPutDecoder.BLOCK_LENGTH,
+            .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.clientIdEncodingOffset(), DATA, DATA))
+            .accept(RawBatchPutDecoder.TEMPLATE_ID, FrameShape.of(RawBatchPutDecoder.clientIdEncodingOffset(),
                 FrameShape.of(0, DATA, DATA)))
-            .accept(RawDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteDecoder.BLOCK_LENGTH, DATA))
-            .accept(RawBatchDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawBatchDeleteDecoder.BLOCK_LENGTH,
+            .accept(RawDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteDecoder.clientIdEncodingOffset(), DATA))
+            .accept(RawBatchDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawBatchDeleteDecoder.clientIdEncodingOffset(),
                 FrameShape.of(0, DATA)))
-            .accept(RawDeleteRangeDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteRangeDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(RawDeleteRangeDecoder.TEMPLATE_ID,
+                FrameShape.of(RawDeleteRangeDecoder.clientIdEncodingOffset(), DATA, DATA))
             .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
-                FrameShape.of(RawCompareAndSwapDecoder.BLOCK_LENGTH, DATA, DATA, DATA));
+                FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA));
     }
 
     /**
@@ -92,8 +95,9 @@ public final class Protocol {
     public static FrameValidator clientEgressValidator() {
         return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
             .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
-            .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.BLOCK_LENGTH, DATA))
-            .accept(ErrorResponseDecoder.TEMPLATE_ID, FrameShape.of(ErrorResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA))
+            .accept(ErrorResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(ErrorResponseDecoder.leaderStoreIdEncodingOffset(), DATA, FrameShape.dataSince(2)))
             .accept(RawGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawGetResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawBatchGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(RawBatchGetResponseDecoder.PairsDecoder.sbeBlockLength(), DATA, DATA), DATA))

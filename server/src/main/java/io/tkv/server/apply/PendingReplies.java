@@ -62,7 +62,9 @@ final class PendingReplies {
             .correlationId(correlationId)
             .status(status)
             .requestTemplateId(templateId)
-            .errorMessage(message);
+            .leaderStoreId(0)
+            .errorMessage(message)
+            .leaderEndpoint("");
         commit(slot, generation, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength(), false);
     }
 
@@ -93,7 +95,9 @@ final class PendingReplies {
                     .correlationId(correlationId)
                     .status(Status.INTERNAL_ERROR)
                     .requestTemplateId(templateId)
-                    .errorMessage(message);
+                    .leaderStoreId(0)
+                    .errorMessage(message)
+                    .leaderEndpoint("");
                 final int length = MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength();
                 records.setInt(base + 2, position);
                 records.setInt(base + 3, length);

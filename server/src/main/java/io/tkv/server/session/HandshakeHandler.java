@@ -85,12 +85,12 @@ public final class HandshakeHandler {
         authenticate.getHmac(proof, 0, proof.length);
         if (registry.authenticate(session, proof)) {
             counters.sessions().setOrdered(registry.size());
-            replies.sendConnected(session, correlationId, Status.OK, config.maxKeyBytes(), config.maxValueBytes(),
-                config.maxBatchSize(), config.maxScanLimit(), "");
+            replies.sendConnected(session, correlationId, Status.OK, config.storeId(), config.maxKeyBytes(),
+                config.maxValueBytes(), config.maxBatchSize(), config.maxScanLimit(), "");
             LOG.info("session opened: {}", session);
         } else {
             counters.unauthenticated().increment();
-            replies.sendConnected(session, correlationId, Status.UNAUTHENTICATED, 0, 0, 0, 0,
+            replies.sendConnected(session, correlationId, Status.UNAUTHENTICATED, config.storeId(), 0, 0, 0, 0,
                 "authentication failed: wrong secret");
             LOG.warn("authentication failed for client {}", session.clientName());
             registry.close(session);

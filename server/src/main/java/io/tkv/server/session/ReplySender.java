@@ -64,7 +64,9 @@ public final class ReplySender {
             .correlationId(correlationId)
             .status(status)
             .requestTemplateId(requestTemplateId & 0xFFFF)
-            .errorMessage(message);
+            .leaderStoreId(0)
+            .errorMessage(message)
+            .leaderEndpoint("");
         send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
     }
 
@@ -78,10 +80,11 @@ public final class ReplySender {
         return offer(session.publication(), scratch, 0, length);
     }
 
-    /** Sends Connected with the session token and the store's limits, or a refusal with token 0. */
+    /** Sends Connected with the session token, this store's id and its limits, or a refusal with token 0. */
     public void sendConnected(
-        final ClientSession session, final long correlationId, final Status status, final int maxKeyBytes,
-        final int maxValueBytes, final int maxBatchSize, final int maxScanLimit, final String message) {
+        final ClientSession session, final long correlationId, final Status status, final long storeId,
+        final int maxKeyBytes, final int maxValueBytes, final int maxBatchSize, final int maxScanLimit,
+        final String message) {
         connected.wrapAndApplyHeader(scratch, 0, header)
             .correlationId(correlationId)
             .status(status)
@@ -90,6 +93,7 @@ public final class ReplySender {
             .maxValueBytes(maxValueBytes)
             .maxBatchSize(maxBatchSize)
             .maxScanLimit(maxScanLimit)
+            .storeId(storeId)
             .errorMessage(message);
         send(session.publication(), scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
     }
