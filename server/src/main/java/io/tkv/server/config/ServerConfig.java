@@ -47,6 +47,7 @@ public final class ServerConfig {
     private long blockCacheBytes = 64L * 1024 * 1024;
     private long writeBufferBytes = 32L * 1024 * 1024;
     private String compression = "lz4";
+    private final RaftSettings raft = new RaftSettings();
 
     /**
      * Checks every setting and fills derived defaults.
@@ -77,7 +78,13 @@ public final class ServerConfig {
         if (aeronDir == null || aeronDir.isEmpty()) {
             aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
         }
+        raft.conclude(storeId, listenEndpoint, dataDir);
         return this;
+    }
+
+    /** @return the replication settings (section {@code [raft]}). */
+    public RaftSettings raft() {
+        return raft;
     }
 
     private static String defaultAeronDir(final int port) {
@@ -325,6 +332,6 @@ public final class ServerConfig {
             + ", threading=" + threadingMode + ", idle=" + idleStrategy + ", fsync=" + fsyncPolicy
             + ", syncIntervalMs=" + syncIntervalMs + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes="
             + maxValueBytes + ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit
-            + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + '}';
+            + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", " + raft + '}';
     }
 }

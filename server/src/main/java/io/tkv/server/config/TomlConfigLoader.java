@@ -7,7 +7,9 @@ import io.tkv.storage.FsyncPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,8 @@ import java.util.Set;
  * [aeron]    dir, embedded-driver, term-length-kb, driver-idle
  * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
+ * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
+ *            lease-ticks, log-dir, log-sync, fault-injection
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -32,7 +36,9 @@ public final class TomlConfigLoader {
         "storage", Set.of("data-dir", "fsync", "sync-interval-ms", "block-cache-mb", "write-buffer-mb", "compression"),
         "aeron", Set.of("dir", "embedded-driver", "term-length-kb", "driver-idle"),
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
-        "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"));
+        "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
+        "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
+            "log-dir", "log-sync", "fault-injection"));
 
     private TomlConfigLoader() {
     }
@@ -80,7 +86,36 @@ public final class TomlConfigLoader {
         if (limits.has("max-value-bytes")) config.maxValueBytes((int)asLong(limits, "max-value-bytes"));
         if (limits.has("max-batch-size")) config.maxBatchSize((int)asLong(limits, "max-batch-size"));
         if (limits.has("max-scan-limit")) config.maxScanLimit((int)asLong(limits, "max-scan-limit"));
+
+        loadRaft(root.path("raft"), config.raft());
         return config;
+    }
+
+    private static void loadRaft(final JsonNode raft, final RaftSettings settings) {
+        if (raft.has("initial-cluster")) {
+            final JsonNode list = raft.get("initial-cluster");
+            if (!list.isArray()) {
+                throw new IllegalArgumentException("initial-cluster must be a list of \"id=host:port\" strings");
+            }
+            final List<RaftSettings.StoreAddress> stores = new ArrayList<>();
+            for (final JsonNode item : list) {
+                if (!item.isTextual()) {
+                    throw new IllegalArgumentException("initial-cluster entries must be strings, got " + item);
+                }
+                stores.add(RaftSettings.StoreAddress.parse(item.textValue()));
+            }
+            settings.initialCluster(stores);
+        }
+        if (raft.has("stream-id")) settings.streamId((int)asLong(raft, "stream-id"));
+        if (raft.has("tick-ms")) settings.tickIntervalMs(asLong(raft, "tick-ms"));
+        if (raft.has("election-ticks")) settings.electionTimeoutTicks((int)asLong(raft, "election-ticks"));
+        if (raft.has("heartbeat-ticks")) settings.heartbeatIntervalTicks((int)asLong(raft, "heartbeat-ticks"));
+        if (raft.has("lease-ticks")) settings.leaseTicks((int)asLong(raft, "lease-ticks"));
+        if (raft.has("log-dir") && !asText(raft, "log-dir").isEmpty()) {
+            settings.logDir(Paths.get(asText(raft, "log-dir")));
+        }
+        if (raft.has("log-sync")) settings.logSync(asBoolean(raft, "log-sync"));
+        if (raft.has("fault-injection")) settings.faultInjection(asBoolean(raft, "fault-injection"));
     }
 
     /**

@@ -70,4 +70,38 @@ class TomlConfigLoaderTest {
             () -> new ServerConfig().maxValueBytes(4 * 1024 * 1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> new ServerConfig().idleStrategy("nap").conclude());
     }
+
+    @Test
+    void shouldLoadTheRaftSectionAndCheckThatItNamesThisStore() throws Exception {
+        final Path file = dir.resolve("store2.toml");
+        Files.writeString(file, "[server]\nstore-id = 2\nlisten = \"127.0.0.1:20161\"\n[storage]\ndata-dir = \""
+            + dir.resolve("d2") + "\"\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\", \"2=127.0.0.1:20161\", "
+            + "\"3=127.0.0.1:20162\"]\ntick-ms = 10\nelection-ticks = 30\nlog-sync = false\n");
+        final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).conclude();
+        final RaftSettings raft = config.raft();
+        assertEquals(3, raft.initialCluster().size());
+        assertEquals(new RaftSettings.StoreAddress(3, "127.0.0.1:20162"), raft.initialCluster().get(2));
+        assertEquals(10, raft.tickIntervalMs());
+        assertEquals(30, raft.electionTimeoutTicks());
+        assertEquals(dir.resolve("d2").resolve("raft"), raft.logDir());
+        assertEquals(false, raft.logSync());
+
+        Files.writeString(file, "[server]\nstore-id = 4\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\"]\n");
+        final IllegalArgumentException notMe = assertThrows(IllegalArgumentException.class,
+            () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        assertTrue(notMe.getMessage().contains("does not name this store"), notMe.getMessage());
+
+        Files.writeString(file, "[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\", \"1=127.0.0.1:20161\"]\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        Files.writeString(file, "[raft]\ninitial-cluster = [\"one=127.0.0.1:20160\"]\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
+    }
+
+    @Test
+    void shouldDefaultToAOneStoreClusterWithTheLogInTheDataDir() {
+        final ServerConfig config = new ServerConfig().dataDir(dir).conclude();
+        assertEquals(1, config.raft().initialCluster().size());
+        assertEquals(config.listenEndpoint(), config.raft().initialCluster().get(0).endpoint());
+        assertEquals(dir.resolve("raft"), config.raft().logDir());
+    }
 }
