@@ -1,0 +1,154 @@
+package io.tkv.log;
+
+import java.nio.file.Path;
+
+/**
+ * Configuration of a {@link RaftLog}: every knob with its default and its unit in its name.
+ * <p>
+ * Fill it with the fluent setters; {@link #conclude()} validates it and derives the rest ({@link RaftLog#open}
+ * calls it). Not thread safe: build it on one thread before the log exists.
+ */
+public final class RaftLogConfig {
+    /** Default size of one Chronicle mapping chunk: 64 MiB. */
+    public static final long DEFAULT_BLOCK_SIZE_BYTES = 64L * 1024 * 1024;
+    /** Default cycle file size past which a sync rolls to a new cycle file: 64 MiB. */
+    public static final long DEFAULT_MAX_CYCLE_FILE_BYTES = 64L * 1024 * 1024;
+    /** Smallest chunk accepted: Chronicle's own test block size. */
+    public static final long MIN_BLOCK_SIZE_BYTES = 64L * 1024;
+    /** Largest chunk accepted: Chronicle maps a chunk with an int-sized overlap. */
+    public static final long MAX_BLOCK_SIZE_BYTES = 1L << 30;
+    /** Smallest roll threshold accepted, so a typo cannot roll on every sync. */
+    public static final long MIN_MAX_CYCLE_FILE_BYTES = 4L * 1024;
+    /** Page size the chunk must be a multiple of. */
+    private static final long PAGE_BYTES = 4096;
+
+    private Path dir;
+    private boolean syncOnSync = true;
+    private long blockSizeBytes = DEFAULT_BLOCK_SIZE_BYTES;
+    private long maxCycleFileBytes = DEFAULT_MAX_CYCLE_FILE_BYTES;
+    private RaftLogHooks hooks = RaftLogHooks.NONE;
+    private int maxPayloadBytes;
+
+    /**
+     * Validates the configuration and derives {@link #maxPayloadBytes()}. Calling it again is harmless.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the first invalid setting.
+     */
+    public RaftLogConfig conclude() {
+        if (dir == null) {
+            throw new IllegalArgumentException("dir must be set");
+        }
+        if (blockSizeBytes < MIN_BLOCK_SIZE_BYTES || blockSizeBytes > MAX_BLOCK_SIZE_BYTES
+            || blockSizeBytes % PAGE_BYTES != 0) {
+            throw new IllegalArgumentException("blockSizeBytes must be a multiple of " + PAGE_BYTES + " in ["
+                + MIN_BLOCK_SIZE_BYTES + ", " + MAX_BLOCK_SIZE_BYTES + "], was " + blockSizeBytes);
+        }
+        if (maxCycleFileBytes < MIN_MAX_CYCLE_FILE_BYTES) {
+            throw new IllegalArgumentException(
+                "maxCycleFileBytes must be >= " + MIN_MAX_CYCLE_FILE_BYTES + ", was " + maxCycleFileBytes);
+        }
+        if (hooks == null) {
+            throw new IllegalArgumentException("hooks must be set (RaftLogHooks.NONE for none)");
+        }
+        // Chronicle refuses a document larger than a quarter of its chunk.
+        maxPayloadBytes = (int) (blockSizeBytes / 4) - RecordCodec.ENTRY_OVERHEAD_BYTES;
+        return this;
+    }
+
+    /**
+     * @param dir the directory of the store's queue; created if missing. One log per directory.
+     * @return this.
+     */
+    public RaftLogConfig dir(final Path dir) {
+        this.dir = dir;
+        return this;
+    }
+
+    /**
+     * @return the directory of the store's queue.
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * @param syncOnSync true (the default): {@link RaftLog#sync()} flushes to disk; false: it only does the
+     *                   bookkeeping, for tests and benchmarks that do not need durability.
+     * @return this.
+     */
+    public RaftLogConfig syncOnSync(final boolean syncOnSync) {
+        this.syncOnSync = syncOnSync;
+        return this;
+    }
+
+    /**
+     * @return whether {@link RaftLog#sync()} flushes to disk.
+     */
+    public boolean syncOnSync() {
+        return syncOnSync;
+    }
+
+    /**
+     * @param blockSizeBytes size of one Chronicle mapping chunk; a record may be at most a quarter of it.
+     * @return this.
+     */
+    public RaftLogConfig blockSizeBytes(final long blockSizeBytes) {
+        this.blockSizeBytes = blockSizeBytes;
+        return this;
+    }
+
+    /**
+     * @return size of one Chronicle mapping chunk.
+     */
+    public long blockSizeBytes() {
+        return blockSizeBytes;
+    }
+
+    /**
+     * @param maxCycleFileBytes bytes of records in the current cycle file after which the next sync rolls to a
+     *                          new cycle file. Compaction deletes whole cycle files, so smaller files free disk
+     *                          sooner after a snapshot, at the price of one checkpoint per roll.
+     * @return this.
+     */
+    public RaftLogConfig maxCycleFileBytes(final long maxCycleFileBytes) {
+        this.maxCycleFileBytes = maxCycleFileBytes;
+        return this;
+    }
+
+    /**
+     * @return bytes of records in a cycle file after which a sync rolls.
+     */
+    public long maxCycleFileBytes() {
+        return maxCycleFileBytes;
+    }
+
+    /**
+     * @param hooks crash and fault injection points for tests; {@link RaftLogHooks#NONE} by default.
+     * @return this.
+     */
+    public RaftLogConfig hooks(final RaftLogHooks hooks) {
+        this.hooks = hooks;
+        return this;
+    }
+
+    /**
+     * @return the crash and fault injection hooks.
+     */
+    public RaftLogHooks hooks() {
+        return hooks;
+    }
+
+    /**
+     * @return the largest entry payload {@link RaftLog#append} accepts; derived by {@link #conclude()}.
+     */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "RaftLogConfig{dir=" + dir + ", syncOnSync=" + syncOnSync + ", blockSizeBytes=" + blockSizeBytes
+            + ", maxCycleFileBytes=" + maxCycleFileBytes + '}';
+    }
+}
