@@ -50,6 +50,34 @@ final class RawFormat {
     }
 
     /**
+     * @return {@code 'r' + key} as a new array, for the cold paths whose RocksDB calls take arrays.
+     */
+    static byte[] keyArray(final DirectBuffer key, final int offset, final int length) {
+        final byte[] raw = new byte[KEY_PREFIX_LENGTH + length];
+        raw[0] = KEY_PREFIX;
+        key.getBytes(offset, raw, KEY_PREFIX_LENGTH, length);
+        return raw;
+    }
+
+    /**
+     * @return the exclusive raw end of a user range: {@code 'r' + end}, or the end of the raw key space when
+     *         {@code length} is 0 (no end).
+     */
+    static byte[] rangeEndArray(final DirectBuffer end, final int offset, final int length) {
+        return length == 0 ? new byte[] {KEY_SPACE_END} : keyArray(end, offset, length);
+    }
+
+    /**
+     * @param endLength 0 for no end.
+     * @return whether the user range {@code [start, end)} holds no key.
+     */
+    static boolean isEmptyRange(
+        final DirectBuffer start, final int startOffset, final int startLength,
+        final DirectBuffer end, final int endOffset, final int endLength) {
+        return endLength != 0 && Bytes.compare(start, startOffset, startLength, end, endOffset, endLength) >= 0;
+    }
+
+    /**
      * Writes the header and the user value at offset 0.
      *
      * @param expiryMs {@link #NO_EXPIRY}, or the epoch millisecond from which the value is invisible.
@@ -96,10 +124,17 @@ final class RawFormat {
      * @throws StorageException if the header is truncated or has flags this version does not know.
      */
     static int headerLength(final DirectBuffer stored, final int storedLength) {
+        return headerLength(stored, 0, storedLength);
+    }
+
+    /**
+     * As {@link #headerLength(DirectBuffer, int)}, for a stored value at {@code offset}.
+     */
+    static int headerLength(final DirectBuffer stored, final int offset, final int storedLength) {
         if (storedLength < HEADER_LENGTH_NO_TTL) {
             throw new StorageException("corrupt raw value: empty");
         }
-        final byte flags = stored.getByte(0);
+        final byte flags = stored.getByte(offset);
         if ((flags & ~KNOWN_FLAGS) != 0) {
             throw new StorageException("corrupt raw value: unknown flags 0x" + Integer.toHexString(flags & 0xFF));
         }
@@ -116,6 +151,14 @@ final class RawFormat {
      * @return whether the value has expired and must be invisible.
      */
     static boolean isExpired(final DirectBuffer stored, final long nowMs) {
-        return (stored.getByte(0) & FLAG_TTL) != 0 && stored.getLong(EXPIRY_OFFSET, ByteOrder.BIG_ENDIAN) <= nowMs;
+        return isExpired(stored, 0, nowMs);
+    }
+
+    /**
+     * As {@link #isExpired(DirectBuffer, long)}, for a stored value at {@code offset}.
+     */
+    static boolean isExpired(final DirectBuffer stored, final int offset, final long nowMs) {
+        return (stored.getByte(offset) & FLAG_TTL) != 0 &&
+            stored.getLong(offset + EXPIRY_OFFSET, ByteOrder.BIG_ENDIAN) <= nowMs;
     }
 }

@@ -25,6 +25,10 @@ import org.rocksdb.WriteOptions;
  * {@code sync=false}; durability comes from the owner calling {@link StorageEngine#syncWal()} as its
  * {@link FsyncPolicy} says before it acknowledges.
  * <p>
+ * The replicated apply path writes through an {@link ApplyBatch} instead, with time taken from the Raft entries;
+ * this store's reads (gets and scans served to clients) stay as they are, and its writes remain for a store
+ * without replication and for tests.
+ * <p>
  * Expiry is judged by the injected clock at each call: a value whose expiry is at or before now is invisible to
  * every read, and counts as absent for compare-and-swap. Expired values stay on disk until overwritten or deleted.
  */
@@ -218,13 +222,12 @@ public final class RawKvStore implements AutoCloseable {
         final DirectBuffer start, final int startOffset, final int startLength,
         final DirectBuffer end, final int endOffset, final int endLength) {
         ensureNoBatch();
-        if (isEmptyRange(start, startOffset, startLength, end, endOffset, endLength)) {
+        if (RawFormat.isEmptyRange(start, startOffset, startLength, end, endOffset, endLength)) {
             return;
         }
         // A cold path: plain arrays, as WriteBatch.deleteRange takes no ByteBuffers.
-        final byte[] begin = rawKeyArray(start, startOffset, startLength);
-        final byte[] limit = endLength == 0 ?
-            new byte[] {RawFormat.KEY_SPACE_END} : rawKeyArray(end, endOffset, endLength);
+        final byte[] begin = RawFormat.keyArray(start, startOffset, startLength);
+        final byte[] limit = RawFormat.rangeEndArray(end, endOffset, endLength);
         engine.ensureOpen();
         try {
             batch.deleteRange(cf, begin, limit);
@@ -258,7 +261,7 @@ public final class RawKvStore implements AutoCloseable {
         if (scanning) {
             throw new IllegalStateException("nested scan: the store's scan buffers are in use");
         }
-        if (limit == 0 || isEmptyRange(start, startOffset, startLength, end, endOffset, endLength)) {
+        if (limit == 0 || RawFormat.isEmptyRange(start, startOffset, startLength, end, endOffset, endLength)) {
             return 0;
         }
         engine.ensureOpen();
@@ -469,19 +472,6 @@ public final class RawKvStore implements AutoCloseable {
             it.value(buffer);
         }
         return length;
-    }
-
-    private boolean isEmptyRange(
-        final DirectBuffer start, final int startOffset, final int startLength,
-        final DirectBuffer end, final int endOffset, final int endLength) {
-        return endLength != 0 && Bytes.compare(start, startOffset, startLength, end, endOffset, endLength) >= 0;
-    }
-
-    private static byte[] rawKeyArray(final DirectBuffer key, final int offset, final int length) {
-        final byte[] raw = new byte[RawFormat.KEY_PREFIX_LENGTH + length];
-        raw[0] = RawFormat.KEY_PREFIX;
-        key.getBytes(offset, raw, RawFormat.KEY_PREFIX_LENGTH, length);
-        return raw;
     }
 
     private void ensureNoBatch() {

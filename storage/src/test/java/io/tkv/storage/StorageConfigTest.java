@@ -22,6 +22,7 @@ class StorageConfigTest {
         assertEquals(FsyncPolicy.SYNC, defaults.fsyncPolicy());
         assertEquals(10, defaults.syncIntervalMs());
         assertTrue(defaults.createIfMissing());
+        assertEquals(10L * 60 * 1000, defaults.dedupClientTtlMs());
     }
 
     @Test
@@ -41,6 +42,8 @@ class StorageConfigTest {
         assertThrows(IllegalArgumentException.class, () -> config.writeBufferBytes(1024).conclude());
         config.writeBufferBytes(StorageConfig.DEFAULT_WRITE_BUFFER_BYTES);
         assertThrows(IllegalArgumentException.class, () -> config.maxWriteBuffers(1).conclude());
+        config.maxWriteBuffers(StorageConfig.DEFAULT_MAX_WRITE_BUFFERS);
+        assertThrows(IllegalArgumentException.class, () -> config.dedupClientTtlMs(0).conclude());
     }
 
     @Test
