@@ -35,6 +35,50 @@ public record ConfState(long[] voters, long[] learners) {
         return Arrays.binarySearch(learners, id) >= 0;
     }
 
+    /**
+     * The membership after {@code change}. A change sets one peer's standing (voter, learner or absent) whatever it
+     * was, so replaying a change that is already included gives the same membership: drivers and the core may
+     * replay configuration entries over a membership taken at any index before them.
+     *
+     * @param change the change to apply.
+     * @return the new membership (this one if nothing changes).
+     */
+    public ConfState apply(final ConfChange change) {
+        final long peer = change.peerId();
+        final boolean voter = isVoter(peer);
+        final boolean learner = isLearner(peer);
+        switch (change.type()) {
+            case ADD_VOTER:
+                return voter ? this : new ConfState(with(voters, peer), without(learners, peer));
+            case ADD_LEARNER:
+                return learner ? this : new ConfState(without(voters, peer), with(learners, peer));
+            case REMOVE_PEER:
+                return voter || learner ? new ConfState(without(voters, peer), without(learners, peer)) : this;
+            default:
+                throw new IllegalArgumentException("unknown conf change " + change);
+        }
+    }
+
+    private static long[] with(final long[] ids, final long id) {
+        if (Arrays.binarySearch(ids, id) >= 0) {
+            return ids;
+        }
+        final long[] copy = Arrays.copyOf(ids, ids.length + 1);
+        copy[ids.length] = id;
+        return copy;
+    }
+
+    private static long[] without(final long[] ids, final long id) {
+        final int at = Arrays.binarySearch(ids, id);
+        if (at < 0) {
+            return ids;
+        }
+        final long[] copy = new long[ids.length - 1];
+        System.arraycopy(ids, 0, copy, 0, at);
+        System.arraycopy(ids, at + 1, copy, at, ids.length - at - 1);
+        return copy;
+    }
+
     private static long[] sortedCopy(final long[] ids) {
         final long[] copy = ids == null ? new long[0] : ids.clone();
         Arrays.sort(copy);

@@ -18,7 +18,8 @@ import java.util.List;
  *     <td>-</td><td>entries</td></tr>
  * <tr><td>APPEND_RESPONSE</td><td>index: last index now matching (accepted) or the rejected prev index;
  *     logTerm: on reject, the follower's term at rejectHint (a conflict hint)</td><td>-</td>
- *     <td>reject: log did not match; rejectHint: follower's last index</td><td>-</td><td>-</td></tr>
+ *     <td>reject: log did not match; rejectHint: where the leader should probe next (etcd's fast backtrack:
+ *     at most the follower's last index)</td><td>-</td><td>-</td></tr>
  * <tr><td>HEARTBEAT</td><td>-</td><td>min(leader commit, follower match)</td><td>-</td>
  *     <td>round id, echoed back (ReadIndex and lease)</td><td>-</td></tr>
  * <tr><td>HEARTBEAT_RESPONSE</td><td>-</td><td>-</td><td>-</td><td>round id echoed</td><td>-</td></tr>
