@@ -73,6 +73,18 @@ final class LogQueue implements AutoCloseable {
     }
 
     /**
+     * Lets the calling thread use the appender and the read tailer from now on. Chronicle checks that one thread
+     * uses each; the log is opened (and recovered, and a founding region written) on one thread and then run by
+     * another, the store's raft agent.
+     */
+    void handOverToCurrentThread() {
+        appender.singleThreadedCheckReset();
+        if (readTailer != null) {
+            readTailer.singleThreadedCheckReset();
+        }
+    }
+
+    /**
      * Opens (or creates) the queue in {@code config.dir()}. Nothing is written: the clock points at a cycle after
      * every existing one, so the first write of this process starts a fresh cycle file.
      */

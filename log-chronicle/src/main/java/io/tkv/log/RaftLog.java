@@ -125,6 +125,15 @@ public final class RaftLog implements AutoCloseable {
     }
 
     /**
+     * Makes the calling thread the log's owner from now on: a hand-over, for a log opened on one thread and then
+     * used only by another (the store opens it at start-up and its raft agent runs it). The log stays
+     * single-threaded; the previous owner must not use it again.
+     */
+    public void handOverToCurrentThread() {
+        queue.handOverToCurrentThread();
+    }
+
+    /**
      * Appends one entry. {@code index == lastIndex(region) + 1} appends; {@code firstIndex <= index <= lastIndex}
      * first discards the entries {@code [index, lastIndex]}, then appends (in one record). Allocation free.
      *
