@@ -1,0 +1,329 @@
+package io.tkv.raft.store;
+
+import io.tkv.log.RaftLog;
+import io.tkv.log.RaftLogException;
+import io.tkv.raft.core.ConfState;
+import io.tkv.raft.core.RaftConfig;
+import io.tkv.raft.core.RaftMessage;
+import io.tkv.raft.core.RaftNode;
+import io.tkv.raft.core.RaftStatus;
+import io.tkv.raft.transport.RaftTransport;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The store's multi-Raft driver, in the shape of TiKV's batch-system: one {@link RegionPeer} (state machine and
+ * mailbox) per region, all polled by the raft agent once per duty cycle. One cycle:
+ * <ol>
+ * <li>tick every region when the Raft clock is due (catching up after a stall, so lease time is never
+ *     under-counted);</li>
+ * <li>take each region's Ready; write every region's entries and hard state to the shared log and queue the
+ *     messages that may leave before they are durable; flush the transport (the leader's appends go out while
+ *     it syncs its own log);</li>
+ * <li>one {@link RaftLog#sync()} for all regions (group commit);</li>
+ * <li>queue the messages that need the sync (votes, append responses), hand committed entries and ready reads
+ *     to the {@link ApplySink}, advance every core, flush the transport again.</li>
+ * </ol>
+ * Messages from other stores are stepped in as they arrive ({@link #onMessage}), proposals and reads as the
+ * store's ingress takes them.
+ *
+ * <p>A failed log write or sync makes the driver fail-stop: from then on it persists, sends and applies nothing,
+ * and {@link #propose} and {@link #read} answer {@link Outcome#FAILED}, since the log cannot say what reached
+ * the disk. Owned by the raft agent; not thread safe.
+ */
+public final class MultiRaft implements AutoCloseable {
+    /** The index and term a founding peer's log starts after (as TiKV's regions start at 5). */
+    public static final long BOOTSTRAP_INDEX = 5;
+    /** The term of the founding snapshot point. */
+    public static final long BOOTSTRAP_TERM = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultiRaft.class);
+    private static final int MAX_CATCH_UP_TICKS = 1000;
+
+    /** What became of a proposal or a read. */
+    public enum Outcome {
+        /** Accepted: its answer comes through the {@link ApplySink}. */
+        ACCEPTED,
+        /** This store does not lead the region; {@link #leaderStoreId(long)} says who might. */
+        NOT_LEADER,
+        /** The region's uncommitted window is full or a leader transfer is in progress: retry shortly. */
+        BUSY,
+        /** No such region on this store. */
+        NO_REGION,
+        /** The Raft log failed: the store serves nothing more. */
+        FAILED
+    }
+
+    private final MultiRaftConfig config;
+    private final RaftLog log;
+    private final RaftTransport transport;
+    private final ApplySink sink;
+    private final SnapshotSource snapshots;
+    private final Long2ObjectHashMap<RegionPeer> regions = new Long2ObjectHashMap<>();
+    private final List<RegionPeer> peerList = new ArrayList<>();
+    private final List<RegionPeer> readyPeers = new ArrayList<>();
+    private final SplittableRandom random;
+    private long nextTickMs = Long.MIN_VALUE;
+    private long nextPeriodicSyncMs;
+    private String failure;
+
+    /**
+     * @param config    concluded settings.
+     * @param log       the store's Raft log (owned by the caller, closed after this driver).
+     * @param transport the store-to-store transport (owned by the caller).
+     * @param sink      the apply side.
+     * @param snapshots where snapshots for lagging followers come from.
+     */
+    public MultiRaft(
+        final MultiRaftConfig config, final RaftLog log, final RaftTransport transport, final ApplySink sink,
+        final SnapshotSource snapshots) {
+        this.config = config.conclude();
+        this.log = log;
+        this.transport = transport;
+        this.sink = sink;
+        this.snapshots = snapshots;
+        this.random = new SplittableRandom(config.randomSeed());
+    }
+
+    /**
+     * Writes the founding state of a region this store starts with: an empty log after the snapshot point
+     * ({@link #BOOTSTRAP_INDEX}, {@link #BOOTSTRAP_TERM}), synced. The caller records the same applied index and
+     * the founding membership on its side before it {@link #addRegion adds} the region.
+     *
+     * @throws IllegalStateException if the log already holds the region.
+     */
+    public void bootstrapRegion(final long regionId) {
+        if (log.lastIndex(regionId) != 0 || log.hardState(regionId).term() != 0) {
+            throw new IllegalStateException("region " + regionId + " already has a log");
+        }
+        log.compact(regionId, BOOTSTRAP_INDEX, BOOTSTRAP_TERM);
+        log.saveHardState(regionId, BOOTSTRAP_TERM, 0, BOOTSTRAP_INDEX);
+        log.sync();
+    }
+
+    /**
+     * Starts serving a region this store hosts a peer of.
+     *
+     * @param regionId     the region.
+     * @param peerId       this store's peer in it.
+     * @param conf         its membership as of {@code appliedIndex} (from the applied state).
+     * @param appliedIndex what the state machine has applied durably; committed entries are handed to the sink
+     *                     from the one after it.
+     * @param peers        which store hosts each peer.
+     */
+    public void addRegion(
+        final long regionId, final long peerId, final ConfState conf, final long appliedIndex,
+        final PeerDirectory peers) {
+        if (regions.containsKey(regionId)) {
+            throw new IllegalStateException("region " + regionId + " is already served");
+        }
+        final LogBackedStorage storage = new LogBackedStorage(log, regionId, conf, snapshots);
+        final RaftConfig raftConfig = new RaftConfig()
+            .id(peerId)
+            .regionId(regionId)
+            .electionTimeoutTicks(config.electionTimeoutTicks())
+            .heartbeatIntervalTicks(config.heartbeatIntervalTicks())
+            .maxInflightAppends(config.maxInflightAppends())
+            .maxAppendBytes(config.maxAppendBytes())
+            .maxUncommittedEntries(config.maxUncommittedEntries())
+            .appliedIndex(appliedIndex)
+            .random(random.split());
+        if (config.leaseTicks() > 0) {
+            raftConfig.leaseTicks(config.leaseTicks());
+        }
+        final RaftNode node = new RaftNode(raftConfig, storage);
+        final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, appliedIndex);
+        regions.put(regionId, peer);
+        peerList.add(peer);
+        LOG.info("serving region {} as peer {}: {}", regionId, peerId, node.status());
+    }
+
+    /**
+     * A message from another store, for one of this store's regions. Messages for unknown regions are dropped
+     * (PD will create peers for them later).
+     */
+    public void onMessage(final long fromStoreId, final RaftMessage message) {
+        final RegionPeer peer = regions.get(message.regionId());
+        if (peer == null || failure != null) {
+            return;
+        }
+        peer.node().step(message);
+    }
+
+    /** The transport gave up on a message: the core probes that peer again instead of waiting. */
+    public void onDropped(final long toStoreId, final RaftMessage message) {
+        final RegionPeer peer = regions.get(message.regionId());
+        if (peer != null) {
+            peer.node().reportUnreachable(message.to());
+        }
+    }
+
+    /**
+     * Proposes a command to a region.
+     *
+     * @param data  the entry's payload (kept by the core and the log: not to be changed afterwards).
+     * @param token the caller's id for the proposal, handed back with its committed entry (nonzero).
+     */
+    public Outcome propose(final long regionId, final byte[] data, final long token) {
+        if (failure != null) {
+            return Outcome.FAILED;
+        }
+        final RegionPeer peer = regions.get(regionId);
+        if (peer == null) {
+            return Outcome.NO_REGION;
+        }
+        if (peer.propose(data, token) >= 0) {
+            return Outcome.ACCEPTED;
+        }
+        return peer.isLeader() ? Outcome.BUSY : Outcome.NOT_LEADER;
+    }
+
+    /**
+     * Asks for a linearizable read: under a valid leader lease at once, else after a ReadIndex round. The read is
+     * handed to the sink once every entry committed before it was confirmed has been handed over.
+     *
+     * @param token the caller's id for the read (nonzero).
+     */
+    public Outcome read(final long regionId, final long token) {
+        if (failure != null) {
+            return Outcome.FAILED;
+        }
+        final RegionPeer peer = regions.get(regionId);
+        if (peer == null) {
+            return Outcome.NO_REGION;
+        }
+        return peer.read(token) ? Outcome.ACCEPTED : Outcome.NOT_LEADER;
+    }
+
+    /** @return the store believed to lead the region, or 0 if unknown. */
+    public long leaderStoreId(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        return peer == null ? 0 : peer.leaderStoreId();
+    }
+
+    /**
+     * One duty cycle of Raft work: ticks when due, then every region's Ready.
+     *
+     * @param nowMs the agent's clock for this cycle.
+     * @return work done.
+     */
+    public int doWork(final long nowMs) {
+        if (failure != null) {
+            return 0;
+        }
+        int work = tick(nowMs);
+        for (int i = 0; i < peerList.size(); i++) {
+            work += peerList.get(i).drainBacklog();
+        }
+        work += processReadies();
+        if (!config.logSync() && config.periodicSyncIntervalMs() > 0 && nowMs >= nextPeriodicSyncMs) {
+            nextPeriodicSyncMs = nowMs + config.periodicSyncIntervalMs();
+            try {
+                log.sync();
+            } catch (final RaftLogException ex) {
+                failStop(ex);
+            }
+            work++;
+        }
+        return work;
+    }
+
+    private int tick(final long nowMs) {
+        if (nextTickMs == Long.MIN_VALUE) {
+            nextTickMs = nowMs + config.tickIntervalMs();
+            return 0;
+        }
+        int ticks = 0;
+        while (nowMs >= nextTickMs) {
+            for (int i = 0; i < peerList.size(); i++) {
+                peerList.get(i).node().tick();
+            }
+            nextTickMs += config.tickIntervalMs();
+            if (++ticks == MAX_CATCH_UP_TICKS) {
+                nextTickMs = nowMs + config.tickIntervalMs();
+                break;
+            }
+        }
+        return ticks;
+    }
+
+    private int processReadies() {
+        readyPeers.clear();
+        for (int i = 0; i < peerList.size(); i++) {
+            final RegionPeer peer = peerList.get(i);
+            if (peer.takeReady()) {
+                readyPeers.add(peer);
+            }
+        }
+        if (readyPeers.isEmpty()) {
+            return 0;
+        }
+        try {
+            boolean mustSync = false;
+            for (int i = 0; i < readyPeers.size(); i++) {
+                mustSync |= readyPeers.get(i).persistAndSendEarly(log, transport);
+            }
+            transport.flush();
+            if (mustSync && config.logSync()) {
+                log.sync();
+            }
+        } catch (final RaftLogException ex) {
+            failStop(ex);
+            return 1;
+        }
+        int work = 0;
+        for (int i = 0; i < readyPeers.size(); i++) {
+            work += readyPeers.get(i).finishReady(transport);
+        }
+        transport.flush();
+        return work;
+    }
+
+    private void failStop(final RaftLogException ex) {
+        failure = "Raft log failed: " + ex.getMessage();
+        LOG.error("the Raft log failed; this store stops serving every region and acknowledges nothing more", ex);
+        for (int i = 0; i < readyPeers.size(); i++) {
+            readyPeers.get(i).abandonReady();
+        }
+        readyPeers.clear();
+    }
+
+    /** @return why the driver stopped, or null while it runs. */
+    public String failure() {
+        return failure;
+    }
+
+    /** @return the region's Raft status, or null if the region is not served here. */
+    public RaftStatus status(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        return peer == null ? null : peer.status();
+    }
+
+    /** @return the ids of the regions served, in the order they were added. */
+    public long[] regionIds() {
+        final long[] ids = new long[peerList.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = peerList.get(i).regionId();
+        }
+        return ids;
+    }
+
+    /** Transfers a region's leadership to another peer (leader only; ignored otherwise). */
+    public void transferLeader(final long regionId, final long toPeerId) {
+        final RegionPeer peer = regions.get(regionId);
+        if (peer != null) {
+            peer.node().transferLeadership(toPeerId);
+        }
+    }
+
+    @Override
+    public void close() {
+        regions.clear();
+        peerList.clear();
+    }
+}

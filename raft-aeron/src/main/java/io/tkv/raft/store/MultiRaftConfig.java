@@ -1,0 +1,142 @@
+package io.tkv.raft.store;
+
+import io.tkv.raft.core.RaftConfig;
+
+/**
+ * Settings of the multi-Raft driver (Aeron Context style: setters return this; {@link #conclude()} checks). The
+ * Raft clock: a tick every {@code tickIntervalMs}; the core counts elections, heartbeats and the lease in ticks.
+ */
+public final class MultiRaftConfig {
+    private long tickIntervalMs = 20;
+    private int electionTimeoutTicks = 20;
+    private int heartbeatIntervalTicks = 2;
+    private int leaseTicks;
+    private int maxInflightAppends = RaftConfig.MAX_INFLIGHT_APPENDS_DEFAULT;
+    private int maxAppendBytes = 256 * 1024;
+    private int maxUncommittedEntries = RaftConfig.MAX_UNCOMMITTED_ENTRIES_DEFAULT;
+    private boolean logSync = true;
+    private long periodicSyncIntervalMs;
+    private long randomSeed = System.nanoTime();
+    private boolean concluded;
+
+    /**
+     * @return this, checked.
+     * @throws IllegalStateException if a setting is out of range.
+     */
+    public MultiRaftConfig conclude() {
+        if (concluded) {
+            return this;
+        }
+        if (tickIntervalMs <= 0 || electionTimeoutTicks < 2 || heartbeatIntervalTicks < 1
+            || heartbeatIntervalTicks >= electionTimeoutTicks || leaseTicks < 0 || leaseTicks >= electionTimeoutTicks
+            || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1
+            || periodicSyncIntervalMs < 0) {
+            throw new IllegalStateException("bad multi-raft settings: " + this);
+        }
+        concluded = true;
+        return this;
+    }
+
+    public long tickIntervalMs() {
+        return tickIntervalMs;
+    }
+
+    public MultiRaftConfig tickIntervalMs(final long tickIntervalMs) {
+        this.tickIntervalMs = tickIntervalMs;
+        return this;
+    }
+
+    public int electionTimeoutTicks() {
+        return electionTimeoutTicks;
+    }
+
+    public MultiRaftConfig electionTimeoutTicks(final int electionTimeoutTicks) {
+        this.electionTimeoutTicks = electionTimeoutTicks;
+        return this;
+    }
+
+    public int heartbeatIntervalTicks() {
+        return heartbeatIntervalTicks;
+    }
+
+    public MultiRaftConfig heartbeatIntervalTicks(final int heartbeatIntervalTicks) {
+        this.heartbeatIntervalTicks = heartbeatIntervalTicks;
+        return this;
+    }
+
+    /** @return the lease in ticks, or 0 for the core's default (derived from the election timeout). */
+    public int leaseTicks() {
+        return leaseTicks;
+    }
+
+    public MultiRaftConfig leaseTicks(final int leaseTicks) {
+        this.leaseTicks = leaseTicks;
+        return this;
+    }
+
+    public int maxInflightAppends() {
+        return maxInflightAppends;
+    }
+
+    public MultiRaftConfig maxInflightAppends(final int maxInflightAppends) {
+        this.maxInflightAppends = maxInflightAppends;
+        return this;
+    }
+
+    /** @return the most entry bytes in one APPEND; must stay below the transport's frame size. */
+    public int maxAppendBytes() {
+        return maxAppendBytes;
+    }
+
+    public MultiRaftConfig maxAppendBytes(final int maxAppendBytes) {
+        this.maxAppendBytes = maxAppendBytes;
+        return this;
+    }
+
+    public int maxUncommittedEntries() {
+        return maxUncommittedEntries;
+    }
+
+    public MultiRaftConfig maxUncommittedEntries(final int maxUncommittedEntries) {
+        this.maxUncommittedEntries = maxUncommittedEntries;
+        return this;
+    }
+
+    /** @return true (default): sync the log once per cycle before anything it holds is acknowledged. */
+    public boolean logSync() {
+        return logSync;
+    }
+
+    public MultiRaftConfig logSync(final boolean logSync) {
+        this.logSync = logSync;
+        return this;
+    }
+
+    /** @return with {@link #logSync()} off: sync the log every this many ms anyway (0: never). */
+    public long periodicSyncIntervalMs() {
+        return periodicSyncIntervalMs;
+    }
+
+    public MultiRaftConfig periodicSyncIntervalMs(final long periodicSyncIntervalMs) {
+        this.periodicSyncIntervalMs = periodicSyncIntervalMs;
+        return this;
+    }
+
+    public long randomSeed() {
+        return randomSeed;
+    }
+
+    /** @param randomSeed seeds the election timeout randomisation of every region. */
+    public MultiRaftConfig randomSeed(final long randomSeed) {
+        this.randomSeed = randomSeed;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "MultiRaftConfig{tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks + ", heartbeat="
+            + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", inflight=" + maxInflightAppends + ", appendBytes="
+            + maxAppendBytes + ", uncommitted=" + maxUncommittedEntries + ", logSync=" + logSync
+            + (periodicSyncIntervalMs > 0 ? ", periodicSync=" + periodicSyncIntervalMs + "ms" : "") + "}";
+    }
+}

@@ -1,0 +1,309 @@
+package io.tkv.raft.store;
+
+import io.tkv.log.RaftLog;
+import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.RaftMessage;
+import io.tkv.raft.core.RaftNode;
+import io.tkv.raft.core.RaftStatus;
+import io.tkv.raft.core.ReadState;
+import io.tkv.raft.core.Ready;
+import io.tkv.raft.core.Role;
+import io.tkv.raft.core.SoftState;
+import io.tkv.raft.transport.RaftTransport;
+import org.agrona.collections.LongArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One region's peer on this store: its Raft core, its view of the log, and what waits on Raft — proposals until
+ * their entries commit, reads until the apply point passes their read index, committed entries the apply side had
+ * no room for. It is the region's state machine in TiKV's batch-system sense; the {@link MultiRaft} driver polls
+ * it once per duty cycle with every other region.
+ *
+ * <p>Owned by the raft agent; nothing here is touched by another thread.
+ */
+final class RegionPeer {
+    private final long regionId;
+    private final long peerId;
+    private final RaftNode node;
+    private final LogBackedStorage storage;
+    private final PeerDirectory peers;
+    private final ApplySink sink;
+    /** Proposals waiting for their entry to commit: strictly increasing index (see {@link #propose}). */
+    private final TokenQueue proposals = new TokenQueue(256);
+    /** ReadIndex rounds asked for and not yet confirmed (context = the read's token), in request order. */
+    private final TokenQueue unconfirmedReads = new TokenQueue(16);
+    /** Reads with a read index (lease or confirmed ReadIndex), waiting for the offered index to reach it. */
+    private final TokenQueue leaseReads = new TokenQueue(64);
+    private final TokenQueue confirmedReads = new TokenQueue(16);
+    /** Committed entries (and their proposal tokens) the sink refused, offered again first next cycle. */
+    private final ArrayDeque<Entry> backlog = new ArrayDeque<>();
+    private final LongArrayQueue backlogTokens = new LongArrayQueue();
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private long offeredIndex;
+    private long leaderPeerId;
+    private Role role = Role.FOLLOWER;
+    private Ready ready;
+
+    RegionPeer(
+        final long regionId, final long peerId, final RaftNode node, final LogBackedStorage storage,
+        final PeerDirectory peers, final ApplySink sink, final long appliedIndex) {
+        this.regionId = regionId;
+        this.peerId = peerId;
+        this.node = node;
+        this.storage = storage;
+        this.peers = peers;
+        this.sink = sink;
+        this.offeredIndex = appliedIndex;
+    }
+
+    long regionId() {
+        return regionId;
+    }
+
+    RaftNode node() {
+        return node;
+    }
+
+    boolean isLeader() {
+        return role == Role.LEADER;
+    }
+
+    /** @return the store believed to lead the region (this one if it leads), or 0. */
+    long leaderStoreId() {
+        return leaderPeerId == 0 ? 0 : peers.storeOf(leaderPeerId);
+    }
+
+    long storeOf(final long peer) {
+        return peers.storeOf(peer);
+    }
+
+    /**
+     * Proposes a command; on success the proposal waits for its entry. A proposal at index i means the entries
+     * this peer held at i and after (of older terms, proposed while it led before) were overwritten: those
+     * proposals will never commit and are dropped now, which keeps the queue in index order.
+     *
+     * @return the entry's index, or -1 if the core refused (not leader, transfer, window full).
+     */
+    long propose(final byte[] data, final long token) {
+        final long index = node.propose(data);
+        if (index < 0) {
+            return -1;
+        }
+        while (!proposals.isEmpty() && proposals.tailIndex() >= index) {
+            final long dropped = proposals.tailToken();
+            proposals.removeTail();
+            sink.onProposalDropped(regionId, dropped, leaderStoreId());
+        }
+        proposals.add(index, node.status().term(), token);
+        return index;
+    }
+
+    /**
+     * @return true if the read was queued (it will be offered to the sink once the apply point reaches its read
+     *     index, or rejected if leadership goes before its ReadIndex round ends); false if this peer does not lead.
+     */
+    boolean read(final long token) {
+        if (role != Role.LEADER) {
+            return false;
+        }
+        final long leaseIndex = node.leaseReadIndex();
+        if (leaseIndex >= 0) {
+            leaseReads.add(leaseIndex, 0, token);
+            offerReadyReads();
+        } else {
+            unconfirmedReads.add(0, 0, token);
+            node.readIndex(token);
+        }
+        return true;
+    }
+
+    /** @return work done offering what the sink refused before; true while anything is still held back. */
+    int drainBacklog() {
+        int work = 0;
+        while (!backlog.isEmpty()) {
+            final Entry entry = backlog.peekFirst();
+            if (!sink.offerCommitted(regionId, entry, backlogTokens.peekLong())) {
+                return work;
+            }
+            backlog.pollFirst();
+            backlogTokens.pollLong();
+            offeredIndex = entry.index();
+            work++;
+        }
+        return work + offerReadyReads();
+    }
+
+    boolean hasBacklog() {
+        return !backlog.isEmpty();
+    }
+
+    /** @return whether a Ready was taken (the core had one and nothing is held back for the sink). */
+    boolean takeReady() {
+        if (!backlog.isEmpty() || !node.hasReady()) {
+            return false;
+        }
+        ready = node.ready();
+        return true;
+    }
+
+    /**
+     * Writes the Ready's entries and hard state to the log (not synced) and queues its early messages.
+     *
+     * @return true if the log must be synced before the rest of the Ready is handled.
+     */
+    boolean persistAndSendEarly(final RaftLog log, final RaftTransport transport) {
+        if (ready.snapshot() != null) {
+            throw new UnsupportedOperationException("installing a snapshot from the leader is not built yet");
+        }
+        if (!ready.entries().isEmpty()) {
+            dropOverwritten(ready.entries());
+        }
+        for (final Entry entry : ready.entries()) {
+            final byte[] data = entry.data();
+            payload.wrap(data);
+            log.append(regionId, entry.index(), entry.term(), entry.type().ordinal(), payload, 0, data.length);
+        }
+        if (ready.hardState() != null) {
+            log.saveHardState(regionId, ready.hardState().term(), ready.hardState().vote(),
+                ready.hardState().commit());
+        }
+        send(transport, ready.messages());
+        return ready.mustPersist();
+    }
+
+    /**
+     * After the sync: the late messages, role changes, committed entries and read states; then advances the core.
+     *
+     * @return work done.
+     */
+    int finishReady(final RaftTransport transport) {
+        final Ready current = ready;
+        ready = null;
+        send(transport, current.messagesAfterPersist());
+        if (current.softState() != null) {
+            onSoftState(current.softState());
+        }
+        int work = 1;
+        for (final Entry entry : current.committedEntries()) {
+            offerCommitted(entry);
+            work++;
+        }
+        for (final ReadState readState : current.readStates()) {
+            if (unconfirmedReads.remove(readState.context())) {
+                confirmedReads.add(readState.index(), 0, readState.context());
+            }
+        }
+        work += offerReadyReads();
+        node.advance(current);
+        return work;
+    }
+
+    /** The log failed: forget the Ready (nothing of it is acknowledged) and stop. */
+    void abandonReady() {
+        ready = null;
+    }
+
+    /**
+     * Entries about to be written from index {@code first} replace whatever the log held there: a proposal of an
+     * older term at or after {@code first} is gone from the log (a conflict with the leader's log), so it will
+     * never commit. This peer's own new proposals are the tail of the queue and match the entries' terms.
+     */
+    private void dropOverwritten(final List<Entry> entries) {
+        final long first = entries.get(0).index();
+        final long last = entries.get(entries.size() - 1).index();
+        while (!proposals.isEmpty() && proposals.tailIndex() >= first) {
+            final long index = proposals.tailIndex();
+            if (index <= last && entries.get((int)(index - first)).term() == proposals.tailTerm()) {
+                break;
+            }
+            final long dropped = proposals.tailToken();
+            proposals.removeTail();
+            sink.onProposalDropped(regionId, dropped, leaderStoreId());
+        }
+    }
+
+    private void offerCommitted(final Entry entry) {
+        long token = ApplySink.NO_TOKEN;
+        while (!proposals.isEmpty() && proposals.headIndex() <= entry.index()) {
+            final long head = proposals.headToken();
+            final boolean mine = proposals.headIndex() == entry.index() && proposals.headTerm() == entry.term();
+            proposals.removeHead();
+            if (mine) {
+                token = head;
+            } else {
+                sink.onProposalDropped(regionId, head, leaderStoreId());
+            }
+        }
+        if (backlog.isEmpty() && sink.offerCommitted(regionId, entry, token)) {
+            offeredIndex = entry.index();
+        } else {
+            backlog.addLast(entry);
+            backlogTokens.addLong(token);
+        }
+    }
+
+    private int offerReadyReads() {
+        return offerReads(leaseReads) + offerReads(confirmedReads);
+    }
+
+    private int offerReads(final TokenQueue reads) {
+        int work = 0;
+        while (!reads.isEmpty() && reads.headIndex() <= offeredIndex) {
+            if (!sink.offerRead(regionId, reads.headToken())) {
+                break;
+            }
+            reads.removeHead();
+            work++;
+        }
+        return work;
+    }
+
+    private void onSoftState(final SoftState softState) {
+        final boolean wasLeader = role == Role.LEADER;
+        role = softState.role();
+        leaderPeerId = softState.leader();
+        if (wasLeader && role != Role.LEADER) {
+            // ReadIndex rounds of the old term will not be confirmed; confirmed reads stay valid.
+            while (!unconfirmedReads.isEmpty()) {
+                final long token = unconfirmedReads.headToken();
+                unconfirmedReads.removeHead();
+                sink.onReadRejected(regionId, token, leaderStoreId());
+            }
+        }
+    }
+
+    private void send(final RaftTransport transport, final List<RaftMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            final RaftMessage message = messages.get(i);
+            final long storeId = peers.storeOf(message.to());
+            if (storeId == 0) {
+                node.reportUnreachable(message.to());
+                continue;
+            }
+            transport.send(storeId, message);
+        }
+    }
+
+    RaftStatus status() {
+        return node.status();
+    }
+
+    long offeredIndex() {
+        return offeredIndex;
+    }
+
+    int pendingProposals() {
+        return proposals.size();
+    }
+
+    LogBackedStorage storage() {
+        return storage;
+    }
+
+    long peerId() {
+        return peerId;
+    }
+}

@@ -1,0 +1,22 @@
+package io.tkv.raft.store;
+
+import io.tkv.raft.core.ConfState;
+import io.tkv.raft.core.Snapshot;
+
+/**
+ * Where the driver gets a region's snapshot to send to a follower that is behind the compacted log. A store
+ * prepares snapshots off the raft agent (exporting RocksDB state takes time), so it may answer null ("not yet")
+ * and have one ready at a later call.
+ */
+@FunctionalInterface
+public interface SnapshotSource {
+    /** No snapshots: followers are always caught up from the log (the driver then never compacts past them). */
+    SnapshotSource NONE = (regionId, conf) -> null;
+
+    /**
+     * @param regionId the region.
+     * @param conf     its current membership.
+     * @return the newest snapshot of the region, or null if none is ready.
+     */
+    Snapshot latest(long regionId, ConfState conf);
+}
