@@ -4,7 +4,11 @@ TKV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TKV_LIB="$TKV_ROOT/ops/target/lib"
 
 tkv_java_flags() {
+    # Agrona/Aeron's Unsafe access, then Chronicle Queue's (the Raft log) and no phoning home (../shared/STACK.md).
     local flags="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+    flags="$flags --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
+    flags="$flags --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"
+    flags="$flags -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true"
     local feature
     feature=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
     if [ "${feature%%.*}" -ge 24 ] 2>/dev/null; then

@@ -30,12 +30,15 @@ perf_jar() {
     echo "$jar"
 }
 
-# JVM flags (../shared/STACK.md): Agrona's Unsafe access; Java 24+ also needs native and Unsafe memory access,
-# which Java 17 refuses as unknown options.
+# JVM flags (../shared/STACK.md): Agrona's Unsafe access, Chronicle Queue's (an embedded store opens its Raft log);
+# Java 24+ also needs native and Unsafe memory access, which Java 17 refuses as unknown options.
 jvm_flags() {
     local major
     major=$(java -version 2>&1 | awk -F'"' '/version/ {print $2}' | cut -d. -f1)
-    local flags=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED)
+    local flags=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
+        --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+        --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+        -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
     if [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 24 )); then
         flags+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
     fi

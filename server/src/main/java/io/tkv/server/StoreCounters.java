@@ -20,6 +20,9 @@ public final class StoreCounters implements AutoCloseable {
     private final AtomicCounter repliesDropped;
     private final AtomicCounter syncs;
     private final AtomicCounter sessions;
+    private final AtomicCounter duplicateWrites;
+    private final AtomicCounter staleWrites;
+    private final AtomicCounter proposalsDropped;
 
     /** @param aeron the client whose driver holds the counters. */
     public StoreCounters(final Aeron aeron) {
@@ -31,6 +34,9 @@ public final class StoreCounters implements AutoCloseable {
         repliesDropped = aeron.addCounter(TYPE_ID_BASE + 5, "tkv replies dropped (back-pressure)");
         syncs = aeron.addCounter(TYPE_ID_BASE + 6, "tkv WAL syncs");
         sessions = aeron.addCounter(TYPE_ID_BASE + 7, "tkv open sessions");
+        duplicateWrites = aeron.addCounter(TYPE_ID_BASE + 8, "tkv duplicate writes answered from dedup records");
+        staleWrites = aeron.addCounter(TYPE_ID_BASE + 9, "tkv stale write copies dropped");
+        proposalsDropped = aeron.addCounter(TYPE_ID_BASE + 10, "tkv proposals dropped (leader change)");
     }
 
     public AtomicCounter requests() {
@@ -65,9 +71,21 @@ public final class StoreCounters implements AutoCloseable {
         return sessions;
     }
 
+    public AtomicCounter duplicateWrites() {
+        return duplicateWrites;
+    }
+
+    public AtomicCounter staleWrites() {
+        return staleWrites;
+    }
+
+    public AtomicCounter proposalsDropped() {
+        return proposalsDropped;
+    }
+
     @Override
     public void close() {
         CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, syncs,
-            sessions);
+            sessions, duplicateWrites, staleWrites, proposalsDropped);
     }
 }

@@ -6,6 +6,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
+import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.apply.ApplyAgent;
 import io.tkv.server.config.IdleStrategies;
 import io.tkv.server.config.ServerConfig;
@@ -13,10 +14,15 @@ import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.ingress.IngressAgent;
 import io.tkv.server.ingress.RegionGuard;
 import io.tkv.server.ingress.RequestLimits;
+import io.tkv.server.raft.RaftAgent;
+import io.tkv.server.raft.Replication;
 import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.HmacAuthenticator;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
+import io.tkv.storage.ApplyBatch;
+import io.tkv.storage.DedupTable;
+import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.StorageConfig;
 import io.tkv.storage.StorageEngine;
@@ -33,14 +39,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One running store: the data-dir lock, RocksDB, the Aeron media driver (embedded or external), and the ingress
- * and apply agents on one thread ({@code SHARED}) or two ({@code DEDICATED}). {@link #close()} stops them in
- * reverse order; the apply agent syncs anything unsynced on its way out.
+ * One running store: the data-dir lock, RocksDB, the Aeron media driver (embedded or external), the replication
+ * ({@link Replication}: Raft log, transport, multi-Raft driver), and the agents — ingress + Raft on one thread,
+ * apply on the same thread ({@code SHARED}, {@code INVOKER}) or its own ({@code DEDICATED}). {@link #close()} stops
+ * the agents first, then closes what they used in reverse order.
  */
 public final class StoreNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+    private static final long LEADER_WAIT_S = 10;
 
     private final ServerConfig config;
     private DataDirLock lock;
@@ -52,6 +62,11 @@ public final class StoreNode implements AutoCloseable {
     private Subscription ingress;
     private AgentRunner ingressRunner;
     private AgentRunner applyRunner;
+    private DedupTable dedup;
+    private ApplyBatch applyBatch;
+    private Replication replication;
+    private RaftAgent raftAgent;
+    private final PartitionFaults faults = new PartitionFaults();
 
     private StoreNode(final ServerConfig config) {
         this.config = config;
@@ -68,6 +83,7 @@ public final class StoreNode implements AutoCloseable {
         final StoreNode node = new StoreNode(config);
         try {
             node.startAll();
+            node.awaitLeaderIfAlone();
             return node;
         } catch (final RuntimeException | IOException ex) {
             node.close();
@@ -85,8 +101,8 @@ public final class StoreNode implements AutoCloseable {
             .blockCacheBytes(config.blockCacheBytes())
             .writeBufferBytes(config.writeBufferBytes())
             .compression(config.compression())
-            .fsyncPolicy(config.fsyncPolicy())
-            .syncIntervalMs(config.syncIntervalMs()));
+            // Writes are durable in the Raft log; RocksDB is replayed from its applied index after a crash.
+            .fsyncPolicy(FsyncPolicy.NONE));
         checkClusterId(new StoreMeta(engine));
 
         if (config.embeddedDriver()) {
@@ -118,36 +134,61 @@ public final class StoreNode implements AutoCloseable {
         final SessionRegistry registry = new SessionRegistry(config.maxSessions(),
             new HmacAuthenticator(config.secret()));
         final CommandQueue queue = new CommandQueue(config.ringBufferBytes());
-        final ReplySender ingressReplies = new ReplySender(counters.repliesDropped());
+        final ReplySender raftReplies = new ReplySender(counters.repliesDropped());
+        dedup = DedupTable.load(engine);
+        applyBatch = new ApplyBatch(engine, dedup);
+        replication = Replication.open(config, aeron, engine, applyBatch, counters, registry, raftReplies, queue,
+            faults, clock);
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit()),
             new RegionGuard(), registry,
-            new HandshakeHandler(aeron, config, registry, ingressReplies, counters),
-            ingressReplies, queue, counters, clock);
+            new HandshakeHandler(aeron, config, registry, raftReplies, counters),
+            raftReplies, replication.router(), counters, clock);
         store = new RawKvStore(engine, clock);
-        final ApplyAgent applyAgent = new ApplyAgent(queue, engine, store, registry,
-            new ReplySender(counters.repliesDropped()), counters, clock, config.fsyncPolicy(),
-            config.syncIntervalMs(), config.maxFrameBytes());
+        final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
+            new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes());
+        raftAgent = replication.agent();
 
+        // The ingress and the Raft driver share one thread in every mode: the ingress proposes into the driver.
         if (config.threadingMode() == ServerConfig.ThreadingMode.INVOKER) {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 new CompositeAgent(new InvokerAgent("aeron-driver", driverInvoker),
-                    new InvokerAgent("aeron-client", aeron.conductorAgentInvoker()), ingressAgent, applyAgent));
+                    new InvokerAgent("aeron-client", aeron.conductorAgentInvoker()), ingressAgent, raftAgent,
+                    applyAgent));
             AgentRunner.startOnThread(ingressRunner);
         } else if (config.threadingMode() == ServerConfig.ThreadingMode.SHARED) {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
-                new CompositeAgent(ingressAgent, applyAgent));
+                new CompositeAgent(ingressAgent, raftAgent, applyAgent));
             AgentRunner.startOnThread(ingressRunner);
         } else {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
-                ingressAgent);
+                new CompositeAgent(ingressAgent, raftAgent));
             applyRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 applyAgent);
             AgentRunner.startOnThread(applyRunner);
             AgentRunner.startOnThread(ingressRunner);
         }
         LOG.info("store started: {}", config);
+    }
+
+    /**
+     * A store that is its region's only voter elects itself within an election timeout: wait for that, so a
+     * started store serves at once. A store of a larger cluster is started as soon as it runs (its peers may start
+     * later).
+     */
+    private void awaitLeaderIfAlone() {
+        if (config.raft().initialCluster().size() != 1) {
+            return;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADER_WAIT_S);
+        while (leaderStoreId() != config.storeId()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the store did not elect itself leader of region 1 within "
+                    + LEADER_WAIT_S + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
     }
 
     private void checkClusterId(final StoreMeta meta) {
@@ -161,6 +202,16 @@ public final class StoreNode implements AutoCloseable {
         }
     }
 
+    /** @return the store believed to lead region 1 (this one included), or 0 if none is known yet. */
+    public long leaderStoreId() {
+        return raftAgent == null ? 0 : raftAgent.leaderStoreId();
+    }
+
+    /** @return the fault hook of the Raft transport (partitions), for fault tests. */
+    public PartitionFaults faults() {
+        return faults;
+    }
+
     /** @return the settings this store runs with. */
     public ServerConfig config() {
         return config;
@@ -169,8 +220,8 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, ingressRunner, applyRunner, ingress, counters, aeron, driver, store, engine,
-            lock);
+        CloseHelper.closeAll(onCloseError, ingressRunner, applyRunner, replication, ingress, counters, aeron, driver,
+            applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }
 }

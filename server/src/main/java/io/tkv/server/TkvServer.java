@@ -1,5 +1,6 @@
 package io.tkv.server;
 
+import io.tkv.server.config.RaftSettings;
 import io.tkv.server.config.ServerConfig;
 import io.tkv.server.config.TomlConfigLoader;
 import picocli.CommandLine;
@@ -9,6 +10,8 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -70,6 +73,16 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--max-scan-limit", description = "largest scan limit accepted")
     private Integer maxScanLimit;
 
+    @Option(names = "--store-id", description = "this store's id (default 1)")
+    private Long storeId;
+
+    @Option(names = "--initial-cluster",
+        description = "every store of the cluster, this one included: id=host:port,id=host:port,...")
+    private String initialCluster;
+
+    @Option(names = "--raft-log-dir", description = "Raft log directory (default <data-dir>/raft)")
+    private Path raftLogDir;
+
     @Override
     public Integer call() throws Exception {
         final ServerConfig config = buildConfig();
@@ -81,8 +94,9 @@ public final class TkvServer implements Callable<Integer> {
             node.close();
             closed.countDown();
         }, "tkv-shutdown"));
-        System.out.println(READY_LINE + ": listening on " + node.config().listenEndpoint() + ", data in "
-            + node.config().dataDir().toAbsolutePath() + ", fsync " + node.config().fsyncPolicy());
+        System.out.println(READY_LINE + ": store " + node.config().storeId() + " listening on "
+            + node.config().listenEndpoint() + ", data in " + node.config().dataDir().toAbsolutePath() + ", fsync "
+            + node.config().fsyncPolicy() + ", cluster " + node.config().raft().initialCluster());
         System.out.flush();
         closed.await();
         return 0;
@@ -108,6 +122,17 @@ public final class TkvServer implements Callable<Integer> {
         if (maxValueBytes != null) config.maxValueBytes(maxValueBytes);
         if (maxBatchSize != null) config.maxBatchSize(maxBatchSize);
         if (maxScanLimit != null) config.maxScanLimit(maxScanLimit);
+        if (storeId != null) config.storeId(storeId);
+        if (initialCluster != null) {
+            final List<RaftSettings.StoreAddress> stores = new ArrayList<>();
+            for (final String store : initialCluster.split(",")) {
+                if (!store.isBlank()) {
+                    stores.add(RaftSettings.StoreAddress.parse(store.trim()));
+                }
+            }
+            config.raft().initialCluster(stores);
+        }
+        if (raftLogDir != null) config.raft().logDir(raftLogDir);
         return config;
     }
 

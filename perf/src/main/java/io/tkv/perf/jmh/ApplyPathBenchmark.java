@@ -51,6 +51,8 @@ public class ApplyPathBenchmark {
     private static final int KEYS = 100_000;
     private static final int KEY_BYTES = 16;
     private static final int VALUE_BYTES = 256;
+    /** Entry time of the benchmark's writes (they carry no TTL, so any fixed time does). */
+    private static final long NOW_MS = 1_700_000_000_000L;
 
     private final KeySpace keySpace = new KeySpace(KEYS, KEY_BYTES);
     private final byte[] keyBytes = keySpace.newKeyBuffer();
@@ -77,7 +79,7 @@ public class ApplyPathBenchmark {
         dataDir = Files.createTempDirectory("tkv-jmh-apply-");
         engine = StorageEngine.open(new StorageConfig().dataDir(dataDir).fsyncPolicy(FsyncPolicy.NONE));
         store = new RawKvStore(engine, SystemEpochClock.INSTANCE);
-        applyPath = new ApplyPath(store, 512 * 1024);
+        applyPath = new ApplyPath(engine, store, 512 * 1024);
         value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_BYTES));
         for (int i = 0; i < VALUE_BYTES; i++) {
             value.putByte(i, (byte)i);
@@ -95,6 +97,7 @@ public class ApplyPathBenchmark {
      */
     @TearDown(Level.Trial)
     public void close() throws IOException {
+        applyPath.close();
         store.close();
         engine.close();
         try (Stream<Path> paths = Files.walk(dataDir)) {
@@ -132,7 +135,7 @@ public class ApplyPathBenchmark {
         putEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1).ttlSeconds(0);
         putEncoder.region().regionId(1).confVer(1).version(1);
         putEncoder.putKey(keyBytes, 0, KEY_BYTES).putValue(value, 0, VALUE_BYTES);
-        return applyPath.apply(RawPutEncoder.TEMPLATE_ID, frame, 0);
+        return applyPath.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, NOW_MS);
     }
 
     /**
@@ -144,7 +147,7 @@ public class ApplyPathBenchmark {
         getEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1);
         getEncoder.region().regionId(1).confVer(1).version(1);
         getEncoder.putKey(keyBytes, 0, KEY_BYTES);
-        return applyPath.apply(RawGetEncoder.TEMPLATE_ID, frame, 0);
+        return applyPath.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, NOW_MS);
     }
 
     private long nextIndex() {

@@ -1,16 +1,18 @@
 package io.tkv.server.apply;
 
+import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.frame.Protocol;
+import io.tkv.raft.core.EntryType;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.ingress.CommandQueue;
+import io.tkv.server.raft.EntryFormat;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
-import io.tkv.storage.FsyncPolicy;
+import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.RawKvStore;
-import io.tkv.storage.StorageEngine;
+import io.tkv.storage.RegionApplyState;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,60 +20,61 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteOrder;
 
 /**
- * Applies requests from the {@link CommandQueue} to RocksDB and answers clients. One duty cycle: drain a batch
- * of requests (each write its own atomic RocksDB write, unsynced), then, under {@link FsyncPolicy#SYNC}, one WAL
- * sync covering all of them (group commit), then send every reply. No reply leaves before the sync, so an
- * acknowledged write is durable and no reader sees a write that could still be lost.
+ * Applies what Raft decided, in order, and answers clients. Each duty cycle drains a batch of records from the
+ * {@link CommandQueue}: committed entries are applied to one {@link ApplyBatch} (RocksDB, unsynced: the Raft log is
+ * the durable copy, and the applied index is written with the data); a read first commits what is staged, so it
+ * sees every entry before it. The cycle ends with a commit and the replies.
  *
- * <p>If a sync fails the store fails stop: the cycle's writes are answered INTERNAL_ERROR and every later request
- * too, since RocksDB cannot tell us which of them reached the disk.
+ * <p>If applying fails (a RocksDB error) the store fails stop: the entries of the failed batch are answered
+ * INTERNAL_ERROR and so is everything after, since the state machine can no longer follow the log.
  */
 public final class ApplyAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyAgent.class);
     private static final int DRAIN_LIMIT = 256;
 
     private final CommandQueue queue;
-    private final StorageEngine engine;
     private final SessionRegistry registry;
     private final ReplySender sender;
     private final StoreCounters counters;
-    private final EpochClock clock;
-    private final FsyncPolicy fsyncPolicy;
-    private final long syncIntervalMs;
+    private final ApplyBatch batch;
+    private final RegionApplyState region;
     private final PendingReplies replies = new PendingReplies();
-    private final RawCommandExecutor executor;
-    private final MessageHandler handler = this::onCommand;
-    private boolean unsynced;
-    private long nextPeriodicSyncMs;
+    private final ReadExecutor reads;
+    private final WriteExecutor writes = new WriteExecutor(replies);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final MessageHandler handler = this::onRecord;
+    private long lastEntryTimeMs;
     private String failure;
 
+    /**
+     * @param queue         records from the raft agent.
+     * @param store         RawKV reads.
+     * @param batch         RawKV writes, as apply batches.
+     * @param region        the apply state of the store's one region.
+     * @param registry      sessions to answer.
+     * @param sender        this agent's reply sender.
+     * @param counters      the store's counters.
+     * @param maxReplyBytes the largest reply frame.
+     */
     public ApplyAgent(
-        final CommandQueue queue, final StorageEngine engine, final RawKvStore store, final SessionRegistry registry,
-        final ReplySender sender, final StoreCounters counters, final EpochClock clock, final FsyncPolicy fsyncPolicy,
-        final long syncIntervalMs, final int maxReplyBytes) {
+        final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final RegionApplyState region,
+        final SessionRegistry registry, final ReplySender sender, final StoreCounters counters,
+        final int maxReplyBytes) {
         this.queue = queue;
-        this.engine = engine;
         this.registry = registry;
         this.sender = sender;
         this.counters = counters;
-        this.clock = clock;
-        this.fsyncPolicy = fsyncPolicy;
-        this.syncIntervalMs = syncIntervalMs;
-        this.executor = new RawCommandExecutor(store, replies, maxReplyBytes);
+        this.batch = batch;
+        this.region = region;
+        this.reads = new ReadExecutor(store, replies, maxReplyBytes);
     }
 
     @Override
     public int doWork() {
-        final int applied = queue.drain(handler, DRAIN_LIMIT);
-        int work = applied;
-        if (fsyncPolicy == FsyncPolicy.SYNC && replies.hasWrites()) {
-            work += sync();
-        } else if (fsyncPolicy == FsyncPolicy.PERIODIC && unsynced) {
-            final long nowMs = clock.time();
-            if (nowMs >= nextPeriodicSyncMs) {
-                nextPeriodicSyncMs = nowMs + syncIntervalMs;
-                work += sync();
-            }
+        int work = queue.drain(handler, DRAIN_LIMIT);
+        if (batch.isOpen()) {
+            commit();
+            work++;
         }
         if (!replies.isEmpty()) {
             work += replies.flush(registry, sender);
@@ -81,8 +84,8 @@ public final class ApplyAgent implements Agent {
 
     @Override
     public void onClose() {
-        if (unsynced && failure == null) {
-            sync();
+        if (batch.isOpen()) {
+            batch.abort();
         }
     }
 
@@ -91,37 +94,112 @@ public final class ApplyAgent implements Agent {
         return "tkv-apply";
     }
 
-    private int sync() {
-        try {
-            engine.syncWal();
-            counters.syncs().increment();
-            unsynced = false;
-        } catch (final RuntimeException ex) {
-            failure = "store failed: WAL sync error: " + ex.getMessage();
-            LOG.error("WAL sync failed; the store now refuses every request", ex);
-            replies.failWrites(failure);
-        }
-        return 1;
+    /** @return the highest index applied (committed to RocksDB) so far. */
+    public long appliedIndex() {
+        return region.appliedIndex();
     }
 
-    private void onCommand(final int templateId, final MutableDirectBuffer buffer, final int index, final int length) {
-        final int slot = buffer.getInt(index, ByteOrder.LITTLE_ENDIAN);
-        final int generation = buffer.getInt(index + Integer.BYTES, ByteOrder.LITTLE_ENDIAN);
-        final int frame = index + CommandQueue.PREFIX_LENGTH;
-        final int frameLength = length - CommandQueue.PREFIX_LENGTH;
-        counters.requests().increment();
+    private void onRecord(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if (type == CommandQueue.ENTRY) {
+            onEntry(buffer, index, length);
+        } else if (type == CommandQueue.READ) {
+            onRead(buffer, index, length);
+        } else {
+            LOG.error("unknown apply record type {}", type);
+        }
+    }
+
+    private void onEntry(final MutableDirectBuffer buffer, final int index, final int length) {
+        final long entryIndex = buffer.getLong(index + CommandQueue.ENTRY_INDEX, ByteOrder.LITTLE_ENDIAN);
+        final long term = buffer.getLong(index + CommandQueue.ENTRY_TERM, ByteOrder.LITTLE_ENDIAN);
+        final int entryType = buffer.getInt(index + CommandQueue.ENTRY_TYPE, ByteOrder.LITTLE_ENDIAN);
+        final int slot = buffer.getInt(index + CommandQueue.ENTRY_SLOT, ByteOrder.LITTLE_ENDIAN);
+        final int generation = buffer.getInt(index + CommandQueue.ENTRY_GENERATION, ByteOrder.LITTLE_ENDIAN);
+        final int data = index + CommandQueue.ENTRY_HEADER_LENGTH;
+        final int dataLength = length - CommandQueue.ENTRY_HEADER_LENGTH;
+        final boolean write = entryType == EntryType.NORMAL.ordinal()
+            && EntryFormat.isWrite(buffer, data, dataLength);
+        final int frame = data + EntryFormat.HEADER_LENGTH;
+        if (write) {
+            counters.requests().increment();
+        }
         if (failure != null) {
-            executor.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId, failure);
+            failWrite(buffer, frame, dataLength - EntryFormat.HEADER_LENGTH, write, slot, generation);
             return;
         }
         try {
-            if (executor.execute(templateId, buffer, frame, slot, generation)) {
-                unsynced = true;
+            if (!batch.isOpen()) {
+                batch.begin(region);
+            }
+            if (write) {
+                lastEntryTimeMs = EntryFormat.proposeTimeMs(buffer, data);
+                batch.beginEntry(entryIndex, term, lastEntryTimeMs);
+                writes.execute(batch, buffer, frame, slot, generation);
+            } else {
+                // A leader's no-op, or a membership change (static membership: nothing to apply yet).
+                batch.beginEntry(entryIndex, term, lastEntryTimeMs);
             }
         } catch (final RuntimeException ex) {
-            LOG.warn("request {} failed in storage", templateId, ex);
-            executor.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId,
+            failStop("applying entry " + entryIndex + " failed: " + ex.getMessage(), ex);
+            replies.failWrites(failure);
+            failWrite(buffer, frame, dataLength - EntryFormat.HEADER_LENGTH, write, slot, generation);
+        }
+    }
+
+    private void failWrite(
+        final MutableDirectBuffer buffer, final int frame, final int frameLength, final boolean write, final int slot,
+        final int generation) {
+        if (write && generation != 0) {
+            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId(buffer, frame),
+                failure);
+        }
+    }
+
+    private void onRead(final MutableDirectBuffer buffer, final int index, final int length) {
+        final int slot = buffer.getInt(index + CommandQueue.READ_SLOT, ByteOrder.LITTLE_ENDIAN);
+        final int generation = buffer.getInt(index + CommandQueue.READ_GENERATION, ByteOrder.LITTLE_ENDIAN);
+        final int frame = index + CommandQueue.READ_HEADER_LENGTH;
+        final int frameLength = length - CommandQueue.READ_HEADER_LENGTH;
+        counters.requests().increment();
+        if (batch.isOpen()) {
+            commit();
+        }
+        if (failure != null) {
+            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId(buffer, frame),
+                failure);
+            return;
+        }
+        try {
+            reads.execute(templateId(buffer, frame), buffer, frame, slot, generation);
+        } catch (final RuntimeException ex) {
+            LOG.warn("read failed in storage", ex);
+            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId(buffer, frame),
                 "storage error: " + ex.getMessage());
         }
+    }
+
+    private void commit() {
+        try {
+            batch.commit();
+        } catch (final RuntimeException ex) {
+            failStop("committing applied entries failed: " + ex.getMessage(), ex);
+            replies.failWrites(failure);
+        }
+        counters.duplicateWrites().setOrdered(writes.duplicateWrites());
+        counters.staleWrites().setOrdered(writes.staleWrites());
+    }
+
+    private void failStop(final String message, final RuntimeException ex) {
+        if (failure == null) {
+            failure = "store failed: " + message;
+            LOG.error("the state machine cannot follow the Raft log; the store now refuses every request", ex);
+        }
+        if (batch.isOpen()) {
+            batch.abort();
+        }
+    }
+
+    private int templateId(final MutableDirectBuffer buffer, final int frame) {
+        return header.wrap(buffer, frame).templateId();
     }
 }

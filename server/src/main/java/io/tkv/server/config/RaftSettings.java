@@ -54,7 +54,6 @@ public final class RaftSettings {
     private int heartbeatIntervalTicks = 2;
     private int leaseTicks;
     private Path logDir;
-    private boolean logSync = true;
     private boolean faultInjection;
 
     /**
@@ -169,16 +168,6 @@ public final class RaftSettings {
         return this;
     }
 
-    /** @return true (default): the log is msync'ed once per raft duty cycle before anything it holds is acked. */
-    public boolean logSync() {
-        return logSync;
-    }
-
-    public RaftSettings logSync(final boolean logSync) {
-        this.logSync = logSync;
-        return this;
-    }
-
     /** @return whether the store accepts fault-injection commands (partitions) from tkv-ctl; tests only. */
     public boolean faultInjection() {
         return faultInjection;
@@ -192,7 +181,7 @@ public final class RaftSettings {
     @Override
     public String toString() {
         return "raft{cluster=" + initialCluster + ", tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks
-            + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir + ", logSync="
-            + logSync + (faultInjection ? ", fault-injection" : "") + "}";
+            + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir
+            + (faultInjection ? ", fault-injection" : "") + "}";
     }
 }

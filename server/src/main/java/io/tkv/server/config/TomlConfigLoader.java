@@ -26,7 +26,7 @@ import java.util.Set;
  * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
  * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
- *            lease-ticks, log-dir, log-sync, fault-injection
+ *            lease-ticks, log-dir, fault-injection
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -38,7 +38,7 @@ public final class TomlConfigLoader {
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
         "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
         "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
-            "log-dir", "log-sync", "fault-injection"));
+            "log-dir", "fault-injection"));
 
     private TomlConfigLoader() {
     }
@@ -114,7 +114,6 @@ public final class TomlConfigLoader {
         if (raft.has("log-dir") && !asText(raft, "log-dir").isEmpty()) {
             settings.logDir(Paths.get(asText(raft, "log-dir")));
         }
-        if (raft.has("log-sync")) settings.logSync(asBoolean(raft, "log-sync"));
         if (raft.has("fault-injection")) settings.faultInjection(asBoolean(raft, "fault-injection"));
     }
 

@@ -1,6 +1,7 @@
 package io.tkv.server.ingress;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -11,13 +12,37 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The hand-over from the ingress agent (later: the raft agent) to the apply agent: a one-to-one ring buffer of
- * validated request frames, each prefixed with the (slot, generation) of the session to answer. Frames are copied
- * once, from the Aeron term into the ring; the apply agent decodes them in place.
+ * The hand-over from the raft agent to the apply agent: a one-to-one ring buffer of two kinds of record, in the
+ * order Raft decided them.
+ *
+ * <pre>
+ *   ENTRY  regionId:8 index:8 term:8 entryType:4 slot:4 generation:4 | entry data
+ *          (a committed entry; slot/generation name the session to answer, generation 0 = nobody)
+ *   READ   regionId:8 slot:4 generation:4 | request frame
+ *          (a read whose read index every ENTRY before it covers)
+ * </pre>
+ * All little-endian. Data is copied once, into the ring; the apply agent decodes it in place.
  */
 public final class CommandQueue {
-    /** Bytes before the frame in each record: session slot and generation. */
-    public static final int PREFIX_LENGTH = 2 * Integer.BYTES;
+    /** Record type of a committed entry. */
+    public static final int ENTRY = 1;
+    /** Record type of a read. */
+    public static final int READ = 2;
+    /** Bytes before the data in an ENTRY record. */
+    public static final int ENTRY_HEADER_LENGTH = 36;
+    /** Bytes before the frame in a READ record. */
+    public static final int READ_HEADER_LENGTH = 16;
+    /** Offsets in an ENTRY record. */
+    public static final int ENTRY_REGION = 0;
+    public static final int ENTRY_INDEX = 8;
+    public static final int ENTRY_TERM = 16;
+    public static final int ENTRY_TYPE = 24;
+    public static final int ENTRY_SLOT = 28;
+    public static final int ENTRY_GENERATION = 32;
+    /** Offsets in a READ record. */
+    public static final int READ_REGION = 0;
+    public static final int READ_SLOT = 8;
+    public static final int READ_GENERATION = 12;
 
     private final RingBuffer ring;
 
@@ -28,30 +53,66 @@ public final class CommandQueue {
     }
 
     /**
-     * Offers a frame for the apply agent. Called only by the ingress agent.
+     * Offers a committed entry. Raft agent only.
      *
-     * @return false when the ring is full (the caller answers SERVER_BUSY) or the frame is larger than a record.
+     * @return false when the ring is full (the driver offers it again next cycle).
+     * @throws IllegalArgumentException if the entry can never fit a record.
      */
-    public boolean offer(
-        final int templateId, final int slot, final int generation, final DirectBuffer frame, final int offset,
-        final int length) {
-        if (length + PREFIX_LENGTH > ring.maxMsgLength()) {
+    public boolean offerEntry(
+        final long regionId, final long index, final long term, final int entryType, final int slot,
+        final int generation, final DirectBuffer data, final int offset, final int length) {
+        final int index0 = claim(ENTRY, ENTRY_HEADER_LENGTH + length);
+        if (index0 <= 0) {
             return false;
         }
-        final int index = ring.tryClaim(templateId, PREFIX_LENGTH + length);
-        if (index <= 0) {
-            return false;
-        }
-        final var buffer = ring.buffer();
-        buffer.putInt(index, slot, ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(index + Integer.BYTES, generation, ByteOrder.LITTLE_ENDIAN);
-        buffer.putBytes(index + PREFIX_LENGTH, frame, offset, length);
-        ring.commit(index);
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index0 + ENTRY_REGION, regionId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(index0 + ENTRY_INDEX, index, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(index0 + ENTRY_TERM, term, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + ENTRY_TYPE, entryType, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + ENTRY_SLOT, slot, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + ENTRY_GENERATION, generation, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(index0 + ENTRY_HEADER_LENGTH, data, offset, length);
+        ring.commit(index0);
         return true;
     }
 
     /**
-     * Reads up to {@code limit} records. Called only by the apply agent.
+     * Offers a read. Raft agent only.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean offerRead(
+        final long regionId, final int slot, final int generation, final DirectBuffer frame, final int offset,
+        final int length) {
+        final int index0 = claim(READ, READ_HEADER_LENGTH + length);
+        if (index0 <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index0 + READ_REGION, regionId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + READ_SLOT, slot, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + READ_GENERATION, generation, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(index0 + READ_HEADER_LENGTH, frame, offset, length);
+        ring.commit(index0);
+        return true;
+    }
+
+    private int claim(final int type, final int length) {
+        if (length > ring.maxMsgLength()) {
+            throw new IllegalArgumentException("record of " + length + " bytes exceeds the ring's limit of "
+                + ring.maxMsgLength());
+        }
+        return ring.tryClaim(type, length);
+    }
+
+    /** @return the largest record the ring takes. */
+    public int maxRecordLength() {
+        return ring.maxMsgLength();
+    }
+
+    /**
+     * Reads up to {@code limit} records. Apply agent only.
      *
      * @return the number read.
      */

@@ -13,6 +13,7 @@ import io.tkv.codec.Status;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.server.StoreCounters;
+import io.tkv.server.raft.RequestRouter;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.ReplySender;
@@ -25,11 +26,11 @@ import java.nio.ByteOrder;
 import java.util.function.IntPredicate;
 
 /**
- * Polls the store's ingress channel: validates every frame, runs the session handshake, checks session token,
- * region, epoch and limits, and hands accepted requests to the apply agent through the {@link CommandQueue}.
- * Anything rejected is answered here with an ErrorResponse (when the sender's reply address is known) and
- * counted; nothing rejected reaches storage. When replication arrives, this agent becomes the raft agent:
- * accepted writes are proposed instead of queued.
+ * Polls the store's client ingress channel: validates every frame, runs the session handshake, checks session
+ * token, region, epoch and limits, and hands accepted requests to the {@link RequestRouter} — writes become Raft
+ * proposals, reads ask Raft for a read point. Anything rejected is answered here with an ErrorResponse (when the
+ * sender's reply address is known) and counted; nothing rejected reaches Raft or storage. Runs on the raft
+ * agent's thread, with the {@code RaftAgent}.
  */
 public final class IngressAgent implements Agent {
     private static final int FRAGMENT_LIMIT = 64;
@@ -46,7 +47,7 @@ public final class IngressAgent implements Agent {
     private final SessionRegistry registry;
     private final HandshakeHandler handshake;
     private final ReplySender replies;
-    private final CommandQueue queue;
+    private final RequestRouter router;
     private final StoreCounters counters;
     private final EpochClock clock;
     private final FragmentAssembler assembler;
@@ -57,7 +58,7 @@ public final class IngressAgent implements Agent {
     public IngressAgent(
         final Subscription subscription, final FrameValidator validator, final RequestLimits limits,
         final RegionGuard regions, final SessionRegistry registry, final HandshakeHandler handshake,
-        final ReplySender replies, final CommandQueue queue, final StoreCounters counters, final EpochClock clock) {
+        final ReplySender replies, final RequestRouter router, final StoreCounters counters, final EpochClock clock) {
         this.subscription = subscription;
         this.validator = validator;
         this.limits = limits;
@@ -65,7 +66,7 @@ public final class IngressAgent implements Agent {
         this.registry = registry;
         this.handshake = handshake;
         this.replies = replies;
-        this.queue = queue;
+        this.router = router;
         this.counters = counters;
         this.clock = clock;
         this.assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
@@ -154,11 +155,8 @@ public final class IngressAgent implements Agent {
             replies.sendError(session.publication(), correlationId, limitStatus, templateId, limits.reason());
             return;
         }
-        if (!queue.offer(templateId, session.slot(), session.generation(), buffer, offset, length)) {
-            counters.serverBusy().increment();
-            replies.sendError(session.publication(), correlationId, Status.SERVER_BUSY, templateId,
-                "apply queue full");
-        }
+        final long regionId = buffer.getLong(region, ByteOrder.LITTLE_ENDIAN);
+        router.route(session, regionId, templateId, correlationId, buffer, offset, length, nowMs);
     }
 
     private void replyToImage(

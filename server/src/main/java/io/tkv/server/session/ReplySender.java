@@ -70,6 +70,20 @@ public final class ReplySender {
         send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
     }
 
+    /** Sends ErrorResponse NOT_LEADER with the leader hint (0 and "" when no leader is known). */
+    public void sendNotLeader(
+        final Publication publication, final long correlationId, final int requestTemplateId,
+        final long leaderStoreId, final String leaderEndpoint, final String message) {
+        error.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(Status.NOT_LEADER)
+            .requestTemplateId(requestTemplateId & 0xFFFF)
+            .leaderStoreId(leaderStoreId)
+            .errorMessage(message)
+            .leaderEndpoint(leaderEndpoint);
+        send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
+    }
+
     /** @return whether the Challenge went out (the egress may still be connecting). */
     public boolean tryChallenge(final ClientSession session, final byte[] nonce) {
         challenge.wrapAndApplyHeader(scratch, 0, header)

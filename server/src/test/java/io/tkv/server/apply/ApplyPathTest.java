@@ -42,11 +42,12 @@ class ApplyPathTest {
     void open() {
         engine = StorageEngine.open(new StorageConfig().dataDir(dir).fsyncPolicy(FsyncPolicy.NONE));
         store = new RawKvStore(engine, SystemEpochClock.INSTANCE);
-        path = new ApplyPath(store, 600);
+        path = new ApplyPath(engine, store, 600);
     }
 
     @AfterEach
     void close() {
+        path.close();
         store.close();
         engine.close();
     }
@@ -59,7 +60,7 @@ class ApplyPathTest {
         final RawPutEncoder put = new RawPutEncoder().wrapAndApplyHeader(frame, 0, header);
         put.correlationId(7).ttlSeconds(0);
         put.putKey(b(key), 0, b(key).length).putValue(b(value), 0, b(value).length);
-        path.apply(RawPutEncoder.TEMPLATE_ID, frame, 0);
+        path.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
         final RawPutResponseDecoder reply = new RawPutResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(7, reply.correlationId());
@@ -71,7 +72,7 @@ class ApplyPathTest {
         put("k", "value");
         final RawGetEncoder get = new RawGetEncoder().wrapAndApplyHeader(frame, 0, header);
         get.correlationId(8).putKey(b("k"), 0, 1);
-        path.apply(RawGetEncoder.TEMPLATE_ID, frame, 0);
+        path.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
         final RawGetResponseDecoder reply = new RawGetResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(8, reply.correlationId());
@@ -89,7 +90,7 @@ class ApplyPathTest {
         final RawScanEncoder scan = new RawScanEncoder().wrapAndApplyHeader(frame, 0, header);
         scan.correlationId(9).scanLimit(20).reverse(BooleanType.FALSE).keyOnly(BooleanType.FALSE)
             .putStartKey(b("s"), 0, 1).putEndKey(new byte[0], 0, 0);
-        final int length = path.apply(RawScanEncoder.TEMPLATE_ID, frame, 0);
+        final int length = path.apply(RawScanEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
         final RawScanResponseDecoder reply = new RawScanResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(BooleanType.TRUE, reply.hasMore());
@@ -114,7 +115,7 @@ class ApplyPathTest {
         final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder().wrapAndApplyHeader(frame, 0, header);
         cas.correlationId(10).ttlSeconds(0).expectAbsent(BooleanType.FALSE)
             .putKey(b("c"), 0, 1).putExpectedValue(b("two"), 0, 3).putNewValue(b("three"), 0, 5);
-        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0);
+        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
         RawCompareAndSwapResponseDecoder reply = new RawCompareAndSwapResponseDecoder()
             .wrapAndApplyHeader(path.reply(), 0, headerDecoder);
         assertEquals(BooleanType.FALSE, reply.swapped());
@@ -125,7 +126,7 @@ class ApplyPathTest {
 
         cas.wrapAndApplyHeader(frame, 0, header).correlationId(11).ttlSeconds(0).expectAbsent(BooleanType.FALSE)
             .putKey(b("c"), 0, 1).putExpectedValue(b("one"), 0, 3).putNewValue(b("three"), 0, 5);
-        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0);
+        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
         reply = new RawCompareAndSwapResponseDecoder().wrapAndApplyHeader(path.reply(), 0, headerDecoder);
         assertEquals(BooleanType.TRUE, reply.swapped());
     }

@@ -76,7 +76,7 @@ class TomlConfigLoaderTest {
         final Path file = dir.resolve("store2.toml");
         Files.writeString(file, "[server]\nstore-id = 2\nlisten = \"127.0.0.1:20161\"\n[storage]\ndata-dir = \""
             + dir.resolve("d2") + "\"\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\", \"2=127.0.0.1:20161\", "
-            + "\"3=127.0.0.1:20162\"]\ntick-ms = 10\nelection-ticks = 30\nlog-sync = false\n");
+            + "\"3=127.0.0.1:20162\"]\ntick-ms = 10\nelection-ticks = 30\n");
         final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).conclude();
         final RaftSettings raft = config.raft();
         assertEquals(3, raft.initialCluster().size());
@@ -84,7 +84,6 @@ class TomlConfigLoaderTest {
         assertEquals(10, raft.tickIntervalMs());
         assertEquals(30, raft.electionTimeoutTicks());
         assertEquals(dir.resolve("d2").resolve("raft"), raft.logDir());
-        assertEquals(false, raft.logSync());
 
         Files.writeString(file, "[server]\nstore-id = 4\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\"]\n");
         final IllegalArgumentException notMe = assertThrows(IllegalArgumentException.class,

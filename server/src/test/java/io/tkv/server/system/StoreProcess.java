@@ -59,10 +59,12 @@ final class StoreProcess implements AutoCloseable {
     StoreProcess start() throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            command.add("--enable-native-access=ALL-UNNAMED");
-            command.add("--sun-misc-unsafe-memory-access=allow");
+        // The flags surefire gave this JVM (Agrona's, Chronicle's, Java 24+'s), passed on by the pom.
+        for (final String flag : System.getProperty("tkv.test.jvm.flags",
+            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                command.add(flag);
+            }
         }
         command.add("-Xmx512m");
         command.add("-cp");

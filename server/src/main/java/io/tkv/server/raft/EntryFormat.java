@@ -1,0 +1,55 @@
+package io.tkv.server.raft;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * What a store puts in a Raft entry for a client write: a small header, then the client's validated request frame
+ * as it arrived. Every replica applies the same bytes the same way; the header carries what must not come from a
+ * replica's own clock — the leader's time at proposal, from which TTLs count and by which expiry is judged.
+ *
+ * <pre>
+ *   0  uint8   format version (1)
+ *   1  int64   proposal time, epoch ms (little-endian)
+ *   9  ...     the request frame (SBE message header first)
+ * </pre>
+ */
+public final class EntryFormat {
+    /** The only version so far. */
+    public static final byte VERSION = 1;
+    /** Bytes before the frame. */
+    public static final int HEADER_LENGTH = 1 + Long.BYTES;
+
+    private static final int TIME_OFFSET = 1;
+
+    private EntryFormat() {
+    }
+
+    /**
+     * @return a new entry payload: the header and a copy of the frame.
+     */
+    public static byte[] encode(final long proposeTimeMs, final DirectBuffer frame, final int offset,
+        final int length) {
+        final byte[] payload = new byte[HEADER_LENGTH + length];
+        final UnsafeBuffer view = new UnsafeBuffer(payload);
+        view.putByte(0, VERSION);
+        view.putLong(TIME_OFFSET, proposeTimeMs, ByteOrder.LITTLE_ENDIAN);
+        view.putBytes(HEADER_LENGTH, frame, offset, length);
+        return payload;
+    }
+
+    /**
+     * @param buffer holding an entry's data at {@code offset}, {@code length} bytes.
+     * @return whether it is a write entry this build can read (an empty payload is a leader's no-op).
+     */
+    public static boolean isWrite(final DirectBuffer buffer, final int offset, final int length) {
+        return length > HEADER_LENGTH && buffer.getByte(offset) == VERSION;
+    }
+
+    /** @return the proposal time of the write entry at {@code offset}. */
+    public static long proposeTimeMs(final DirectBuffer buffer, final int offset) {
+        return buffer.getLong(offset + TIME_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+}

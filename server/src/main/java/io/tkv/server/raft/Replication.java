@@ -1,0 +1,181 @@
+package io.tkv.server.raft;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.tkv.log.RaftLog;
+import io.tkv.log.RaftLogConfig;
+import io.tkv.raft.core.ConfState;
+import io.tkv.raft.store.MultiRaft;
+import io.tkv.raft.store.MultiRaftConfig;
+import io.tkv.raft.store.PeerDirectory;
+import io.tkv.raft.store.SnapshotSource;
+import io.tkv.raft.transport.RaftAdapter;
+import io.tkv.raft.transport.RaftTransport;
+import io.tkv.raft.transport.RaftTransportConfig;
+import io.tkv.raft.transport.TransportCounters;
+import io.tkv.raft.transport.TransportFaults;
+import io.tkv.server.StoreCounters;
+import io.tkv.server.config.RaftSettings;
+import io.tkv.server.config.ServerConfig;
+import io.tkv.server.ingress.CommandQueue;
+import io.tkv.server.session.ReplySender;
+import io.tkv.server.session.SessionRegistry;
+import io.tkv.storage.ApplyBatch;
+import io.tkv.storage.FsyncPolicy;
+import io.tkv.storage.RegionApplyState;
+import io.tkv.storage.StorageEngine;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The store's replication, wired at start-up: the Raft log, the transport to the other stores of
+ * {@code raft.initial-cluster}, the multi-Raft driver serving region 1 (peer id = store id, static membership),
+ * the sink to the apply agent and the router the ingress proposes through. A store whose log and state are both
+ * empty bootstraps as a founding peer; a store with applied state but no log refuses to start (its log was lost,
+ * and a peer that forgot what it voted for and acknowledged could break Raft's safety).
+ */
+public final class Replication implements AutoCloseable {
+    /** The one region until PD splits it. */
+    public static final long REGION_ID = 1;
+    /** Most proposals of this store waiting for their entries at once. */
+    private static final int MAX_PENDING_PROPOSALS = 1 << 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private RaftLog log;
+    private Subscription subscription;
+    private RaftTransport transport;
+    private TransportCounters transportCounters;
+    private MultiRaft raft;
+    private RaftAgent agent;
+    private RequestRouter router;
+    private RegionApplyState applyState;
+
+    private Replication() {
+    }
+
+    /**
+     * Opens the log, bootstraps or recovers region 1, and builds the raft agent and the router. On failure
+     * everything opened so far is closed again.
+     *
+     * @param batch used here only, before any agent runs, to record a founding peer's starting applied index.
+     */
+    public static Replication open(
+        final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
+        final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
+        final CommandQueue queue, final TransportFaults faults, final EpochClock clock) {
+        final Replication replication = new Replication();
+        try {
+            replication.start(config, aeron, engine, batch, counters, registry, replies, queue, faults, clock);
+            return replication;
+        } catch (final RuntimeException ex) {
+            replication.close();
+            throw ex;
+        }
+    }
+
+    private void start(
+        final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
+        final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
+        final CommandQueue queue, final TransportFaults faults, final EpochClock clock) {
+        final RaftSettings settings = config.raft();
+        log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()));
+        applyState = RegionApplyState.load(engine, REGION_ID);
+
+        final RaftTransportConfig transportConfig = new RaftTransportConfig()
+            .clusterId(config.clusterId())
+            .storeId(config.storeId())
+            .streamId(settings.streamId())
+            .termLengthBytes(config.termLengthBytes());
+        transportCounters = new TransportCounters(aeron::addCounter);
+        subscription = aeron.addSubscription("aeron:udp?endpoint=" + config.listenEndpoint(), settings.streamId());
+        final RaftAdapter adapter = new RaftAdapter(subscription, transportConfig, faults, transportCounters);
+        final MultiRaft[] driver = new MultiRaft[1];
+        transport = new RaftTransport(aeron, transportConfig, faults, transportCounters,
+            (toStore, message) -> driver[0].onDropped(toStore, message));
+        final List<RaftSettings.StoreAddress> stores = settings.initialCluster();
+        for (final RaftSettings.StoreAddress store : stores) {
+            if (store.storeId() != config.storeId()) {
+                transport.addStore(store.storeId(), store.endpoint());
+            }
+        }
+
+        final ProposalTable proposals = new ProposalTable(MAX_PENDING_PROPOSALS);
+        final PendingReads reads = new PendingReads();
+        final LeaderHints hints = new LeaderHints(stores);
+        final StoreApplySink sink = new StoreApplySink(queue, proposals, reads, registry, replies, hints, counters);
+        raft = new MultiRaft(multiRaftConfig(config, settings, transportConfig), log, transport, sink,
+            SnapshotSource.NONE);
+        driver[0] = raft;
+
+        final long applied = recoverOrBootstrap(batch);
+        final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
+        raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
+        agent = new RaftAgent(raft, adapter, log, clock, REGION_ID);
+        router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
+        LOG.info("replication: store {} of {}, log {}, region {} applied to {}", config.storeId(), stores,
+            settings.logDir(), REGION_ID, applied);
+    }
+
+    private static MultiRaftConfig multiRaftConfig(
+        final ServerConfig config, final RaftSettings settings, final RaftTransportConfig transportConfig) {
+        final MultiRaftConfig multiRaft = new MultiRaftConfig()
+            .tickIntervalMs(settings.tickIntervalMs())
+            .electionTimeoutTicks(settings.electionTimeoutTicks())
+            .heartbeatIntervalTicks(settings.heartbeatIntervalTicks())
+            .leaseTicks(settings.leaseTicks())
+            // An APPEND must fit a transport frame with room for the message around its entries.
+            .maxAppendBytes(Math.max(1024, transportConfig.conclude().maxFrameBytes() / 2))
+            .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
+            .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
+            .randomSeed(System.nanoTime() ^ config.storeId());
+        return multiRaft.conclude();
+    }
+
+    /** @return the applied index to resume from. */
+    private long recoverOrBootstrap(final ApplyBatch batch) {
+        final boolean logEmpty = log.lastIndex(REGION_ID) == 0 && log.hardState(REGION_ID).term() == 0;
+        if (!logEmpty) {
+            return applyState.appliedIndex();
+        }
+        if (applyState.appliedIndex() != 0) {
+            throw new IllegalStateException("region " + REGION_ID + " has state applied up to index "
+                + applyState.appliedIndex() + " but the Raft log in " + log.config().dir() + " is empty: the log "
+                + "was lost, and this store must not rejoin the group as if it had never voted");
+        }
+        raft.bootstrapRegion(REGION_ID);
+        // The founding snapshot point: indexes 1..5 exist only as empty history, applied here once.
+        batch.begin(applyState);
+        for (long index = 1; index <= MultiRaft.BOOTSTRAP_INDEX; index++) {
+            batch.beginEntry(index, MultiRaft.BOOTSTRAP_TERM, 0);
+        }
+        batch.commit();
+        LOG.info("bootstrapped region {} as a founding peer", REGION_ID);
+        return applyState.appliedIndex();
+    }
+
+    /** @return the Raft half of the raft agent. */
+    public RaftAgent agent() {
+        return agent;
+    }
+
+    /** @return where the ingress hands accepted requests. */
+    public RequestRouter router() {
+        return router;
+    }
+
+    /** @return region 1's apply state, for the apply agent. */
+    public RegionApplyState applyState() {
+        return applyState;
+    }
+
+    /** Closes what the raft agent does not: call after the agents stopped. */
+    @Override
+    public void close() {
+        CloseHelper.closeAll(raft, transport, subscription, transportCounters, log);
+    }
+}

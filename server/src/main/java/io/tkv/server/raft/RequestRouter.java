@@ -1,0 +1,104 @@
+package io.tkv.server.raft;
+
+import io.tkv.codec.RawBatchDeleteDecoder;
+import io.tkv.codec.RawBatchPutDecoder;
+import io.tkv.codec.RawCompareAndSwapDecoder;
+import io.tkv.codec.RawDeleteDecoder;
+import io.tkv.codec.RawDeleteRangeDecoder;
+import io.tkv.codec.RawPutDecoder;
+import io.tkv.codec.Status;
+import io.tkv.raft.store.MultiRaft;
+import io.tkv.server.StoreCounters;
+import io.tkv.server.session.ClientSession;
+import io.tkv.server.session.ReplySender;
+import org.agrona.DirectBuffer;
+
+/**
+ * Where the ingress hands an accepted client request: a write becomes a Raft proposal (its entry is the frame
+ * behind a small header, {@link EntryFormat}); a read asks Raft for a linearizable read point. Whatever Raft
+ * refuses at once is answered here — NOT_LEADER with the leader hint, SERVER_BUSY, REGION_NOT_FOUND, or
+ * INTERNAL_ERROR once the log has failed. Owned by the raft agent.
+ */
+public final class RequestRouter {
+    private final MultiRaft raft;
+    private final ProposalTable proposals;
+    private final PendingReads reads;
+    private final ReplySender replies;
+    private final LeaderHints hints;
+    private final StoreCounters counters;
+
+    RequestRouter(
+        final MultiRaft raft, final ProposalTable proposals, final PendingReads reads, final ReplySender replies,
+        final LeaderHints hints, final StoreCounters counters) {
+        this.raft = raft;
+        this.proposals = proposals;
+        this.reads = reads;
+        this.replies = replies;
+        this.hints = hints;
+        this.counters = counters;
+    }
+
+    /** @return whether the template is a write (it goes through the Raft log). */
+    public static boolean isWrite(final int templateId) {
+        return switch (templateId) {
+            case RawPutDecoder.TEMPLATE_ID, RawBatchPutDecoder.TEMPLATE_ID, RawDeleteDecoder.TEMPLATE_ID,
+                RawBatchDeleteDecoder.TEMPLATE_ID, RawDeleteRangeDecoder.TEMPLATE_ID,
+                RawCompareAndSwapDecoder.TEMPLATE_ID -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Routes one validated, authenticated request.
+     *
+     * @param session       the client's session.
+     * @param regionId      the region the request is for (checked).
+     * @param templateId    the request's template.
+     * @param correlationId the request's correlation id.
+     * @param nowMs         the raft agent's clock: a write's proposal time.
+     */
+    public void route(
+        final ClientSession session, final long regionId, final int templateId, final long correlationId,
+        final DirectBuffer buffer, final int offset, final int length, final long nowMs) {
+        final MultiRaft.Outcome outcome;
+        if (isWrite(templateId)) {
+            final long id = proposals.add(session.slot(), session.generation(), correlationId, templateId);
+            if (id == 0) {
+                busy(session, correlationId, templateId, "too many proposals in flight");
+                return;
+            }
+            outcome = raft.propose(regionId, EntryFormat.encode(nowMs, buffer, offset, length), id);
+            if (outcome != MultiRaft.Outcome.ACCEPTED) {
+                proposals.remove(id);
+            }
+        } else {
+            final long id = reads.begin(session.slot(), session.generation(), buffer, offset, length);
+            outcome = raft.read(regionId, id);
+            if (outcome == MultiRaft.Outcome.ACCEPTED) {
+                reads.accepted();
+            } else {
+                reads.refused();
+            }
+        }
+        switch (outcome) {
+            case ACCEPTED -> {
+            }
+            case NOT_LEADER -> {
+                final long leader = raft.leaderStoreId(regionId);
+                replies.sendNotLeader(session.publication(), correlationId, templateId, leader,
+                    hints.endpointOf(leader), leader == 0 ? "no leader known yet" : "not the leader");
+            }
+            case BUSY -> busy(session, correlationId, templateId, "region busy (proposal window full or transfer)");
+            case NO_REGION -> replies.sendError(session.publication(), correlationId, Status.REGION_NOT_FOUND,
+                templateId, "region " + regionId + " is not on this store");
+            default -> replies.sendError(session.publication(), correlationId, Status.INTERNAL_ERROR, templateId,
+                raft.failure() == null ? "store failed" : raft.failure());
+        }
+    }
+
+    private void busy(final ClientSession session, final long correlationId, final int templateId,
+        final String message) {
+        counters.serverBusy().increment();
+        replies.sendError(session.publication(), correlationId, Status.SERVER_BUSY, templateId, message);
+    }
+}
