@@ -18,7 +18,6 @@ public final class StoreCounters implements AutoCloseable {
     private final AtomicCounter tooLarge;
     private final AtomicCounter serverBusy;
     private final AtomicCounter repliesDropped;
-    private final AtomicCounter syncs;
     private final AtomicCounter sessions;
     private final AtomicCounter duplicateWrites;
     private final AtomicCounter staleWrites;
@@ -32,7 +31,6 @@ public final class StoreCounters implements AutoCloseable {
         tooLarge = aeron.addCounter(TYPE_ID_BASE + 3, "tkv too-large requests");
         serverBusy = aeron.addCounter(TYPE_ID_BASE + 4, "tkv server-busy rejections");
         repliesDropped = aeron.addCounter(TYPE_ID_BASE + 5, "tkv replies dropped (back-pressure)");
-        syncs = aeron.addCounter(TYPE_ID_BASE + 6, "tkv WAL syncs");
         sessions = aeron.addCounter(TYPE_ID_BASE + 7, "tkv open sessions");
         duplicateWrites = aeron.addCounter(TYPE_ID_BASE + 8, "tkv duplicate writes answered from dedup records");
         staleWrites = aeron.addCounter(TYPE_ID_BASE + 9, "tkv stale write copies dropped");
@@ -63,10 +61,6 @@ public final class StoreCounters implements AutoCloseable {
         return repliesDropped;
     }
 
-    public AtomicCounter syncs() {
-        return syncs;
-    }
-
     public AtomicCounter sessions() {
         return sessions;
     }
@@ -85,7 +79,6 @@ public final class StoreCounters implements AutoCloseable {
 
     @Override
     public void close() {
-        CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, syncs,
-            sessions, duplicateWrites, staleWrites, proposalsDropped);
+        CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, sessions, duplicateWrites, staleWrites, proposalsDropped);
     }
 }

@@ -138,7 +138,7 @@ public final class StoreNode implements AutoCloseable {
         dedup = DedupTable.load(engine);
         applyBatch = new ApplyBatch(engine, dedup);
         replication = Replication.open(config, aeron, engine, applyBatch, counters, registry, raftReplies, queue,
-            faults, clock);
+            faults);
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit()),

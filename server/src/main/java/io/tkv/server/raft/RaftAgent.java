@@ -5,7 +5,9 @@ import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftMessageHandler;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Raft half of the store's raft agent (the ingress half, on the same thread, proposes into the same driver):
@@ -19,13 +21,13 @@ public final class RaftAgent implements Agent {
     private final MultiRaft raft;
     private final RaftAdapter adapter;
     private final RaftLog log;
-    private final EpochClock clock;
+    private final NanoClock clock;
     private final long regionId;
     private final RaftMessageHandler onMessage;
     private volatile long leaderStoreId;
 
     RaftAgent(
-        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final EpochClock clock,
+        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final NanoClock clock,
         final long regionId) {
         this.raft = raft;
         this.adapter = adapter;
@@ -44,7 +46,8 @@ public final class RaftAgent implements Agent {
     @Override
     public int doWork() {
         int work = adapter.poll(onMessage, FRAGMENT_LIMIT);
-        work += raft.doWork(clock.time());
+        // The Raft clock must be monotonic: the lease counts ticks, and a wall clock stepped back would stretch it.
+        work += raft.doWork(TimeUnit.NANOSECONDS.toMillis(clock.nanoTime()));
         final long leader = raft.leaderStoreId(regionId);
         if (leader != leaderStoreId) {
             leaderStoreId = leader;

@@ -25,7 +25,7 @@ import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.StorageEngine;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,10 +67,10 @@ public final class Replication implements AutoCloseable {
     public static Replication open(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
         final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final TransportFaults faults, final EpochClock clock) {
+        final CommandQueue queue, final TransportFaults faults) {
         final Replication replication = new Replication();
         try {
-            replication.start(config, aeron, engine, batch, counters, registry, replies, queue, faults, clock);
+            replication.start(config, aeron, engine, batch, counters, registry, replies, queue, faults);
             return replication;
         } catch (final RuntimeException ex) {
             replication.close();
@@ -81,7 +81,7 @@ public final class Replication implements AutoCloseable {
     private void start(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
         final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final TransportFaults faults, final EpochClock clock) {
+        final CommandQueue queue, final TransportFaults faults) {
         final RaftSettings settings = config.raft();
         log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()));
         applyState = RegionApplyState.load(engine, REGION_ID);
@@ -115,7 +115,7 @@ public final class Replication implements AutoCloseable {
         final long applied = recoverOrBootstrap(batch);
         final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
-        agent = new RaftAgent(raft, adapter, log, clock, REGION_ID);
+        agent = new RaftAgent(raft, adapter, log, SystemNanoClock.INSTANCE, REGION_ID);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         LOG.info("replication: store {} of {}, log {}, region {} applied to {}", config.storeId(), stores,
             settings.logDir(), REGION_ID, applied);
