@@ -79,6 +79,7 @@ public final class StoreCounters implements AutoCloseable {
 
     @Override
     public void close() {
-        CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, sessions, duplicateWrites, staleWrites, proposalsDropped);
+        CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, sessions,
+            duplicateWrites, staleWrites, proposalsDropped);
     }
 }
