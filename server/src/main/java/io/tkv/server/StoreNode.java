@@ -144,7 +144,7 @@ public final class StoreNode implements AutoCloseable {
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit()),
             new RegionGuard(), registry,
             new HandshakeHandler(aeron, config, registry, raftReplies, counters),
-            raftReplies, replication.router(), counters, clock);
+            raftReplies, replication.router(), replication.admin(), counters, clock);
         store = new RawKvStore(engine, clock);
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes());

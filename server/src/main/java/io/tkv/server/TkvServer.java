@@ -83,6 +83,9 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--raft-log-dir", description = "Raft log directory (default <data-dir>/raft)")
     private Path raftLogDir;
 
+    @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
+    private boolean faultInjection;
+
     @Override
     public Integer call() throws Exception {
         final ServerConfig config = buildConfig();
@@ -133,6 +136,7 @@ public final class TkvServer implements Callable<Integer> {
             config.raft().initialCluster(stores);
         }
         if (raftLogDir != null) config.raft().logDir(raftLogDir);
+        if (faultInjection) config.raft().faultInjection(true);
         return config;
     }
 

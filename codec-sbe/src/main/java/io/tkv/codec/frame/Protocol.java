@@ -6,6 +6,8 @@ import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.ConnectedDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseDecoder;
+import io.tkv.codec.InjectFaultDecoder;
+import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RaftBatchDecoder;
 import io.tkv.codec.RaftSnapshotDecoder;
@@ -27,6 +29,8 @@ import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
+import io.tkv.codec.StoreStatusDecoder;
+import io.tkv.codec.StoreStatusResponseDecoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -74,7 +78,10 @@ public final class Protocol {
                 FrameShape.of(RawDeleteRangeDecoder.clientIdEncodingOffset(), DATA, DATA))
             .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
-                FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA));
+                FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA))
+            .accept(StoreStatusDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusDecoder.BLOCK_LENGTH))
+            .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
+                FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())));
     }
 
     /**
@@ -112,7 +119,11 @@ public final class Protocol {
             .accept(RawScanResponseDecoder.TEMPLATE_ID, FrameShape.of(RawScanResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(0, DATA, DATA), DATA))
             .accept(RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA));
+                FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(StoreStatusResponseDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA))
+            .accept(InjectFaultResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(InjectFaultResponseDecoder.BLOCK_LENGTH, DATA));
     }
 
     /**

@@ -13,6 +13,7 @@ import io.tkv.codec.Status;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.server.StoreCounters;
+import io.tkv.server.raft.AdminHandler;
 import io.tkv.server.raft.RequestRouter;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HandshakeHandler;
@@ -48,6 +49,7 @@ public final class IngressAgent implements Agent {
     private final HandshakeHandler handshake;
     private final ReplySender replies;
     private final RequestRouter router;
+    private final AdminHandler admin;
     private final StoreCounters counters;
     private final EpochClock clock;
     private final FragmentAssembler assembler;
@@ -58,7 +60,8 @@ public final class IngressAgent implements Agent {
     public IngressAgent(
         final Subscription subscription, final FrameValidator validator, final RequestLimits limits,
         final RegionGuard regions, final SessionRegistry registry, final HandshakeHandler handshake,
-        final ReplySender replies, final RequestRouter router, final StoreCounters counters, final EpochClock clock) {
+        final ReplySender replies, final RequestRouter router, final AdminHandler admin, final StoreCounters counters,
+        final EpochClock clock) {
         this.subscription = subscription;
         this.validator = validator;
         this.limits = limits;
@@ -67,6 +70,7 @@ public final class IngressAgent implements Agent {
         this.handshake = handshake;
         this.replies = replies;
         this.router = router;
+        this.admin = admin;
         this.counters = counters;
         this.clock = clock;
         this.assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
@@ -135,6 +139,10 @@ public final class IngressAgent implements Agent {
             counters.unauthenticated().increment();
             replyToImage(header.sessionId(), correlationId, Status.UNAUTHENTICATED, templateId,
                 "no session: connect and authenticate first");
+            return;
+        }
+        if (AdminHandler.isAdmin(templateId)) {
+            admin.onRequest(session, templateId, buffer, offset, blockLength, version);
             return;
         }
         final int region = offset + REGION_OFFSET;

@@ -13,7 +13,7 @@ import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftTransport;
 import io.tkv.raft.transport.RaftTransportConfig;
 import io.tkv.raft.transport.TransportCounters;
-import io.tkv.raft.transport.TransportFaults;
+import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.config.RaftSettings;
 import io.tkv.server.config.ServerConfig;
@@ -53,6 +53,7 @@ public final class Replication implements AutoCloseable {
     private MultiRaft raft;
     private RaftAgent agent;
     private RequestRouter router;
+    private AdminHandler admin;
     private RegionApplyState applyState;
 
     private Replication() {
@@ -67,7 +68,7 @@ public final class Replication implements AutoCloseable {
     public static Replication open(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
         final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final TransportFaults faults) {
+        final CommandQueue queue, final PartitionFaults faults) {
         final Replication replication = new Replication();
         try {
             replication.start(config, aeron, engine, batch, counters, registry, replies, queue, faults);
@@ -81,7 +82,7 @@ public final class Replication implements AutoCloseable {
     private void start(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
         final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final TransportFaults faults) {
+        final CommandQueue queue, final PartitionFaults faults) {
         final RaftSettings settings = config.raft();
         log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()));
         applyState = RegionApplyState.load(engine, REGION_ID);
@@ -117,6 +118,7 @@ public final class Replication implements AutoCloseable {
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
         agent = new RaftAgent(raft, adapter, log, SystemNanoClock.INSTANCE, REGION_ID);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
+        admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies);
         LOG.info("replication: store {} of {}, log {}, region {} applied to {}", config.storeId(), stores,
             settings.logDir(), REGION_ID, applied);
     }
@@ -166,6 +168,11 @@ public final class Replication implements AutoCloseable {
     /** @return where the ingress hands accepted requests. */
     public RequestRouter router() {
         return router;
+    }
+
+    /** @return the admin requests' handler (raft agent thread). */
+    public AdminHandler admin() {
+        return admin;
     }
 
     /** @return region 1's apply state, for the apply agent. */

@@ -32,6 +32,7 @@ final class StoreProcess implements AutoCloseable {
     private final List<String> output = new ArrayList<>();
     private Process process;
     private Thread reader;
+    private CountDownLatch ready;
 
     StoreProcess(final Path dataDir, final int port, final String... extraArgs) {
         this.dataDir = dataDir;
@@ -57,6 +58,13 @@ final class StoreProcess implements AutoCloseable {
 
     /** Starts the process and waits for its ready line. */
     StoreProcess start() throws IOException, InterruptedException {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /** Starts the process; {@link #awaitReady()} waits for it to be ready. */
+    void launch() throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         // The flags surefire gave this JVM (Agrona's, Chronicle's, Java 24+'s), passed on by the pom.
@@ -78,15 +86,19 @@ final class StoreProcess implements AutoCloseable {
         command.add(aeronDir);
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final CountDownLatch ready = new CountDownLatch(1);
-        reader = new Thread(() -> pump(ready), "store-" + port + "-output");
+        final CountDownLatch started = new CountDownLatch(1);
+        ready = started;
+        reader = new Thread(() -> pump(started), "store-" + port + "-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Waits for the ready line of the process {@link #launch()} started; kills it if it never comes. */
+    void awaitReady() throws InterruptedException {
         if (!ready.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
             kill();
             throw new IllegalStateException("tkv-server did not become ready; output:\n" + output());
         }
-        return this;
     }
 
     private void pump(final CountDownLatch ready) {

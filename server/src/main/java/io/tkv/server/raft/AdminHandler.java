@@ -1,0 +1,142 @@
+package io.tkv.server.raft;
+
+import io.tkv.codec.BooleanType;
+import io.tkv.codec.InjectFaultDecoder;
+import io.tkv.codec.InjectFaultResponseEncoder;
+import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.RaftRole;
+import io.tkv.codec.Status;
+import io.tkv.codec.StoreStatusDecoder;
+import io.tkv.codec.StoreStatusResponseEncoder;
+import io.tkv.log.RaftLog;
+import io.tkv.log.RaftLogStats;
+import io.tkv.raft.core.RaftStatus;
+import io.tkv.raft.store.MultiRaft;
+import io.tkv.raft.transport.PartitionFaults;
+import io.tkv.server.session.ClientSession;
+import io.tkv.server.session.ReplySender;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * Answers the admin requests of an authenticated session, on the raft agent's thread (it reads the driver's
+ * state): {@code StoreStatus} — per region role, term, leader, commit, applied and log range, and the log's size —
+ * and {@code InjectFault}, which replaces the transport's partition, only on a store configured with
+ * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing.
+ */
+public final class AdminHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final RaftRole[] ROLES = {
+        RaftRole.FOLLOWER, RaftRole.PRE_CANDIDATE, RaftRole.CANDIDATE, RaftRole.LEADER};
+
+    private final MultiRaft raft;
+    private final RaftLog log;
+    private final PartitionFaults faults;
+    private final boolean faultInjection;
+    private final long storeId;
+    private final ReplySender replies;
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final StoreStatusDecoder statusRequest = new StoreStatusDecoder();
+    private final StoreStatusResponseEncoder statusReply = new StoreStatusResponseEncoder();
+    private final InjectFaultDecoder faultRequest = new InjectFaultDecoder();
+    private final InjectFaultResponseEncoder faultReply = new InjectFaultResponseEncoder();
+
+    AdminHandler(
+        final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
+        final long storeId, final ReplySender replies) {
+        this.raft = raft;
+        this.log = log;
+        this.faults = faults;
+        this.faultInjection = faultInjection;
+        this.storeId = storeId;
+        this.replies = replies;
+    }
+
+    /** @return whether the template is an admin request. */
+    public static boolean isAdmin(final int templateId) {
+        return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID;
+    }
+
+    /** Handles a validated admin frame from an authenticated session. */
+    public void onRequest(
+        final ClientSession session, final int templateId, final DirectBuffer buffer, final int offset,
+        final int blockLength, final int version) {
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
+            statusRequest.wrap(buffer, body, blockLength, version);
+            onStoreStatus(session, statusRequest.correlationId());
+        } else {
+            faultRequest.wrap(buffer, body, blockLength, version);
+            onInjectFault(session);
+        }
+    }
+
+    private void onStoreStatus(final ClientSession session, final long correlationId) {
+        final RaftLogStats stats = log.stats();
+        statusReply.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(raft.failure() == null ? Status.OK : Status.INTERNAL_ERROR)
+            .storeId(storeId)
+            .logBytes(stats.diskBytes())
+            .logCycleFiles(stats.cycleFiles())
+            .logSyncs(stats.syncs());
+        final long[] regionIds = raft.regionIds();
+        final StoreStatusResponseEncoder.RegionsEncoder regions = statusReply.regionsCount(regionIds.length);
+        for (final long regionId : regionIds) {
+            final RaftStatus status = raft.status(regionId);
+            regions.next()
+                .regionId(regionId)
+                .peerId(status.id())
+                .term(status.term())
+                .leaderPeerId(status.leader())
+                .leaderStoreId(raft.leaderStoreId(regionId))
+                .commitIndex(status.commit())
+                .appliedIndex(status.applied())
+                .firstIndex(status.firstIndex())
+                .lastIndex(status.lastIndex())
+                .role(ROLES[status.role().ordinal()]);
+        }
+        statusReply.errorMessage(raft.failure() == null ? "" : raft.failure());
+        replies.send(session.publication(), scratch, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + statusReply.encodedLength());
+    }
+
+    private void onInjectFault(final ClientSession session) {
+        final long correlationId = faultRequest.correlationId();
+        final boolean isolateAll = faultRequest.isolateAll() == BooleanType.TRUE;
+        final InjectFaultDecoder.StoresDecoder stores = faultRequest.stores();
+        final long[] storeIds = new long[stores.count()];
+        int i = 0;
+        for (final InjectFaultDecoder.StoresDecoder store : stores) {
+            storeIds[i++] = store.storeId();
+        }
+        final Status status;
+        final String message;
+        if (!faultInjection) {
+            status = Status.UNAUTHENTICATED;
+            message = "fault injection is off on this store (raft.fault-injection = false)";
+        } else {
+            faults.isolateAll(isolateAll);
+            faults.isolateFrom(storeIds);
+            status = Status.OK;
+            message = "";
+            LOG.warn("fault injected: {}", faults);
+        }
+        faultReply.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(status)
+            .errorMessage(message);
+        replies.send(session.publication(), scratch, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + faultReply.encodedLength());
+        if (!faultInjection) {
+            LOG.warn("refused a fault injection from {}: off on this store ({})", session.clientName(),
+                Arrays.toString(storeIds));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.tkv.server.system;
+
+import io.tkv.codec.BooleanType;
+import io.tkv.codec.InjectFaultEncoder;
+import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.RaftRole;
+import io.tkv.codec.Status;
+import io.tkv.codec.StoreStatusEncoder;
+import io.tkv.codec.StoreStatusResponseDecoder;
+import org.agrona.ExpandableDirectByteBuffer;
+
+/** The admin requests (StoreStatus, InjectFault) over a {@link RawSession}, for system tests. */
+final class AdminFrames {
+    /** Region 1 as one store sees it. */
+    record RegionStatus(long storeId, RaftRole role, long term, long leaderStoreId, long commit, long applied,
+        long lastIndex, long logBytes) {
+    }
+
+    private static final long TIMEOUT_MS = 10_000;
+
+    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(256);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private long nextCorrelationId = 1000;
+
+    RegionStatus status(final RawSession session) {
+        final long correlationId = nextCorrelationId++;
+        final StoreStatusEncoder request = new StoreStatusEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(correlationId).sessionToken(session.sessionToken());
+        final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        session.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength(), deadline);
+        session.awaitReply(template -> template == StoreStatusResponseDecoder.TEMPLATE_ID, deadline);
+        final StoreStatusResponseDecoder reply = new StoreStatusResponseDecoder()
+            .wrapAndApplyHeader(session.lastFrame(), 0, headerDecoder);
+        final long storeId = reply.storeId();
+        final long logBytes = reply.logBytes();
+        for (final StoreStatusResponseDecoder.RegionsDecoder region : reply.regions()) {
+            if (region.regionId() == 1) {
+                return new RegionStatus(storeId, region.role(), region.term(), region.leaderStoreId(),
+                    region.commitIndex(), region.appliedIndex(), region.lastIndex(), logBytes);
+            }
+        }
+        throw new IllegalStateException("store " + storeId + " does not serve region 1");
+    }
+
+    /** Replaces the store's partition: isolated from every store, or from these; nothing heals. */
+    Status injectFault(final RawSession session, final boolean isolateAll, final long... storeIds) {
+        final long correlationId = nextCorrelationId++;
+        final InjectFaultEncoder request = new InjectFaultEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(correlationId).sessionToken(session.sessionToken())
+            .isolateAll(isolateAll ? BooleanType.TRUE : BooleanType.FALSE);
+        final InjectFaultEncoder.StoresEncoder stores = request.storesCount(storeIds.length);
+        for (final long storeId : storeIds) {
+            stores.next().storeId(storeId);
+        }
+        final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        session.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength(), deadline);
+        session.awaitReply(template -> template == InjectFaultResponseDecoder.TEMPLATE_ID, deadline);
+        return new InjectFaultResponseDecoder().wrapAndApplyHeader(session.lastFrame(), 0, headerDecoder).status();
+    }
+}
