@@ -1,13 +1,19 @@
 package io.tkv.client;
 
 import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -15,6 +21,12 @@ import java.util.function.Supplier;
  * Configuration of a {@link RawKvClient}, in the style of Aeron's contexts: fluent setters, getters of the
  * same name, defaults and units in the names, and {@link #conclude()} to validate and derive before use. A
  * context configures one client.
+ *
+ * <p>The client is given the stores of the cluster ({@link #storeEndpoints(String...)}, any of them: it finds the
+ * leader itself) and how patiently to look for the leader: {@link #storeSilenceTimeoutMs(long)} (when a store that
+ * says nothing is taken for lost) and {@link #retryBackoffInitialMs(long)} / {@link #retryBackoffMaxMs(long)} (how
+ * long a request waits before it is resent after NOT_LEADER without a hint, SERVER_BUSY, or a lost store). Every
+ * retry stays within the request's own {@link #requestTimeoutMs(long)}.
  */
 public final class ClientConfig {
     /** Default store address (host:port of its client ingress). */
@@ -35,12 +47,20 @@ public final class ClientConfig {
     public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
     /** Default term length of the embedded driver's publications (small: a client sends small frames). */
     public static final int DEFAULT_EMBEDDED_DRIVER_TERM_LENGTH_BYTES = 4 * 1024 * 1024;
+    /** Default first wait before a request is resent (NOT_LEADER without a hint, SERVER_BUSY, a store lost). */
+    public static final long DEFAULT_RETRY_BACKOFF_INITIAL_MS = 10;
+    /** Default longest wait between two resends of a request (the wait doubles from the initial one up to it). */
+    public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 200;
+    /** Default time a store may send nothing at all while requests wait on it before the client takes it for lost. */
+    public static final long DEFAULT_STORE_SILENCE_TIMEOUT_MS = 500;
 
     private static final byte[] EMPTY = new byte[0];
 
     private boolean concluded;
-    private String storeEndpoint = DEFAULT_STORE_ENDPOINT;
+    private List<String> storeEndpoints = List.of(DEFAULT_STORE_ENDPOINT);
+    private boolean storeEndpointsSet;
     private String ingressChannel;
+    private boolean ipcIngress;
     private int ingressStreamId = DEFAULT_INGRESS_STREAM_ID;
     private String egressChannel = DEFAULT_EGRESS_CHANNEL;
     private int egressStreamId = DEFAULT_EGRESS_STREAM_ID;
@@ -53,6 +73,9 @@ public final class ClientConfig {
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long handshakeRetryIntervalMs = DEFAULT_HANDSHAKE_RETRY_INTERVAL_MS;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private long retryBackoffInitialMs = DEFAULT_RETRY_BACKOFF_INITIAL_MS;
+    private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
+    private long storeSilenceTimeoutMs = DEFAULT_STORE_SILENCE_TIMEOUT_MS;
     private Supplier<IdleStrategy> idleStrategySupplier = () -> new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
     private long regionId = 1;
     private long regionConfVer = 1;
@@ -70,12 +93,8 @@ public final class ClientConfig {
         if (concluded) {
             throw new IllegalStateException("a ClientConfig configures one client; it was concluded already");
         }
-        if (ingressChannel == null) {
-            checkEndpoint(storeEndpoint);
-            ingressChannel = "aeron:udp?endpoint=" + storeEndpoint;
-        }
-        checkChannel("ingressChannel", ingressChannel);
-        checkChannel("egressChannel", egressChannel);
+        concludeStores();
+        Endpoints.checkChannel("egressChannel", egressChannel);
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(idleStrategySupplier, "idleStrategySupplier");
         Objects.requireNonNull(errorHandler, "errorHandler");
@@ -83,6 +102,13 @@ public final class ClientConfig {
         positive("connectTimeoutMs", connectTimeoutMs);
         positive("handshakeRetryIntervalMs", handshakeRetryIntervalMs);
         positive("maxInFlight", maxInFlight);
+        positive("retryBackoffInitialMs", retryBackoffInitialMs);
+        positive("retryBackoffMaxMs", retryBackoffMaxMs);
+        positive("storeSilenceTimeoutMs", storeSilenceTimeoutMs);
+        if (retryBackoffMaxMs < retryBackoffInitialMs) {
+            throw new IllegalArgumentException("retryBackoffMaxMs (" + retryBackoffMaxMs +
+                ") must not be below retryBackoffInitialMs (" + retryBackoffInitialMs + ")");
+        }
         if (Integer.bitCount(embeddedDriverTermLengthBytes) != 1 || embeddedDriverTermLengthBytes < 64 * 1024) {
             throw new IllegalArgumentException(
                 "embeddedDriverTermLengthBytes must be a power of two >= 64 KiB: " + embeddedDriverTermLengthBytes);
@@ -106,25 +132,57 @@ public final class ClientConfig {
     }
 
     /**
-     * @param storeEndpoint host:port of the store's client ingress; the ingress channel is
-     *                      {@code aeron:udp?endpoint=<storeEndpoint>} unless {@link #ingressChannel(String)}
-     *                      is set. Default {@value #DEFAULT_STORE_ENDPOINT}.
+     * A cluster of one store: the same as {@code storeEndpoints(storeEndpoint)}.
+     *
+     * @param storeEndpoint host:port of the store's client ingress. Default {@value #DEFAULT_STORE_ENDPOINT}.
      * @return this.
      */
     public ClientConfig storeEndpoint(final String storeEndpoint) {
-        checkMutable();
-        this.storeEndpoint = storeEndpoint;
-        return this;
+        return storeEndpoints(Arrays.asList(storeEndpoint));
     }
 
-    /** @return host:port of the store's client ingress. */
+    /** @return host:port of the first configured store (the one the client tries first). */
     public String storeEndpoint() {
-        return storeEndpoint;
+        return storeEndpoints.get(0);
     }
 
     /**
-     * @param ingressChannel a full Aeron channel to the store, overriding {@link #storeEndpoint(String)}
-     *                       (e.g. to add {@code term-length} or use IPC). Default: derived.
+     * The stores of the cluster, each as host:port of its client ingress: any of them, not necessarily all, and not
+     * necessarily the leader. The client opens a session with each, sends requests to the first, and from then on
+     * follows the leader hints the stores give (also to stores not listed here) and moves on to the next listed
+     * store when one says NOT_LEADER without a hint or cannot be reached. Order matters only as the order tried.
+     * The ingress channel of each is {@code aeron:udp?endpoint=<endpoint>}, or {@link #ingressChannel(String)} with
+     * its endpoint replaced. Validated by {@link #conclude()}: at least one, each host:port, no duplicates.
+     *
+     * @param storeEndpoints the stores. Default just {@value #DEFAULT_STORE_ENDPOINT}.
+     * @return this.
+     */
+    public ClientConfig storeEndpoints(final String... storeEndpoints) {
+        return storeEndpoints(Arrays.asList(Objects.requireNonNull(storeEndpoints, "storeEndpoints")));
+    }
+
+    /**
+     * @param storeEndpoints the stores of the cluster; see {@link #storeEndpoints(String...)}. Copied.
+     * @return this.
+     */
+    public ClientConfig storeEndpoints(final List<String> storeEndpoints) {
+        checkMutable();
+        this.storeEndpoints = new ArrayList<>(Objects.requireNonNull(storeEndpoints, "storeEndpoints"));
+        this.storeEndpointsSet = true;
+        return this;
+    }
+
+    /** @return the configured stores, in the order they are tried (unmodifiable). */
+    public List<String> storeEndpoints() {
+        return List.copyOf(storeEndpoints);
+    }
+
+    /**
+     * @param ingressChannel a full Aeron channel to the stores, used for each store with its {@code endpoint}
+     *                       parameter set to that store's endpoint (e.g. to add {@code term-length}). If it names an
+     *                       endpoint and no {@link #storeEndpoints(String...)} are set, that endpoint is the one
+     *                       store. An IPC channel reaches one store only (in the same media driver): then leader
+     *                       hints cannot be followed. Default: derived.
      * @return this.
      */
     public ClientConfig ingressChannel(final String ingressChannel) {
@@ -133,7 +191,10 @@ public final class ClientConfig {
         return this;
     }
 
-    /** @return the Aeron channel requests are published on (derived by {@link #conclude()} if not set). */
+    /**
+     * @return the Aeron channel requests are published on, as configured, or derived by {@link #conclude()} for the
+     *     first store; each store's own is {@code ingressChannel} with that store's endpoint.
+     */
     public String ingressChannel() {
         return ingressChannel;
     }
@@ -326,6 +387,61 @@ public final class ClientConfig {
     }
 
     /**
+     * @param retryBackoffInitialMs how long a request waits before its first resend after NOT_LEADER without a
+     *                              hint, SERVER_BUSY or a lost store (a NOT_LEADER with a hint is followed at
+     *                              once); each further resend of it waits twice as long, up to
+     *                              {@link #retryBackoffMaxMs(long)}. Default
+     *                              {@value #DEFAULT_RETRY_BACKOFF_INITIAL_MS}.
+     * @return this.
+     */
+    public ClientConfig retryBackoffInitialMs(final long retryBackoffInitialMs) {
+        checkMutable();
+        this.retryBackoffInitialMs = retryBackoffInitialMs;
+        return this;
+    }
+
+    /** @return the wait before a request's first backed-off resend. */
+    public long retryBackoffInitialMs() {
+        return retryBackoffInitialMs;
+    }
+
+    /**
+     * @param retryBackoffMaxMs the longest wait between two resends of one request, so a cluster in the middle of
+     *                          an election is not hammered. Default {@value #DEFAULT_RETRY_BACKOFF_MAX_MS}.
+     * @return this.
+     */
+    public ClientConfig retryBackoffMaxMs(final long retryBackoffMaxMs) {
+        checkMutable();
+        this.retryBackoffMaxMs = retryBackoffMaxMs;
+        return this;
+    }
+
+    /** @return the longest wait between two resends of one request. */
+    public long retryBackoffMaxMs() {
+        return retryBackoffMaxMs;
+    }
+
+    /**
+     * @param storeSilenceTimeoutMs how long a request may wait on a store from which nothing at all arrives before
+     *                              the client takes the store for lost (a killed or frozen leader), opens a fresh
+     *                              session with it and resends its requests to the next store; also how long the
+     *                              client waits for a session with the store it routes to before it tries another.
+     *                              Raise it for single operations that take the store longer than this. Default
+     *                              {@value #DEFAULT_STORE_SILENCE_TIMEOUT_MS}.
+     * @return this.
+     */
+    public ClientConfig storeSilenceTimeoutMs(final long storeSilenceTimeoutMs) {
+        checkMutable();
+        this.storeSilenceTimeoutMs = storeSilenceTimeoutMs;
+        return this;
+    }
+
+    /** @return how long a silent store is waited on before it is taken for lost. */
+    public long storeSilenceTimeoutMs() {
+        return storeSilenceTimeoutMs;
+    }
+
+    /**
      * @param idleStrategySupplier the poller thread's idle strategy. Default a {@link BackoffIdleStrategy}
      *                             (spin, yield, then park 1 µs doubling to 1 ms); a
      *                             {@link org.agrona.concurrent.YieldingIdleStrategy} cuts latency at the cost of
@@ -393,43 +509,62 @@ public final class ClientConfig {
 
     @Override
     public String toString() {
-        return "RawKvClient.ClientConfig{storeEndpoint=" + storeEndpoint + ", ingressChannel=" + ingressChannel +
+        return "ClientConfig{storeEndpoints=" + storeEndpoints + ", ingressChannel=" + ingressChannel +
             ", ingressStreamId=" + ingressStreamId + ", egressChannel=" + egressChannel + ", egressStreamId=" +
             egressStreamId + ", aeronDirectoryName=" + aeronDirectoryName + ", clientName=" + clientName +
             ", requestTimeoutMs=" + requestTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs +
-            ", maxInFlight=" + maxInFlight + ", region=" + regionId + '/' + regionConfVer + '/' + regionVersion +
-            '}';
+            ", maxInFlight=" + maxInFlight + ", retryBackoffMs=" + retryBackoffInitialMs + ".." + retryBackoffMaxMs +
+            ", storeSilenceTimeoutMs=" + storeSilenceTimeoutMs + ", region=" + regionId + '/' + regionConfVer + '/' +
+            regionVersion + '}';
+    }
+
+    /**
+     * @param endpoint host:port of a store (configured, or named by a leader hint).
+     * @return the ingress channel to that store: {@link #ingressChannel()} with its endpoint; for an IPC channel,
+     *     the channel itself. Concluded contexts only.
+     */
+    String ingressChannelFor(final String endpoint) {
+        return ipcIngress ? ingressChannel : Endpoints.withEndpoint(ingressChannel, endpoint);
+    }
+
+    /** @return whether requests can be sent to stores other than the configured one (false over IPC). */
+    boolean canReachOtherStores() {
+        return !ipcIngress;
+    }
+
+    private void concludeStores() {
+        if (ingressChannel != null) {
+            Endpoints.checkChannel("ingressChannel", ingressChannel);
+            final ChannelUri uri = ChannelUri.parse(ingressChannel);
+            ipcIngress = uri.isIpc();
+            final String endpoint = uri.get(CommonContext.ENDPOINT_PARAM_NAME);
+            if (!storeEndpointsSet && endpoint != null) {
+                storeEndpoints = List.of(endpoint);
+            }
+            if (ipcIngress && storeEndpoints.size() > 1) {
+                throw new IllegalArgumentException(
+                    "an IPC ingressChannel reaches one store only, but storeEndpoints lists " + storeEndpoints);
+            }
+        }
+        if (storeEndpoints.isEmpty()) {
+            throw new IllegalArgumentException("storeEndpoints is empty: name at least one store");
+        }
+        final Set<String> seen = new HashSet<>();
+        for (final String endpoint : storeEndpoints) {
+            Endpoints.check(endpoint);
+            if (!seen.add(endpoint)) {
+                throw new IllegalArgumentException("storeEndpoints lists " + endpoint + " twice: " + storeEndpoints);
+            }
+        }
+        storeEndpoints = List.copyOf(storeEndpoints);
+        if (ingressChannel == null) {
+            ingressChannel = "aeron:udp?endpoint=" + storeEndpoints.get(0);
+        }
     }
 
     private void checkMutable() {
         if (concluded) {
             throw new IllegalStateException("ClientConfig is concluded and owned by a client");
-        }
-    }
-
-    private static void checkEndpoint(final String endpoint) {
-        Objects.requireNonNull(endpoint, "storeEndpoint");
-        final int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0 || colon == endpoint.length() - 1) {
-            throw new IllegalArgumentException("storeEndpoint must be host:port: " + endpoint);
-        }
-        final int port;
-        try {
-            port = Integer.parseInt(endpoint.substring(colon + 1));
-        } catch (final NumberFormatException ex) {
-            throw new IllegalArgumentException("storeEndpoint has a bad port: " + endpoint, ex);
-        }
-        if (port <= 0 || port > 0xFFFF) {
-            throw new IllegalArgumentException("storeEndpoint port out of range: " + endpoint);
-        }
-    }
-
-    private static void checkChannel(final String name, final String channel) {
-        Objects.requireNonNull(channel, name);
-        try {
-            ChannelUri.parse(channel);
-        } catch (final RuntimeException ex) {
-            throw new IllegalArgumentException(name + " is not an Aeron channel: " + channel, ex);
         }
     }
 

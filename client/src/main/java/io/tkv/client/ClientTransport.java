@@ -18,19 +18,20 @@ import java.util.function.Consumer;
 
 /**
  * The Aeron resources of one client: an embedded media driver (unless an external one is named), an Aeron client
- * in conductor-invoker mode, the ingress publication to the store and the egress subscription the store replies
- * on, with its ephemeral port resolved. The embedded driver runs in {@link ThreadingMode#INVOKER} mode: the
- * poller's duty cycle runs it, so a request is on the wire as soon as the caller wakes the poller, rather than
- * when a separate driver thread next wakes from its idle park, and the client costs one thread, not two.
+ * in conductor-invoker mode, the egress subscription every store replies on, with its ephemeral port resolved, and
+ * the ingress publications to the stores, added as the {@link StoreConnections} ask. The embedded driver runs in
+ * {@link ThreadingMode#INVOKER} mode: the poller's duty cycle runs it, so a request is on the wire as soon as the
+ * caller wakes the poller, rather than when a separate driver thread next wakes from its idle park, and the client
+ * costs one thread, not two.
  */
 final class ClientTransport implements AutoCloseable {
     private final MediaDriver driver;
     private final Aeron aeron;
-    private final ConcurrentPublication ingress;
     private final Subscription egress;
     private final String resolvedEgressChannel;
     private final String aeronDirectoryName;
     private final boolean embedded;
+    private final int ingressStreamId;
     private final ErrorHandler errorHandler;
     private volatile Consumer<Image> imageLossListener;
 
@@ -67,7 +68,7 @@ final class ClientTransport implements AutoCloseable {
             egress = aeron.addSubscription(ctx.egressChannel(), ctx.egressStreamId(), null, this::onUnavailableImage);
             resolvedEgressChannel = resolveEgressChannel(egress, aeron.conductorAgentInvoker(), driverInvoker,
                 deadlineNs);
-            ingress = aeron.addPublication(ctx.ingressChannel(), ctx.ingressStreamId());
+            ingressStreamId = ctx.ingressStreamId();
         } catch (final RuntimeException ex) {
             CloseHelper.quietCloseAll(connected, launched);
             if (embedded) {
@@ -100,8 +101,33 @@ final class ClientTransport implements AutoCloseable {
         return driver == null ? null : driver.sharedAgentInvoker();
     }
 
-    ConcurrentPublication ingress() {
-        return ingress;
+    /**
+     * Adds an ingress publication and waits for the driver to confirm it (not for it to connect).
+     *
+     * @param channel a store's ingress channel.
+     * @return the publication.
+     */
+    ConcurrentPublication addIngress(final String channel) {
+        return aeron.addPublication(channel, ingressStreamId);
+    }
+
+    /**
+     * Starts adding an ingress publication without waiting (for the poller, which must not block).
+     *
+     * @param channel a store's ingress channel.
+     * @return the registration id to pass to {@link #ingressIfReady(long)}.
+     */
+    long asyncAddIngress(final String channel) {
+        return aeron.asyncAddPublication(channel, ingressStreamId);
+    }
+
+    /**
+     * @param registrationId from {@link #asyncAddIngress(String)}.
+     * @return the publication once the driver added it, else null.
+     * @throws io.aeron.exceptions.RegistrationException if the driver refused it.
+     */
+    ConcurrentPublication ingressIfReady(final long registrationId) {
+        return aeron.getPublication(registrationId);
     }
 
     Subscription egress() {

@@ -25,15 +25,20 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads the store's egress stream (behind a FragmentAssembler, since replies may span several MTUs): validates
- * each frame before any decoder touches it, hands handshake frames to the {@link EgressListener}, and completes the
- * request each reply's correlation id names. Replies to requests that already timed out are dropped. Poller
- * thread only.
+ * Reads the client's egress stream, where every store it talks to replies (behind a FragmentAssembler, since
+ * replies may span several MTUs): validates each frame before any decoder touches it, hands handshake frames to the
+ * {@link EgressListener}, and completes the request each reply's correlation id names. Replies to requests that
+ * already completed, and replies the listener does not take (from a store or session the request's copy did not
+ * go to), are dropped. NOT_LEADER, SERVER_BUSY and UNAUTHENTICATED in an ErrorResponse (the request was rejected
+ * before it ran) go to the listener, which routes and resends; any other status fails the request. Poller thread
+ * only.
  */
 final class EgressAdapter implements FragmentHandler {
     private static final short OK = Status.OK.value();
     private static final short TRUE = 1;
     private static final short UNAUTHENTICATED = Status.UNAUTHENTICATED.value();
+    private static final short NOT_LEADER = Status.NOT_LEADER.value();
+    private static final short SERVER_BUSY = Status.SERVER_BUSY.value();
 
     private final FrameValidator validator = Protocol.clientEgressValidator();
     private final InFlightRequests inFlight;
@@ -52,6 +57,7 @@ final class EgressAdapter implements FragmentHandler {
     private final RawCompareAndSwapResponseDecoder cas = new RawCompareAndSwapResponseDecoder();
     private long framesRejected;
     private long lateReplies;
+    private volatile long foreignReplies;
 
     EgressAdapter(final InFlightRequests inFlight, final EgressListener listener) {
         this.inFlight = inFlight;
@@ -66,6 +72,11 @@ final class EgressAdapter implements FragmentHandler {
     /** @return replies that came after their request completed (timed out, or closed). */
     long lateReplies() {
         return lateReplies;
+    }
+
+    /** @return replies dropped because the request's copy on the wire went elsewhere (another store or session). */
+    long foreignReplies() {
+        return foreignReplies;
     }
 
     @Override
@@ -94,6 +105,10 @@ final class EgressAdapter implements FragmentHandler {
                 lateReplies++;
                 return;
             }
+            if (!listener.onReply(request, header == null ? 0 : header.sessionId())) {
+                foreignReplies++;
+                return;
+            }
             try {
                 onReply(request, templateId, buffer, bodyOffset, blockLength, version);
             } catch (final RuntimeException ex) {
@@ -116,8 +131,12 @@ final class EgressAdapter implements FragmentHandler {
         connected.wrap(buffer, offset, blockLength, version);
         final SessionLimits limits = new SessionLimits(connected.maxKeyBytes(), connected.maxValueBytes(),
             connected.maxBatchSize(), connected.maxScanLimit());
-        listener.onConnected(connected.correlationId(), connected.statusRaw(), connected.sessionToken(), limits,
-            connected.errorMessage(), imageSession);
+        final long correlationId = connected.correlationId();
+        final short status = connected.statusRaw();
+        final long token = connected.sessionToken();
+        final long storeId = connected.storeId();
+        listener.onConnected(correlationId, status, token, limits, connected.errorMessage(), imageSession,
+            storeId == ConnectedDecoder.storeIdNullValue() ? 0 : storeId);
     }
 
     private void onReply(
@@ -177,8 +196,15 @@ final class EgressAdapter implements FragmentHandler {
         final int version) {
         error.wrap(buffer, offset, blockLength, version);
         final short status = error.statusRaw();
+        final long leaderStoreId = error.leaderStoreId();
         final String message = error.errorMessage();
-        if (status == UNAUTHENTICATED) {
+        final String leaderEndpoint = error.leaderEndpoint();
+        if (status == NOT_LEADER) {
+            listener.onNotLeader(request, leaderStoreId == ErrorResponseDecoder.leaderStoreIdNullValue() ? 0 :
+                leaderStoreId, leaderEndpoint == null ? "" : leaderEndpoint, message);
+        } else if (status == SERVER_BUSY) {
+            listener.onServerBusy(request, message);
+        } else if (status == UNAUTHENTICATED) {
             listener.onUnauthenticated(request, message);
         } else if (status == OK) {
             inFlight.fail(request, new TkvException(ErrorCode.MALFORMED, "ErrorResponse with status OK: " + message));

@@ -5,7 +5,10 @@ package io.tkv.client;
  * {@link #SERVER_BUSY} by backing off); the second group is raised by the client itself.
  */
 public enum ErrorCode {
-    /** The store is not the leader of the region; the caller should route to the leader. */
+    /**
+     * The store is not the leader of the region. The client follows the leader itself (an ErrorResponse NOT_LEADER
+     * is retried, not surfaced); a caller sees this only in a response of the request's own type.
+     */
     NOT_LEADER(true),
     /** The region's epoch (conf version or version) changed since the client learned it. */
     EPOCH_NOT_MATCH(true),
@@ -13,7 +16,10 @@ public enum ErrorCode {
     REGION_NOT_FOUND(true),
     /** The key lies outside the region's range. */
     KEY_NOT_IN_REGION(true),
-    /** The store is overloaded and rejected the request before running it. */
+    /**
+     * The store is overloaded. An ErrorResponse SERVER_BUSY (rejected before it ran) is resent by the client after a
+     * backoff, not surfaced; a caller sees this only in a response of the request's own type.
+     */
     SERVER_BUSY(true),
     /** A transactional lock holds the key. */
     KEY_LOCKED(true),
@@ -32,9 +38,15 @@ public enum ErrorCode {
     /** The store answered with a status this client version does not know. */
     UNKNOWN_STATUS(false),
 
-    /** No reply within the request (or connect) timeout; the request's effect is unknown. */
+    /**
+     * No reply within the request (or connect) timeout, however many stores were tried; the request's effect is
+     * unknown.
+     */
     TIMEOUT(true),
-    /** The connection to the store was lost, or never came up; a request in flight has an unknown effect. */
+    /**
+     * The client cannot reach any store (its Aeron client or media driver is gone); a request in flight has an
+     * unknown effect. A lost store on its own does not fail requests: they are resent elsewhere.
+     */
     NOT_CONNECTED(true),
     /** More requests in flight than {@code maxInFlight}, from a thread that must not wait (the poller's). */
     CLIENT_BUSY(true),

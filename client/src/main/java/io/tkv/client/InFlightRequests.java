@@ -157,6 +157,15 @@ final class InFlightRequests {
         return false;
     }
 
+    /** What the poller's sweep does with each request beyond timing it out. */
+    interface SweepVisitor {
+        /** The request just timed out (it is failed already). */
+        void onTimedOut(PendingRequest<?> request);
+
+        /** The request is still waiting. */
+        void onWaiting(PendingRequest<?> request);
+    }
+
     /**
      * Fails every request whose deadline passed.
      *
@@ -164,6 +173,18 @@ final class InFlightRequests {
      * @return how many timed out.
      */
     int sweepTimeouts(final long nowNs, final long requestTimeoutMs) {
+        return sweep(nowNs, requestTimeoutMs, null);
+    }
+
+    /**
+     * Fails every request whose deadline passed, shows every request to the visitor, and refreshes the first
+     * incomplete id.
+     *
+     * @param nowNs   the poller's clock reading.
+     * @param visitor hears of each request, may be null.
+     * @return how many timed out.
+     */
+    int sweep(final long nowNs, final long requestTimeoutMs, final SweepVisitor visitor) {
         long lowest;
         synchronized (registrationLock) {
             // Every id up to here is in the map or already completed: registration holds this lock.
@@ -171,11 +192,16 @@ final class InFlightRequests {
         }
         int timedOut = 0;
         for (final PendingRequest<?> request : byId.values()) {
-            if (nowNs - request.deadlineNs() >= 0 && fail(request, new TkvTimeoutException(
-                "no reply to " + request + " within " + requestTimeoutMs + " ms"))) {
+            if (nowNs - request.deadlineNs() >= 0 && fail(request, timeout(request, requestTimeoutMs))) {
                 timedOut++;
+                if (visitor != null) {
+                    visitor.onTimedOut(request);
+                }
             } else {
                 lowest = Math.min(lowest, request.correlationId());
+                if (visitor != null && !request.isDone()) {
+                    visitor.onWaiting(request);
+                }
             }
         }
         if (lowest > firstIncompleteId) {
@@ -185,14 +211,14 @@ final class InFlightRequests {
     }
 
     /**
-     * Fails the requests that were on the wire under a session that is now lost: their replies cannot come.
+     * Fails every request in flight (the client can no longer reach any store).
      *
      * @return how many failed.
      */
-    int failSentUnder(final long sessionToken, final Supplier<TkvException> failure) {
+    int failAll(final Supplier<TkvException> failure) {
         int failed = 0;
         for (final PendingRequest<?> request : byId.values()) {
-            if (request.sentToken() == sessionToken && fail(request, failure.get())) {
+            if (fail(request, failure.get())) {
                 failed++;
             }
         }
@@ -216,6 +242,12 @@ final class InFlightRequests {
 
     boolean isClosed() {
         return closed;
+    }
+
+    private static TkvTimeoutException timeout(final PendingRequest<?> request, final long requestTimeoutMs) {
+        final String problem = request.lastProblem();
+        return new TkvTimeoutException("no reply to " + request + " within " + requestTimeoutMs + " ms" +
+            (problem == null ? "" : "; last retried after " + problem));
     }
 
     private void releaseFor(final PendingRequest<?> request) {

@@ -9,34 +9,40 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Puts requests on the store's ingress publication (a concurrent Aeron publication, safe to offer from any
- * thread).
+ * Puts requests on the ingress publication of the store the {@link LeaderRouter} names (concurrent Aeron
+ * publications, safe to offer from any thread).
  *
- * <p>While the session is active, the calling thread offers its own frame: no hand-off to another thread, so
- * no added latency. It retries back-pressure with a backoff until the request's deadline. Otherwise (connecting,
- * reconnecting, a resend after UNAUTHENTICATED, or a call from the poller thread itself) the request goes to a
- * backlog the poller flushes, without blocking, once the session is active. New requests queue behind a
- * non-empty backlog so one thread's requests keep their order across a reconnect, as far as possible; the client
- * makes no ordering promise between requests in flight at the same time.
+ * <p>While the session with the leader is open, the calling thread offers its own frame: no hand-off to another
+ * thread, so no added latency. It retries back-pressure with a backoff until the request's deadline, or until the
+ * leader changes under it. Otherwise (connecting, failing over, a resend, or a call from the poller thread itself)
+ * the request goes to a backlog the poller flushes, without blocking, to whichever store leads once its session is
+ * open. New requests queue behind a non-empty backlog so one thread's requests keep their order across a
+ * reconnect, as far as possible; the client makes no ordering promise between requests in flight at the same time.
  */
 final class IngressPublisher {
     private static final ThreadLocal<UnsafeBuffer> SEND_BUFFERS = ThreadLocal.withInitial(UnsafeBuffer::new);
 
-    private final Publication publication;
-    private final SessionState session;
+    private final LeaderRouter router;
     private final InFlightRequests inFlight;
     private final ManyToOneConcurrentLinkedQueue<PendingRequest<?>> backlog = new ManyToOneConcurrentLinkedQueue<>();
     private final UnsafeBuffer pollerBuffer = new UnsafeBuffer();
     private final long requestTimeoutMs;
+    private final int maxMessageLength;
     private volatile Thread pollerThread;
     private volatile boolean kicked;
 
-    IngressPublisher(final Publication publication, final SessionState session, final InFlightRequests inFlight,
-        final long requestTimeoutMs) {
-        this.publication = publication;
-        this.session = session;
+    /**
+     * @param router           names the store to send to.
+     * @param inFlight         the requests in flight.
+     * @param requestTimeoutMs for messages.
+     * @param maxMessageLength the largest frame the ingress publications take (they share one term length).
+     */
+    IngressPublisher(final LeaderRouter router, final InFlightRequests inFlight, final long requestTimeoutMs,
+        final int maxMessageLength) {
+        this.router = router;
         this.inFlight = inFlight;
         this.requestTimeoutMs = requestTimeoutMs;
+        this.maxMessageLength = maxMessageLength;
     }
 
     /** Set once the poller runs, so senders can wake it and recognise it. */
@@ -49,17 +55,19 @@ final class IngressPublisher {
     }
 
     /**
-     * Sends a registered request, or queues it for the poller. Called on the caller's thread.
+     * Sends a registered request to the leader, or queues it for the poller. Called on the caller's thread.
      *
      * @param request registered with {@link InFlightRequests}.
+     * @param nowNs   the caller's clock reading when it made the request ({@link System#nanoTime()}).
      */
-    void submit(final PendingRequest<?> request) {
-        if (request.frame().length > publication.maxMessageLength()) {
+    void submit(final PendingRequest<?> request, final long nowNs) {
+        if (request.frame().length > maxMessageLength) {
             inFlight.fail(request, new TkvException(ErrorCode.TOO_LARGE, request + " encodes to " +
-                request.frame().length + " bytes, over the ingress channel's message limit of " +
-                publication.maxMessageLength()));
+                request.frame().length + " bytes, over the ingress channel's message limit of " + maxMessageLength));
             return;
         }
+        final StoreConnection leader = router.leader();
+        final SessionState session = leader.session();
         final SessionState.Phase phase = session.phase();
         if (phase == SessionState.Phase.REFUSED) {
             inFlight.fail(request, session.refusal());
@@ -69,22 +77,24 @@ final class IngressPublisher {
             enqueue(request);
             return;
         }
-        offerFromCaller(request, session.token());
+        offerFromCaller(leader, request, session.token(), nowNs);
         wakePoller();
     }
 
-    /** Hands a request to the poller, which sends it once the session is active. Any thread. */
+    /** Hands a request to the poller, which sends it once the leader's session is open. Any thread. */
     void enqueue(final PendingRequest<?> request) {
+        request.releaseFromCaller();
         backlog.offer(request);
         wakePoller();
     }
 
     /**
-     * Sends what waits in the backlog, stopping at the first back-pressure. Poller thread only.
+     * Sends what waits in the backlog to the leader, stopping at the first back-pressure. Fails it when the leader
+     * refused our secret. Poller thread only.
      *
      * @return requests sent or dropped.
      */
-    int flushBacklog() {
+    int flushBacklog(final long nowNs) {
         int work = 0;
         PendingRequest<?> request;
         while ((request = backlog.peek()) != null) {
@@ -93,10 +103,18 @@ final class IngressPublisher {
                 work++;
                 continue;
             }
+            final StoreConnection leader = router.leader();
+            final SessionState session = leader.session();
+            if (session.phase() == SessionState.Phase.REFUSED) {
+                backlog.poll();
+                inFlight.fail(request, session.refusal());
+                work++;
+                continue;
+            }
             if (!session.isActive()) {
                 break;
             }
-            final long result = offer(pollerBuffer, request, session.token());
+            final long result = offer(leader, pollerBuffer, request, session.token(), nowNs);
             if (result > 0) {
                 backlog.poll();
                 work++;
@@ -113,7 +131,7 @@ final class IngressPublisher {
     }
 
     /**
-     * Fails everything in the backlog (the store refused the session). Poller thread only.
+     * Fails everything in the backlog. Poller thread only.
      *
      * @return requests failed.
      */
@@ -126,23 +144,6 @@ final class IngressPublisher {
             }
         }
         return failed;
-    }
-
-    /**
-     * One attempt to send a session frame (Connect, Authenticate, Disconnect); the handshake retries on its
-     * own timer.
-     *
-     * @return whether it was sent.
-     */
-    boolean offerOnce(final byte[] frame) {
-        final UnsafeBuffer buffer = SEND_BUFFERS.get();
-        buffer.wrap(frame);
-        return publication.offer(buffer, 0, frame.length) > 0;
-    }
-
-    /** @return whether the ingress publication has a connected subscriber (the store). */
-    boolean isConnected() {
-        return publication.isConnected();
     }
 
     /** Kicks the poller out of a park so it is awake for the reply (park-based idle strategies only). */
@@ -163,43 +164,54 @@ final class IngressPublisher {
         return false;
     }
 
-    private void offerFromCaller(final PendingRequest<?> request, final long token) {
+    private void offerFromCaller(final StoreConnection leader, final PendingRequest<?> request, final long token,
+        final long nowNs) {
         final UnsafeBuffer buffer = SEND_BUFFERS.get();
         IdleStrategy idle = null;
-        while (true) {
-            final long result = offer(buffer, request, token);
-            if (result > 0) {
-                return;
-            }
-            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
-                if (request.isDone()) {
+        try {
+            while (true) {
+                final long result = offer(leader, buffer, request, token, nowNs);
+                if (result > 0) {
                     return;
                 }
-                if (System.nanoTime() - request.deadlineNs() >= 0) {
-                    inFlight.fail(request, new TkvTimeoutException(request + " could not be sent within " +
-                        requestTimeoutMs + " ms: the ingress publication stayed back-pressured"));
+                if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
+                    if (request.isDone()) {
+                        return;
+                    }
+                    if (System.nanoTime() - request.deadlineNs() >= 0) {
+                        inFlight.fail(request, new TkvTimeoutException(request + " could not be sent within " +
+                            requestTimeoutMs + " ms: the ingress publication stayed back-pressured"));
+                        return;
+                    }
+                    if (router.leader() != leader || leader.session().token() != token) {
+                        // Failed over while we waited: the poller sends it to the new leader.
+                        enqueue(request);
+                        return;
+                    }
+                    if (idle == null) {
+                        idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
+                    }
+                    idle.idle();
+                } else if (result == Publication.NOT_CONNECTED) {
+                    enqueue(request);
+                    return;
+                } else {
+                    inFlight.fail(request, offerFailure(request, result));
                     return;
                 }
-                if (idle == null) {
-                    idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
-                }
-                idle.idle();
-            } else if (result == Publication.NOT_CONNECTED) {
-                enqueue(request);
-                return;
-            } else {
-                inFlight.fail(request, offerFailure(request, result));
-                return;
             }
+        } finally {
+            request.releaseFromCaller();
         }
     }
 
-    private long offer(final UnsafeBuffer buffer, final PendingRequest<?> request, final long token) {
+    private long offer(final StoreConnection connection, final UnsafeBuffer buffer, final PendingRequest<?> request,
+        final long token, final long nowNs) {
         final byte[] frame = request.frame();
-        request.stampToken(token);
+        request.stampSend(connection, token, nowNs);
         request.stampFirstIncomplete(inFlight.firstIncompleteId());
         buffer.wrap(frame);
-        final long result = publication.offer(buffer, 0, frame.length);
+        final long result = connection.publication().offer(buffer, 0, frame.length);
         if (result < 0) {
             request.unsent();
         }

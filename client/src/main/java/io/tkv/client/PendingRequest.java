@@ -7,9 +7,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One request between {@code submit} and its reply (or failure): the encoded frame, kept so it can be resent
- * with a new session token after a reconnect, the deadline, and the future the caller holds.
+ * unchanged but for the session token (to another store, or after a reconnect) under the same correlation id, the
+ * deadline, where its copy on the wire went, and the future the caller holds.
  *
  * <p>Only {@link InFlightRequests} completes the future, so each request is completed exactly once.
+ *
+ * <p>Who may send it: the thread that submits a request owns it until its first offer attempt is over
+ * ({@link #isCallerOwned()}); from then on only the poller sends it again. So the frame is never stamped by one
+ * thread while another offers it.
  *
  * @param <T> what the request's future yields.
  */
@@ -24,10 +29,20 @@ final class PendingRequest<T> {
     private final long deadlineNs;
     private final boolean holdsPermit;
     private final CompletableFuture<T> future = new CompletableFuture<>();
-    /** The session token of the copy last offered, 0 while unsent; read by the poller to tell stale replies. */
+    /** Where the copy last offered went; plain, published by the volatile write of {@link #sentToken}. */
+    private StoreConnection sentTo;
+    /** When the copy last offered was sent; plain, published like {@link #sentTo}. */
+    private long sentAtNs;
+    /** The session token of the copy last offered, 0 while unsent; read by the poller to tell stale copies. */
     private volatile long sentToken;
-    /** Set by the poller when it resends after UNAUTHENTICATED; a second UNAUTHENTICATED fails the request. */
+    private volatile boolean callerOwned = true;
+    // Poller thread only, from here on.
+    /** Set when it is resent after UNAUTHENTICATED; a second UNAUTHENTICATED fails the request. */
     private boolean resent;
+    private int retries;
+    private long backoffNs;
+    private long retryAtNs;
+    private String lastProblem;
 
     /**
      * @param operation          name for messages ("get", "scan", ...).
@@ -80,9 +95,20 @@ final class PendingRequest<T> {
     }
 
     /**
-     * Writes the session token into the frame and records it as the token this copy is sent with. Called by the
-     * one thread about to offer the frame; a request is only ever in one sender's hands at a time.
+     * Records where the copy about to be offered goes and writes its session token into the frame. Called by the
+     * one thread about to offer the frame.
+     *
+     * @param connection the store it goes to.
+     * @param token      the session token with that store.
+     * @param nowNs      the send time ({@link System#nanoTime()} clock), for telling a silent store.
      */
+    void stampSend(final StoreConnection connection, final long token, final long nowNs) {
+        sentTo = connection;
+        sentAtNs = nowNs;
+        stampToken(token);
+    }
+
+    /** Writes the session token into the frame and records it as the token this copy is sent with. */
     void stampToken(final long token) {
         LONG_LE.set(frame, IngressEncoder.SESSION_TOKEN_OFFSET, token);
         sentToken = token;
@@ -99,14 +125,36 @@ final class PendingRequest<T> {
         }
     }
 
-    /** The offer failed: this copy never left. */
+    /** The offer failed, or the copy on the wire is written off: no reply to it will be taken. */
     void unsent() {
         sentToken = 0;
+        sentTo = null;
     }
 
     /** @return the token of the copy on the wire, or 0 if none. */
     long sentToken() {
         return sentToken;
+    }
+
+    /** @return the store the copy on the wire went to, or null if none. */
+    StoreConnection sentTo() {
+        // The volatile read first: it orders the plain read after the sender's stampSend.
+        return sentToken == 0 ? null : sentTo;
+    }
+
+    /** @return when the copy on the wire was sent; meaningful only while {@link #sentTo()} is not null. */
+    long sentAtNs() {
+        return sentToken == 0 ? 0 : sentAtNs;
+    }
+
+    /** @return whether the submitting thread still holds it (its first offer attempt is not over). */
+    boolean isCallerOwned() {
+        return callerOwned;
+    }
+
+    /** The submitting thread is done with it: sent, or handed to the poller. */
+    void releaseFromCaller() {
+        callerOwned = false;
     }
 
     /** Poller thread only. */
@@ -117,6 +165,49 @@ final class PendingRequest<T> {
     /** Poller thread only. */
     void markResent() {
         resent = true;
+    }
+
+    /** @return resends scheduled so far (for any reason). Poller thread only. */
+    int retries() {
+        return retries;
+    }
+
+    /**
+     * Counts a resend and, when asked to, the wait before it: the first backed-off resend waits {@code initialNs},
+     * each next one twice as long as the last, never more than {@code maxNs}. Poller thread only.
+     *
+     * @param backOff   whether this resend waits.
+     * @param initialNs the first wait.
+     * @param maxNs     the longest wait.
+     * @return how long to wait before resending.
+     */
+    long scheduleRetry(final boolean backOff, final long initialNs, final long maxNs) {
+        retries++;
+        if (!backOff) {
+            return 0;
+        }
+        backoffNs = backoffNs == 0 ? initialNs : Math.min(maxNs, backoffNs * 2);
+        return backoffNs;
+    }
+
+    /** Poller thread only. */
+    long retryAtNs() {
+        return retryAtNs;
+    }
+
+    /** Poller thread only. */
+    void retryAtNs(final long retryAtNs) {
+        this.retryAtNs = retryAtNs;
+    }
+
+    /** @return why it was last resent, for the message should it time out; null if never. Poller thread only. */
+    String lastProblem() {
+        return lastProblem;
+    }
+
+    /** Poller thread only. */
+    void lastProblem(final String lastProblem) {
+        this.lastProblem = lastProblem;
     }
 
     @SuppressWarnings("unchecked")

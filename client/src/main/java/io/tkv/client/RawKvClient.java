@@ -8,35 +8,46 @@ import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
-import io.tkv.codec.RawScanResponseDecoder;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 
 /**
- * A RawKV client for one tkv store: get, put, delete, scan and compare-and-swap on raw byte keys, each as a
+ * A RawKV client for a tkv cluster: get, put, delete, scan and compare-and-swap on raw byte keys, each as a
  * blocking call and as an asynchronous one returning a {@link CompletableFuture}.
  *
- * <p>One client holds one authenticated session over Aeron (ingress publication to the store, egress subscription
- * for its replies) and any number of requests in flight on it, matched to replies by correlation id. It is safe to
- * use from many threads. A caller encodes and offers its request on its own thread; one poller thread reads the
- * replies, completes the futures, times requests out and keeps the session alive: it re-handshakes after the
- * store restarts and resends, once, a request the store answered with UNAUTHENTICATED (which guarantees the
- * request had no effect). Requests issued while the session is being (re)established wait for it, within their
- * timeout.
+ * <p>One client holds an authenticated session over Aeron with each store it talks to (an ingress publication to
+ * each; one egress subscription for all their replies) and any number of requests in flight, matched to replies by
+ * correlation id. It is safe to use from many threads. A caller encodes and offers its request on its own thread,
+ * to the store the client takes for the region's leader; one poller thread reads the replies, completes the
+ * futures, times requests out, keeps the sessions alive and follows the leader.
+ *
+ * <p><b>Leader following.</b> A region is served by its Raft leader only; a follower answers NOT_LEADER, with a hint
+ * of the leader when it knows one. The client opens sessions with all configured stores
+ * ({@link ClientConfig#storeEndpoints(String...)}) at start, and
+ * <ul>
+ *   <li>on NOT_LEADER with a hint, switches to the hinted store (opening a session with it if it is not configured)
+ *       and resends the request there at once;</li>
+ *   <li>on NOT_LEADER without a hint, or when its store is lost (its ingress publication disconnects, its egress
+ *       image goes, or nothing at all comes from it while requests wait for {@link
+ *       ClientConfig#storeSilenceTimeoutMs()}: a killed or frozen leader), moves to the next store and resends after
+ *       a short backoff ({@link ClientConfig#retryBackoffInitialMs()} doubling up to
+ *       {@link ClientConfig#retryBackoffMaxMs()}), so a cluster in an election is not hammered;</li>
+ *   <li>on SERVER_BUSY, resends after the same backoff; on UNAUTHENTICATED (the store does not know the session, so
+ *       the request had no effect), re-handshakes and resends once;</li>
+ *   <li>resends the requests that were on the wire to a store it lost, reads and writes alike.</li>
+ * </ul>
+ * Every resend is the same frame under the same correlation id, and every write carries the client's random id:
+ * the stores deduplicate writes by the two, so a put or CAS resent to any store, any number of times, applies once
+ * and answers with its first outcome. A reply from a store or session the request's current copy did not go to is
+ * ignored. All of it happens within the request's own {@link ClientConfig#requestTimeoutMs()}, never past it: a
+ * request that finds no leader in time fails with {@link TkvTimeoutException}. Other statuses (EPOCH_NOT_MATCH,
+ * REGION_NOT_FOUND, TOO_LARGE, MALFORMED, INTERNAL_ERROR, ...) fail the request at once, as does any status in a
+ * response of the request's own type (the request ran). Requests issued while no session is open wait for one,
+ * within their timeout.
  *
  * <p>Futures complete on the poller thread: dependent stages should be quick, or use the {@code *Async}
  * variants of {@link CompletableFuture} with an executor. The blocking methods must not be called from such a
@@ -48,62 +59,37 @@ import java.util.function.LongFunction;
  * {@link IllegalArgumentException} at once.
  *
  * <pre>{@code
- * try (RawKvClient client = RawKvClient.connect(new RawKvClient.ClientConfig()
- *     .storeEndpoint("127.0.0.1:20160").secret("s3cret"))) {
+ * try (RawKvClient client = RawKvClient.connect(new ClientConfig()
+ *     .storeEndpoints("10.0.0.1:20160", "10.0.0.2:20160", "10.0.0.3:20160").secret("s3cret"))) {
  *     client.put(key, value);
  *     byte[] read = client.get(key);
  * }
  * }</pre>
  */
 public final class RawKvClient implements AutoCloseable {
-    /** How much longer than the request timeout a blocking call waits before giving up on the poller. */
-    private static final long SYNC_GRACE_MS = 1_000;
     private static final byte[] EMPTY = new byte[0];
 
     private final ClientConfig ctx;
-    private final ClientTransport transport;
-    private final SessionState session = new SessionState();
-    private final InFlightRequests inFlight;
-    private final IngressPublisher publisher;
-    private final SessionAgent agent;
-    private final AgentRunner runner;
+    private final ClientRuntime runtime;
+    private final RequestSubmitter requests;
     private final RegionEpoch region;
-    private final AtomicLong correlationIds = new AtomicLong(ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL);
     /** Names this client to the stores' deduplication of retried writes; random, nonzero. */
     private final long clientId = newClientId();
-    private final long requestTimeoutNs;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RawKvClient(final ClientConfig ctx) {
         this.ctx = ctx;
-        this.requestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ctx.requestTimeoutMs());
         this.region = new RegionEpoch(ctx.regionId(), ctx.regionConfVer(), ctx.regionVersion());
-        this.inFlight = new InFlightRequests(ctx.maxInFlight(), correlationIds);
-        final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
-        this.transport = ClientTransport.open(ctx, connectDeadlineNs);
-        this.publisher = new IngressPublisher(transport.ingress(), session, inFlight, ctx.requestTimeoutMs());
-        this.agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
-            publisher, inFlight, session,
-            new HmacProof(ctx.secret()), correlationIds, transport.resolvedEgressChannel(), ctx.egressStreamId(),
-            ctx.clientName(), ctx.handshakeRetryIntervalMs(), ctx.requestTimeoutMs(), new SystemNanoClock());
-        transport.imageLossListener(agent::onUnavailableImage);
-        this.runner = new AgentRunner(ctx.idleStrategySupplier().get(), ctx.errorHandler(), null, agent);
-        AgentRunner.startOnThread(runner, runnable -> {
-            final Thread thread = new Thread(runnable, "tkv-client-poller-" + ctx.clientName());
-            thread.setDaemon(true);
-            publisher.pollerThread(thread);
-            return thread;
-        });
-        awaitFirstSession(connectDeadlineNs);
+        this.runtime = ClientRuntime.start(ctx);
+        this.requests = runtime.submitter();
     }
 
     /**
-     * Connects to a store and opens an authenticated session; returns once the session is open.
+     * Connects to the cluster: opens a session with every configured store, and returns once one is open.
      *
      * @param ctx the configuration; concluded here, and owned by the client from then on.
      * @return the connected client.
-     * @throws TkvTimeoutException if no session within {@link ClientConfig#connectTimeoutMs()}.
-     * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if the store refused the secret.
+     * @throws TkvTimeoutException if no session with any store within {@link ClientConfig#connectTimeoutMs()}.
+     * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if a store refused the secret.
      */
     public static RawKvClient connect(final ClientConfig ctx) {
         ctx.conclude();
@@ -124,19 +110,34 @@ public final class RawKvClient implements AutoCloseable {
         return ctx;
     }
 
-    /** @return whether a session with the store is open right now (false while reconnecting). */
+    /** @return whether a session with the store requests go to is open right now (false while failing over). */
     public boolean isConnected() {
-        return session.isActive();
+        return runtime.isConnected();
+    }
+
+    /** @return host:port of the store requests go to now: the region's leader, as far as the client knows. */
+    public String leaderEndpoint() {
+        return runtime.leaderEndpoint();
     }
 
     /** @return how many requests are in flight (sent or waiting to be sent, not yet completed). */
     public int inFlightCount() {
-        return inFlight.size();
+        return runtime.inFlightCount();
     }
 
-    /** @return how many times the session was re-established after the first handshake. */
+    /** @return how many times a session was re-established with a store after the first handshake with it. */
     public long reconnectCount() {
-        return agent.reconnects();
+        return runtime.reconnectCount();
+    }
+
+    /** @return stores a session is open with right now (diagnostics and tests). */
+    int openSessions() {
+        return runtime.openSessions();
+    }
+
+    /** @return replies ignored because the request had been resent elsewhere meanwhile (diagnostics and tests). */
+    long ignoredReplies() {
+        return runtime.ignoredReplies();
     }
 
     // ---------------------------------------------------------------------------------------------- get
@@ -146,7 +147,7 @@ public final class RawKvClient implements AutoCloseable {
      * @return the value, or null if the key is absent.
      */
     public byte[] get(final byte[] key) {
-        return await(getAsync(key));
+        return requests.await(getAsync(key));
     }
 
     /**
@@ -155,11 +156,12 @@ public final class RawKvClient implements AutoCloseable {
      */
     public CompletableFuture<byte[]> getAsync(final byte[] key) {
         Objects.requireNonNull(key, "key");
-        final TkvException tooLarge = session.limits().checkKey(key);
+        final TkvException tooLarge = requests.limits().checkKey(key);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return submit("get", RawGetResponseDecoder.TEMPLATE_ID, id -> IngressEncoder.current().get(id, region, key));
+        return requests.submit("get", RawGetResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().get(id, region, key));
     }
 
     /**
@@ -167,7 +169,7 @@ public final class RawKvClient implements AutoCloseable {
      * @return the pairs found, in request order; absent keys are left out.
      */
     public List<KvPair> batchGet(final List<byte[]> keys) {
-        return await(batchGetAsync(keys));
+        return requests.await(batchGetAsync(keys));
     }
 
     /**
@@ -182,7 +184,7 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Collections.emptyList());
         }
-        return submit("batchGet", RawBatchGetResponseDecoder.TEMPLATE_ID,
+        return requests.submit("batchGet", RawBatchGetResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().batchGet(id, region, keys));
     }
 
@@ -195,7 +197,7 @@ public final class RawKvClient implements AutoCloseable {
      * @param value the value.
      */
     public void put(final byte[] key, final byte[] value) {
-        await(putAsync(key, value, 0));
+        requests.await(putAsync(key, value, 0));
     }
 
     /**
@@ -204,7 +206,7 @@ public final class RawKvClient implements AutoCloseable {
      * @param ttlSeconds after how long the value expires; 0 for never.
      */
     public void put(final byte[] key, final byte[] value, final long ttlSeconds) {
-        await(putAsync(key, value, ttlSeconds));
+        requests.await(putAsync(key, value, ttlSeconds));
     }
 
     /**
@@ -228,13 +230,13 @@ public final class RawKvClient implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         checkTtl(ttlSeconds);
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException tooLarge = limits.checkKey(key);
         tooLarge = tooLarge != null ? tooLarge : limits.checkValue(value);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return submit("put", RawPutResponseDecoder.TEMPLATE_ID,
+        return requests.submit("put", RawPutResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().put(id, clientId, region, key, value, ttlSeconds));
     }
 
@@ -244,7 +246,7 @@ public final class RawKvClient implements AutoCloseable {
      * @param pairs the pairs, at most the store's batch size.
      */
     public void batchPut(final List<KvPair> pairs) {
-        await(batchPutAsync(pairs, 0));
+        requests.await(batchPutAsync(pairs, 0));
     }
 
     /**
@@ -254,7 +256,7 @@ public final class RawKvClient implements AutoCloseable {
      * @param ttlSeconds after how long the values expire; 0 for never.
      */
     public void batchPut(final List<KvPair> pairs, final long ttlSeconds) {
-        await(batchPutAsync(pairs, ttlSeconds));
+        requests.await(batchPutAsync(pairs, ttlSeconds));
     }
 
     /**
@@ -277,7 +279,7 @@ public final class RawKvClient implements AutoCloseable {
     public CompletableFuture<Void> batchPutAsync(final List<KvPair> pairs, final long ttlSeconds) {
         Objects.requireNonNull(pairs, "pairs");
         checkTtl(ttlSeconds);
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException invalid = limits.checkBatch(pairs.size());
         for (int i = 0; i < pairs.size() && invalid == null; i++) {
             final KvPair pair = Objects.requireNonNull(pairs.get(i), "pair");
@@ -290,7 +292,7 @@ public final class RawKvClient implements AutoCloseable {
         if (pairs.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
+        return requests.submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().batchPut(id, clientId, region, pairs, ttlSeconds));
     }
 
@@ -298,7 +300,7 @@ public final class RawKvClient implements AutoCloseable {
 
     /** @param key the key to delete; deleting an absent key succeeds. */
     public void delete(final byte[] key) {
-        await(deleteAsync(key));
+        requests.await(deleteAsync(key));
     }
 
     /**
@@ -307,17 +309,17 @@ public final class RawKvClient implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteAsync(final byte[] key) {
         Objects.requireNonNull(key, "key");
-        final TkvException tooLarge = session.limits().checkKey(key);
+        final TkvException tooLarge = requests.limits().checkKey(key);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
+        return requests.submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().delete(id, clientId, region, key));
     }
 
     /** @param keys the keys to delete atomically, at most the store's batch size. */
     public void batchDelete(final List<byte[]> keys) {
-        await(batchDeleteAsync(keys));
+        requests.await(batchDeleteAsync(keys));
     }
 
     /**
@@ -332,7 +334,7 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
+        return requests.submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().batchDelete(id, clientId, region, keys));
     }
 
@@ -343,7 +345,7 @@ public final class RawKvClient implements AutoCloseable {
      * @param endKey   first key kept; null or empty for no end.
      */
     public void deleteRange(final byte[] startKey, final byte[] endKey) {
-        await(deleteRangeAsync(startKey, endKey));
+        requests.await(deleteRangeAsync(startKey, endKey));
     }
 
     /**
@@ -356,13 +358,13 @@ public final class RawKvClient implements AutoCloseable {
     public CompletableFuture<Void> deleteRangeAsync(final byte[] startKey, final byte[] endKey) {
         final byte[] start = startKey == null ? EMPTY : startKey;
         final byte[] end = endKey == null ? EMPTY : endKey;
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException tooLarge = limits.checkKey(start);
         tooLarge = tooLarge != null ? tooLarge : limits.checkKey(end);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
+        return requests.submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().deleteRange(id, clientId, region, start, end));
     }
 
@@ -377,7 +379,7 @@ public final class RawKvClient implements AutoCloseable {
      * @return up to {@code limit} pairs.
      */
     public List<KvPair> scan(final byte[] startKey, final byte[] endKey, final int limit) {
-        return await(scanAsync(startKey, endKey, limit, false, false));
+        return requests.await(scanAsync(startKey, endKey, limit, false, false));
     }
 
     /**
@@ -393,7 +395,7 @@ public final class RawKvClient implements AutoCloseable {
      */
     public List<KvPair> scan(final byte[] startKey, final byte[] endKey, final int limit, final boolean reverse,
         final boolean keyOnly) {
-        return await(scanAsync(startKey, endKey, limit, reverse, keyOnly));
+        return requests.await(scanAsync(startKey, endKey, limit, reverse, keyOnly));
     }
 
     /**
@@ -426,29 +428,15 @@ public final class RawKvClient implements AutoCloseable {
         }
         final byte[] start = startKey == null ? EMPTY : startKey;
         final byte[] end = endKey == null ? EMPTY : endKey;
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException tooLarge = limits.checkKey(start);
         tooLarge = tooLarge != null ? tooLarge : limits.checkKey(end);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        final long deadlineNs = System.nanoTime() + requestTimeoutNs;
-        final TkvException noSlot = inFlight.acquire(deadlineNs, !publisher.onPollerThread());
-        if (noSlot != null) {
-            return CompletableFuture.failedFuture(noSlot);
-        }
-        final CompletableFuture<List<KvPair>> result;
-        try {
-            result = new ScanOperation(
-                (from, to, pageLimit, rev, keys) -> requestScanPage(from, to, pageLimit, rev, keys, deadlineNs),
-                session, start, end, limit, reverse, keyOnly).start();
-        } catch (final RuntimeException ex) {
-            inFlight.release();
-            throw ex;
-        }
-        // The whole scan holds one in-flight slot; its page requests take none.
-        result.whenComplete((pairs, failure) -> inFlight.release());
-        return result;
+        return requests.scan((from, to, pageLimit, rev, keys) ->
+            IngressEncoder.current().scan(0, region, from, to, pageLimit, rev, keys), start, end, limit, reverse,
+            keyOnly);
     }
 
     // ---------------------------------------------------------------------------------------------- cas
@@ -462,7 +450,7 @@ public final class RawKvClient implements AutoCloseable {
      * @return whether it swapped, and the value before the call.
      */
     public CasResult compareAndSwap(final byte[] key, final byte[] expected, final byte[] newValue) {
-        return await(compareAndSwapAsync(key, expected, newValue, 0));
+        return requests.await(compareAndSwapAsync(key, expected, newValue, 0));
     }
 
     /**
@@ -476,7 +464,7 @@ public final class RawKvClient implements AutoCloseable {
      */
     public CasResult compareAndSwap(final byte[] key, final byte[] expected, final byte[] newValue,
         final long ttlSeconds) {
-        return await(compareAndSwapAsync(key, expected, newValue, ttlSeconds));
+        return requests.await(compareAndSwapAsync(key, expected, newValue, ttlSeconds));
     }
 
     /**
@@ -506,76 +494,30 @@ public final class RawKvClient implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(newValue, "newValue");
         checkTtl(ttlSeconds);
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException tooLarge = limits.checkKey(key);
         tooLarge = tooLarge != null ? tooLarge : limits.checkValue(newValue);
         tooLarge = tooLarge != null || expected == null ? tooLarge : limits.checkValue(expected);
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
+        return requests.submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().compareAndSwap(id, clientId, region, key, expected, newValue, ttlSeconds));
     }
 
     // ---------------------------------------------------------------------------------------------- close
 
     /**
-     * Sends Disconnect (best effort), stops the poller, fails requests still in flight with
+     * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with
      * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver (deleting its directory).
      * Idempotent.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (session.isActive()) {
-            publisher.offerOnce(IngressEncoder.current().disconnect(correlationIds.incrementAndGet(), session.token()));
-        }
-        CloseHelper.close(ctx.errorHandler(), runner);
-        session.phase(SessionState.Phase.CLOSED);
-        inFlight.close();
-        transport.close();
+        runtime.close();
     }
 
     // ---------------------------------------------------------------------------------------------- internals
-
-    private CompletableFuture<ScanPage> requestScanPage(final byte[] startKey, final byte[] endKey, final int limit,
-        final boolean reverse, final boolean keyOnly, final long deadlineNs) {
-        return send("scan", RawScanResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().scan(id, region, startKey, endKey, limit, reverse, keyOnly),
-            deadlineNs, false);
-    }
-
-    private <T> CompletableFuture<T> submit(final String operation, final int responseTemplateId,
-        final LongFunction<byte[]> encoder) {
-        final long deadlineNs = System.nanoTime() + requestTimeoutNs;
-        final TkvException noSlot = inFlight.acquire(deadlineNs, !publisher.onPollerThread());
-        if (noSlot != null) {
-            return CompletableFuture.failedFuture(noSlot);
-        }
-        return send(operation, responseTemplateId, encoder, deadlineNs, true);
-    }
-
-    private <T> CompletableFuture<T> send(final String operation, final int responseTemplateId,
-        final LongFunction<byte[]> encoder, final long deadlineNs, final boolean holdsPermit) {
-        final byte[] frame;
-        try {
-            // The id is allocated when the request is registered, and stamped into the frame then.
-            frame = encoder.apply(0);
-        } catch (final RuntimeException ex) {
-            if (holdsPermit) {
-                inFlight.release();
-            }
-            throw ex;
-        }
-        final PendingRequest<T> request =
-            inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
-        if (!request.isDone()) {
-            publisher.submit(request);
-        }
-        return request.future();
-    }
 
     private static long newClientId() {
         long id;
@@ -585,22 +527,9 @@ public final class RawKvClient implements AutoCloseable {
         return id;
     }
 
-    /**
-     * The blocking calls wait on the request's future: the poller completes it directly on its own thread (no
-     * executor hop), and the caller's send kicks the poller out of its idle backoff so the reply is read promptly.
-     * The caller parks rather than spins, so it does not compete for a core with the poller and the driver.
-     */
-    private <T> T await(final CompletableFuture<T> future) {
-        if (publisher.onPollerThread()) {
-            throw new IllegalStateException(
-                "blocking tkv call on the client's poller thread (in a future's callback): use the async variant");
-        }
-        return Futures.await(future, ctx.requestTimeoutMs(), ctx.requestTimeoutMs() + SYNC_GRACE_MS);
-    }
-
     private TkvException checkKeys(final List<byte[]> keys) {
         Objects.requireNonNull(keys, "keys");
-        final SessionLimits limits = session.limits();
+        final SessionLimits limits = requests.limits();
         TkvException invalid = limits.checkBatch(keys.size());
         for (int i = 0; i < keys.size() && invalid == null; i++) {
             invalid = limits.checkKey(Objects.requireNonNull(keys.get(i), "key"));
@@ -611,27 +540,6 @@ public final class RawKvClient implements AutoCloseable {
     private static void checkTtl(final long ttlSeconds) {
         if (ttlSeconds < 0) {
             throw new IllegalArgumentException("ttlSeconds must be 0 (no expiry) or positive: " + ttlSeconds);
-        }
-    }
-
-    private void awaitFirstSession(final long deadlineNs) {
-        try {
-            agent.firstSession().get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (final ExecutionException ex) {
-            close();
-            throw Futures.rethrowable(ex.getCause());
-        } catch (final TimeoutException ex) {
-            final SessionState.Phase phase = session.phase();
-            close();
-            throw new TkvTimeoutException("no session with the store at " + ctx.ingressChannel() + " within " +
-                ctx.connectTimeoutMs() + " ms (" + phase.explanation() + ")");
-        } catch (final InterruptedException ex) {
-            close();
-            Thread.currentThread().interrupt();
-            throw new TkvException(ErrorCode.INTERRUPTED, "interrupted while connecting", ex);
-        } catch (final RuntimeException ex) {
-            close();
-            throw ex;
         }
     }
 }

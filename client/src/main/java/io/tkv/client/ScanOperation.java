@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One {@code scan} as the caller sees it, fetched in as many RawScan requests as it takes: the store may cut a
@@ -23,7 +24,7 @@ final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
     private static final int MAX_INITIAL_CAPACITY = 1024;
 
     private final PageRequester requester;
-    private final SessionState session;
+    private final Supplier<SessionLimits> limits;
     private final int limit;
     private final boolean reverse;
     private final boolean keyOnly;
@@ -34,10 +35,10 @@ final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
     private int asked;
     private int pages;
 
-    ScanOperation(final PageRequester requester, final SessionState session, final byte[] startKey,
+    ScanOperation(final PageRequester requester, final Supplier<SessionLimits> limits, final byte[] startKey,
         final byte[] endKey, final int limit, final boolean reverse, final boolean keyOnly) {
         this.requester = requester;
-        this.session = session;
+        this.limits = limits;
         this.startKey = startKey;
         this.endKey = endKey;
         this.limit = limit;
@@ -82,7 +83,7 @@ final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
     }
 
     private void requestNext() {
-        asked = session.limits().scanPage(limit - pairs.size());
+        asked = limits.get().scanPage(limit - pairs.size());
         pages++;
         requester.request(startKey, endKey, asked, reverse, keyOnly).whenComplete(this);
     }

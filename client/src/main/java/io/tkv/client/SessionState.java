@@ -1,11 +1,12 @@
 package io.tkv.client;
 
 /**
- * What callers need to know about the session, published by the poller: the phase, the token to stamp on
- * requests, the store's limits, and why the store refused us if it did. Written by the poller thread only.
+ * What callers need to know about the session with one store, published by the poller: the phase, the token to
+ * stamp on requests, the store's limits, and why the store refused us if it did. Written by the poller thread
+ * only (and by close, once the poller has stopped).
  */
 final class SessionState {
-    /** Where the connection to the store stands (the poller's state machine, see {@link SessionAgent}). */
+    /** Where the connection to one store stands (the poller's state machine, see {@link StoreConnection}). */
     enum Phase {
         /** Waiting for the ingress publication to connect; then a Connect is sent. */
         DISCONNECTED,

@@ -117,14 +117,43 @@ class EgressAdapterTest {
 
     @Test
     void shouldMapErrorResponseAndHandUnauthenticatedToTheSession() {
-        final PendingRequest<Void> busy = pending(8, RawPutResponseEncoder.TEMPLATE_ID);
-        deliver(error(8, Status.SERVER_BUSY, "queue full"));
-        assertEquals(ErrorCode.SERVER_BUSY, failure(busy).code());
+        final PendingRequest<Void> missing = pending(8, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(8, Status.REGION_NOT_FOUND, "no such region", 0, ""));
+        assertEquals(ErrorCode.REGION_NOT_FOUND, failure(missing).code());
 
         final PendingRequest<Void> unauthenticated = pending(9, RawPutResponseEncoder.TEMPLATE_ID);
-        deliver(error(9, Status.UNAUTHENTICATED, "who are you"));
+        deliver(error(9, Status.UNAUTHENTICATED, "who are you", 0, ""));
         assertSame(unauthenticated, listener.unauthenticated.get(0));
         assertFalse(unauthenticated.isDone(), "the session decides: resend or fail");
+    }
+
+    @Test
+    void shouldHandNotLeaderWithItsHintAndServerBusyToTheRouting() {
+        final PendingRequest<Void> hinted = pending(40, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(40, Status.NOT_LEADER, "follower", 3, "10.0.0.3:20160"));
+        final PendingRequest<Void> unhinted = pending(41, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(41, Status.NOT_LEADER, "candidate", 0, ""));
+        final PendingRequest<Void> busy = pending(42, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(error(42, Status.SERVER_BUSY, "queue full", 0, ""));
+        assertEquals(List.of("notLeader op#40 3 '10.0.0.3:20160' follower", "notLeader op#41 0 '' candidate",
+            "serverBusy op#42 queue full"), listener.events);
+        assertFalse(hinted.isDone() || unhinted.isDone() || busy.isDone(), "the routing resends them");
+        assertEquals(3, inFlight.size());
+    }
+
+    @Test
+    void shouldDropRepliesTheSessionDoesNotTake() {
+        final PendingRequest<byte[]> request = pending(43, RawGetResponseEncoder.TEMPLATE_ID);
+        listener.takeReplies = false;
+        final RawGetResponseEncoder get = new RawGetResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(43).status(Status.OK).found(BooleanType.TRUE);
+        get.putValue(bytes("stale"), 0, 5).errorMessage("");
+        deliver(get.encodedLength());
+        assertFalse(request.isDone(), "an answer from a store the request's copy did not go to is ignored");
+        assertEquals(1, adapter.foreignReplies());
+        listener.takeReplies = true;
+        deliver(get.encodedLength());
+        assertEquals("stale", text(request.future().join()));
     }
 
     @Test
@@ -177,7 +206,7 @@ class EgressAdapterTest {
         frameHeader.putInt(DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, 424242);
         adapter.onFragment(buffer, 0, length, new Header(0, 16).buffer(frameHeader).offset(0));
         assertEquals("connected 22 0 23 SessionLimits{maxKeyBytes=1, maxValueBytes=2, maxBatchSize=3, " +
-            "maxScanLimit=4} '' 424242", listener.events.get(1));
+            "maxScanLimit=4} '' 424242 store 5", listener.events.get(1));
     }
 
     @Test
@@ -198,10 +227,11 @@ class EgressAdapterTest {
         return request;
     }
 
-    private int error(final long correlationId, final Status status, final String message) {
+    private int error(final long correlationId, final Status status, final String message, final long leaderStoreId,
+        final String leaderEndpoint) {
         return new ErrorResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId)
-            .status(status).requestTemplateId(14).leaderStoreId(0).errorMessage(message).leaderEndpoint("")
-            .encodedLength();
+            .status(status).requestTemplateId(14).leaderStoreId(leaderStoreId).errorMessage(message)
+            .leaderEndpoint(leaderEndpoint).encodedLength();
     }
 
     private void deliver(final int bodyLength) {
@@ -216,6 +246,7 @@ class EgressAdapterTest {
     private static final class RecordingListener implements EgressListener {
         final List<String> events = new ArrayList<>();
         final List<PendingRequest<?>> unauthenticated = new ArrayList<>();
+        boolean takeReplies = true;
 
         @Override
         public void onChallenge(final long correlationId, final long handshakeId, final byte[] nonce) {
@@ -224,9 +255,25 @@ class EgressAdapterTest {
 
         @Override
         public void onConnected(final long correlationId, final short statusRaw, final long sessionToken,
-            final SessionLimits limits, final String errorMessage, final int imageSessionId) {
+            final SessionLimits limits, final String errorMessage, final int imageSessionId, final long storeId) {
             events.add("connected " + correlationId + " " + statusRaw + " " + sessionToken + " " + limits + " '" +
-                errorMessage + "' " + imageSessionId);
+                errorMessage + "' " + imageSessionId + " store " + storeId);
+        }
+
+        @Override
+        public boolean onReply(final PendingRequest<?> request, final int imageSessionId) {
+            return takeReplies;
+        }
+
+        @Override
+        public void onNotLeader(final PendingRequest<?> request, final long hintStoreId, final String hintEndpoint,
+            final String errorMessage) {
+            events.add("notLeader " + request + " " + hintStoreId + " '" + hintEndpoint + "' " + errorMessage);
+        }
+
+        @Override
+        public void onServerBusy(final PendingRequest<?> request, final String errorMessage) {
+            events.add("serverBusy " + request + " " + errorMessage);
         }
 
         @Override

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,15 +88,71 @@ class InFlightRequestsTest {
     }
 
     @Test
-    void shouldFailOnlyRequestsSentUnderALostSession() {
+    void shouldShowTheSweepEveryRequestAndSayWhyOneTimedOut() {
+        final PendingRequest<String> overdue = request(1, 100, false);
+        final PendingRequest<String> waiting = request(2, 300, false);
+        inFlight.register(overdue);
+        inFlight.register(waiting);
+        overdue.lastProblem("NOT_LEADER from store x");
+        final List<PendingRequest<?>> timedOut = new ArrayList<>();
+        final List<PendingRequest<?>> stillWaiting = new ArrayList<>();
+        assertEquals(1, inFlight.sweep(100, 5_000, new InFlightRequests.SweepVisitor() {
+            @Override
+            public void onTimedOut(final PendingRequest<?> request) {
+                timedOut.add(request);
+            }
+
+            @Override
+            public void onWaiting(final PendingRequest<?> request) {
+                stillWaiting.add(request);
+            }
+        }));
+        assertEquals(List.of(overdue), timedOut);
+        assertEquals(List.of(waiting), stillWaiting);
+        final CompletionException ex = assertThrows(CompletionException.class, () -> overdue.future().join());
+        assertTrue(ex.getCause().getMessage().contains("last retried after NOT_LEADER from store x"),
+            ex.getCause().getMessage());
+    }
+
+    @Test
+    void shouldFailEveryRequestWhenNoStoreCanBeReached() {
         final PendingRequest<String> sent = request(1, Long.MAX_VALUE, false);
         final PendingRequest<String> queued = request(2, Long.MAX_VALUE, false);
         inFlight.register(sent);
         inFlight.register(queued);
         sent.stampToken(77);
-        assertEquals(1, inFlight.failSentUnder(77, () -> new TkvException(ErrorCode.NOT_CONNECTED, "lost")));
+        assertEquals(2, inFlight.failAll(() -> new TkvException(ErrorCode.NOT_CONNECTED, "driver gone")));
         assertTrue(sent.future().isCompletedExceptionally());
-        assertFalse(queued.isDone());
+        assertTrue(queued.future().isCompletedExceptionally());
+        assertEquals(0, inFlight.size());
+    }
+
+    @Test
+    void shouldBackOffEachRequestFromTheInitialWaitDoublingToTheMaximum() {
+        final PendingRequest<String> request = request(1, Long.MAX_VALUE, false);
+        assertEquals(0, request.scheduleRetry(false, 10, 200), "a hint is followed at once");
+        assertEquals(10, request.scheduleRetry(true, 10, 200));
+        assertEquals(20, request.scheduleRetry(true, 10, 200));
+        assertEquals(40, request.scheduleRetry(true, 10, 200));
+        assertEquals(80, request.scheduleRetry(true, 10, 200));
+        assertEquals(160, request.scheduleRetry(true, 10, 200));
+        assertEquals(200, request.scheduleRetry(true, 10, 200));
+        assertEquals(200, request.scheduleRetry(true, 10, 200));
+        assertEquals(8, request.retries());
+    }
+
+    @Test
+    void shouldForgetTheCopyOnTheWireWhenItIsWrittenOff() {
+        final PendingRequest<String> request = request(1, Long.MAX_VALUE, false);
+        assertNull(request.sentTo());
+        request.stampToken(5);
+        assertEquals(5, request.sentToken());
+        request.unsent();
+        assertEquals(0, request.sentToken());
+        assertNull(request.sentTo());
+        assertTrue(request.isCallerOwned(), "the submitting thread owns a request until its first offer is over");
+        request.releaseFromCaller();
+        assertFalse(request.isCallerOwned());
     }
 
     @Test

@@ -222,8 +222,8 @@ class RawKvClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Status.class, names = {"NOT_LEADER", "EPOCH_NOT_MATCH", "REGION_NOT_FOUND",
-        "KEY_NOT_IN_REGION", "SERVER_BUSY", "MALFORMED", "TOO_LARGE", "INTERNAL_ERROR", "KEY_LOCKED"})
+    @EnumSource(value = Status.class, names = {"EPOCH_NOT_MATCH", "REGION_NOT_FOUND", "KEY_NOT_IN_REGION",
+        "MALFORMED", "TOO_LARGE", "INTERNAL_ERROR", "KEY_LOCKED", "WRITE_CONFLICT"})
     void shouldMapErrorResponsesToExceptions(final Status status) {
         store.failNextWithError(status);
         final TkvException ex = assertThrows(TkvException.class, () -> client.put(bytes("e"), bytes("v")));

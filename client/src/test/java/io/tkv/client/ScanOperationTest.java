@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The scan continuation rules, driven page by page without a store. */
 class ScanOperationTest {
     private final List<Call> calls = new ArrayList<>();
-    private final SessionState session = new SessionState();
+    private SessionLimits limits = SessionLimits.NONE;
 
     @Test
     void shouldContinueForwardAfterTheLastKey() {
@@ -46,7 +46,7 @@ class ScanOperationTest {
 
     @Test
     void shouldAskForPagesNoLargerThanTheStoresScanLimit() {
-        session.activate(1, new SessionLimits(0, 0, 0, 2));
+        limits = new SessionLimits(0, 0, 0, 2);
         final CompletableFuture<List<KvPair>> result = scan(null, null, 5, false);
         assertEquals(2, calls.get(0).limit);
         answer(0, false, "a", "b");
@@ -79,7 +79,7 @@ class ScanOperationTest {
             final Call call = new Call(from, to, pageLimit);
             calls.add(call);
             return call.reply;
-        }, session, start == null ? new byte[0] : start, end == null ? new byte[0] : end, limit, reverse, false)
+        }, () -> limits, start == null ? new byte[0] : start, end == null ? new byte[0] : end, limit, reverse, false)
             .start();
     }
 

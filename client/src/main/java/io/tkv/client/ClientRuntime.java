@@ -1,0 +1,145 @@
+package io.tkv.client;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything behind a {@link RawKvClient} but its API: the Aeron transport, a connection per store, the leader
+ * routing, the in-flight table, and the poller thread that runs them; wired once, started, and closed in order.
+ */
+final class ClientRuntime implements AutoCloseable {
+    private final ClientConfig ctx;
+    private final AtomicLong correlationIds = new AtomicLong(ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL);
+    private final InFlightRequests inFlight;
+    private final ClientTransport transport;
+    private final StoreConnections connections;
+    private final LeaderRouter router;
+    private final IngressPublisher publisher;
+    private final SessionAgent agent;
+    private final AgentRunner runner;
+    private final RequestSubmitter submitter;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ClientRuntime(final ClientConfig ctx, final long connectDeadlineNs) {
+        this.ctx = ctx;
+        this.inFlight = new InFlightRequests(ctx.maxInFlight(), correlationIds);
+        this.transport = ClientTransport.open(ctx, connectDeadlineNs);
+        try {
+            final NanoClock clock = new SystemNanoClock();
+            final HandshakeFrames handshake = new HandshakeFrames(new HmacProof(ctx.secret()), correlationIds,
+                transport.resolvedEgressChannel(), ctx.egressStreamId(), ctx.clientName());
+            connections = new StoreConnections(ctx, transport, handshake, clock.nanoTime());
+            router = new LeaderRouter(connections, TimeUnit.MILLISECONDS.toNanos(ctx.storeSilenceTimeoutMs()));
+            publisher = new IngressPublisher(router, inFlight, ctx.requestTimeoutMs(),
+                connections.first().publication().maxMessageLength());
+            final RequestRetries retries = new RequestRetries(publisher, inFlight, router, ctx);
+            agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
+                publisher, inFlight, connections, router, retries, ctx, clock);
+            connections.listener(agent);
+            transport.imageLossListener(agent::onUnavailableImage);
+            runner = new AgentRunner(ctx.idleStrategySupplier().get(), ctx.errorHandler(), null, agent);
+        } catch (final RuntimeException ex) {
+            transport.close();
+            throw ex;
+        }
+        submitter = new RequestSubmitter(inFlight, publisher, router, ctx.requestTimeoutMs());
+        AgentRunner.startOnThread(runner, runnable -> {
+            final Thread thread = new Thread(runnable, "tkv-client-poller-" + ctx.clientName());
+            thread.setDaemon(true);
+            publisher.pollerThread(thread);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens the transport and a connection to every configured store, starts the poller, and waits for the first
+     * session with any of them.
+     *
+     * @param ctx concluded.
+     * @return the running client machinery.
+     * @throws TkvTimeoutException if no session within the connect timeout.
+     * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if a store refused the secret.
+     */
+    static ClientRuntime start(final ClientConfig ctx) {
+        final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
+        final ClientRuntime runtime = new ClientRuntime(ctx, connectDeadlineNs);
+        runtime.awaitFirstSession(connectDeadlineNs);
+        return runtime;
+    }
+
+    RequestSubmitter submitter() {
+        return submitter;
+    }
+
+    boolean isConnected() {
+        return router.leader().isActive();
+    }
+
+    String leaderEndpoint() {
+        return router.leader().endpoint();
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    long reconnectCount() {
+        return connections.reconnects();
+    }
+
+    int openSessions() {
+        return connections.activeCount();
+    }
+
+    long ignoredReplies() {
+        return agent.ignoredReplies();
+    }
+
+    /**
+     * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with
+     * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        connections.disconnectAll();
+        CloseHelper.close(ctx.errorHandler(), runner);
+        for (final StoreConnection connection : connections.all()) {
+            connection.session().phase(SessionState.Phase.CLOSED);
+        }
+        inFlight.close();
+        transport.close();
+    }
+
+    private void awaitFirstSession(final long deadlineNs) {
+        try {
+            agent.firstSession().get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (final ExecutionException ex) {
+            close();
+            throw Futures.rethrowable(ex.getCause());
+        } catch (final TimeoutException ex) {
+            final String states = connections.describe();
+            close();
+            throw new TkvTimeoutException("no session with any store of " + ctx.storeEndpoints() + " within " +
+                ctx.connectTimeoutMs() + " ms (" + states + ")");
+        } catch (final InterruptedException ex) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new TkvException(ErrorCode.INTERRUPTED, "interrupted while connecting", ex);
+        } catch (final RuntimeException ex) {
+            close();
+            throw ex;
+        }
+    }
+}
