@@ -24,7 +24,9 @@ tkv_ensure_built() {
     if [ -z "$jar" ] || [ -n "$(find "$TKV_ROOT" -name '*.java' -newer "$jar" -not -path '*/target/*' | head -n 1)" ] \
         || [ -z "$(ls "$TKV_ROOT"/perf/target/tkv-perf-*-jar-with-deps.jar 2>/dev/null)" ]; then
         echo "building tkv (mvn package -DskipTests) ..." >&2
-        (cd "$TKV_ROOT" && mvn -B -q -DskipTests package) >&2
+        local lock=(flock /tmp/tkv-mvn.lock)
+        command -v flock >/dev/null || lock=()
+        (cd "$TKV_ROOT" && "${lock[@]}" mvn -B -q -DskipTests package) >&2
     fi
 }
 

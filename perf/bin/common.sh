@@ -12,7 +12,7 @@ perf_jar() {
     if [[ -z "$jar" ]]; then
         stale="missing"
     else
-        for module in codec-sbe storage client server perf; do
+        for module in codec-sbe log-chronicle raft-aeron storage client server perf; do
             if [[ -n $(find "$ROOT_DIR/$module/src/main" "$ROOT_DIR/$module/pom.xml" -newer "$jar" -type f \
                     -print -quit 2>/dev/null) ]]; then
                 stale="$module changed"

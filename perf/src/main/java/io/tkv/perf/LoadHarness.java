@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tkv-load", mixinStandardHelpOptions = true, version = "tkv-load 0.1.0", sortOptions = false,
     description = "Load harness: tkv against an in-process RocksDB baseline, HdrHistogram latencies.")
 public final class LoadHarness implements Callable<Integer> {
-    @Option(names = "--endpoint", description = "host:port of a running store")
+    @Option(names = "--endpoint",
+        description = "host:port of a running store, or host:port,host:port,... of a cluster's stores")
     String endpoint;
 
     @Option(names = "--embedded", description = "start a store in this process (default when no --endpoint)")

@@ -37,7 +37,8 @@ public final class TkvTarget extends LoadTarget {
     }
 
     /**
-     * @param endpoint         {@code host:port} of the store.
+     * @param endpoint         {@code host:port} of the store, or a comma-separated list of a cluster's stores (the
+     *                         client finds and follows the leader).
      * @param secret           the store's shared secret.
      * @param requestTimeoutMs how long one request may take before it fails.
      * @param idleStrategy     the client poller's idle strategy (names as in the store's config), null for the
@@ -50,7 +51,7 @@ public final class TkvTarget extends LoadTarget {
         final String endpoint, final String secret, final long requestTimeoutMs, final String idleStrategy,
         final String aeronDir) {
         final ClientConfig context = new ClientConfig()
-            .storeEndpoint(endpoint)
+            .storeEndpoints(List.of(endpoint.split(",")))
             .secret(secret)
             .clientName("tkv-perf-" + ProcessHandle.current().pid())
             .requestTimeoutMs(requestTimeoutMs)
