@@ -12,7 +12,9 @@ import io.tkv.codec.RawBatchPutResponseDecoder;
 import io.tkv.codec.RawCompareAndSwapResponseDecoder;
 import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
+import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
+import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
 import io.tkv.codec.Status;
@@ -42,6 +44,7 @@ final class EgressAdapter implements FragmentHandler {
 
     private final FrameValidator validator = Protocol.clientEgressValidator();
     private final InFlightRequests inFlight;
+    private final AdminReplies admin;
     private final EgressListener listener;
     private final ChallengeDecoder challenge = new ChallengeDecoder();
     private final ConnectedDecoder connected = new ConnectedDecoder();
@@ -61,6 +64,7 @@ final class EgressAdapter implements FragmentHandler {
 
     EgressAdapter(final InFlightRequests inFlight, final EgressListener listener) {
         this.inFlight = inFlight;
+        this.admin = new AdminReplies(inFlight);
         this.listener = listener;
     }
 
@@ -183,6 +187,12 @@ final class EgressAdapter implements FragmentHandler {
                 break;
             case RawCompareAndSwapResponseDecoder.TEMPLATE_ID:
                 onCompareAndSwap(request, buffer, offset, blockLength, version);
+                break;
+            case StoreStatusResponseDecoder.TEMPLATE_ID:
+                admin.onStoreStatus(request, buffer, offset, blockLength, version);
+                break;
+            case InjectFaultResponseDecoder.TEMPLATE_ID:
+                admin.onInjectFault(request, buffer, offset, blockLength, version);
                 break;
             default:
                 inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,

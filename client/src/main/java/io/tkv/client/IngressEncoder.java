@@ -4,6 +4,7 @@ import io.tkv.codec.AuthenticateEncoder;
 import io.tkv.codec.BooleanType;
 import io.tkv.codec.ConnectEncoder;
 import io.tkv.codec.DisconnectEncoder;
+import io.tkv.codec.InjectFaultEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawBatchDeleteEncoder;
 import io.tkv.codec.RawBatchGetEncoder;
@@ -15,6 +16,7 @@ import io.tkv.codec.RawGetEncoder;
 import io.tkv.codec.RawPutEncoder;
 import io.tkv.codec.RawScanEncoder;
 import io.tkv.codec.RegionContextEncoder;
+import io.tkv.codec.StoreStatusEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.util.List;
@@ -53,6 +55,8 @@ final class IngressEncoder {
     private final RawDeleteRangeEncoder deleteRange = new RawDeleteRangeEncoder();
     private final RawScanEncoder scan = new RawScanEncoder();
     private final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder();
+    private final StoreStatusEncoder storeStatus = new StoreStatusEncoder();
+    private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
 
     /**
@@ -214,6 +218,21 @@ final class IngressEncoder {
             .putExpectedValue(expectedBytes, 0, expectedBytes.length)
             .putNewValue(newValue, 0, newValue.length);
         return frame(cas.encodedLength());
+    }
+
+    byte[] storeStatus(final long correlationId) {
+        storeStatus.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        return frame(storeStatus.encodedLength());
+    }
+
+    byte[] injectFault(final long correlationId, final boolean isolateAll, final long[] storeIds) {
+        injectFault.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
+            .isolateAll(bool(isolateAll));
+        final InjectFaultEncoder.StoresEncoder stores = injectFault.storesCount(storeIds.length);
+        for (final long storeId : storeIds) {
+            stores.next().storeId(storeId);
+        }
+        return frame(injectFault.encodedLength());
     }
 
     private static void region(final RegionContextEncoder encoder, final RegionEpoch region) {

@@ -6,7 +6,9 @@ import io.tkv.codec.RawBatchPutResponseDecoder;
 import io.tkv.codec.RawCompareAndSwapResponseDecoder;
 import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
+import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
+import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 
 import java.security.SecureRandom;
@@ -512,6 +514,27 @@ public final class RawKvClient implements AutoCloseable {
      * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver (deleting its directory).
      * Idempotent.
      */
+    /**
+     * Asks the store this client is talking to for its replication status (to ask a given store, connect a client
+     * with that store alone). Not routed to the leader: any store answers.
+     *
+     * @return the store's status.
+     */
+    public StoreStatus storeStatus() {
+        return requests.await(requests.submit("storeStatus", StoreStatusResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().storeStatus(id)));
+    }
+
+    /**
+     * Fault drills: replaces the Raft partition of the store this client talks to — cut off from every other store,
+     * or from these ({@code isolateAll} false and no stores heals it). Refused (UNAUTHENTICATED) unless the store
+     * runs with {@code raft.fault-injection = true}.
+     */
+    public void injectFault(final boolean isolateAll, final long... storeIds) {
+        requests.await(requests.<Void>submit("injectFault", InjectFaultResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().injectFault(id, isolateAll, storeIds.clone())));
+    }
+
     @Override
     public void close() {
         runtime.close();

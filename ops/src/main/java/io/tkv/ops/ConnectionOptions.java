@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the store is and how to prove the secret; shared by every ctl command. */
 final class ConnectionOptions {
-    @Option(names = {"-e", "--endpoint"}, description = "store endpoint host:port (default ${DEFAULT-VALUE})",
+    @Option(names = {"-e", "--endpoint"}, description = "store endpoint host:port, or a cluster's stores as "
+        + "host:port,host:port,... (the client finds the leader; default ${DEFAULT-VALUE})",
         defaultValue = "127.0.0.1:20160")
     String endpoint;
 
@@ -27,9 +29,20 @@ final class ConnectionOptions {
     @Option(names = "--hex", description = "keys and values are hex on input and output")
     boolean hex;
 
+    /** @return the endpoints given, in order. */
+    List<String> endpoints() {
+        return List.of(endpoint.split(","));
+    }
+
+    /** @return a client for the stores given (it follows the leader among them). */
     RawKvClient connect() throws IOException {
+        return connect(endpoints());
+    }
+
+    /** @return a client that talks to these stores only. */
+    RawKvClient connect(final List<String> stores) throws IOException {
         final ClientConfig context = new ClientConfig()
-            .storeEndpoint(endpoint)
+            .storeEndpoints(stores)
             .clientName("tkv-ctl")
             .requestTimeoutMs(timeoutMs)
             .connectTimeoutMs(Math.max(timeoutMs, 5000));

@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,7 +30,7 @@ abstract class KvCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (RawKvClient client = connection.connect()) {
+        try (RawKvClient client = connection.connect(stores())) {
             final int code = run(client, out, err);
             out.flush();
             return code;
@@ -43,4 +44,9 @@ abstract class KvCommand implements Callable<Integer> {
     }
 
     abstract int run(RawKvClient client, PrintWriter out, PrintWriter err) throws Exception;
+
+    /** @return the stores to talk to: every one given (the client follows the leader among them). */
+    List<String> stores() {
+        return connection.endpoints();
+    }
 }

@@ -135,4 +135,21 @@ class TkvCtlTest {
         assertEquals(3, tooLarge.code(), tooLarge.err());
         assertTrue(tooLarge.err().contains("TOO_LARGE"), tooLarge.err());
     }
+
+    @Test
+    void shouldPrintTheStoresReplicationStatus() {
+        final Result status = ctl("status");
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.out().startsWith("store 1 " + endpoint + " region 1 peer 1 LEADER"), status.out());
+        assertTrue(status.out().contains("leader store 1"), status.out());
+    }
+
+    @Test
+    void shouldRefuseFaultInjectionOnAStoreThatDoesNotAllowIt() {
+        final Result fault = ctl("fault", "--isolate-all");
+        assertEquals(3, fault.code());
+        assertTrue(fault.err().contains("UNAUTHENTICATED"), fault.err());
+        final Result usage = ctl("fault");
+        assertEquals(2, usage.code(), "an action is required");
+    }
 }

@@ -1,0 +1,53 @@
+package io.tkv.client;
+
+import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.StoreStatusResponseDecoder;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Decodes the replies to the admin requests (StoreStatus, InjectFault) and completes their requests. */
+final class AdminReplies {
+    private static final short OK = 0;
+
+    private final StoreStatusResponseDecoder status = new StoreStatusResponseDecoder();
+    private final InjectFaultResponseDecoder fault = new InjectFaultResponseDecoder();
+    private final InFlightRequests inFlight;
+
+    AdminReplies(final InFlightRequests inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    void onStoreStatus(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        status.wrap(buffer, offset, blockLength, version);
+        final long storeId = status.storeId();
+        final long logBytes = status.logBytes();
+        final int logCycleFiles = status.logCycleFiles();
+        final long logSyncs = status.logSyncs();
+        final List<StoreStatus.Region> regions = new ArrayList<>();
+        for (final StoreStatusResponseDecoder.RegionsDecoder region : status.regions()) {
+            regions.add(new StoreStatus.Region(region.regionId(), region.peerId(), region.role().name(),
+                region.term(), region.leaderPeerId(), region.leaderStoreId(), region.commitIndex(),
+                region.appliedIndex(), region.firstIndex(), region.lastIndex()));
+        }
+        final String failure = status.errorMessage();
+        inFlight.complete(request, new StoreStatus(storeId, logBytes, logCycleFiles, logSyncs, failure,
+            List.copyOf(regions)));
+    }
+
+    void onInjectFault(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        fault.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = fault.statusRaw();
+        final String message = fault.errorMessage();
+        if (statusRaw == OK) {
+            inFlight.complete(request, null);
+        } else {
+            inFlight.fail(request, Statuses.toException(statusRaw, message));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.tkv.client;
+
+import java.util.List;
+
+/**
+ * One store's replication status, as {@link RawKvClient#storeStatus()} reads it from the store the client is
+ * talking to.
+ *
+ * @param storeId       the store.
+ * @param logBytes      bytes of its Raft log on disk.
+ * @param logCycleFiles cycle files of its Raft log.
+ * @param logSyncs      log syncs since it started.
+ * @param failure       why the store stopped serving, or "" while it serves.
+ * @param regions       every region it hosts a peer of.
+ */
+public record StoreStatus(long storeId, long logBytes, int logCycleFiles, long logSyncs, String failure,
+    List<Region> regions) {
+
+    /**
+     * One region's peer on the store.
+     *
+     * @param regionId      the region.
+     * @param peerId        the store's peer in it.
+     * @param role          FOLLOWER, PRE_CANDIDATE, CANDIDATE or LEADER.
+     * @param term          current term.
+     * @param leaderPeerId  the leader it knows, or 0.
+     * @param leaderStoreId the store hosting that leader, or 0.
+     * @param commitIndex   highest index known committed.
+     * @param appliedIndex  highest index handed to the state machine.
+     * @param firstIndex    first index still in its log.
+     * @param lastIndex     last index in its log.
+     */
+    public record Region(long regionId, long peerId, String role, long term, long leaderPeerId, long leaderStoreId,
+        long commitIndex, long appliedIndex, long firstIndex, long lastIndex) {
+    }
+}
