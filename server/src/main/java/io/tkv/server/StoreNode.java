@@ -24,6 +24,7 @@ import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.DedupTable;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RawKvStore;
+import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageConfig;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.StoreMeta;
@@ -33,6 +34,7 @@ import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +46,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One running store: the data-dir lock, RocksDB, the Aeron media driver (embedded or external), the replication
- * ({@link Replication}: Raft log, transport, multi-Raft driver), and the agents — ingress + Raft on one thread,
- * apply on the same thread ({@code SHARED}, {@code INVOKER}) or its own ({@code DEDICATED}). {@link #close()} stops
- * the agents first, then closes what they used in reverse order.
+ * ({@link Replication}: Raft log, transport, multi-Raft driver, snapshots), and the agents — ingress + Raft on one
+ * thread, apply and snapshot streaming on the same thread ({@code SHARED}, {@code INVOKER}) or one each
+ * ({@code DEDICATED}); the snapshot export worker always on a thread of its own (an export takes as long as the
+ * region is big). {@link #close()} stops the agents first, then closes what they used in reverse order.
  */
 public final class StoreNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
     private static final long LEADER_WAIT_S = 10;
+    private static final long EXPORT_IDLE_MS = 5;
 
     private final ServerConfig config;
     private DataDirLock lock;
@@ -62,6 +66,8 @@ public final class StoreNode implements AutoCloseable {
     private Subscription ingress;
     private AgentRunner ingressRunner;
     private AgentRunner applyRunner;
+    private AgentRunner snapshotRunner;
+    private AgentRunner exportRunner;
     private DedupTable dedup;
     private ApplyBatch applyBatch;
     private Replication replication;
@@ -137,8 +143,8 @@ public final class StoreNode implements AutoCloseable {
         final ReplySender raftReplies = new ReplySender(counters.repliesDropped());
         dedup = DedupTable.load(engine);
         applyBatch = new ApplyBatch(engine, dedup);
-        replication = Replication.open(config, aeron, engine, applyBatch, counters, registry, raftReplies, queue,
-            faults);
+        replication = Replication.open(config, aeron, engine, applyBatch, new RegionSnapshot(engine, dedup), counters,
+            registry, raftReplies, queue, faults);
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit()),
@@ -147,26 +153,33 @@ public final class StoreNode implements AutoCloseable {
             raftReplies, replication.router(), replication.admin(), counters, clock);
         store = new RawKvStore(engine, clock);
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
-            new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes());
+            new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
+            replication.durableApplied());
         raftAgent = replication.agent();
+        exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
+            replication.exporter());
+        AgentRunner.startOnThread(exportRunner);
 
         // The ingress and the Raft driver share one thread in every mode: the ingress proposes into the driver.
         if (config.threadingMode() == ServerConfig.ThreadingMode.INVOKER) {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 new CompositeAgent(new InvokerAgent("aeron-driver", driverInvoker),
                     new InvokerAgent("aeron-client", aeron.conductorAgentInvoker()), ingressAgent, raftAgent,
-                    applyAgent));
+                    applyAgent, replication.snapshotAgent()));
             AgentRunner.startOnThread(ingressRunner);
         } else if (config.threadingMode() == ServerConfig.ThreadingMode.SHARED) {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
-                new CompositeAgent(ingressAgent, raftAgent, applyAgent));
+                new CompositeAgent(ingressAgent, raftAgent, applyAgent, replication.snapshotAgent()));
             AgentRunner.startOnThread(ingressRunner);
         } else {
             ingressRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 new CompositeAgent(ingressAgent, raftAgent));
             applyRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
                 applyAgent);
+            snapshotRunner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
+                replication.snapshotAgent());
             AgentRunner.startOnThread(applyRunner);
+            AgentRunner.startOnThread(snapshotRunner);
             AgentRunner.startOnThread(ingressRunner);
         }
         LOG.info("store started: {}", config);
@@ -220,8 +233,8 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, ingressRunner, applyRunner, replication, ingress, counters, aeron, driver,
-            applyBatch, store, engine, lock);
+        CloseHelper.closeAll(onCloseError, ingressRunner, applyRunner, snapshotRunner, exportRunner, replication,
+            ingress, counters, aeron, driver, applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }
 }

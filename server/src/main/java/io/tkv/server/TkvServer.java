@@ -83,6 +83,21 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--raft-log-dir", description = "Raft log directory (default <data-dir>/raft)")
     private Path raftLogDir;
 
+    @Option(names = "--raft-compact-threshold", description = "compact the Raft log past this many applied entries")
+    private Long compactThreshold;
+
+    @Option(names = "--raft-compact-keep", description = "applied entries a compaction keeps")
+    private Long compactKeep;
+
+    @Option(names = "--raft-snapshot-chunk-kb", description = "largest snapshot chunk streamed, in KiB")
+    private Integer snapshotChunkKb;
+
+    @Option(names = "--raft-snapshot-window", description = "snapshot chunk requests outstanding per transfer")
+    private Integer snapshotWindow;
+
+    @Option(names = "--raft-log-cycle-kb", description = "Raft log cycle file size, in KiB")
+    private Long logCycleKb;
+
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
@@ -137,6 +152,11 @@ public final class TkvServer implements Callable<Integer> {
         }
         if (raftLogDir != null) config.raft().logDir(raftLogDir);
         if (faultInjection) config.raft().faultInjection(true);
+        if (compactThreshold != null) config.raft().compactThresholdEntries(compactThreshold);
+        if (compactKeep != null) config.raft().compactKeepEntries(compactKeep);
+        if (snapshotChunkKb != null) config.raft().snapshotChunkBytes(snapshotChunkKb << 10);
+        if (snapshotWindow != null) config.raft().snapshotWindowChunks(snapshotWindow);
+        if (logCycleKb != null) config.raft().logCycleFileBytes(logCycleKb << 10);
         return config;
     }
 

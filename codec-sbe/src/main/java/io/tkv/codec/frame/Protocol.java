@@ -29,6 +29,9 @@ import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
+import io.tkv.codec.SnapshotChunkDecoder;
+import io.tkv.codec.SnapshotChunkRequestDecoder;
+import io.tkv.codec.SnapshotDoneDecoder;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import org.agrona.DirectBuffer;
@@ -96,6 +99,18 @@ public final class Protocol {
             .accept(RaftSnapshotDecoder.TEMPLATE_ID, FrameShape.of(RaftSnapshotDecoder.BLOCK_LENGTH,
                 FrameShape.of(RaftSnapshotDecoder.VotersDecoder.sbeBlockLength()),
                 FrameShape.of(RaftSnapshotDecoder.LearnersDecoder.sbeBlockLength()), DATA));
+    }
+
+    /**
+     * @return a validator for the snapshot-file frames a store accepts from other stores (chunk requests, chunks,
+     *     done), on the snapshot stream.
+     */
+    public static FrameValidator snapshotValidator() {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
+            .accept(SnapshotChunkRequestDecoder.TEMPLATE_ID,
+                FrameShape.of(SnapshotChunkRequestDecoder.BLOCK_LENGTH, DATA))
+            .accept(SnapshotChunkDecoder.TEMPLATE_ID, FrameShape.of(SnapshotChunkDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(SnapshotDoneDecoder.TEMPLATE_ID, FrameShape.of(SnapshotDoneDecoder.BLOCK_LENGTH));
     }
 
     /** @return a validator for the frames a client accepts from a store. */

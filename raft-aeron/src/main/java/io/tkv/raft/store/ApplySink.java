@@ -1,6 +1,7 @@
 package io.tkv.raft.store;
 
 import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.Snapshot;
 
 /**
  * Where the multi-Raft driver hands what Raft decided: committed entries in log order, and reads once every
@@ -21,6 +22,17 @@ public interface ApplySink {
      * @return false if there is no room now; the driver offers the same entry again in a later duty cycle.
      */
     boolean offerCommitted(long regionId, Entry entry, long proposalToken);
+
+    /**
+     * A snapshot from the leader replaces the region's state: install it before any entry offered after it (those
+     * follow from {@code snapshot.index() + 1}). The driver has already made the region's log start after the
+     * snapshot, durably.
+     *
+     * @param regionId the region.
+     * @param snapshot the snapshot; in a store its {@code data} names the received files.
+     * @return false if there is no room now; the driver offers it again (before anything else) later.
+     */
+    boolean offerSnapshot(long regionId, Snapshot snapshot);
 
     /**
      * @param regionId  the region.

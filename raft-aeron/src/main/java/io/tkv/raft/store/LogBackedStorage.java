@@ -78,7 +78,7 @@ final class LogBackedStorage implements RaftStorage {
 
     @Override
     public Snapshot snapshot() {
-        return snapshots.latest(regionId, confState);
+        return snapshots.latest(regionId, confState, firstIndex() - 1);
     }
 
     private void collect(

@@ -3,6 +3,7 @@ package io.tkv.raft.store;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogException;
 import io.tkv.raft.core.ConfState;
+import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftConfig;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
@@ -32,6 +33,14 @@ import java.util.SplittableRandom;
  * Messages from other stores are stepped in as they arrive ({@link #onMessage}), proposals and reads as the
  * store's ingress takes them.
  *
+ * <p><b>Compaction.</b> Once per tick each region whose log holds more than
+ * {@link MultiRaftConfig#compactThresholdEntries()} entries at or below its state machine's durable applied index
+ * ({@link AppliedIndexSource}: the apply side made RocksDB durable up to there before it published the index) is
+ * compacted to that index minus {@link MultiRaftConfig#compactKeepEntries()}, then synced; the log deletes cycle
+ * files once no region needs them. A follower left behind the compacted log gets a snapshot from the
+ * {@link SnapshotSource}, whose files the {@link SnapshotTransfers} stream: a received SNAPSHOT is stepped into the
+ * core only once its files are here, and every SNAPSHOT sent is reported to the core when its stream ends.
+ *
  * <p>A failed log write or sync makes the driver fail-stop: from then on it persists, sends and applies nothing,
  * and {@link #propose} and {@link #read} answer {@link Outcome#FAILED}, since the log cannot say what reached
  * the disk. Owned by the raft agent; not thread safe.
@@ -44,6 +53,7 @@ public final class MultiRaft implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultiRaft.class);
     private static final int MAX_CATCH_UP_TICKS = 1000;
+    private static final int MAX_TRANSFER_EVENTS = 16;
 
     /** What became of a proposal or a read. */
     public enum Outcome {
@@ -64,6 +74,9 @@ public final class MultiRaft implements AutoCloseable {
     private final RaftTransport transport;
     private final ApplySink sink;
     private final SnapshotSource snapshots;
+    private final SnapshotTransfers transfers;
+    private final AppliedIndexSource appliedIndexes;
+    private final SnapshotTransfers.Events transferEvents = new TransferEvents();
     private final Long2ObjectHashMap<RegionPeer> regions = new Long2ObjectHashMap<>();
     private final List<RegionPeer> peerList = new ArrayList<>();
     private final List<RegionPeer> readyPeers = new ArrayList<>();
@@ -82,11 +95,28 @@ public final class MultiRaft implements AutoCloseable {
     public MultiRaft(
         final MultiRaftConfig config, final RaftLog log, final RaftTransport transport, final ApplySink sink,
         final SnapshotSource snapshots) {
+        this(config, log, transport, sink, snapshots, SnapshotTransfers.NONE, AppliedIndexSource.NONE);
+    }
+
+    /**
+     * @param config         concluded settings.
+     * @param log            the store's Raft log (owned by the caller, closed after this driver).
+     * @param transport      the store-to-store transport (owned by the caller).
+     * @param sink           the apply side.
+     * @param snapshots      where snapshots for lagging followers come from.
+     * @param transfers      streams snapshot files ({@link SnapshotTransfers#NONE}: inline snapshots).
+     * @param appliedIndexes the state machine's durable applied index per region, for compaction.
+     */
+    public MultiRaft(
+        final MultiRaftConfig config, final RaftLog log, final RaftTransport transport, final ApplySink sink,
+        final SnapshotSource snapshots, final SnapshotTransfers transfers, final AppliedIndexSource appliedIndexes) {
         this.config = config.conclude();
         this.log = log;
         this.transport = transport;
         this.sink = sink;
         this.snapshots = snapshots;
+        this.transfers = transfers;
+        this.appliedIndexes = appliedIndexes;
         this.random = new SplittableRandom(config.randomSeed());
     }
 
@@ -137,7 +167,7 @@ public final class MultiRaft implements AutoCloseable {
             raftConfig.leaseTicks(config.leaseTicks());
         }
         final RaftNode node = new RaftNode(raftConfig, storage);
-        final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, appliedIndex);
+        final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, transfers, appliedIndex);
         regions.put(regionId, peer);
         peerList.add(peer);
         LOG.info("serving region {} as peer {}: {}", regionId, peerId, node.status());
@@ -145,11 +175,16 @@ public final class MultiRaft implements AutoCloseable {
 
     /**
      * A message from another store, for one of this store's regions. Messages for unknown regions are dropped
-     * (PD will create peers for them later).
+     * (PD will create peers for them later). A SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped
+     * once its files are here.
      */
     public void onMessage(final long fromStoreId, final RaftMessage message) {
         final RegionPeer peer = regions.get(message.regionId());
         if (peer == null || failure != null) {
+            return;
+        }
+        if (message.type() == MessageType.SNAPSHOT && transfers != SnapshotTransfers.NONE) {
+            transfers.fetch(fromStoreId, message);
             return;
         }
         peer.node().step(message);
@@ -160,6 +195,9 @@ public final class MultiRaft implements AutoCloseable {
         final RegionPeer peer = regions.get(message.regionId());
         if (peer != null) {
             peer.node().reportUnreachable(message.to());
+            if (message.type() == MessageType.SNAPSHOT) {
+                peer.node().reportSnapshot(message.to(), false);
+            }
         }
     }
 
@@ -216,7 +254,12 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return 0;
         }
-        int work = tick(nowMs);
+        int work = transfers.poll(transferEvents, MAX_TRANSFER_EVENTS);
+        final int ticks = tick(nowMs);
+        work += ticks;
+        if (ticks > 0 && config.compactThresholdEntries() > 0) {
+            work += compact();
+        }
         for (int i = 0; i < peerList.size(); i++) {
             work += peerList.get(i).drainBacklog();
         }
@@ -250,6 +293,26 @@ public final class MultiRaft implements AutoCloseable {
             }
         }
         return ticks;
+    }
+
+    /** @return regions compacted; their COMPACT records are synced here (after the state machine was durable). */
+    private int compact() {
+        int compacted = 0;
+        try {
+            for (int i = 0; i < peerList.size(); i++) {
+                final RegionPeer peer = peerList.get(i);
+                if (peer.maybeCompact(log, appliedIndexes.durableAppliedIndex(peer.regionId()),
+                    config.compactThresholdEntries(), config.compactKeepEntries())) {
+                    compacted++;
+                }
+            }
+            if (compacted > 0) {
+                log.sync();
+            }
+        } catch (final RaftLogException ex) {
+            failStop(ex);
+        }
+        return compacted;
     }
 
     private int processReadies() {
@@ -318,6 +381,31 @@ public final class MultiRaft implements AutoCloseable {
         final RegionPeer peer = regions.get(regionId);
         if (peer != null) {
             peer.node().transferLeadership(toPeerId);
+        }
+    }
+
+    /** What the streaming side reports, on the raft agent's thread. */
+    private final class TransferEvents implements SnapshotTransfers.Events {
+        @Override
+        public void onFetched(final long fromStoreId, final RaftMessage message) {
+            final RegionPeer peer = regions.get(message.regionId());
+            if (peer == null || failure != null) {
+                transfers.discard(message);
+                return;
+            }
+            peer.node().step(message);
+            // Installed: the core's log now starts right after the snapshot; else it had the entries already.
+            if (peer.node().status().firstIndex() != message.snapshot().index() + 1) {
+                transfers.discard(message);
+            }
+        }
+
+        @Override
+        public void onReport(final long regionId, final long peerId, final boolean delivered) {
+            final RegionPeer peer = regions.get(regionId);
+            if (peer != null) {
+                peer.node().reportSnapshot(peerId, delivered);
+            }
         }
     }
 

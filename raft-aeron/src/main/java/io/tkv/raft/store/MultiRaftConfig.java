@@ -7,6 +7,11 @@ import io.tkv.raft.core.RaftConfig;
  * Raft clock: a tick every {@code tickIntervalMs}; the core counts elections, heartbeats and the lease in ticks.
  */
 public final class MultiRaftConfig {
+    /** Default: compact a region's log once it holds this many entries at or below the durable applied index. */
+    public static final long DEFAULT_COMPACT_THRESHOLD_ENTRIES = 10_000;
+    /** Default: entries below the durable applied index kept by a compaction, for followers a little behind. */
+    public static final long DEFAULT_COMPACT_KEEP_ENTRIES = 1_000;
+
     private long tickIntervalMs = 20;
     private int electionTimeoutTicks = 20;
     private int heartbeatIntervalTicks = 2;
@@ -17,6 +22,8 @@ public final class MultiRaftConfig {
     private boolean logSync = true;
     private long periodicSyncIntervalMs;
     private long randomSeed = System.nanoTime();
+    private long compactThresholdEntries = DEFAULT_COMPACT_THRESHOLD_ENTRIES;
+    private long compactKeepEntries = DEFAULT_COMPACT_KEEP_ENTRIES;
     private boolean concluded;
 
     /**
@@ -30,7 +37,8 @@ public final class MultiRaftConfig {
         if (tickIntervalMs <= 0 || electionTimeoutTicks < 2 || heartbeatIntervalTicks < 1
             || heartbeatIntervalTicks >= electionTimeoutTicks || leaseTicks < 0 || leaseTicks >= electionTimeoutTicks
             || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1
-            || periodicSyncIntervalMs < 0) {
+            || periodicSyncIntervalMs < 0 || compactThresholdEntries < 0 || compactKeepEntries < 0
+            || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries)) {
             throw new IllegalStateException("bad multi-raft settings: " + this);
         }
         concluded = true;
@@ -132,11 +140,35 @@ public final class MultiRaftConfig {
         return this;
     }
 
+    /**
+     * @return compact a region's log once more than this many of its entries are at or below the region's durable
+     *     applied index (0: never compact).
+     */
+    public long compactThresholdEntries() {
+        return compactThresholdEntries;
+    }
+
+    public MultiRaftConfig compactThresholdEntries(final long compactThresholdEntries) {
+        this.compactThresholdEntries = compactThresholdEntries;
+        return this;
+    }
+
+    /** @return a compaction goes up to the durable applied index minus this many entries. */
+    public long compactKeepEntries() {
+        return compactKeepEntries;
+    }
+
+    public MultiRaftConfig compactKeepEntries(final long compactKeepEntries) {
+        this.compactKeepEntries = compactKeepEntries;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "MultiRaftConfig{tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks + ", heartbeat="
             + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", inflight=" + maxInflightAppends + ", appendBytes="
             + maxAppendBytes + ", uncommitted=" + maxUncommittedEntries + ", logSync=" + logSync
-            + (periodicSyncIntervalMs > 0 ? ", periodicSync=" + periodicSyncIntervalMs + "ms" : "") + "}";
+            + (periodicSyncIntervalMs > 0 ? ", periodicSync=" + periodicSyncIntervalMs + "ms" : "")
+            + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + "}";
     }
 }

@@ -2,12 +2,14 @@ package io.tkv.raft.store;
 
 import io.tkv.log.RaftLog;
 import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
 import io.tkv.raft.core.RaftStatus;
 import io.tkv.raft.core.ReadState;
 import io.tkv.raft.core.Ready;
 import io.tkv.raft.core.Role;
+import io.tkv.raft.core.Snapshot;
 import io.tkv.raft.core.SoftState;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.LongArrayQueue;
@@ -22,6 +24,12 @@ import java.util.List;
  * no room for. It is the region's state machine in TiKV's batch-system sense; the {@link MultiRaft} driver polls
  * it once per duty cycle with every other region.
  *
+ * <p><b>Snapshots and compaction.</b> A snapshot the core accepted from the leader is made durable first: the log is
+ * compacted to the snapshot point (its entries go, it restarts after the snapshot index) with the hard state, in
+ * the Ready's sync; then the snapshot is offered to the sink (the state machine installs it), ahead of every entry
+ * committed after it, and only then is the core advanced. The region's own compaction ({@link #maybeCompact})
+ * trims the log below the state machine's durable applied index.
+ *
  * <p>Owned by the raft agent; nothing here is touched by another thread.
  */
 final class RegionPeer {
@@ -31,6 +39,7 @@ final class RegionPeer {
     private final LogBackedStorage storage;
     private final PeerDirectory peers;
     private final ApplySink sink;
+    private final SnapshotTransfers transfers;
     /** Proposals waiting for their entry to commit: strictly increasing index (see {@link #propose}). */
     private final TokenQueue proposals = new TokenQueue(256);
     /** ReadIndex rounds asked for and not yet confirmed (context = the read's token), in request order. */
@@ -42,6 +51,8 @@ final class RegionPeer {
     private final ArrayDeque<Entry> backlog = new ArrayDeque<>();
     private final LongArrayQueue backlogTokens = new LongArrayQueue();
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    /** A snapshot to install that the sink had no room for: offered again before any committed entry. */
+    private Snapshot pendingSnapshot;
     private long offeredIndex;
     private long leaderPeerId;
     private Role role = Role.FOLLOWER;
@@ -49,13 +60,14 @@ final class RegionPeer {
 
     RegionPeer(
         final long regionId, final long peerId, final RaftNode node, final LogBackedStorage storage,
-        final PeerDirectory peers, final ApplySink sink, final long appliedIndex) {
+        final PeerDirectory peers, final ApplySink sink, final SnapshotTransfers transfers, final long appliedIndex) {
         this.regionId = regionId;
         this.peerId = peerId;
         this.node = node;
         this.storage = storage;
         this.peers = peers;
         this.sink = sink;
+        this.transfers = transfers;
         this.offeredIndex = appliedIndex;
     }
 
@@ -123,6 +135,14 @@ final class RegionPeer {
     /** @return work done offering what the sink refused before; true while anything is still held back. */
     int drainBacklog() {
         int work = 0;
+        if (pendingSnapshot != null) {
+            if (!sink.offerSnapshot(regionId, pendingSnapshot)) {
+                return 0;
+            }
+            offeredIndex = pendingSnapshot.index();
+            pendingSnapshot = null;
+            work++;
+        }
         while (!backlog.isEmpty()) {
             final Entry entry = backlog.peekFirst();
             if (!sink.offerCommitted(regionId, entry, backlogTokens.peekLong())) {
@@ -137,12 +157,12 @@ final class RegionPeer {
     }
 
     boolean hasBacklog() {
-        return !backlog.isEmpty();
+        return !backlog.isEmpty() || pendingSnapshot != null;
     }
 
     /** @return whether a Ready was taken (the core had one and nothing is held back for the sink). */
     boolean takeReady() {
-        if (!backlog.isEmpty() || !node.hasReady()) {
+        if (hasBacklog() || !node.hasReady()) {
             return false;
         }
         ready = node.ready();
@@ -155,8 +175,13 @@ final class RegionPeer {
      * @return true if the log must be synced before the rest of the Ready is handled.
      */
     boolean persistAndSendEarly(final RaftLog log, final RaftTransport transport) {
-        if (ready.snapshot() != null) {
-            throw new UnsupportedOperationException("installing a snapshot from the leader is not built yet");
+        final Snapshot snapshot = ready.snapshot();
+        if (snapshot != null) {
+            // Before anything else of the Ready: the log now starts after the snapshot (empty unless it holds the
+            // snapshot's last entry), durable with this Ready's sync, and the membership is the snapshot's.
+            log.compact(regionId, snapshot.index(), snapshot.term());
+            storage.confState(snapshot.conf());
+            dropProposalsUpTo(snapshot.index());
         }
         if (!ready.entries().isEmpty()) {
             dropOverwritten(ready.entries());
@@ -182,6 +207,14 @@ final class RegionPeer {
     int finishReady(final RaftTransport transport) {
         final Ready current = ready;
         ready = null;
+        if (current.snapshot() != null) {
+            // The log is durable past the snapshot; the state machine installs it ahead of every later entry.
+            if (sink.offerSnapshot(regionId, current.snapshot())) {
+                offeredIndex = current.snapshot().index();
+            } else {
+                pendingSnapshot = current.snapshot();
+            }
+        }
         send(transport, current.messagesAfterPersist());
         if (current.softState() != null) {
             onSoftState(current.softState());
@@ -237,7 +270,7 @@ final class RegionPeer {
                 sink.onProposalDropped(regionId, head, leaderStoreId());
             }
         }
-        if (backlog.isEmpty() && sink.offerCommitted(regionId, entry, token)) {
+        if (!hasBacklog() && sink.offerCommitted(regionId, entry, token)) {
             offeredIndex = entry.index();
         } else {
             backlog.addLast(entry);
@@ -275,15 +308,58 @@ final class RegionPeer {
         }
     }
 
+    /**
+     * Compacts the log below the state machine's durable applied index once more than {@code threshold} entries
+     * at or below it are held: up to {@code durableApplied - keep}, in the log (a COMPACT record, durable at the
+     * next sync, after the state machine already is) and in the core.
+     *
+     * @return true if it compacted.
+     */
+    boolean maybeCompact(final RaftLog log, final long durableApplied, final long threshold, final long keep) {
+        final long first = log.firstIndex(regionId);
+        if (threshold <= 0 || durableApplied - first + 1 <= threshold) {
+            return false;
+        }
+        // The core may only drop what it has handed to the sink; the durable applied index never passes that.
+        final long index = Math.min(durableApplied, offeredIndex) - keep;
+        final long term = log.term(regionId, index);
+        if (index < first || term < 0) {
+            return false;
+        }
+        log.compact(regionId, index, term);
+        node.compact(index);
+        return true;
+    }
+
+    /** Proposals at or below a snapshot from the leader: their fate is in the snapshot, not in an entry here. */
+    private void dropProposalsUpTo(final long index) {
+        while (!proposals.isEmpty() && proposals.headIndex() <= index) {
+            final long dropped = proposals.headToken();
+            proposals.removeHead();
+            sink.onProposalDropped(regionId, dropped, leaderStoreId());
+        }
+    }
+
     private void send(final RaftTransport transport, final List<RaftMessage> messages) {
         for (int i = 0; i < messages.size(); i++) {
             final RaftMessage message = messages.get(i);
             final long storeId = peers.storeOf(message.to());
             if (storeId == 0) {
                 node.reportUnreachable(message.to());
+                if (message.type() == MessageType.SNAPSHOT) {
+                    node.reportSnapshot(message.to(), false);
+                }
                 continue;
             }
-            transport.send(storeId, message);
+            if (transport.send(storeId, message) && message.type() == MessageType.SNAPSHOT) {
+                // A refused send was reported failed by the drop listener; a sent one ends when the streaming side
+                // says so (inline snapshots: at once).
+                if (!transfers.onSent(storeId, message)) {
+                    node.reportSnapshot(message.to(), false);
+                } else if (transfers == SnapshotTransfers.NONE) {
+                    node.reportSnapshot(message.to(), true);
+                }
+            }
         }
     }
 

@@ -192,6 +192,59 @@ class MultiRaftTest {
         assertEquals(5, leader.sink.droppedProposals.size(), "and were reported dropped");
     }
 
+    @Test
+    void shouldCatchUpAFollowerStoppedWhileTheLeaderCompactedPastItBySnapshot() {
+        CloseHelper.closeAll(stores);
+        stores.clear();
+        for (long id = 1; id <= 3; id++) {
+            stores.add(new StoreUnderTest(aeron, id, cluster, dir.resolve("compacting-" + id), faults.get(id),
+                counters()).withSnapshots(40, 10, 1024).start(0));
+        }
+        final StoreUnderTest leader = awaitLeader(stores);
+        for (int i = 1; i <= 30; i++) {
+            leader.raft.propose(StoreUnderTest.REGION, bytes("a" + i), i);
+        }
+        awaitTrue(() -> stores.stream().allMatch(s -> s.sink.commands().size() == 30), "30 commands everywhere");
+        final StoreUnderTest lagging = stores.stream().filter(s -> s != leader).findFirst().orElseThrow();
+        final long laggingLast = lagging.log.lastIndex(StoreUnderTest.REGION);
+        lagging.close();
+        final List<StoreUnderTest> running = new ArrayList<>(stores);
+        running.remove(lagging);
+
+        final String padding = "-".repeat(60);
+        for (int i = 1; i <= 400; i++) {
+            assertEquals(MultiRaft.Outcome.ACCEPTED,
+                leader.raft.propose(StoreUnderTest.REGION, bytes("b" + i + padding), 100 + i));
+            if (i % 20 == 0) {
+                awaitTrue(() -> leader.raft.status(StoreUnderTest.REGION).commit()
+                    == leader.raft.status(StoreUnderTest.REGION).lastIndex(), "the batch committed");
+            }
+        }
+        awaitTrue(() -> running.stream().allMatch(s -> s.sink.commands().size() == 430)
+            && leader.log.firstIndex(StoreUnderTest.REGION) > laggingLast + 1, "the leader compacted past it");
+        assertTrue(leader.log.stats().cyclesDeleted() > 0, "cycle files no region needs were deleted");
+
+        lagging.start(lagging.sink.lastIndex());
+        awaitTrue(() -> lagging.sink.commands().size() == 430, "the restarted store caught up");
+        assertEquals(leader.sink.commands(), lagging.sink.commands());
+        assertEquals(1, lagging.sink.installedSnapshots.size(), "it caught up by one snapshot");
+        assertTrue(lagging.sink.installedSnapshots.get(0) > laggingLast + 1);
+        assertTrue(lagging.snapshotAgent.transfersCompleted() >= 1);
+        assertTrue(lagging.log.firstIndex(StoreUnderTest.REGION) > laggingLast + 1,
+            "its log restarted after the snapshot");
+        awaitTrue(() -> stores.stream().allMatch(s -> s.snapshotAgent == null
+            || !java.nio.file.Files.exists(s.snapshotRoot()) || receiveDirs(s).isEmpty()),
+            "no received snapshot directory is left behind");
+    }
+
+    private static List<Path> receiveDirs(final StoreUnderTest store) {
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(store.snapshotRoot())) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("recv-")).toList();
+        } catch (final IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     private StoreUnderTest awaitLeader(final List<StoreUnderTest> candidates) {
         final StoreUnderTest[] found = new StoreUnderTest[1];
         awaitTrue(() -> {

@@ -2,12 +2,25 @@ package io.tkv.raft.store;
 
 import io.tkv.raft.core.Entry;
 import io.tkv.raft.core.EntryType;
+import io.tkv.raft.core.Snapshot;
+import io.tkv.raft.snapshot.SnapshotData;
+import io.tkv.raft.snapshot.SnapshotDirs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An {@link ApplySink} that records what it was handed, with an optional limit to exercise back-pressure. */
+/**
+ * An {@link ApplySink} that records what it was handed, with an optional limit to exercise back-pressure. Its
+ * state can be written to a snapshot file ({@link #writeState}) and replaced by one ({@link #offerSnapshot}).
+ */
 final class RecordingSink implements ApplySink {
+    static final String STATE_FILE = "state.txt";
+
     record Committed(long index, long term, String data, long token) {
     }
 
@@ -18,6 +31,45 @@ final class RecordingSink implements ApplySink {
     final List<Long> droppedProposals = new ArrayList<>();
     final List<Long> rejectedReads = new ArrayList<>();
     int room = Integer.MAX_VALUE;
+    final List<Long> installedSnapshots = new ArrayList<>();
+    /** Where received snapshots are, for {@link #offerSnapshot}. */
+    Path snapshotRoot;
+    /** Told the directory of each installed snapshot (which may then go). */
+    java.util.function.Consumer<Path> installed = dir -> {
+    };
+
+    @Override
+    public boolean offerSnapshot(final long regionId, final Snapshot snapshot) {
+        final SnapshotData data = SnapshotData.decode(snapshot.data());
+        final Path file = SnapshotDirs.receiveDir(snapshotRoot, regionId, data).resolve(STATE_FILE);
+        try {
+            final List<Committed> state = new ArrayList<>();
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                final String[] fields = line.split("\t", 3);
+                state.add(new Committed(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2], NO_TOKEN));
+            }
+            if (state.isEmpty() || state.get(state.size() - 1).index() != snapshot.index()) {
+                throw new AssertionError("snapshot " + snapshot + " does not end at its index: " + state);
+            }
+            committed.clear();
+            committed.addAll(state);
+            installedSnapshots.add(snapshot.index());
+            installed.accept(file.getParent());
+            return true;
+        } catch (final IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Writes every committed record to {@code dir/state.txt}. */
+    void writeState(final Path dir) throws IOException {
+        Files.createDirectories(dir);
+        final List<String> lines = new ArrayList<>();
+        for (final Committed c : committed) {
+            lines.add(c.index() + "\t" + c.term() + "\t" + c.data());
+        }
+        Files.write(dir.resolve(STATE_FILE), lines, StandardCharsets.UTF_8);
+    }
 
     @Override
     public boolean offerCommitted(final long regionId, final Entry entry, final long proposalToken) {

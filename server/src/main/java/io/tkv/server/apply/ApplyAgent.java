@@ -25,6 +25,11 @@ import java.nio.ByteOrder;
  * the durable copy, and the applied index is written with the data); a read first commits what is staged, so it
  * sees every entry before it. The cycle ends with a commit and the replies.
  *
+ * <p>An INGEST record replaces the region's state by a snapshot from the leader ({@link SnapshotInstaller}), after
+ * committing what is staged; the ENTRY records after it continue from the snapshot's index. After each commit the
+ * apply agent may sync RocksDB's WAL and publish the durable applied index ({@link DurableAppliedIndex}), which the
+ * raft agent compacts the log below.
+ *
  * <p>If applying fails (a RocksDB error) the store fails stop: the entries of the failed batch are answered
  * INTERNAL_ERROR and so is everything after, since the state machine can no longer follow the log.
  */
@@ -37,7 +42,9 @@ public final class ApplyAgent implements Agent {
     private final ReplySender sender;
     private final StoreCounters counters;
     private final ApplyBatch batch;
-    private final RegionApplyState region;
+    private final SnapshotInstaller installer;
+    private final DurableAppliedIndex durable;
+    private RegionApplyState region;
     private final PendingReplies replies = new PendingReplies();
     private final ReadExecutor reads;
     private final WriteExecutor writes = new WriteExecutor(replies);
@@ -55,17 +62,21 @@ public final class ApplyAgent implements Agent {
      * @param sender        this agent's reply sender.
      * @param counters      the store's counters.
      * @param maxReplyBytes the largest reply frame.
+     * @param installer     installs snapshots from the leader.
+     * @param durable       where the durable applied index is published.
      */
     public ApplyAgent(
         final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final RegionApplyState region,
         final SessionRegistry registry, final ReplySender sender, final StoreCounters counters,
-        final int maxReplyBytes) {
+        final int maxReplyBytes, final SnapshotInstaller installer, final DurableAppliedIndex durable) {
         this.queue = queue;
         this.registry = registry;
         this.sender = sender;
         this.counters = counters;
         this.batch = batch;
         this.region = region;
+        this.installer = installer;
+        this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
     }
 
@@ -104,6 +115,8 @@ public final class ApplyAgent implements Agent {
             onEntry(buffer, index, length);
         } else if (type == CommandQueue.READ) {
             onRead(buffer, index, length);
+        } else if (type == CommandQueue.INGEST) {
+            onIngest(buffer, index, length);
         } else {
             LOG.error("unknown apply record type {}", type);
         }
@@ -155,6 +168,27 @@ public final class ApplyAgent implements Agent {
         }
     }
 
+    private void onIngest(final MutableDirectBuffer buffer, final int index, final int length) {
+        final long regionId = buffer.getLong(index + CommandQueue.INGEST_REGION, ByteOrder.LITTLE_ENDIAN);
+        final long snapshotIndex = buffer.getLong(index + CommandQueue.INGEST_INDEX, ByteOrder.LITTLE_ENDIAN);
+        final long term = buffer.getLong(index + CommandQueue.INGEST_TERM, ByteOrder.LITTLE_ENDIAN);
+        final byte[] data = new byte[length - CommandQueue.INGEST_HEADER_LENGTH];
+        buffer.getBytes(index + CommandQueue.INGEST_HEADER_LENGTH, data);
+        if (batch.isOpen()) {
+            commit();
+        }
+        if (failure != null) {
+            return;
+        }
+        try {
+            region = installer.install(regionId, snapshotIndex, term, data);
+            durable.afterIngest(region.appliedIndex());
+        } catch (final RuntimeException ex) {
+            failStop("installing snapshot " + snapshotIndex + "@" + term + " failed: " + ex.getMessage(), ex);
+            replies.failWrites(failure);
+        }
+    }
+
     private void onRead(final MutableDirectBuffer buffer, final int index, final int length) {
         final int slot = buffer.getInt(index + CommandQueue.READ_SLOT, ByteOrder.LITTLE_ENDIAN);
         final int generation = buffer.getInt(index + CommandQueue.READ_GENERATION, ByteOrder.LITTLE_ENDIAN);
@@ -181,6 +215,7 @@ public final class ApplyAgent implements Agent {
     private void commit() {
         try {
             batch.commit();
+            durable.afterCommit(region.appliedIndex());
         } catch (final RuntimeException ex) {
             failStop("committing applied entries failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);

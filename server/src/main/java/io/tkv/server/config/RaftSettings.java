@@ -14,6 +14,13 @@ import java.util.List;
  * {@code electionTimeoutTicks} (randomised up to twice that) starts a pre-vote; the leader heartbeats every
  * {@code heartbeatIntervalTicks}. The leader lease lasts {@code leaseTicks} (0: derived by the Raft core from the
  * election timeout and the clock-drift bound it trusts).
+ *
+ * <p>Compaction and snapshots: a region's log is compacted once it holds more than {@code compactThresholdEntries}
+ * entries at or below the durably applied index (0: never), down to that index minus {@code compactKeepEntries};
+ * a follower left behind the compacted log gets a snapshot, whose SST files are pulled in chunks of at most
+ * {@code snapshotChunkBytes} with at most {@code snapshotWindowChunks} requests outstanding, on stream
+ * {@code snapshotStreamId}. The log rolls to a new cycle file every {@code logCycleFileBytes}; compaction deletes
+ * whole cycle files.
  */
 public final class RaftSettings {
     /** One store of the cluster: its id and the endpoint it listens on (clients and peers alike). */
@@ -55,6 +62,12 @@ public final class RaftSettings {
     private int leaseTicks;
     private Path logDir;
     private boolean faultInjection;
+    private long compactThresholdEntries = 10_000;
+    private long compactKeepEntries = 1_000;
+    private int snapshotChunkBytes = 256 * 1024;
+    private int snapshotWindowChunks = 4;
+    private int snapshotStreamId = 1003;
+    private long logCycleFileBytes = 64L * 1024 * 1024;
 
     /**
      * Checks the settings for the store {@code storeId} listening on {@code listenEndpoint}. An empty
@@ -90,6 +103,15 @@ public final class RaftSettings {
             "raft.heartbeat-ticks must be in [1, election-ticks)");
         require(leaseTicks >= 0 && leaseTicks < electionTimeoutTicks,
             "raft.lease-ticks must be in [0, election-ticks)");
+        require(compactThresholdEntries >= 0, "raft.compact-threshold-entries must be >= 0");
+        require(compactKeepEntries >= 0
+            && (compactThresholdEntries == 0 || compactKeepEntries < compactThresholdEntries),
+            "raft.compact-keep-entries must be in [0, compact-threshold-entries)");
+        require(snapshotChunkBytes >= 1024, "raft.snapshot-chunk-kb must be >= 1");
+        require(snapshotWindowChunks >= 1, "raft.snapshot-window must be >= 1");
+        require(snapshotStreamId != 0 && snapshotStreamId != streamId,
+            "raft.snapshot-stream-id must be nonzero and differ from raft.stream-id");
+        require(logCycleFileBytes >= 4 * 1024, "raft.log-cycle-file-kb must be >= 4");
         if (logDir == null) {
             logDir = dataDir.resolve("raft");
         }
@@ -178,10 +200,72 @@ public final class RaftSettings {
         return this;
     }
 
+    /** @return compact once more than this many entries are at or below the durably applied index; 0: never. */
+    public long compactThresholdEntries() {
+        return compactThresholdEntries;
+    }
+
+    public RaftSettings compactThresholdEntries(final long compactThresholdEntries) {
+        this.compactThresholdEntries = compactThresholdEntries;
+        return this;
+    }
+
+    /** @return entries below the durably applied index a compaction keeps. */
+    public long compactKeepEntries() {
+        return compactKeepEntries;
+    }
+
+    public RaftSettings compactKeepEntries(final long compactKeepEntries) {
+        this.compactKeepEntries = compactKeepEntries;
+        return this;
+    }
+
+    /** @return the largest snapshot chunk; with its frame it must fit an Aeron message (term length / 8). */
+    public int snapshotChunkBytes() {
+        return snapshotChunkBytes;
+    }
+
+    public RaftSettings snapshotChunkBytes(final int snapshotChunkBytes) {
+        this.snapshotChunkBytes = snapshotChunkBytes;
+        return this;
+    }
+
+    /** @return chunk requests outstanding per snapshot transfer. */
+    public int snapshotWindowChunks() {
+        return snapshotWindowChunks;
+    }
+
+    public RaftSettings snapshotWindowChunks(final int snapshotWindowChunks) {
+        this.snapshotWindowChunks = snapshotWindowChunks;
+        return this;
+    }
+
+    /** @return the stream snapshot files travel on, on each store's listen endpoint. */
+    public int snapshotStreamId() {
+        return snapshotStreamId;
+    }
+
+    public RaftSettings snapshotStreamId(final int snapshotStreamId) {
+        this.snapshotStreamId = snapshotStreamId;
+        return this;
+    }
+
+    /** @return the Raft log rolls to a new cycle file once the current one holds this many bytes. */
+    public long logCycleFileBytes() {
+        return logCycleFileBytes;
+    }
+
+    public RaftSettings logCycleFileBytes(final long logCycleFileBytes) {
+        this.logCycleFileBytes = logCycleFileBytes;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "raft{cluster=" + initialCluster + ", tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks
             + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir
-            + (faultInjection ? ", fault-injection" : "") + "}";
+            + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + ", snapshot chunk="
+            + snapshotChunkBytes + " window=" + snapshotWindowChunks + " stream=" + snapshotStreamId + ", cycle="
+            + logCycleFileBytes + (faultInjection ? ", fault-injection" : "") + "}";
     }
 }

@@ -26,7 +26,8 @@ import java.util.Set;
  * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
  * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
- *            lease-ticks, log-dir, fault-injection
+ *            lease-ticks, log-dir, fault-injection, compact-threshold-entries, compact-keep-entries,
+ *            snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -38,7 +39,8 @@ public final class TomlConfigLoader {
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
         "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
         "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
-            "log-dir", "fault-injection"));
+            "log-dir", "fault-injection", "compact-threshold-entries", "compact-keep-entries", "snapshot-chunk-kb",
+            "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb"));
 
     private TomlConfigLoader() {
     }
@@ -115,6 +117,14 @@ public final class TomlConfigLoader {
             settings.logDir(Paths.get(asText(raft, "log-dir")));
         }
         if (raft.has("fault-injection")) settings.faultInjection(asBoolean(raft, "fault-injection"));
+        if (raft.has("compact-threshold-entries")) {
+            settings.compactThresholdEntries(asLong(raft, "compact-threshold-entries"));
+        }
+        if (raft.has("compact-keep-entries")) settings.compactKeepEntries(asLong(raft, "compact-keep-entries"));
+        if (raft.has("snapshot-chunk-kb")) settings.snapshotChunkBytes((int)(asLong(raft, "snapshot-chunk-kb") << 10));
+        if (raft.has("snapshot-window")) settings.snapshotWindowChunks((int)asLong(raft, "snapshot-window"));
+        if (raft.has("snapshot-stream-id")) settings.snapshotStreamId((int)asLong(raft, "snapshot-stream-id"));
+        if (raft.has("log-cycle-file-kb")) settings.logCycleFileBytes(asLong(raft, "log-cycle-file-kb") << 10);
     }
 
     /**

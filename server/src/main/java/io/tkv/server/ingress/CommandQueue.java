@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
  *          (a committed entry; slot/generation name the session to answer, generation 0 = nobody)
  *   READ   regionId:8 slot:4 generation:4 | request frame
  *          (a read whose read index every ENTRY before it covers)
+ *   INGEST regionId:8 index:8 term:8 | snapshot data
+ *          (a snapshot from the leader to install; the ENTRY records after it continue from index + 1)
  * </pre>
  * All little-endian. Data is copied once, into the ring; the apply agent decodes it in place.
  */
@@ -28,6 +30,14 @@ public final class CommandQueue {
     public static final int ENTRY = 1;
     /** Record type of a read. */
     public static final int READ = 2;
+    /** Record type of a snapshot to install. */
+    public static final int INGEST = 3;
+    /** Bytes before the snapshot data in an INGEST record. */
+    public static final int INGEST_HEADER_LENGTH = 24;
+    /** Offsets in an INGEST record. */
+    public static final int INGEST_REGION = 0;
+    public static final int INGEST_INDEX = 8;
+    public static final int INGEST_TERM = 16;
     /** Bytes before the data in an ENTRY record. */
     public static final int ENTRY_HEADER_LENGTH = 36;
     /** Bytes before the frame in a READ record. */
@@ -94,6 +104,25 @@ public final class CommandQueue {
         buffer.putInt(index0 + READ_SLOT, slot, ByteOrder.LITTLE_ENDIAN);
         buffer.putInt(index0 + READ_GENERATION, generation, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(index0 + READ_HEADER_LENGTH, frame, offset, length);
+        ring.commit(index0);
+        return true;
+    }
+
+    /**
+     * Offers a snapshot to install. Raft agent only.
+     *
+     * @return false when the ring is full (the driver offers it again next cycle).
+     */
+    public boolean offerIngest(final long regionId, final long index, final long term, final byte[] data) {
+        final int index0 = claim(INGEST, INGEST_HEADER_LENGTH + data.length);
+        if (index0 <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index0 + INGEST_REGION, regionId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(index0 + INGEST_INDEX, index, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(index0 + INGEST_TERM, term, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(index0 + INGEST_HEADER_LENGTH, data);
         ring.commit(index0);
         return true;
     }

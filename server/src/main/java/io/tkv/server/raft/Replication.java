@@ -8,13 +8,17 @@ import io.tkv.raft.core.ConfState;
 import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.store.MultiRaftConfig;
 import io.tkv.raft.store.PeerDirectory;
-import io.tkv.raft.store.SnapshotSource;
+import io.tkv.raft.snapshot.SnapshotAgent;
+import io.tkv.raft.snapshot.SnapshotConfig;
+import io.tkv.raft.snapshot.SnapshotDirs;
 import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftTransport;
 import io.tkv.raft.transport.RaftTransportConfig;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.StoreCounters;
+import io.tkv.server.apply.DurableAppliedIndex;
+import io.tkv.server.apply.SnapshotInstaller;
 import io.tkv.server.config.RaftSettings;
 import io.tkv.server.config.ServerConfig;
 import io.tkv.server.ingress.CommandQueue;
@@ -23,13 +27,20 @@ import io.tkv.server.session.SessionRegistry;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RegionApplyState;
+import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageEngine;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The store's replication, wired at start-up: the Raft log, the transport to the other stores of
@@ -37,6 +48,13 @@ import java.util.List;
  * the sink to the apply agent and the router the ingress proposes through. A store whose log and state are both
  * empty bootstraps as a founding peer; a store with applied state but no log refuses to start (its log was lost,
  * and a peer that forgot what it voted for and acknowledged could break Raft's safety).
+ *
+ * <p>Snapshots: the {@link SnapshotAgent} streams snapshot files on its own stream, the {@link SnapshotExporter}
+ * exports them on its own thread for the {@link StoreSnapshotSource}, the apply agent installs them
+ * ({@link SnapshotInstaller}) and publishes its durable applied index ({@link DurableAppliedIndex}) for log
+ * compaction. At start-up an interrupted ingest is discarded, a state machine behind the log's snapshot point is
+ * brought to it from the fetched files kept for that, and every other file under {@code <data-dir>/snap} goes (no
+ * transfer survives a restart).
  */
 public final class Replication implements AutoCloseable {
     /** The one region until PD splits it. */
@@ -55,6 +73,11 @@ public final class Replication implements AutoCloseable {
     private RequestRouter router;
     private AdminHandler admin;
     private RegionApplyState applyState;
+    private Subscription snapshotSubscription;
+    private SnapshotAgent snapshotAgent;
+    private SnapshotExporter exporter;
+    private SnapshotInstaller installer;
+    private DurableAppliedIndex durableApplied;
 
     private Replication() {
     }
@@ -63,15 +86,18 @@ public final class Replication implements AutoCloseable {
      * Opens the log, bootstraps or recovers region 1, and builds the raft agent and the router. On failure
      * everything opened so far is closed again.
      *
-     * @param batch used here only, before any agent runs, to record a founding peer's starting applied index.
+     * @param batch          used here only, before any agent runs, to record a founding peer's starting applied
+     *                       index.
+     * @param regionSnapshot the store's snapshot export and ingest.
      */
     public static Replication open(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
-        final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final PartitionFaults faults) {
+        final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
+        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
         final Replication replication = new Replication();
         try {
-            replication.start(config, aeron, engine, batch, counters, registry, replies, queue, faults);
+            replication.start(config, aeron, engine, batch, regionSnapshot, counters, registry, replies, queue,
+                faults);
             return replication;
         } catch (final RuntimeException ex) {
             replication.close();
@@ -81,11 +107,15 @@ public final class Replication implements AutoCloseable {
 
     private void start(
         final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
-        final StoreCounters counters, final SessionRegistry registry, final ReplySender replies,
-        final CommandQueue queue, final PartitionFaults faults) {
+        final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
+        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
         final RaftSettings settings = config.raft();
-        log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()));
+        log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()).maxCycleFileBytes(settings.logCycleFileBytes()));
+        if (regionSnapshot.discardInterruptedIngest(REGION_ID)) {
+            LOG.warn("region {}: discarded a snapshot ingest a crash interrupted", REGION_ID);
+        }
         applyState = RegionApplyState.load(engine, REGION_ID);
+        final Path snapshotRoot = config.dataDir().resolve("snap");
 
         final RaftTransportConfig transportConfig = new RaftTransportConfig()
             .clusterId(config.clusterId())
@@ -105,15 +135,42 @@ public final class Replication implements AutoCloseable {
             }
         }
 
+        final SnapshotConfig snapshotConfig = new SnapshotConfig()
+            .rootDir(snapshotRoot)
+            .clusterId(config.clusterId())
+            .storeId(config.storeId())
+            .streamId(settings.snapshotStreamId())
+            .termLengthBytes(config.termLengthBytes())
+            .chunkBytes(settings.snapshotChunkBytes())
+            .windowChunks(settings.snapshotWindowChunks())
+            .conclude();
+        snapshotSubscription = aeron.addSubscription("aeron:udp?endpoint=" + config.listenEndpoint(),
+            settings.snapshotStreamId());
+        snapshotAgent = new SnapshotAgent(snapshotConfig, aeron, snapshotSubscription, SystemNanoClock.INSTANCE);
+        for (final RaftSettings.StoreAddress store : stores) {
+            if (store.storeId() != config.storeId()) {
+                snapshotAgent.addStore(store.storeId(), store.endpoint());
+            }
+        }
+        exporter = new SnapshotExporter(regionSnapshot, snapshotRoot);
+        installer = new SnapshotInstaller(regionSnapshot, snapshotRoot, snapshotAgent::deleteLater);
+
         final ProposalTable proposals = new ProposalTable(MAX_PENDING_PROPOSALS);
         final PendingReads reads = new PendingReads();
         final LeaderHints hints = new LeaderHints(stores);
         final StoreApplySink sink = new StoreApplySink(queue, proposals, reads, registry, replies, hints, counters);
         raft = new MultiRaft(multiRaftConfig(config, settings, transportConfig), log, transport, sink,
-            SnapshotSource.NONE);
+            new StoreSnapshotSource(config.storeId(), exporter, snapshotAgent.proxy()), snapshotAgent.proxy(),
+            region -> durableApplied.durableAppliedIndex(region));
         driver[0] = raft;
 
         final long applied = recoverOrBootstrap(batch);
+        clearSnapshotRoot(snapshotRoot);
+        // What was applied before a crash may sit unsynced in the WAL: durable from here on.
+        engine.syncWal();
+        final long threshold = settings.compactThresholdEntries();
+        durableApplied = new DurableAppliedIndex(REGION_ID, threshold > 0 ? Math.max(1, threshold / 4) : Long.MAX_VALUE,
+            engine::syncWal, applied);
         final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
         agent = new RaftAgent(raft, adapter, log, SystemNanoClock.INSTANCE, REGION_ID);
@@ -134,7 +191,9 @@ public final class Replication implements AutoCloseable {
             .maxAppendBytes(Math.max(1024, transportConfig.conclude().maxFrameBytes() / 2))
             .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
-            .randomSeed(System.nanoTime() ^ config.storeId());
+            .randomSeed(System.nanoTime() ^ config.storeId())
+            .compactThresholdEntries(settings.compactThresholdEntries())
+            .compactKeepEntries(settings.compactKeepEntries());
         return multiRaft.conclude();
     }
 
@@ -142,6 +201,11 @@ public final class Replication implements AutoCloseable {
     private long recoverOrBootstrap(final ApplyBatch batch) {
         final boolean logEmpty = log.lastIndex(REGION_ID) == 0 && log.hardState(REGION_ID).term() == 0;
         if (!logEmpty) {
+            final long snapshotIndex = log.firstIndex(REGION_ID) - 1;
+            if (applyState.appliedIndex() < snapshotIndex) {
+                // The log was compacted for a snapshot from the leader that was not installed before a crash.
+                applyState = installer.installPending(REGION_ID, snapshotIndex);
+            }
             return applyState.appliedIndex();
         }
         if (applyState.appliedIndex() != 0) {
@@ -158,6 +222,40 @@ public final class Replication implements AutoCloseable {
         batch.commit();
         LOG.info("bootstrapped region {} as a founding peer", REGION_ID);
         return applyState.appliedIndex();
+    }
+
+    /** Deletes every export and received snapshot left from before this start (none is in use any more). */
+    private static void clearSnapshotRoot(final Path root) {
+        try {
+            Files.createDirectories(root);
+            try (Stream<Path> children = Files.list(root)) {
+                for (final Path child : (Iterable<Path>)children::iterator) {
+                    SnapshotDirs.deleteTree(child);
+                }
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("cannot clear the snapshot directory " + root, ex);
+        }
+    }
+
+    /** @return the snapshot-streaming agent (its own thread, or a place in the composite). */
+    public SnapshotAgent snapshotAgent() {
+        return snapshotAgent;
+    }
+
+    /** @return the snapshot export worker: always on a thread of its own. */
+    public Agent exporter() {
+        return exporter;
+    }
+
+    /** @return where the apply agent installs snapshots. */
+    public SnapshotInstaller installer() {
+        return installer;
+    }
+
+    /** @return where the apply agent publishes its durable applied index. */
+    public DurableAppliedIndex durableApplied() {
+        return durableApplied;
     }
 
     /** @return the Raft half of the raft agent. */
@@ -183,6 +281,6 @@ public final class Replication implements AutoCloseable {
     /** Closes what the raft agent does not: call after the agents stopped. */
     @Override
     public void close() {
-        CloseHelper.closeAll(raft, transport, subscription, transportCounters, log);
+        CloseHelper.closeAll(raft, transport, subscription, snapshotSubscription, transportCounters, log);
     }
 }

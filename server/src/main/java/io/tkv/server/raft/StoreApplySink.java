@@ -2,6 +2,7 @@ package io.tkv.server.raft;
 
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.Snapshot;
 import io.tkv.raft.store.ApplySink;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.ingress.CommandQueue;
@@ -62,6 +63,11 @@ final class StoreApplySink implements ApplySink {
             proposals.remove(proposalToken);
         }
         return true;
+    }
+
+    @Override
+    public boolean offerSnapshot(final long regionId, final Snapshot snapshot) {
+        return queue.offerIngest(regionId, snapshot.index(), snapshot.term(), snapshot.data());
     }
 
     @Override

@@ -48,6 +48,25 @@ class TomlConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadCompactionAndSnapshotSettingsAndRefuseAKeepAboveTheThreshold() throws Exception {
+        final Path file = dir.resolve("snap.toml");
+        Files.writeString(file, "[raft]\ncompact-threshold-entries = 40\ncompact-keep-entries = 10\n"
+            + "snapshot-chunk-kb = 4\nsnapshot-window = 2\nsnapshot-stream-id = 1013\nlog-cycle-file-kb = 16\n");
+        final RaftSettings raft = TomlConfigLoader.load(file, new ServerConfig()).conclude().raft();
+        assertEquals(40, raft.compactThresholdEntries());
+        assertEquals(10, raft.compactKeepEntries());
+        assertEquals(4096, raft.snapshotChunkBytes());
+        assertEquals(2, raft.snapshotWindowChunks());
+        assertEquals(1013, raft.snapshotStreamId());
+        assertEquals(16 * 1024, raft.logCycleFileBytes());
+
+        Files.writeString(file, "[raft]\ncompact-threshold-entries = 10\ncompact-keep-entries = 10\n");
+        final IllegalArgumentException keep = assertThrows(IllegalArgumentException.class,
+            () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        assertTrue(keep.getMessage().contains("compact-keep-entries"), keep.getMessage());
+    }
+
+    @Test
     void shouldRejectUnknownKeysAndBadValues() throws Exception {
         final Path file = dir.resolve("bad.toml");
         Files.writeString(file, "[storage]\nfsynk = \"sync\"\n");

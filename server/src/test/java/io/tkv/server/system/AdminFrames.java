@@ -15,7 +15,7 @@ import org.agrona.ExpandableDirectByteBuffer;
 final class AdminFrames {
     /** Region 1 as one store sees it. */
     record RegionStatus(long storeId, RaftRole role, long term, long leaderStoreId, long commit, long applied,
-        long lastIndex, long logBytes) {
+        long lastIndex, long logBytes, long firstIndex, int logCycleFiles) {
     }
 
     private static final long TIMEOUT_MS = 10_000;
@@ -36,10 +36,12 @@ final class AdminFrames {
             .wrapAndApplyHeader(session.lastFrame(), 0, headerDecoder);
         final long storeId = reply.storeId();
         final long logBytes = reply.logBytes();
+        final int cycleFiles = reply.logCycleFiles();
         for (final StoreStatusResponseDecoder.RegionsDecoder region : reply.regions()) {
             if (region.regionId() == 1) {
                 return new RegionStatus(storeId, region.role(), region.term(), region.leaderStoreId(),
-                    region.commitIndex(), region.appliedIndex(), region.lastIndex(), logBytes);
+                    region.commitIndex(), region.appliedIndex(), region.lastIndex(), logBytes, region.firstIndex(),
+                    cycleFiles);
             }
         }
         throw new IllegalStateException("store " + storeId + " does not serve region 1");

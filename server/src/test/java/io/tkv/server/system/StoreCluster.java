@@ -21,8 +21,10 @@ final class StoreCluster implements AutoCloseable {
     private final List<RawSession> admins = new ArrayList<>();
     private final AdminFrames frames = new AdminFrames();
     private final String initialCluster;
+    private final Path dataRoot;
 
-    private StoreCluster(final Path dir, final int count, final boolean faultInjection) throws IOException {
+    private StoreCluster(final Path dir, final int count, final boolean faultInjection, final List<String> extra)
+        throws IOException {
         final List<String> endpoints = new ArrayList<>();
         final int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
@@ -30,12 +32,14 @@ final class StoreCluster implements AutoCloseable {
             endpoints.add((i + 1) + "=127.0.0.1:" + ports[i]);
         }
         initialCluster = String.join(",", endpoints);
+        dataRoot = dir;
         for (int i = 0; i < count; i++) {
             final List<String> args = new ArrayList<>(List.of("--store-id", String.valueOf(i + 1),
                 "--initial-cluster", initialCluster));
             if (faultInjection) {
                 args.add("--fault-injection");
             }
+            args.addAll(extra);
             stores.add(new StoreProcess(dir.resolve("store-" + (i + 1)), ports[i], args.toArray(new String[0])));
             admins.add(null);
         }
@@ -50,6 +54,7 @@ final class StoreCluster implements AutoCloseable {
         private final int count;
         private Path dir;
         private boolean faultInjection;
+        private final List<String> extraArgs = new ArrayList<>();
 
         private Builder(final int count) {
             this.count = count;
@@ -65,9 +70,15 @@ final class StoreCluster implements AutoCloseable {
             return this;
         }
 
+        /** Passes these flags to every store. */
+        Builder withArgs(final String... args) {
+            extraArgs.addAll(List.of(args));
+            return this;
+        }
+
         /** Starts every store at once (each waits for its ready line); on failure kills what started. */
         StoreCluster start() throws IOException, InterruptedException {
-            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection);
+            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection, extraArgs);
             try {
                 for (int id = 1; id <= count; id++) {
                     cluster.store(id).launch();
@@ -81,6 +92,11 @@ final class StoreCluster implements AutoCloseable {
                 throw ex;
             }
         }
+    }
+
+    /** @return the data directory of a store. */
+    Path dataDir(final long storeId) {
+        return dataRoot.resolve("store-" + storeId);
     }
 
     StoreProcess store(final long storeId) {
