@@ -1,5 +1,6 @@
 package io.tkv.raft.store;
 
+import io.tkv.log.LogHardState;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogException;
 import io.tkv.raft.core.ConfState;
@@ -151,6 +152,13 @@ public final class MultiRaft implements AutoCloseable {
         final PeerDirectory peers) {
         if (regions.containsKey(regionId)) {
             throw new IllegalStateException("region " + regionId + " is already served");
+        }
+        final LogHardState hardState = log.hardState(regionId);
+        if (hardState.commit() < appliedIndex) {
+            // A commit index rides on the next sync (RegionPeer), so after an OS crash the log may know less than
+            // RocksDB applied; what was applied was committed, so the log's hard state catches up first.
+            log.saveHardState(regionId, hardState.term(), hardState.vote(), appliedIndex);
+            log.sync();
         }
         final LogBackedStorage storage = new LogBackedStorage(log, regionId, conf, snapshots);
         final RaftConfig raftConfig = new RaftConfig()

@@ -2,6 +2,7 @@ package io.tkv.raft.store;
 
 import io.tkv.log.RaftLog;
 import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.HardState;
 import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
@@ -54,6 +55,9 @@ final class RegionPeer {
     /** A snapshot to install that the sink had no room for: offered again before any committed entry. */
     private Snapshot pendingSnapshot;
     private long offeredIndex;
+    /** Term and vote last written in a Ready that was synced: the hard state the log is known to hold. */
+    private long syncedTerm = -1;
+    private long syncedVote = -1;
     private long leaderPeerId;
     private Role role = Role.FOLLOWER;
     private Ready ready;
@@ -191,12 +195,19 @@ final class RegionPeer {
             payload.wrap(data);
             log.append(regionId, entry.index(), entry.term(), entry.type().ordinal(), payload, 0, data.length);
         }
-        if (ready.hardState() != null) {
-            log.saveHardState(regionId, ready.hardState().term(), ready.hardState().vote(),
-                ready.hardState().commit());
+        boolean mustSync = snapshot != null || !ready.entries().isEmpty();
+        final HardState hardState = ready.hardState();
+        if (hardState != null) {
+            log.saveHardState(regionId, hardState.term(), hardState.vote(), hardState.commit());
+            // As etcd's MustSync: a new term or vote must be durable before anyone hears of it; a commit index
+            // alone need not be (a restarted peer learns it again from the leader), so it rides on the next sync
+            // instead of costing one of its own — on the leader after every commit, on a follower per heartbeat.
+            mustSync |= hardState.term() != syncedTerm || hardState.vote() != syncedVote;
+            syncedTerm = hardState.term();
+            syncedVote = hardState.vote();
         }
         send(transport, ready.messages());
-        return ready.mustPersist();
+        return mustSync;
     }
 
     /**
