@@ -30,8 +30,9 @@ class RaftLogAllocationTest {
         final long threadId = Thread.currentThread().getId();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
 
-        // The default 64 MiB chunk holds the whole test, so Chronicle maps nothing new while it is measured.
-        try (RaftLog log = RaftLog.open(new RaftLogConfig().dir(dir).syncOnSync(false))) {
+        // A 64 MiB chunk holds the whole test, so Chronicle maps nothing new while it is measured.
+        try (RaftLog log = RaftLog.open(new RaftLogConfig().dir(dir).syncOnSync(false)
+            .blockSizeBytes(64L << 20).maxCycleFileBytes(64L << 20))) {
             // Warm up: the JIT compiles the path and the region's index ring grows to its final size.
             appendAll(log, 1, payload);
             log.truncateSuffix(1, 1);

@@ -36,11 +36,11 @@ final class StatusCommand implements Callable<Integer> {
                 final StoreStatus status = client.storeStatus();
                 for (final StoreStatus.Region region : status.regions()) {
                     out.printf("store %d %s region %d peer %d %-13s term %d leader %s commit %d applied %d "
-                            + "log %d..%d %s in %d files%s%n",
+                            + "log %d..%d %s in %d files, %d syncs%s%n",
                         status.storeId(), endpoint, region.regionId(), region.peerId(), region.role(), region.term(),
                         region.leaderStoreId() == 0 ? "none" : "store " + region.leaderStoreId(),
                         region.commitIndex(), region.appliedIndex(), region.firstIndex(), region.lastIndex(),
-                        bytes(status.logBytes()), status.logCycleFiles(),
+                        bytes(status.logBytes()), status.logCycleFiles(), status.logSyncs(),
                         status.failure().isEmpty() ? "" : "  FAILED: " + status.failure());
                 }
                 if (!status.failure().isEmpty()) {

@@ -67,7 +67,7 @@ public final class RaftSettings {
     private int snapshotChunkBytes = 256 * 1024;
     private int snapshotWindowChunks = 4;
     private int snapshotStreamId = 1003;
-    private long logCycleFileBytes = 64L * 1024 * 1024;
+    private long logCycleFileBytes = 16L * 1024 * 1024;
 
     /**
      * Checks the settings for the store {@code storeId} listening on {@code listenEndpoint}. An empty
