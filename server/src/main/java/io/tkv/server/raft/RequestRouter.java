@@ -16,8 +16,8 @@ import org.agrona.DirectBuffer;
 /**
  * Where the ingress hands an accepted client request: a write becomes a Raft proposal (its entry is the frame
  * behind a small header, {@link EntryFormat}); a read asks Raft for a linearizable read point. Whatever Raft
- * refuses at once is answered here — NOT_LEADER with the leader hint, SERVER_BUSY, REGION_NOT_FOUND, or
- * INTERNAL_ERROR once the log has failed. Owned by the raft agent.
+ * refuses at once is answered here — NOT_LEADER with the leader hint, SERVER_BUSY, REGION_NOT_FOUND, or, once the
+ * log has failed, NOT_LEADER without a hint and with the failure as its message. Owned by the raft agent.
  */
 public final class RequestRouter {
     private final MultiRaft raft;
@@ -91,8 +91,10 @@ public final class RequestRouter {
             case BUSY -> busy(session, correlationId, templateId, "region busy (proposal window full or transfer)");
             case NO_REGION -> replies.sendError(session.publication(), correlationId, Status.REGION_NOT_FOUND,
                 templateId, "region " + regionId + " is not on this store");
-            default -> replies.sendError(session.publication(), correlationId, Status.INTERNAL_ERROR, templateId,
-                raft.failure() == null ? "store failed" : raft.failure());
+            // A store whose log failed serves nothing more; NOT_LEADER without a hint sends the client to another
+            // store (the others carry on), and the message says why this one cannot serve.
+            default -> replies.sendNotLeader(session.publication(), correlationId, templateId, 0, "",
+                "store failed, try another: " + (raft.failure() == null ? "Raft log failed" : raft.failure()));
         }
     }
 

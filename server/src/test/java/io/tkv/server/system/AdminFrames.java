@@ -1,6 +1,7 @@
 package io.tkv.server.system;
 
 import io.tkv.codec.BooleanType;
+import io.tkv.codec.ErrorResponseDecoder;
 import io.tkv.codec.InjectFaultEncoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
@@ -15,7 +16,7 @@ import org.agrona.ExpandableDirectByteBuffer;
 final class AdminFrames {
     /** Region 1 as one store sees it. */
     record RegionStatus(long storeId, RaftRole role, long term, long leaderStoreId, long commit, long applied,
-        long lastIndex, long logBytes, long firstIndex, int logCycleFiles) {
+        long lastIndex, long logBytes, long firstIndex, int logCycleFiles, String failure) {
     }
 
     private static final long TIMEOUT_MS = 10_000;
@@ -31,20 +32,32 @@ final class AdminFrames {
             .correlationId(correlationId).sessionToken(session.sessionToken());
         final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         session.send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength(), deadline);
-        session.awaitReply(template -> template == StoreStatusResponseDecoder.TEMPLATE_ID, deadline);
+        session.awaitReply(template -> template == StoreStatusResponseDecoder.TEMPLATE_ID
+            || template == ErrorResponseDecoder.TEMPLATE_ID, deadline);
+        if (session.lastTemplateId() == ErrorResponseDecoder.TEMPLATE_ID) {
+            final ErrorResponseDecoder error = new ErrorResponseDecoder()
+                .wrapAndApplyHeader(session.lastFrame(), 0, headerDecoder);
+            throw new IllegalStateException("StoreStatus refused: " + error.status() + " " + error.errorMessage());
+        }
         final StoreStatusResponseDecoder reply = new StoreStatusResponseDecoder()
             .wrapAndApplyHeader(session.lastFrame(), 0, headerDecoder);
         final long storeId = reply.storeId();
         final long logBytes = reply.logBytes();
         final int cycleFiles = reply.logCycleFiles();
+        RegionStatus found = null;
         for (final StoreStatusResponseDecoder.RegionsDecoder region : reply.regions()) {
             if (region.regionId() == 1) {
-                return new RegionStatus(storeId, region.role(), region.term(), region.leaderStoreId(),
+                found = new RegionStatus(storeId, region.role(), region.term(), region.leaderStoreId(),
                     region.commitIndex(), region.appliedIndex(), region.lastIndex(), logBytes, region.firstIndex(),
-                    cycleFiles);
+                    cycleFiles, "");
             }
         }
-        throw new IllegalStateException("store " + storeId + " does not serve region 1");
+        final String failure = reply.errorMessage();
+        if (found == null) {
+            throw new IllegalStateException("store " + storeId + " does not serve region 1");
+        }
+        return new RegionStatus(found.storeId(), found.role(), found.term(), found.leaderStoreId(), found.commit(),
+            found.applied(), found.lastIndex(), found.logBytes(), found.firstIndex(), found.logCycleFiles(), failure);
     }
 
     /** Replaces the store's partition: isolated from every store, or from these; nothing heals. */

@@ -23,8 +23,9 @@ final class StoreCluster implements AutoCloseable {
     private final String initialCluster;
     private final Path dataRoot;
 
-    private StoreCluster(final Path dir, final int count, final boolean faultInjection, final List<String> extra)
-        throws IOException {
+    private StoreCluster(
+        final Path dir, final int count, final boolean faultInjection, final List<String> extra,
+        final java.util.Map<Long, List<String>> perStore) throws IOException {
         final List<String> endpoints = new ArrayList<>();
         final int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
@@ -40,6 +41,7 @@ final class StoreCluster implements AutoCloseable {
                 args.add("--fault-injection");
             }
             args.addAll(extra);
+            args.addAll(perStore.getOrDefault((long)(i + 1), List.of()));
             stores.add(new StoreProcess(dir.resolve("store-" + (i + 1)), ports[i], args.toArray(new String[0])));
             admins.add(null);
         }
@@ -55,6 +57,7 @@ final class StoreCluster implements AutoCloseable {
         private Path dir;
         private boolean faultInjection;
         private final List<String> extraArgs = new ArrayList<>();
+        private final java.util.Map<Long, List<String>> storeArgs = new java.util.HashMap<>();
 
         private Builder(final int count) {
             this.count = count;
@@ -76,9 +79,15 @@ final class StoreCluster implements AutoCloseable {
             return this;
         }
 
+        /** Passes these flags to one store only. */
+        Builder withStoreArgs(final long storeId, final String... args) {
+            storeArgs.computeIfAbsent(storeId, id -> new ArrayList<>()).addAll(List.of(args));
+            return this;
+        }
+
         /** Starts every store at once (each waits for its ready line); on failure kills what started. */
         StoreCluster start() throws IOException, InterruptedException {
-            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection, extraArgs);
+            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection, extraArgs, storeArgs);
             try {
                 for (int id = 1; id <= count; id++) {
                     cluster.store(id).launch();
