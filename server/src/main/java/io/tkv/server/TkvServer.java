@@ -101,10 +101,19 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
+    @Option(names = "--exit-with", description = "stop (as on SIGTERM) when the process with this pid exits: "
+        + "for tests and supervisors that must not leave stores behind")
+    private Long exitWithPid;
+
     @Override
     public Integer call() throws Exception {
         final ServerConfig config = buildConfig();
         final StoreNode node = StoreNode.start(config);
+        if (exitWithPid != null) {
+            // The store goes when its owner goes, even if the owner could not stop it (a killed test JVM).
+            ProcessHandle.of(exitWithPid).ifPresentOrElse(
+                owner -> owner.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
         // SIGTERM / SIGINT run shutdown hooks; the JVM waits for this one, so the store closes cleanly (agents
         // stopped, last sync done, RocksDB closed, data-dir lock released) before the process exits.
         final CountDownLatch closed = new CountDownLatch(1);

@@ -84,6 +84,8 @@ final class StoreProcess implements AutoCloseable {
         command.add(dataDir.toString());
         command.add("--aeron-dir");
         command.add(aeronDir);
+        command.add("--exit-with");
+        command.add(String.valueOf(ProcessHandle.current().pid()));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final CountDownLatch started = new CountDownLatch(1);
