@@ -1,6 +1,7 @@
 package io.tkv.raft.core;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The configuration in effect on this peer, and where it came from.
@@ -42,6 +43,22 @@ final class Membership {
     /** @return configuration entries whose data did not decode; they count as no-op changes on every peer alike. */
     long malformed() {
         return malformed;
+    }
+
+    /**
+     * On restart: every configuration entry still in the durable log is applied over the membership of the last
+     * snapshot (a change already included is harmless to replay).
+     */
+    void replayLog(final RaftStorage storage, final int maxBytes) {
+        long from = storage.firstIndex();
+        final long last = storage.lastIndex();
+        while (from <= last) {
+            final List<Entry> batch = storage.entries(from, last + 1, maxBytes);
+            for (final Entry e : batch) {
+                onAppend(e);
+            }
+            from = batch.get(batch.size() - 1).index() + 1;
+        }
     }
 
     /** An entry was appended to the log. */

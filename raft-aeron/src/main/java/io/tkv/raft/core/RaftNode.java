@@ -99,7 +99,7 @@ public final class RaftNode {
         }
         log.restoreIndices(commit, applied);
         this.membership = new Membership(conf);
-        replayConfiguration(storage);
+        membership.replayLog(storage, config.maxAppendBytes());
         membership.foldCommitted(commit);
         this.leader = new Leader(config, log, outbox);
         this.replica = new Replica(id, regionId, log, membership, outbox);
@@ -107,18 +107,6 @@ public final class RaftNode {
         term = hs.term();
         vote = hs.vote();
         resetElectionTimer();
-    }
-
-    private void replayConfiguration(final RaftStorage storage) {
-        long from = storage.firstIndex();
-        final long last = storage.lastIndex();
-        while (from <= last) {
-            final List<Entry> batch = storage.entries(from, last + 1, config.maxAppendBytes());
-            for (final Entry e : batch) {
-                membership.onAppend(e);
-            }
-            from = batch.get(batch.size() - 1).index() + 1;
-        }
     }
 
     // ---------------------------------------------------------------- inputs
