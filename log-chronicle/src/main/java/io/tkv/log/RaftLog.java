@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  *       disk (the file's data and size; and, through an fsync of the directory and of Chronicle's metadata file the
  *       first time a cycle file is synced, the new file's name).</li>
  * </ul>
- * A failed write (an exception or Chronicle error, a full disk: a memory-mapped write to a full disk faults) or a
- * failed sync makes the log fail-stop: every later write and sync throws {@link RaftLogException}, since which of
- * the writes reached the disk cannot be known. Reads still work.
+ * A failed write (an exception or Chronicle error), a failed sync, or a write that finds less usable disk space than
+ * {@link RaftLogConfig#reserveSpaceBytes()} ({@link SpaceReserve}: a memory-mapped write to a full disk would fault,
+ * late) makes the log fail-stop: every later write and sync throws {@link RaftLogException}, since which of the
+ * writes reached the disk cannot be known. Reads still work.
  *
  * <h2>Recovery</h2>
  * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record, cuts the log at the first
@@ -58,6 +59,7 @@ public final class RaftLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLog.class);
 
     private final RaftLogConfig config;
+    private final SpaceReserve reserve;
     private final LogQueue queue;
     private final RecordCodec codec;
     private final ExpandableArrayBuffer writeBuffer;
@@ -77,8 +79,9 @@ public final class RaftLog implements AutoCloseable {
 
     private RaftLog(
         final RaftLogConfig config, final LogQueue queue, final RecordCodec codec,
-        final ExpandableArrayBuffer readBuffer, final LogRecovery.Result recovered) {
+        final ExpandableArrayBuffer readBuffer, final LogRecovery.Result recovered, final SpaceReserve reserve) {
         this.config = config;
+        this.reserve = reserve;
         this.queue = queue;
         this.codec = codec;
         this.readBuffer = readBuffer;
@@ -110,15 +113,16 @@ public final class RaftLog implements AutoCloseable {
             final RecordCodec codec = new RecordCodec();
             final ExpandableArrayBuffer readBuffer = new ExpandableArrayBuffer(1024);
             final LogRecovery.Result recovered = new LogRecovery(queue, codec, readBuffer).run();
-            final RaftLog log = new RaftLog(config, queue, codec, readBuffer, recovered);
+            final RaftLog log = new RaftLog(config, queue, codec, readBuffer, recovered,
+                SpaceReserve.forDir(config.dir(), config.reserveSpaceBytes()));
             log.startCycle(recovered.endQueueIndex());
             log.sync();
             LOG.info("opened Raft log {} with {} regions", config.dir(), log.regions.size());
             return log;
-        } catch (final RuntimeException ex) {
+        } catch (final RuntimeException | IOException ex) {
             queue.close();
             if (ex instanceof RaftLogException) {
-                throw ex;
+                throw (RaftLogException) ex;
             }
             throw new RaftLogException("cannot recover the log in " + config.dir() + ": " + ex, ex);
         }
@@ -530,6 +534,11 @@ public final class RaftLog implements AutoCloseable {
     }
 
     private long write(final RecordKind kind, final int length) {
+        try {
+            reserve.beforeWrite(length);
+        } catch (final RaftLogException ex) {
+            throw fail("refusing to write a " + kind + " record", ex);
+        }
         final long queueIndex;
         try {
             queueIndex = queue.append(writeBuffer, length, kind);

@@ -23,6 +23,11 @@ public final class RaftLogConfig {
     public static final long MAX_BLOCK_SIZE_BYTES = 1L << 30;
     /** Smallest roll threshold accepted, so a typo cannot roll on every sync. */
     public static final long MIN_MAX_CYCLE_FILE_BYTES = 4L * 1024;
+    /**
+     * Default free space the log keeps on its file system: 64 MiB. Below it the log fails stop rather than write
+     * into memory-mapped pages the file system may not be able to back (a write to such a page faults).
+     */
+    public static final long DEFAULT_RESERVE_SPACE_BYTES = 64L * 1024 * 1024;
     /** Page size the chunk must be a multiple of. */
     private static final long PAGE_BYTES = 4096;
 
@@ -30,6 +35,7 @@ public final class RaftLogConfig {
     private boolean syncOnSync = true;
     private long blockSizeBytes = DEFAULT_BLOCK_SIZE_BYTES;
     private long maxCycleFileBytes = DEFAULT_MAX_CYCLE_FILE_BYTES;
+    private long reserveSpaceBytes = DEFAULT_RESERVE_SPACE_BYTES;
     private RaftLogHooks hooks = RaftLogHooks.NONE;
     private int maxPayloadBytes;
 
@@ -51,6 +57,9 @@ public final class RaftLogConfig {
         if (maxCycleFileBytes < MIN_MAX_CYCLE_FILE_BYTES) {
             throw new IllegalArgumentException(
                 "maxCycleFileBytes must be >= " + MIN_MAX_CYCLE_FILE_BYTES + ", was " + maxCycleFileBytes);
+        }
+        if (reserveSpaceBytes < 0) {
+            throw new IllegalArgumentException("reserveSpaceBytes must be >= 0, was " + reserveSpaceBytes);
         }
         if (hooks == null) {
             throw new IllegalArgumentException("hooks must be set (RaftLogHooks.NONE for none)");
@@ -128,6 +137,25 @@ public final class RaftLogConfig {
     }
 
     /**
+     * @param reserveSpaceBytes free space the log's file system must keep: a write that finds less usable space
+     *                          fails the log stop with a disk-full error instead of faulting on a memory-mapped
+     *                          page the file system cannot back. 0 turns the check off (then a full disk is met
+     *                          by that fault, which the log also turns into fail-stop, less predictably).
+     * @return this.
+     */
+    public RaftLogConfig reserveSpaceBytes(final long reserveSpaceBytes) {
+        this.reserveSpaceBytes = reserveSpaceBytes;
+        return this;
+    }
+
+    /**
+     * @return free space the log keeps on its file system; 0: not checked.
+     */
+    public long reserveSpaceBytes() {
+        return reserveSpaceBytes;
+    }
+
+    /**
      * @param hooks crash and fault injection points for tests; {@link RaftLogHooks#NONE} by default.
      * @return this.
      */
@@ -153,6 +181,6 @@ public final class RaftLogConfig {
     @Override
     public String toString() {
         return "RaftLogConfig{dir=" + dir + ", syncOnSync=" + syncOnSync + ", blockSizeBytes=" + blockSizeBytes
-            + ", maxCycleFileBytes=" + maxCycleFileBytes + '}';
+            + ", maxCycleFileBytes=" + maxCycleFileBytes + ", reserveSpaceBytes=" + reserveSpaceBytes + '}';
     }
 }

@@ -50,6 +50,25 @@ class RaftLogFailStopTest {
     }
 
     @Test
+    void shouldRefuseToOpenOnADiskWithLessThanTheReserveAndWriteNothing() throws IOException {
+        try (RaftLog log = RaftLog.open(LogTesting.config(dir))) {
+            append(log, 1, 1, 1);
+            log.sync();
+        }
+        final int files = LogTesting.cycleFiles(dir).size();
+        // No disk here has an exabyte free: opening writes (a fresh cycle's first records), so it finds the disk full.
+        final RaftLogException full = assertThrows(RaftLogException.class,
+            () -> RaftLog.open(LogTesting.config(dir).reserveSpaceBytes(1L << 60)));
+        assertTrue(full.getMessage().contains("disk full"), full.getMessage());
+        assertTrue(full.getMessage().contains("below the log's reserve"), full.getMessage());
+        try (RaftLog log = RaftLog.open(LogTesting.config(dir))) {
+            assertEquals(1, log.lastIndex(1), "nothing was lost or written by the refused open");
+            assertEntry(log, 1, 1, 1);
+        }
+        assertTrue(LogTesting.cycleFiles(dir).size() >= files);
+    }
+
+    @Test
     void shouldFailStopWhenAWriteFailsHalfWay() {
         final FaultHooks hooks = new FaultHooks();
         try (RaftLog log = RaftLog.open(LogTesting.config(dir).hooks(hooks))) {

@@ -98,6 +98,10 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--raft-log-cycle-kb", description = "Raft log cycle file size, in KiB")
     private Long logCycleKb;
 
+    @Option(names = "--raft-log-reserve-mb",
+        description = "free space kept on the Raft log's disk: below it the store fails stop (disk full); 0: off")
+    private Long logReserveMb;
+
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
@@ -166,6 +170,7 @@ public final class TkvServer implements Callable<Integer> {
         if (snapshotChunkKb != null) config.raft().snapshotChunkBytes(snapshotChunkKb << 10);
         if (snapshotWindow != null) config.raft().snapshotWindowChunks(snapshotWindow);
         if (logCycleKb != null) config.raft().logCycleFileBytes(logCycleKb << 10);
+        if (logReserveMb != null) config.raft().logReserveBytes(logReserveMb << 20);
         return config;
     }
 

@@ -262,6 +262,18 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return 0;
         }
+        try {
+            return work(nowMs);
+        } catch (final InternalError fault) {
+            // A memory-mapped write the file system could not back (a full disk under a log without a space
+            // reserve) is reported by the JVM late, at some later point of this thread, as an InternalError. Which
+            // writes it hit is unknown: stop as for a failed log write, rather than let the agent thread die.
+            failStop(new RaftLogException("a memory access of the Raft log faulted (a full disk?): " + fault, fault));
+            return 1;
+        }
+    }
+
+    private int work(final long nowMs) {
         int work = transfers.poll(transferEvents, MAX_TRANSFER_EVENTS);
         final int ticks = tick(nowMs);
         work += ticks;

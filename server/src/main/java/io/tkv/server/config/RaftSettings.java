@@ -68,6 +68,7 @@ public final class RaftSettings {
     private int snapshotWindowChunks = 4;
     private int snapshotStreamId = 1003;
     private long logCycleFileBytes = 16L * 1024 * 1024;
+    private long logReserveBytes = 64L * 1024 * 1024;
 
     /**
      * Checks the settings for the store {@code storeId} listening on {@code listenEndpoint}. An empty
@@ -112,6 +113,7 @@ public final class RaftSettings {
         require(snapshotStreamId != 0 && snapshotStreamId != streamId,
             "raft.snapshot-stream-id must be nonzero and differ from raft.stream-id");
         require(logCycleFileBytes >= 4 * 1024, "raft.log-cycle-file-kb must be >= 4");
+        require(logReserveBytes >= 0, "raft.log-reserve-mb must be >= 0");
         if (logDir == null) {
             logDir = dataDir.resolve("raft");
         }
@@ -260,12 +262,25 @@ public final class RaftSettings {
         return this;
     }
 
+    /**
+     * @return free space the Raft log keeps on its file system: below it the store fails stop with a disk-full
+     *     error before its log could fault on a page the disk cannot back; 0: not checked.
+     */
+    public long logReserveBytes() {
+        return logReserveBytes;
+    }
+
+    public RaftSettings logReserveBytes(final long logReserveBytes) {
+        this.logReserveBytes = logReserveBytes;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "raft{cluster=" + initialCluster + ", tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks
             + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir
             + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + ", snapshot chunk="
             + snapshotChunkBytes + " window=" + snapshotWindowChunks + " stream=" + snapshotStreamId + ", cycle="
-            + logCycleFileBytes + (faultInjection ? ", fault-injection" : "") + "}";
+            + logCycleFileBytes + ", reserve=" + logReserveBytes + (faultInjection ? ", fault-injection" : "") + "}";
     }
 }

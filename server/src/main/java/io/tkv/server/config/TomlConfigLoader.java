@@ -27,7 +27,7 @@ import java.util.Set;
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
  * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
  *            lease-ticks, log-dir, fault-injection, compact-threshold-entries, compact-keep-entries,
- *            snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb
+ *            snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb, log-reserve-mb
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -40,7 +40,8 @@ public final class TomlConfigLoader {
         "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
         "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
             "log-dir", "fault-injection", "compact-threshold-entries", "compact-keep-entries", "snapshot-chunk-kb",
-            "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb"));
+            "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
+            "log-reserve-mb"));
 
     private TomlConfigLoader() {
     }
@@ -125,6 +126,7 @@ public final class TomlConfigLoader {
         if (raft.has("snapshot-window")) settings.snapshotWindowChunks((int)asLong(raft, "snapshot-window"));
         if (raft.has("snapshot-stream-id")) settings.snapshotStreamId((int)asLong(raft, "snapshot-stream-id"));
         if (raft.has("log-cycle-file-kb")) settings.logCycleFileBytes(asLong(raft, "log-cycle-file-kb") << 10);
+        if (raft.has("log-reserve-mb")) settings.logReserveBytes(asLong(raft, "log-reserve-mb") << 20);
     }
 
     /**

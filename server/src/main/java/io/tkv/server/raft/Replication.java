@@ -110,7 +110,8 @@ public final class Replication implements AutoCloseable {
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
         final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
         final RaftSettings settings = config.raft();
-        log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()).maxCycleFileBytes(settings.logCycleFileBytes()));
+        log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()).maxCycleFileBytes(settings.logCycleFileBytes())
+            .reserveSpaceBytes(settings.logReserveBytes()));
         if (regionSnapshot.discardInterruptedIngest(REGION_ID)) {
             LOG.warn("region {}: discarded a snapshot ingest a crash interrupted", REGION_ID);
         }

@@ -51,7 +51,8 @@ class TomlConfigLoaderTest {
     void shouldLoadCompactionAndSnapshotSettingsAndRefuseAKeepAboveTheThreshold() throws Exception {
         final Path file = dir.resolve("snap.toml");
         Files.writeString(file, "[raft]\ncompact-threshold-entries = 40\ncompact-keep-entries = 10\n"
-            + "snapshot-chunk-kb = 4\nsnapshot-window = 2\nsnapshot-stream-id = 1013\nlog-cycle-file-kb = 16\n");
+            + "snapshot-chunk-kb = 4\nsnapshot-window = 2\nsnapshot-stream-id = 1013\nlog-cycle-file-kb = 16\n"
+            + "log-reserve-mb = 3\n");
         final RaftSettings raft = TomlConfigLoader.load(file, new ServerConfig()).conclude().raft();
         assertEquals(40, raft.compactThresholdEntries());
         assertEquals(10, raft.compactKeepEntries());
@@ -59,6 +60,7 @@ class TomlConfigLoaderTest {
         assertEquals(2, raft.snapshotWindowChunks());
         assertEquals(1013, raft.snapshotStreamId());
         assertEquals(16 * 1024, raft.logCycleFileBytes());
+        assertEquals(3L << 20, raft.logReserveBytes());
 
         Files.writeString(file, "[raft]\ncompact-threshold-entries = 10\ncompact-keep-entries = 10\n");
         final IllegalArgumentException keep = assertThrows(IllegalArgumentException.class,
