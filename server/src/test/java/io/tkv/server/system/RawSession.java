@@ -44,6 +44,11 @@ final class RawSession implements AutoCloseable {
     private int lastLength;
 
     RawSession(final String storeEndpoint) {
+        this(storeEndpoint, "127.0.0.1");
+    }
+
+    /** @param egressHost the address of this host the store can reach, where replies are received. */
+    RawSession(final String storeEndpoint, final String egressHost) {
         final String dir = "/dev/shm/tkv-rawsession-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(dir)
@@ -55,14 +60,20 @@ final class RawSession implements AutoCloseable {
             .dirDeleteOnShutdown(true));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
         ingress = aeron.addExclusivePublication("aeron:udp?endpoint=" + storeEndpoint + "|term-length=1m", 1001);
-        egress = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", EGRESS_STREAM);
+        egress = aeron.addSubscription("aeron:udp?endpoint=" + egressHost + ":0", EGRESS_STREAM);
     }
 
     /**
      * Opens a session: the handshake is done when this returns; on failure everything is closed again.
      */
     static RawSession open(final String storeEndpoint, final String secret, final long timeoutMs) {
-        final RawSession session = new RawSession(storeEndpoint);
+        return open(storeEndpoint, "127.0.0.1", secret, timeoutMs);
+    }
+
+    /** Opens a session that receives replies on {@code egressHost}. */
+    static RawSession open(
+        final String storeEndpoint, final String egressHost, final String secret, final long timeoutMs) {
+        final RawSession session = new RawSession(storeEndpoint, egressHost);
         try {
             return session.handshake(secret, timeoutMs);
         } catch (final RuntimeException ex) {

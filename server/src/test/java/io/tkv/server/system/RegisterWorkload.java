@@ -36,10 +36,18 @@ final class RegisterWorkload implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
 
     RegisterWorkload(final List<String> endpoints, final int clientCount, final int keyCount, final long seed) {
+        this(endpoints, "127.0.0.1", clientCount, keyCount, seed);
+    }
+
+    /** @param clientHost the address of this host the stores reach; the clients receive replies there. */
+    RegisterWorkload(
+        final List<String> endpoints, final String clientHost, final int clientCount, final int keyCount,
+        final long seed) {
         this.keys = keyCount;
         for (int c = 0; c < clientCount; c++) {
             clients.add(RawKvClient.connect(new ClientConfig()
                 .storeEndpoints(endpoints)
+                .egressChannel("aeron:udp?endpoint=" + clientHost + ":0")
                 .clientName("register-" + c)
                 .requestTimeoutMs(3_000)
                 .connectTimeoutMs(20_000)));

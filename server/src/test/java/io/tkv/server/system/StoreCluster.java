@@ -22,15 +22,17 @@ final class StoreCluster implements AutoCloseable {
     private final AdminFrames frames = new AdminFrames();
     private final String initialCluster;
     private final Path dataRoot;
+    private final NetnsLab lab;
 
     private StoreCluster(
         final Path dir, final int count, final boolean faultInjection, final List<String> extra,
-        final java.util.Map<Long, List<String>> perStore) throws IOException {
+        final java.util.Map<Long, List<String>> perStore, final NetnsLab lab) throws IOException {
+        this.lab = lab;
         final List<String> endpoints = new ArrayList<>();
         final int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
             ports[i] = StoreProcess.freePort();
-            endpoints.add((i + 1) + "=127.0.0.1:" + ports[i]);
+            endpoints.add((i + 1) + "=" + host(i + 1) + ":" + ports[i]);
         }
         initialCluster = String.join(",", endpoints);
         dataRoot = dir;
@@ -42,7 +44,8 @@ final class StoreCluster implements AutoCloseable {
             }
             args.addAll(extra);
             args.addAll(perStore.getOrDefault((long)(i + 1), List.of()));
-            stores.add(new StoreProcess(dir.resolve("store-" + (i + 1)), ports[i], args.toArray(new String[0])));
+            stores.add(new StoreProcess(dir.resolve("store-" + (i + 1)), host(i + 1), ports[i],
+                lab == null ? List.of() : lab.launcher(i + 1), args.toArray(new String[0])));
             admins.add(null);
         }
     }
@@ -58,6 +61,7 @@ final class StoreCluster implements AutoCloseable {
         private boolean faultInjection;
         private final List<String> extraArgs = new ArrayList<>();
         private final java.util.Map<Long, List<String>> storeArgs = new java.util.HashMap<>();
+        private NetnsLab lab;
 
         private Builder(final int count) {
             this.count = count;
@@ -79,6 +83,12 @@ final class StoreCluster implements AutoCloseable {
             return this;
         }
 
+        /** Runs store {@code i} on host {@code i} of the lab instead of on 127.0.0.1. */
+        Builder onHostsOf(final NetnsLab netnsLab) {
+            this.lab = netnsLab;
+            return this;
+        }
+
         /** Passes these flags to one store only. */
         Builder withStoreArgs(final long storeId, final String... args) {
             storeArgs.computeIfAbsent(storeId, id -> new ArrayList<>()).addAll(List.of(args));
@@ -87,7 +97,7 @@ final class StoreCluster implements AutoCloseable {
 
         /** Starts every store at once (each waits for its ready line); on failure kills what started. */
         StoreCluster start() throws IOException, InterruptedException {
-            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection, extraArgs, storeArgs);
+            final StoreCluster cluster = new StoreCluster(dir, count, faultInjection, extraArgs, storeArgs, lab);
             try {
                 for (int id = 1; id <= count; id++) {
                     cluster.store(id).launch();
@@ -101,6 +111,15 @@ final class StoreCluster implements AutoCloseable {
                 throw ex;
             }
         }
+    }
+
+    private String host(final int storeId) {
+        return lab == null ? "127.0.0.1" : lab.address(storeId);
+    }
+
+    /** @return the address the test's clients receive replies on: one every store reaches. */
+    String clientHost() {
+        return lab == null ? "127.0.0.1" : lab.clientAddress();
     }
 
     /** @return the data directory of a store. */
@@ -224,7 +243,7 @@ final class StoreCluster implements AutoCloseable {
     private RawSession admin(final long storeId) {
         RawSession session = admins.get((int)storeId - 1);
         if (session == null) {
-            session = RawSession.open(store(storeId).endpoint(), "", ADMIN_TIMEOUT_MS);
+            session = RawSession.open(store(storeId).endpoint(), clientHost(), "", ADMIN_TIMEOUT_MS);
             admins.set((int)storeId - 1, session);
         }
         return session;
@@ -259,8 +278,17 @@ final class StoreCluster implements AutoCloseable {
                 admins.get(i).close();
             }
         }
+        InterruptedException interrupted = null;
         for (final StoreProcess store : stores) {
-            store.close();
+            try {
+                store.close();
+            } catch (final InterruptedException ex) {
+                // Kill and clean up the others all the same; say so at the end.
+                interrupted = ex;
+            }
+        }
+        if (interrupted != null) {
+            throw interrupted;
         }
     }
 }

@@ -27,7 +27,9 @@ final class StoreProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final String aeronDir;
+    private final String host;
     private final int port;
+    private final List<String> launcher;
     private final List<String> extraArgs;
     private final List<String> output = new ArrayList<>();
     private Process process;
@@ -35,8 +37,21 @@ final class StoreProcess implements AutoCloseable {
     private CountDownLatch ready;
 
     StoreProcess(final Path dataDir, final int port, final String... extraArgs) {
+        this(dataDir, "127.0.0.1", port, List.of(), extraArgs);
+    }
+
+    /**
+     * @param host     the address the store listens on.
+     * @param launcher a command prefix the JVM is run under (e.g. {@code ip netns exec NS}), which must exec it so
+     *                 the process started is the store itself; empty for none.
+     */
+    StoreProcess(
+        final Path dataDir, final String host, final int port, final List<String> launcher,
+        final String... extraArgs) {
         this.dataDir = dataDir;
+        this.host = host;
         this.port = port;
+        this.launcher = List.copyOf(launcher);
         this.aeronDir = "/dev/shm/tkv-systest-" + ProcessHandle.current().pid() + "-" + port;
         this.extraArgs = List.of(extraArgs);
     }
@@ -49,7 +64,7 @@ final class StoreProcess implements AutoCloseable {
     }
 
     String endpoint() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     long pid() {
@@ -65,7 +80,7 @@ final class StoreProcess implements AutoCloseable {
 
     /** Starts the process; {@link #awaitReady()} waits for it to be ready. */
     void launch() throws IOException {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(launcher);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         // The flags surefire gave this JVM (Agrona's, Chronicle's, Java 24+'s), passed on by the pom.
         for (final String flag : System.getProperty("tkv.test.jvm.flags",
@@ -126,13 +141,19 @@ final class StoreProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: no shutdown hooks, no final sync. */
+    /**
+     * SIGKILL: no shutdown hooks, no final sync. The Aeron directory is removed even if the wait is interrupted (a
+     * test that timed out closes its stores from an interrupted thread).
+     */
     void kill() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+        try {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            deleteAeronDir();
         }
-        deleteAeronDir();
     }
 
     /**
