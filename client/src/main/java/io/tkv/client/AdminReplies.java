@@ -2,17 +2,19 @@ package io.tkv.client;
 
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decodes the replies to the admin requests (StoreStatus, InjectFault) and completes their requests. */
+/** Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader) and completes them. */
 final class AdminReplies {
     private static final short OK = 0;
 
     private final StoreStatusResponseDecoder status = new StoreStatusResponseDecoder();
     private final InjectFaultResponseDecoder fault = new InjectFaultResponseDecoder();
+    private final TransferLeaderResponseDecoder transfer = new TransferLeaderResponseDecoder();
     private final InFlightRequests inFlight;
 
     AdminReplies(final InFlightRequests inFlight) {
@@ -48,6 +50,21 @@ final class AdminReplies {
             inFlight.complete(request, null);
         } else {
             inFlight.fail(request, Statuses.toException(statusRaw, message));
+        }
+    }
+
+    void onTransferLeader(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        transfer.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = transfer.statusRaw();
+        final long leaderStoreId = transfer.leaderStoreId();
+        final String message = transfer.errorMessage();
+        if (statusRaw == OK) {
+            inFlight.complete(request, null);
+        } else {
+            inFlight.fail(request, Statuses.toException(statusRaw,
+                message + (leaderStoreId == 0 ? "" : " (leader: store " + leaderStoreId + ")")));
         }
     }
 }

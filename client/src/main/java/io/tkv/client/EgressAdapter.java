@@ -15,6 +15,7 @@ import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
 import io.tkv.codec.Status;
@@ -193,6 +194,9 @@ final class EgressAdapter implements FragmentHandler {
                 break;
             case InjectFaultResponseDecoder.TEMPLATE_ID:
                 admin.onInjectFault(request, buffer, offset, blockLength, version);
+                break;
+            case TransferLeaderResponseDecoder.TEMPLATE_ID:
+                admin.onTransferLeader(request, buffer, offset, blockLength, version);
                 break;
             default:
                 inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,

@@ -17,6 +17,7 @@ import io.tkv.codec.RawPutEncoder;
 import io.tkv.codec.RawScanEncoder;
 import io.tkv.codec.RegionContextEncoder;
 import io.tkv.codec.StoreStatusEncoder;
+import io.tkv.codec.TransferLeaderEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.util.List;
@@ -57,6 +58,7 @@ final class IngressEncoder {
     private final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder();
     private final StoreStatusEncoder storeStatus = new StoreStatusEncoder();
     private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
+    private final TransferLeaderEncoder transferLeader = new TransferLeaderEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
 
     /**
@@ -233,6 +235,12 @@ final class IngressEncoder {
             stores.next().storeId(storeId);
         }
         return frame(injectFault.encodedLength());
+    }
+
+    byte[] transferLeader(final long correlationId, final long regionId, final long toStoreId) {
+        transferLeader.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
+            .regionId(regionId).toStoreId(toStoreId);
+        return frame(transferLeader.encodedLength());
     }
 
     private static void region(final RegionContextEncoder encoder, final RegionEpoch region) {

@@ -7,6 +7,7 @@ import io.tkv.codec.RawCompareAndSwapResponseDecoder;
 import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
@@ -510,11 +511,6 @@ public final class RawKvClient implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- close
 
     /**
-     * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with
-     * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver (deleting its directory).
-     * Idempotent.
-     */
-    /**
      * Asks the store this client is talking to for its replication status (to ask a given store, connect a client
      * with that store alone). Not routed to the leader: any store answers.
      *
@@ -535,6 +531,25 @@ public final class RawKvClient implements AutoCloseable {
             id -> IngressEncoder.current().injectFault(id, isolateAll, storeIds.clone())));
     }
 
+    /**
+     * Asks the store this client talks to, which must lead the region, to hand the region's leadership to its peer
+     * on {@code toStoreId}. Returns once the transfer started: the new leader is elected within an election timeout,
+     * or the transfer is given up (watch {@link #storeStatus()}). Not routed to the leader: connect a client with the
+     * leader's store alone.
+     *
+     * @throws TkvException NOT_LEADER if the store does not lead the region (the message names the leader it knows),
+     *                      REGION_NOT_FOUND if the region is not there or has no voter on {@code toStoreId}.
+     */
+    public void transferLeader(final long regionId, final long toStoreId) {
+        requests.await(requests.<Void>submit("transferLeader", TransferLeaderResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().transferLeader(id, regionId, toStoreId)));
+    }
+
+    /**
+     * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with
+     * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver (deleting its directory).
+     * Idempotent.
+     */
     @Override
     public void close() {
         runtime.close();

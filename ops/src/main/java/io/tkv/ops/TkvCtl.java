@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionException;
 @Command(name = "tkv-ctl", mixinStandardHelpOptions = true, version = "tkv-ctl 0.1.0",
     description = "Read and write a running tkv store.",
     subcommands = {Commands.Put.class, Commands.Get.class, Commands.Delete.class, Commands.DeleteRange.class,
-        Commands.Scan.class, Commands.Cas.class, LoadCommand.class, StatusCommand.class, FaultCommand.class})
+        Commands.Scan.class, Commands.Cas.class, LoadCommand.class, StatusCommand.class, FaultCommand.class,
+        TransferLeaderCommand.class})
 public final class TkvCtl implements Runnable {
     @Override
     public void run() {

@@ -152,4 +152,15 @@ class TkvCtlTest {
         final Result usage = ctl("fault");
         assertEquals(2, usage.code(), "an action is required");
     }
+
+    @Test
+    void shouldReportALeaderTransferToTheStoreThatLeadsAlreadyAndRefuseAStoreNotGiven() {
+        final Result same = ctl("transfer-leader", "--to", "1");
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().startsWith("store 1 leads region 1 (was store 1;"), same.out());
+        final Result elsewhere = ctl("transfer-leader", "--to", "9");
+        assertEquals(3, elsewhere.code());
+        assertTrue(elsewhere.err().contains("store 9 is not among the endpoints given"), elsewhere.err());
+        assertEquals(2, ctl("transfer-leader").code(), "--to is required");
+    }
 }

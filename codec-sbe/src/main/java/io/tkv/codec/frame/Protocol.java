@@ -34,6 +34,8 @@ import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotDoneDecoder;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.TransferLeaderDecoder;
+import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -84,7 +86,8 @@ public final class Protocol {
                 FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA))
             .accept(StoreStatusDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusDecoder.BLOCK_LENGTH))
             .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
-                FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())));
+                FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())))
+            .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH));
     }
 
     /**
@@ -138,7 +141,9 @@ public final class Protocol {
             .accept(StoreStatusResponseDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA))
             .accept(InjectFaultResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(InjectFaultResponseDecoder.BLOCK_LENGTH, DATA));
+                FrameShape.of(InjectFaultResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(TransferLeaderResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(TransferLeaderResponseDecoder.BLOCK_LENGTH, DATA));
     }
 
     /**

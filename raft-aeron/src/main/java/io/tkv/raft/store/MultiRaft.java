@@ -9,6 +9,7 @@ import io.tkv.raft.core.RaftConfig;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
 import io.tkv.raft.core.RaftStatus;
+import io.tkv.raft.core.Role;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
@@ -402,6 +403,40 @@ public final class MultiRaft implements AutoCloseable {
         if (peer != null) {
             peer.node().transferLeadership(toPeerId);
         }
+    }
+
+    /**
+     * Asks this store's peer of a region, if it leads, to hand leadership to the region's voter on another store: it
+     * catches that voter up, then tells it to campaign at once (and gives up after an election timeout).
+     *
+     * @return ACCEPTED if the transfer started or {@code toStoreId} leads already; NOT_LEADER if this store does not
+     *     lead; NO_REGION if the region is not here, or has no voter on {@code toStoreId}; FAILED if the log failed.
+     */
+    public Outcome transferLeaderToStore(final long regionId, final long toStoreId) {
+        final RegionPeer peer = regions.get(regionId);
+        if (peer == null) {
+            return Outcome.NO_REGION;
+        }
+        if (failure != null) {
+            return Outcome.FAILED;
+        }
+        final RaftStatus status = peer.status();
+        long toPeer = 0;
+        for (final long voter : status.conf().voters()) {
+            if (peer.storeOf(voter) == toStoreId) {
+                toPeer = voter;
+            }
+        }
+        if (toPeer == 0) {
+            return Outcome.NO_REGION;
+        }
+        if (status.role() != Role.LEADER) {
+            return Outcome.NOT_LEADER;
+        }
+        if (toPeer != status.id()) {
+            peer.node().transferLeadership(toPeer);
+        }
+        return Outcome.ACCEPTED;
     }
 
     /** What the streaming side reports, on the raft agent's thread. */

@@ -9,6 +9,8 @@ import io.tkv.codec.RaftRole;
 import io.tkv.codec.Status;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseEncoder;
+import io.tkv.codec.TransferLeaderDecoder;
+import io.tkv.codec.TransferLeaderResponseEncoder;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogStats;
 import io.tkv.raft.core.RaftStatus;
@@ -27,7 +29,9 @@ import java.util.Arrays;
  * Answers the admin requests of an authenticated session, on the raft agent's thread (it reads the driver's
  * state): {@code StoreStatus} — per region role, term, leader, commit, applied and log range, and the log's size —
  * and {@code InjectFault}, which replaces the transport's partition, only on a store configured with
- * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing.
+ * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing — and
+ * {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK), or answers NOT_LEADER
+ * with the leader this store knows of, or REGION_NOT_FOUND.
  */
 public final class AdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -46,6 +50,8 @@ public final class AdminHandler {
     private final StoreStatusResponseEncoder statusReply = new StoreStatusResponseEncoder();
     private final InjectFaultDecoder faultRequest = new InjectFaultDecoder();
     private final InjectFaultResponseEncoder faultReply = new InjectFaultResponseEncoder();
+    private final TransferLeaderDecoder transferRequest = new TransferLeaderDecoder();
+    private final TransferLeaderResponseEncoder transferReply = new TransferLeaderResponseEncoder();
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
@@ -60,7 +66,8 @@ public final class AdminHandler {
 
     /** @return whether the template is an admin request. */
     public static boolean isAdmin(final int templateId) {
-        return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID;
+        return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID
+            || templateId == TransferLeaderDecoder.TEMPLATE_ID;
     }
 
     /** Handles a validated admin frame from an authenticated session. */
@@ -71,10 +78,49 @@ public final class AdminHandler {
         if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
             statusRequest.wrap(buffer, body, blockLength, version);
             onStoreStatus(session, statusRequest.correlationId());
+        } else if (templateId == TransferLeaderDecoder.TEMPLATE_ID) {
+            transferRequest.wrap(buffer, body, blockLength, version);
+            onTransferLeader(session);
         } else {
             faultRequest.wrap(buffer, body, blockLength, version);
             onInjectFault(session);
         }
+    }
+
+    private void onTransferLeader(final ClientSession session) {
+        final long regionId = transferRequest.regionId();
+        final long toStoreId = transferRequest.toStoreId();
+        final MultiRaft.Outcome outcome = raft.transferLeaderToStore(regionId, toStoreId);
+        final Status status;
+        final String message;
+        switch (outcome) {
+            case ACCEPTED:
+                status = Status.OK;
+                message = "";
+                LOG.info("transferring the leadership of region {} to store {} (asked by {})", regionId, toStoreId,
+                    session.clientName());
+                break;
+            case NOT_LEADER:
+                status = Status.NOT_LEADER;
+                message = "store " + storeId + " does not lead region " + regionId;
+                break;
+            case FAILED:
+                status = Status.INTERNAL_ERROR;
+                message = String.valueOf(raft.failure());
+                break;
+            default:
+                status = Status.REGION_NOT_FOUND;
+                message = "region " + regionId + " is not on store " + storeId + " or has no voter on store "
+                    + toStoreId;
+                break;
+        }
+        transferReply.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(transferRequest.correlationId())
+            .status(status)
+            .leaderStoreId(raft.leaderStoreId(regionId))
+            .errorMessage(message);
+        replies.send(session.publication(), scratch, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + transferReply.encodedLength());
     }
 
     private void onStoreStatus(final ClientSession session, final long correlationId) {
