@@ -283,7 +283,8 @@ class MultiRaftTest {
     private static int pump(final List<StoreUnderTest> all, final int rounds) {
         int work = 0;
         for (int r = 0; r < rounds; r++) {
-            final long nowMs = System.currentTimeMillis();
+            // Monotonic, as the store's raft agent drives it: a wall clock stepped back would stretch the lease.
+            final long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
             for (final StoreUnderTest store : all) {
                 if (store.raft != null) {
                     work += store.pump(nowMs);

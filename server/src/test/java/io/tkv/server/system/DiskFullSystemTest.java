@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ class DiskFullSystemTest {
     private void runOnASmallDisk(final String reserveMb, final String reason) throws Exception {
         final Path mount = dir.resolve("small-disk");
         Files.createDirectories(mount);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount.toString()),
+        Assumptions.assumeTrue(HostCommand.succeeds("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount.toString()),
             "cannot mount a tmpfs here");
         try (StoreCluster cluster = StoreCluster.of(3).in(dir).withFaultInjection()
             .withArgs("--raft-compact-threshold", "0", "--raft-log-cycle-kb", "1024")
@@ -70,7 +69,7 @@ class DiskFullSystemTest {
                 throw ex;
             }
         } finally {
-            run("umount", "-l", mount.toString());
+            HostCommand.failureOf("umount", "-l", mount.toString());
         }
     }
 
@@ -154,11 +153,5 @@ class DiskFullSystemTest {
 
     private static byte[] bytes(final String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean run(final String... command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 }

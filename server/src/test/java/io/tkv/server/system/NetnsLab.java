@@ -3,10 +3,10 @@ package io.tkv.server.system;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
+import static io.tkv.server.system.HostCommand.must;
 
 /**
  * Hosts for system tests: one Linux network namespace per store, each with its own address on one bridged segment
@@ -139,7 +139,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     private boolean addNamespace(final String name) throws IOException, InterruptedException {
-        if (run("ip", "netns", "add", name).isEmpty()) {
+        if (HostCommand.succeeds("ip", "netns", "add", name)) {
             namespaces.add(name);
             return true;
         }
@@ -149,16 +149,16 @@ final class NetnsLab implements AutoCloseable {
     /** Deletes the test's veth (its peer goes with it) and every namespace (with its links). */
     @Override
     public void close() throws IOException, InterruptedException {
-        run("ip", "link", "del", testLink);
+        HostCommand.failureOf("ip", "link", "del", testLink);
         for (final String ns : namespaces) {
-            run("ip", "netns", "del", ns);
+            HostCommand.failureOf("ip", "netns", "del", ns);
         }
         namespaces.clear();
     }
 
     /** @return the first 10.213.x.0/24 no address or route of this namespace touches, as "10.213.x.", or null. */
     private static String freeSubnet() throws IOException, InterruptedException {
-        final String seen = output("ip", "-4", "addr") + output("ip", "-4", "route");
+        final String seen = HostCommand.outputOf("ip", "-4", "addr") + HostCommand.outputOf("ip", "-4", "route");
         for (int x = (int)(ProcessHandle.current().pid() % 200) + 20, tries = 0; tries < 200; tries++, x++) {
             final String candidate = "10.213." + (x % 250) + ".";
             if (!seen.contains(candidate)) {
@@ -166,35 +166,5 @@ final class NetnsLab implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static void must(final String... command) throws IOException, InterruptedException {
-        final String failure = run(command);
-        if (!failure.isEmpty()) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + failure);
-        }
-    }
-
-    /** @return "" if the command succeeded, else its exit status and output. */
-    private static String run(final String... command) throws IOException, InterruptedException {
-        final Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (final IOException noSuchProgram) {
-            return noSuchProgram.toString();
-        }
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return "timed out";
-        }
-        return process.exitValue() == 0 ? "" : "exit " + process.exitValue() + ": " + out.trim();
-    }
-
-    private static String output(final String... command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(30, TimeUnit.SECONDS);
-        return out;
     }
 }
