@@ -2,6 +2,7 @@ package io.tkv.ops;
 
 import io.tkv.client.ClientConfig;
 import io.tkv.client.RawKvClient;
+import io.tkv.client.StoreStatus;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -37,6 +38,13 @@ final class ConnectionOptions {
     /** @return a client for the stores given (it follows the leader among them). */
     RawKvClient connect() throws IOException {
         return connect(endpoints());
+    }
+
+    /** @return the replication status of the store at {@code storeEndpoint}, asked through a client of its own. */
+    StoreStatus statusOf(final String storeEndpoint) throws IOException {
+        try (RawKvClient client = connect(List.of(storeEndpoint))) {
+            return client.storeStatus();
+        }
     }
 
     /** @return a client that talks to these stores only. */

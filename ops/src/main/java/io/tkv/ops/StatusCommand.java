@@ -1,6 +1,5 @@
 package io.tkv.ops;
 
-import io.tkv.client.RawKvClient;
 import io.tkv.client.StoreStatus;
 import io.tkv.client.TkvException;
 import picocli.CommandLine.Command;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,8 +30,8 @@ final class StatusCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         int code = KvCommand.OK;
         for (final String endpoint : connection.endpoints()) {
-            try (RawKvClient client = connection.connect(List.of(endpoint))) {
-                final StoreStatus status = client.storeStatus();
+            try {
+                final StoreStatus status = connection.statusOf(endpoint);
                 for (final StoreStatus.Region region : status.regions()) {
                     out.printf("store %d %s region %d peer %d %-13s term %d leader %s commit %d applied %d "
                             + "log %d..%d %s in %d files, %d syncs%s%n",

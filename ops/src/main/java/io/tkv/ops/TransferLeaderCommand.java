@@ -90,8 +90,8 @@ final class TransferLeaderCommand implements Callable<Integer> {
     private long findLeader(final Map<Long, String> endpoints) throws IOException {
         long leader = 0;
         for (final String endpoint : connection.endpoints()) {
-            try (RawKvClient client = connection.connect(List.of(endpoint))) {
-                final StoreStatus status = client.storeStatus();
+            try {
+                final StoreStatus status = connection.statusOf(endpoint);
                 endpoints.put(status.storeId(), endpoint);
                 if (leads(status)) {
                     leader = status.storeId();
