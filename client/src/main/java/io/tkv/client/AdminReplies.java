@@ -1,6 +1,7 @@
 package io.tkv.client;
 
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
@@ -8,13 +9,17 @@ import org.agrona.DirectBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader) and completes them. */
+/**
+ * Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader, RegionChecksum) and completes
+ * them.
+ */
 final class AdminReplies {
     private static final short OK = 0;
 
     private final StoreStatusResponseDecoder status = new StoreStatusResponseDecoder();
     private final InjectFaultResponseDecoder fault = new InjectFaultResponseDecoder();
     private final TransferLeaderResponseDecoder transfer = new TransferLeaderResponseDecoder();
+    private final RegionChecksumResponseDecoder checksum = new RegionChecksumResponseDecoder();
     private final InFlightRequests inFlight;
 
     AdminReplies(final InFlightRequests inFlight) {
@@ -29,6 +34,11 @@ final class AdminReplies {
         final long logBytes = status.logBytes();
         final int logCycleFiles = status.logCycleFiles();
         final long logSyncs = status.logSyncs();
+        final StoreStatus.Refused refused = new StoreStatus.Refused(
+            orZero(status.peerFramesUnauthenticated(), StoreStatusResponseDecoder.peerFramesUnauthenticatedNullValue()),
+            orZero(status.peerFramesReplayed(), StoreStatusResponseDecoder.peerFramesReplayedNullValue()),
+            orZero(status.peerFramesNotMember(), StoreStatusResponseDecoder.peerFramesNotMemberNullValue()),
+            orZero(status.raftMessagesNotMember(), StoreStatusResponseDecoder.raftMessagesNotMemberNullValue()));
         final List<StoreStatus.Region> regions = new ArrayList<>();
         for (final StoreStatusResponseDecoder.RegionsDecoder region : status.regions()) {
             regions.add(new StoreStatus.Region(region.regionId(), region.peerId(), region.role().name(),
@@ -37,7 +47,26 @@ final class AdminReplies {
         }
         final String failure = status.errorMessage();
         inFlight.complete(request, new StoreStatus(storeId, logBytes, logCycleFiles, logSyncs, failure,
-            List.copyOf(regions)));
+            List.copyOf(regions), refused));
+    }
+
+    void onRegionChecksum(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        checksum.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = checksum.statusRaw();
+        final RegionChecksum result = new RegionChecksum(checksum.regionId(), checksum.appliedIndex(),
+            checksum.checksum(), checksum.keys());
+        final String message = checksum.errorMessage();
+        if (statusRaw == OK) {
+            inFlight.complete(request, result);
+        } else {
+            inFlight.fail(request, Statuses.toException(statusRaw, message));
+        }
+    }
+
+    private static long orZero(final long value, final long nullValue) {
+        return value == nullValue ? 0 : value;
     }
 
     void onInjectFault(

@@ -29,14 +29,14 @@ final class ClientRuntime implements AutoCloseable {
     private final RequestSubmitter submitter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ClientRuntime(final ClientConfig ctx, final long connectDeadlineNs) {
+    private ClientRuntime(final ClientConfig ctx, final byte[] clientKey, final long connectDeadlineNs) {
         this.ctx = ctx;
         this.inFlight = new InFlightRequests(ctx.maxInFlight(), correlationIds);
         this.transport = ClientTransport.open(ctx, connectDeadlineNs);
         try {
             final NanoClock clock = new SystemNanoClock();
-            final HandshakeFrames handshake = new HandshakeFrames(new HmacProof(ctx.secret()), correlationIds,
-                transport.resolvedEgressChannel(), ctx.egressStreamId(), ctx.clientName());
+            final HandshakeFrames handshake = new HandshakeFrames(new HmacProof(ctx.secret(), clientKey),
+                correlationIds, transport.resolvedEgressChannel(), ctx.egressStreamId(), ctx.clientName());
             connections = new StoreConnections(ctx, transport, handshake, clock.nanoTime());
             router = new LeaderRouter(connections, TimeUnit.MILLISECONDS.toNanos(ctx.storeSilenceTimeoutMs()));
             publisher = new IngressPublisher(router, inFlight, ctx.requestTimeoutMs(),
@@ -64,14 +64,15 @@ final class ClientRuntime implements AutoCloseable {
      * Opens the transport and a connection to every configured store, starts the poller, and waits for the first
      * session with any of them.
      *
-     * @param ctx concluded.
+     * @param ctx       concluded.
+     * @param clientKey the client's key ({@code ClientIds}): every handshake proves it, binding its client id.
      * @return the running client machinery.
      * @throws TkvTimeoutException if no session within the connect timeout.
      * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if a store refused the secret.
      */
-    static ClientRuntime start(final ClientConfig ctx) {
+    static ClientRuntime start(final ClientConfig ctx, final byte[] clientKey) {
         final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
-        final ClientRuntime runtime = new ClientRuntime(ctx, connectDeadlineNs);
+        final ClientRuntime runtime = new ClientRuntime(ctx, clientKey, connectDeadlineNs);
         runtime.awaitFirstSession(connectDeadlineNs);
         return runtime;
     }

@@ -14,6 +14,7 @@ import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
+import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
@@ -134,8 +135,10 @@ final class EgressAdapter implements FragmentHandler {
     private void onConnected(
         final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int imageSession) {
         connected.wrap(buffer, offset, blockLength, version);
+        final int maxRequestBytes = connected.maxRequestBytes();
         final SessionLimits limits = new SessionLimits(connected.maxKeyBytes(), connected.maxValueBytes(),
-            connected.maxBatchSize(), connected.maxScanLimit());
+            connected.maxBatchSize(), connected.maxScanLimit(),
+            maxRequestBytes == ConnectedDecoder.maxRequestBytesNullValue() ? 0 : maxRequestBytes);
         final long correlationId = connected.correlationId();
         final short status = connected.statusRaw();
         final long token = connected.sessionToken();
@@ -197,6 +200,9 @@ final class EgressAdapter implements FragmentHandler {
                 break;
             case TransferLeaderResponseDecoder.TEMPLATE_ID:
                 admin.onTransferLeader(request, buffer, offset, blockLength, version);
+                break;
+            case RegionChecksumResponseDecoder.TEMPLATE_ID:
+                admin.onRegionChecksum(request, buffer, offset, blockLength, version);
                 break;
             default:
                 inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,

@@ -39,7 +39,7 @@ final class HandshakeFrames {
     }
 
     byte[] authenticate(final long correlationId, final long handshakeId, final byte[] nonce) {
-        return IngressEncoder.current().authenticate(correlationId, handshakeId, proof.prove(nonce));
+        return IngressEncoder.current().authenticate(correlationId, handshakeId, proof.prove(nonce), proof.clientKey());
     }
 
     /** Any thread (used on close): encodes with that thread's encoder. */

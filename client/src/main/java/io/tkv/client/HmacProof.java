@@ -1,34 +1,38 @@
 package io.tkv.client;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
+import io.tkv.codec.auth.HmacSha256;
 
 /**
  * The client's half of the handshake: proves it knows the shared secret by answering the store's nonce with
- * HMAC-SHA256(secret, nonce). The secret itself never crosses the wire.
+ * HMAC-SHA256(secret, nonce || clientKey), which also vouches for the client key the Authenticate carries (the store
+ * binds the session to the client id derived from it). The secret itself never crosses the wire.
  */
 final class HmacProof {
-    private static final String ALGORITHM = "HmacSHA256";
+    private final HmacSha256 mac;
+    private final byte[] clientKey;
 
-    private final Mac mac;
-
-    /** @param secret the shared secret; empty is allowed (the store must be configured with an empty one too). */
-    HmacProof(final byte[] secret) {
-        try {
-            mac = Mac.getInstance(ALGORITHM);
-            // The JCE refuses an empty key; HMAC zero-pads keys to the block size, so one zero byte is the same key.
-            mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, ALGORITHM));
-        } catch (final GeneralSecurityException ex) {
-            throw new IllegalStateException(ALGORITHM + " unavailable", ex);
-        }
+    /**
+     * @param secret    the shared secret; empty is allowed (the store must be configured with an empty one too).
+     * @param clientKey this client's key.
+     */
+    HmacProof(final byte[] secret, final byte[] clientKey) {
+        this.mac = new HmacSha256(secret);
+        this.clientKey = clientKey.clone();
     }
 
     /**
      * @param nonce the store's challenge.
-     * @return HMAC-SHA256(secret, nonce).
+     * @return HMAC-SHA256(secret, nonce || clientKey).
      */
     byte[] prove(final byte[] nonce) {
-        return mac.doFinal(nonce);
+        final byte[] message = new byte[nonce.length + clientKey.length];
+        System.arraycopy(nonce, 0, message, 0, nonce.length);
+        System.arraycopy(clientKey, 0, message, nonce.length, clientKey.length);
+        return mac.mac(message);
+    }
+
+    /** @return the client key the proof covers. */
+    byte[] clientKey() {
+        return clientKey;
     }
 }

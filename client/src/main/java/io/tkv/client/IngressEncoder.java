@@ -15,6 +15,7 @@ import io.tkv.codec.RawDeleteRangeEncoder;
 import io.tkv.codec.RawGetEncoder;
 import io.tkv.codec.RawPutEncoder;
 import io.tkv.codec.RawScanEncoder;
+import io.tkv.codec.RegionChecksumEncoder;
 import io.tkv.codec.RegionContextEncoder;
 import io.tkv.codec.StoreStatusEncoder;
 import io.tkv.codec.TransferLeaderEncoder;
@@ -59,6 +60,7 @@ final class IngressEncoder {
     private final StoreStatusEncoder storeStatus = new StoreStatusEncoder();
     private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
     private final TransferLeaderEncoder transferLeader = new TransferLeaderEncoder();
+    private final RegionChecksumEncoder regionChecksum = new RegionChecksumEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
 
     /**
@@ -108,11 +110,12 @@ final class IngressEncoder {
         return frame(connect.encodedLength());
     }
 
-    byte[] authenticate(final long correlationId, final long handshakeId, final byte[] hmac) {
+    byte[] authenticate(final long correlationId, final long handshakeId, final byte[] hmac, final byte[] clientKey) {
         authenticate.wrapAndApplyHeader(buffer, 0, header)
             .correlationId(correlationId)
             .handshakeId(handshakeId)
-            .putHmac(hmac, 0, hmac.length);
+            .putHmac(hmac, 0, hmac.length)
+            .putClientKey(clientKey, 0, clientKey.length);
         return frame(authenticate.encodedLength());
     }
 
@@ -241,6 +244,12 @@ final class IngressEncoder {
         transferLeader.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
             .regionId(regionId).toStoreId(toStoreId);
         return frame(transferLeader.encodedLength());
+    }
+
+    byte[] regionChecksum(final long correlationId, final long regionId) {
+        regionChecksum.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
+            .regionId(regionId);
+        return frame(regionChecksum.encodedLength());
     }
 
     private static void region(final RegionContextEncoder encoder, final RegionEpoch region) {

@@ -9,10 +9,11 @@ import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
+import io.tkv.codec.RegionChecksumResponseDecoder;
+import io.tkv.codec.auth.ClientIds;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 
-import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -76,13 +77,18 @@ public final class RawKvClient implements AutoCloseable {
     private final ClientRuntime runtime;
     private final RequestSubmitter requests;
     private final RegionEpoch region;
-    /** Names this client to the stores' deduplication of retried writes; random, nonzero. */
-    private final long clientId = newClientId();
+    /**
+     * Names this client to the stores' deduplication of retried writes: derived from a random client key the
+     * handshake proves to every store ({@link ClientIds}), so no other client can write under it.
+     */
+    private final long clientId;
 
     private RawKvClient(final ClientConfig ctx) {
         this.ctx = ctx;
         this.region = new RegionEpoch(ctx.regionId(), ctx.regionConfVer(), ctx.regionVersion());
-        this.runtime = ClientRuntime.start(ctx);
+        final byte[] clientKey = ClientIds.newKey();
+        this.clientId = ClientIds.idOf(clientKey);
+        this.runtime = ClientRuntime.start(ctx, clientKey);
         this.requests = runtime.submitter();
     }
 
@@ -545,6 +551,20 @@ public final class RawKvClient implements AutoCloseable {
             id -> IngressEncoder.current().transferLeader(id, regionId, toStoreId)));
     }
 
+    /** @return the id the stores deduplicate this client's writes under (it is in every write frame). */
+    public long clientId() {
+        return clientId;
+    }
+
+    /**
+     * Asks the store this client talks to for a hash over one region's applied state, taken between two entries
+     * (admin). Not routed to the leader: compare the stores' answers at the same applied index.
+     */
+    public RegionChecksum regionChecksum(final long regionId) {
+        return requests.await(requests.submit("regionChecksum", RegionChecksumResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().regionChecksum(id, regionId)));
+    }
+
     /**
      * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with
      * {@link ErrorCode#CLOSED}, and closes Aeron and the embedded media driver (deleting its directory).
@@ -556,14 +576,6 @@ public final class RawKvClient implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------- internals
-
-    private static long newClientId() {
-        long id;
-        do {
-            id = new SecureRandom().nextLong();
-        } while (id == 0);
-        return id;
-    }
 
     private TkvException checkKeys(final List<byte[]> keys) {
         Objects.requireNonNull(keys, "keys");

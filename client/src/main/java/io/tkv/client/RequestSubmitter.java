@@ -109,6 +109,13 @@ final class RequestSubmitter {
             }
             throw ex;
         }
+        final TkvException tooLarge = router.limits().checkRequest(frame.length);
+        if (tooLarge != null) {
+            if (holdsPermit) {
+                inFlight.release();
+            }
+            return CompletableFuture.failedFuture(tooLarge);
+        }
         final PendingRequest<T> request =
             inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
         if (!request.isDone()) {

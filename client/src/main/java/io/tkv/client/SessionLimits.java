@@ -7,7 +7,7 @@ package io.tkv.client;
  */
 final class SessionLimits {
     /** Before any session: only the wire format's own bound (a group holds at most 65535 entries). */
-    static final SessionLimits NONE = new SessionLimits(0, 0, 0, 0);
+    static final SessionLimits NONE = new SessionLimits(0, 0, 0, 0, 0);
     /** The most entries an SBE repeating group with a uint16 count can hold. */
     static final int MAX_GROUP_ENTRIES = 0xFFFF;
 
@@ -15,12 +15,15 @@ final class SessionLimits {
     private final int maxValueBytes;
     private final int maxBatchSize;
     private final int maxScanLimit;
+    private final int maxRequestBytes;
 
-    SessionLimits(final int maxKeyBytes, final int maxValueBytes, final int maxBatchSize, final int maxScanLimit) {
+    SessionLimits(final int maxKeyBytes, final int maxValueBytes, final int maxBatchSize, final int maxScanLimit,
+        final int maxRequestBytes) {
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
         this.maxBatchSize = maxBatchSize;
         this.maxScanLimit = maxScanLimit;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     int maxKeyBytes() {
@@ -37,6 +40,23 @@ final class SessionLimits {
 
     int maxScanLimit() {
         return maxScanLimit;
+    }
+
+    int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /**
+     * @param frameLength an encoded request's length.
+     * @return null if the store takes a request that large (Connected.maxRequestBytes: what it can replicate and
+     *     apply), else the exception to fail with.
+     */
+    TkvException checkRequest(final int frameLength) {
+        if (maxRequestBytes > 0 && frameLength > maxRequestBytes) {
+            return new TkvException(ErrorCode.TOO_LARGE,
+                "request of " + frameLength + " bytes exceeds the store's limit of " + maxRequestBytes + " bytes");
+        }
+        return null;
     }
 
     /** @return null if the key fits, else the exception to fail with. */
@@ -79,6 +99,7 @@ final class SessionLimits {
     @Override
     public String toString() {
         return "SessionLimits{maxKeyBytes=" + maxKeyBytes + ", maxValueBytes=" + maxValueBytes +
-            ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit + '}';
+            ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit + ", maxRequestBytes=" +
+            maxRequestBytes + '}';
     }
 }

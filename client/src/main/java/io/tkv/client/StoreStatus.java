@@ -12,9 +12,22 @@ import java.util.List;
  * @param logSyncs      log syncs since it started.
  * @param failure       why the store stopped serving, or "" while it serves.
  * @param regions       every region it hosts a peer of.
+ * @param refused       the store-to-store frames and messages it refused.
  */
 public record StoreStatus(long storeId, long logBytes, int logCycleFiles, long logSyncs, String failure,
-    List<Region> regions) {
+    List<Region> regions, Refused refused) {
+
+    /**
+     * What a store refused from the network between stores since it started (zero from a store older than
+     * protocol version 3).
+     *
+     * @param unauthenticated frames whose authentication tag did not verify (no or the wrong cluster key).
+     * @param replayed        authentic frames not newer than one already accepted from their sender.
+     * @param notMember       frames from a store that is not in this store's cluster.
+     * @param raftNotMember   Raft messages from a peer that is not a member of the region, or not on its store.
+     */
+    public record Refused(long unauthenticated, long replayed, long notMember, long raftNotMember) {
+    }
 
     /**
      * One region's peer on the store.

@@ -201,12 +201,12 @@ class EgressAdapterTest {
 
         final int length = new ConnectedEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(22)
             .status(Status.OK).sessionToken(23).maxKeyBytes(1).maxValueBytes(2).maxBatchSize(3).maxScanLimit(4)
-            .storeId(5).errorMessage("").encodedLength() + MessageHeaderEncoder.ENCODED_LENGTH;
+            .storeId(5).maxRequestBytes(6).errorMessage("").encodedLength() + MessageHeaderEncoder.ENCODED_LENGTH;
         final UnsafeBuffer frameHeader = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
         frameHeader.putInt(DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, 424242);
         adapter.onFragment(buffer, 0, length, new Header(0, 16).buffer(frameHeader).offset(0));
         assertEquals("connected 22 0 23 SessionLimits{maxKeyBytes=1, maxValueBytes=2, maxBatchSize=3, " +
-            "maxScanLimit=4} '' 424242 store 5", listener.events.get(1));
+            "maxScanLimit=4, maxRequestBytes=6} '' 424242 store 5", listener.events.get(1));
     }
 
     @Test

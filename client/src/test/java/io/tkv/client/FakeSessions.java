@@ -5,6 +5,7 @@ import io.aeron.Publication;
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ChallengeEncoder;
 import io.tkv.codec.ConnectDecoder;
+import io.tkv.codec.BooleanType;
 import io.tkv.codec.ConnectedEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.Status;
@@ -83,13 +84,15 @@ final class FakeSessions {
         final Handshake handshake = handshakes.remove(authenticate.handshakeId());
         final byte[] proof = new byte[authenticate.hmacLength()];
         authenticate.getHmac(proof, 0, proof.length);
+        final byte[] clientKey = new byte[authenticate.clientKeyLength()];
+        authenticate.getClientKey(clientKey, 0, clientKey.length);
         if (handshake == null) {
             return;
         }
         final ConnectedEncoder connected = new ConnectedEncoder().wrapAndApplyHeader(out, 0, header)
             .correlationId(correlationId);
         final int[] limits = store.limitsSetting();
-        if (verify(handshake.nonce, proof)) {
+        if (verify(handshake.nonce, clientKey, proof)) {
             long token;
             do {
                 token = random.nextLong();
@@ -97,11 +100,12 @@ final class FakeSessions {
             byToken.put(token, handshake.publication);
             store.onSessionOpened();
             connected.status(Status.OK).sessionToken(token).maxKeyBytes(limits[0]).maxValueBytes(limits[1])
-                .maxBatchSize(limits[2]).maxScanLimit(limits[3]).storeId(store.storeId()).errorMessage("");
+                .maxBatchSize(limits[2]).maxScanLimit(limits[3]).storeId(store.storeId()).maxRequestBytes(0)
+                .admin(BooleanType.FALSE).errorMessage("");
         } else {
             connected.status(Status.UNAUTHENTICATED).sessionToken(0).maxKeyBytes(0).maxValueBytes(0)
-                .maxBatchSize(0).maxScanLimit(0).storeId(store.storeId())
-                .errorMessage("authentication failed: wrong secret");
+                .maxBatchSize(0).maxScanLimit(0).storeId(store.storeId()).maxRequestBytes(0)
+                .admin(BooleanType.FALSE).errorMessage("authentication failed: wrong secret");
         }
         FakeStore.offer(handshake.publication, out, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
     }
@@ -135,11 +139,12 @@ final class FakeSessions {
         return handshake.publication.offer(out, 0, length) > 0;
     }
 
-    private boolean verify(final byte[] nonce, final byte[] proof) {
+    private boolean verify(final byte[] nonce, final byte[] clientKey, final byte[] proof) {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacSHA256"));
-            return MessageDigest.isEqual(mac.doFinal(nonce), proof);
+            mac.update(nonce);
+            return MessageDigest.isEqual(mac.doFinal(clientKey), proof);
         } catch (final GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
         }

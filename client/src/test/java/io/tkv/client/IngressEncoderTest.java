@@ -177,10 +177,12 @@ class IngressEncoderTest {
         assertEquals("me", connect.clientName());
 
         final AuthenticateDecoder authenticate = new AuthenticateDecoder();
-        buffer = valid(encoder.authenticate(2, 77, new byte[] {1, 2, 3}), AuthenticateDecoder.TEMPLATE_ID);
+        buffer = valid(encoder.authenticate(2, 77, new byte[] {1, 2, 3}, new byte[] {4, 5}),
+            AuthenticateDecoder.TEMPLATE_ID);
         authenticate.wrap(buffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         assertEquals(77, authenticate.handshakeId());
         assertArrayEquals(new byte[] {1, 2, 3}, read(authenticate.hmacLength(), authenticate::getHmac));
+        assertArrayEquals(new byte[] {4, 5}, read(authenticate.clientKeyLength(), authenticate::getClientKey));
 
         final DisconnectDecoder disconnect = new DisconnectDecoder();
         buffer = valid(encoder.disconnect(3, 55), DisconnectDecoder.TEMPLATE_ID);

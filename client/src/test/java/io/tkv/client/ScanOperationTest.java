@@ -46,7 +46,7 @@ class ScanOperationTest {
 
     @Test
     void shouldAskForPagesNoLargerThanTheStoresScanLimit() {
-        limits = new SessionLimits(0, 0, 0, 2);
+        limits = new SessionLimits(0, 0, 0, 2, 0);
         final CompletableFuture<List<KvPair>> result = scan(null, null, 5, false);
         assertEquals(2, calls.get(0).limit);
         answer(0, false, "a", "b");

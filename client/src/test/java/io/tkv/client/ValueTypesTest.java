@@ -51,16 +51,18 @@ class ValueTypesTest {
 
     @Test
     void hmacProofShouldMatchRfc4231() {
-        final HmacProof proof = new HmacProof("Jefe".getBytes(StandardCharsets.US_ASCII));
+        // RFC 4231 case 2 with the message split into nonce and client key: the proof is HMAC(secret, nonce || key).
+        final HmacProof proof = new HmacProof("Jefe".getBytes(StandardCharsets.US_ASCII),
+            " for nothing?".getBytes(StandardCharsets.US_ASCII));
         assertArrayEquals(HexFormat.of().parseHex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-            proof.prove("what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII)));
+            proof.prove("what do ya want".getBytes(StandardCharsets.US_ASCII)));
         assertArrayEquals(HexFormat.of().parseHex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"),
-            new HmacProof(new byte[0]).prove(new byte[0]), "an empty secret is the empty HMAC key");
+            new HmacProof(new byte[0], new byte[0]).prove(new byte[0]), "an empty secret is the empty HMAC key");
     }
 
     @Test
     void sessionLimitsShouldCheckAgainstTheStoresLimits() {
-        final SessionLimits limits = new SessionLimits(4, 8, 2, 10);
+        final SessionLimits limits = new SessionLimits(4, 8, 2, 10, 0);
         assertNull(limits.checkKey(new byte[4]));
         assertEquals(ErrorCode.TOO_LARGE, limits.checkKey(new byte[5]).code());
         assertEquals(ErrorCode.TOO_LARGE, limits.checkValue(new byte[9]).code());

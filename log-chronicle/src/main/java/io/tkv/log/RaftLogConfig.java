@@ -64,8 +64,7 @@ public final class RaftLogConfig {
         if (hooks == null) {
             throw new IllegalArgumentException("hooks must be set (RaftLogHooks.NONE for none)");
         }
-        // Chronicle refuses a document larger than a quarter of its chunk.
-        maxPayloadBytes = (int) (blockSizeBytes / 4) - RecordCodec.ENTRY_OVERHEAD_BYTES;
+        maxPayloadBytes = maxPayloadBytes(blockSizeBytes);
         return this;
     }
 
@@ -169,6 +168,15 @@ public final class RaftLogConfig {
      */
     public RaftLogHooks hooks() {
         return hooks;
+    }
+
+    /**
+     * @param blockSizeBytes a chunk size.
+     * @return the largest entry payload a log of that chunk size takes (Chronicle refuses a document larger than a
+     *     quarter of its chunk).
+     */
+    public static int maxPayloadBytes(final long blockSizeBytes) {
+        return (int)(blockSizeBytes / 4) - RecordCodec.ENTRY_OVERHEAD_BYTES;
     }
 
     /**

@@ -18,7 +18,9 @@ final class ConnectionOptions {
         defaultValue = "127.0.0.1:20160")
     String endpoint;
 
-    @Option(names = "--secret-file", description = "file holding the shared client secret")
+    @Option(names = "--secret-file", description = "file holding the client secret, or the admin secret for admin "
+        + "commands (status, fault, transfer-leader, checksum); default: $TKV_SECRET_FILE",
+        defaultValue = "${env:TKV_SECRET_FILE}")
     Path secretFile;
 
     @Option(names = "--timeout-ms", description = "request timeout (default ${DEFAULT-VALUE})", defaultValue = "5000")

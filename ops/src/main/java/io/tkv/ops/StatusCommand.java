@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code tkv-ctl status}: asks each store given with {@code --endpoint} (a list for a cluster) for its replication
  * status and prints one line per store and region: role, term, leader, commit and applied index, the log's range
- * and size. Exit 3 if a store could not be reached or has failed.
+ * and size; then one line per store of what it refused from the network between stores (frames failing
+ * authentication, replayed, from non-members). Exit 3 if a store could not be reached or has failed. An admin request:
+ * give the admin secret ({@code --secret-file}).
  */
 @Command(name = "status", description = "Per store: role, term, leader, commit, applied, log range and size.")
 final class StatusCommand implements Callable<Integer> {
@@ -41,6 +43,10 @@ final class StatusCommand implements Callable<Integer> {
                         bytes(status.logBytes()), status.logCycleFiles(), status.logSyncs(),
                         status.failure().isEmpty() ? "" : "  FAILED: " + status.failure());
                 }
+                final StoreStatus.Refused refused = status.refused();
+                out.printf("store %d %s refused from other stores: %d frames unauthenticated, %d replayed, %d from "
+                        + "non-members; %d raft messages from non-members%n", status.storeId(), endpoint,
+                    refused.unauthenticated(), refused.replayed(), refused.notMember(), refused.raftNotMember());
                 if (!status.failure().isEmpty()) {
                     code = KvCommand.FAILED;
                 }

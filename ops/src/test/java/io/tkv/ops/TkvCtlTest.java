@@ -26,6 +26,7 @@ class TkvCtlTest {
     static Path dir;
     private static StoreNode store;
     private static String endpoint;
+    private static Path adminSecret;
 
     @BeforeAll
     static void startStore() throws IOException {
@@ -34,7 +35,9 @@ class TkvCtlTest {
             port = socket.getLocalPort();
         }
         endpoint = "127.0.0.1:" + port;
+        adminSecret = Files.writeString(dir.resolve("admin.secret"), "ctl test admin secret\n");
         store = StoreNode.start(new ServerConfig()
+            .adminSecret("ctl test admin secret")
             .listenEndpoint(endpoint)
             .dataDir(dir.resolve("data"))
             .aeronDir("/dev/shm/tkv-ctltest-" + ProcessHandle.current().pid())
@@ -136,17 +139,47 @@ class TkvCtlTest {
         assertTrue(tooLarge.err().contains("TOO_LARGE"), tooLarge.err());
     }
 
+    private static Result admin(final String... args) {
+        final String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--secret-file";
+        full[args.length + 1] = adminSecret.toString();
+        return ctl(full);
+    }
+
     @Test
     void shouldPrintTheStoresReplicationStatus() {
-        final Result status = ctl("status");
+        final Result status = admin("status");
         assertEquals(0, status.code(), status.err());
         assertTrue(status.out().startsWith("store 1 " + endpoint + " region 1 peer 1 LEADER"), status.out());
         assertTrue(status.out().contains("leader store 1"), status.out());
+        assertTrue(status.out().contains("refused from other stores: 0 frames unauthenticated, 0 replayed"),
+            status.out());
+    }
+
+    @Test
+    void shouldServeAdminCommandsOnlyWithTheAdminSecret() {
+        final Result status = ctl("status");
+        assertEquals(3, status.code());
+        assertTrue(status.err().contains("admin secret"), status.err());
+        final Result checksum = ctl("checksum");
+        assertEquals(3, checksum.code());
+        assertTrue(checksum.err().contains("UNAUTHENTICATED") || checksum.err().contains("admin secret"),
+            checksum.err());
+    }
+
+    @Test
+    void shouldChecksumARegion() {
+        assertEquals(0, ctl("put", "ctl:sum", "x").code());
+        final Result checksum = admin("checksum");
+        assertEquals(0, checksum.code(), checksum.err());
+        assertTrue(checksum.out().startsWith("store " + endpoint + " region 1 applied "), checksum.out());
+        assertTrue(checksum.out().contains("consistent: 1 stores"), checksum.out());
     }
 
     @Test
     void shouldRefuseFaultInjectionOnAStoreThatDoesNotAllowIt() {
-        final Result fault = ctl("fault", "--isolate-all");
+        final Result fault = admin("fault", "--isolate-all");
         assertEquals(3, fault.code());
         assertTrue(fault.err().contains("UNAUTHENTICATED"), fault.err());
         final Result usage = ctl("fault");
@@ -155,10 +188,10 @@ class TkvCtlTest {
 
     @Test
     void shouldReportALeaderTransferToTheStoreThatLeadsAlreadyAndRefuseAStoreNotGiven() {
-        final Result same = ctl("transfer-leader", "--to", "1");
+        final Result same = admin("transfer-leader", "--to", "1");
         assertEquals(0, same.code(), same.err());
         assertTrue(same.out().startsWith("store 1 leads region 1 (was store 1;"), same.out());
-        final Result elsewhere = ctl("transfer-leader", "--to", "9");
+        final Result elsewhere = admin("transfer-leader", "--to", "9");
         assertEquals(3, elsewhere.code());
         assertTrue(elsewhere.err().contains("store 9 is not among the endpoints given"), elsewhere.err());
         assertEquals(2, ctl("transfer-leader").code(), "--to is required");

@@ -73,6 +73,7 @@ public final class StoreNode implements AutoCloseable {
     private Replication replication;
     private RaftAgent raftAgent;
     private final PartitionFaults faults = new PartitionFaults();
+    private final StoreFailure storeFailure = new StoreFailure();
 
     private StoreNode(final ServerConfig config) {
         this.config = config;
@@ -109,7 +110,9 @@ public final class StoreNode implements AutoCloseable {
             .compression(config.compression())
             // Writes are durable in the Raft log; RocksDB is replayed from its applied index after a crash.
             .fsyncPolicy(FsyncPolicy.NONE));
-        checkClusterId(new StoreMeta(engine));
+        final StoreMeta meta = new StoreMeta(engine);
+        checkClusterId(meta);
+        final long incarnation = meta.nextIncarnation();
 
         if (config.embeddedDriver()) {
             driver = MediaDriver.launch(new MediaDriver.Context()
@@ -138,23 +141,24 @@ public final class StoreNode implements AutoCloseable {
 
         final EpochClock clock = SystemEpochClock.INSTANCE;
         final SessionRegistry registry = new SessionRegistry(config.maxSessions(),
-            new HmacAuthenticator(config.secret()));
+            new HmacAuthenticator(config.secret(), config.adminSecret()));
         final CommandQueue queue = new CommandQueue(config.ringBufferBytes());
         final ReplySender raftReplies = new ReplySender(counters.repliesDropped());
         dedup = DedupTable.load(engine);
         applyBatch = new ApplyBatch(engine, dedup);
-        replication = Replication.open(config, aeron, engine, applyBatch, new RegionSnapshot(engine, dedup), counters,
-            registry, raftReplies, queue, faults);
+        replication = Replication.open(config, incarnation, aeron, engine, applyBatch,
+            new RegionSnapshot(engine, dedup), counters, registry, raftReplies, queue, faults);
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
-            new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit()),
+            new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit(),
+                config.maxRequestBytes()),
             new RegionGuard(), registry,
             new HandshakeHandler(aeron, config, registry, raftReplies, counters),
             raftReplies, replication.router(), replication.admin(), counters, clock);
         store = new RawKvStore(engine, clock);
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
-            replication.durableApplied());
+            replication.durableApplied(), engine, storeFailure);
         raftAgent = replication.agent();
         exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
             replication.exporter());

@@ -1,14 +1,13 @@
 package io.tkv.server;
 
 import io.tkv.server.config.RaftSettings;
+import io.tkv.server.config.SecretFile;
 import io.tkv.server.config.ServerConfig;
 import io.tkv.server.config.TomlConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +54,15 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--sync-interval-ms", description = "WAL sync interval for --fsync periodic")
     private Long syncIntervalMs;
 
-    @Option(names = "--secret-file", description = "file holding the shared client secret")
+    @Option(names = "--secret-file", description = "file holding the client secret (required off loopback)")
     private Path secretFile;
+
+    @Option(names = "--admin-secret-file", description = "file holding the admin secret (admin requests need it)")
+    private Path adminSecretFile;
+
+    @Option(names = "--cluster-secret-file",
+        description = "file holding the cluster secret every store of the cluster shares (required with peers)")
+    private Path clusterSecretFile;
 
     @Option(names = "--cluster-id", description = "cluster id (default 1)")
     private Long clusterId;
@@ -147,7 +153,9 @@ public final class TkvServer implements Callable<Integer> {
         if (driverIdle != null) config.driverIdleStrategy(driverIdle);
         if (fsync != null) config.fsyncPolicy(TomlConfigLoader.parseFsync(fsync));
         if (syncIntervalMs != null) config.syncIntervalMs(syncIntervalMs);
-        if (secretFile != null) config.secret(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
+        if (secretFile != null) config.secret(SecretFile.read(secretFile, "client secret"));
+        if (adminSecretFile != null) config.adminSecret(SecretFile.read(adminSecretFile, "admin secret"));
+        if (clusterSecretFile != null) config.clusterSecret(SecretFile.read(clusterSecretFile, "cluster secret"));
         if (clusterId != null) config.clusterId(clusterId);
         if (maxKeyBytes != null) config.maxKeyBytes(maxKeyBytes);
         if (maxValueBytes != null) config.maxValueBytes(maxValueBytes);

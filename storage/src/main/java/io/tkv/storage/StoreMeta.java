@@ -22,6 +22,7 @@ public final class StoreMeta {
 
     private static final byte[] CLUSTER_ID_KEY = {0x00, 'c', 'l', 'u', 's', 't', 'e', 'r'};
     private static final byte[] STORE_ID_KEY = {0x00, 's', 't', 'o', 'r', 'e'};
+    private static final byte[] INCARNATION_KEY = {0x00, 'i', 'n', 'c', 'a', 'r', 'n', 'a', 't', 'i', 'o', 'n'};
 
     private final RocksDB db;
     private final ColumnFamilyHandle cf;
@@ -64,6 +65,19 @@ public final class StoreMeta {
      */
     public void putStoreId(final long storeId) {
         write(STORE_ID_KEY, storeId, "store id");
+    }
+
+    /**
+     * Raises the store's start count and persists it, synced, before returning it: every frame the store sends to
+     * another store carries it, and receivers accept a frame only if it is newer than the last they saw from this
+     * store, so each start must count higher than every earlier one.
+     *
+     * @return the new incarnation, from 1.
+     */
+    public long nextIncarnation() {
+        final long next = read(INCARNATION_KEY, "incarnation") + 1;
+        write(INCARNATION_KEY, next, "incarnation");
+        return next;
     }
 
     private long read(final byte[] key, final String what) {

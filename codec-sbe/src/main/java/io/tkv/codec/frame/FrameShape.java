@@ -1,5 +1,7 @@
 package io.tkv.codec.frame;
 
+import java.util.Arrays;
+
 /**
  * The structure of a message or repeating group after its fixed block: which var-length data fields and nested
  * groups follow, in order. It is all the {@link FrameValidator} needs to walk a frame and check every length
@@ -10,16 +12,21 @@ public final class FrameShape {
     private final FrameShape[] parts;
     private final boolean data;
     private final int sinceVersion;
+    /** Pairs (version, block length): from that version on, the fixed block is at least that long. */
+    private final int[] laterBlockLengths;
 
-    private FrameShape(final int minBlockLength, final FrameShape[] parts, final boolean data, final int sinceVersion) {
+    private FrameShape(
+        final int minBlockLength, final FrameShape[] parts, final boolean data, final int sinceVersion,
+        final int[] laterBlockLengths) {
         this.minBlockLength = minBlockLength;
         this.parts = parts;
         this.data = data;
         this.sinceVersion = sinceVersion;
+        this.laterBlockLengths = laterBlockLengths;
     }
 
     /** Marker part: one var-length data field (uint32 length, then bytes). */
-    public static final FrameShape DATA = new FrameShape(-1, new FrameShape[0], true, 0);
+    public static final FrameShape DATA = new FrameShape(-1, new FrameShape[0], true, 0, new int[0]);
 
     /**
      * A var-length data field added in a later schema version: frames of older versions do not have it.
@@ -28,7 +35,7 @@ public final class FrameShape {
      * @return the part.
      */
     public static FrameShape dataSince(final int sinceVersion) {
-        return new FrameShape(-1, new FrameShape[0], true, sinceVersion);
+        return new FrameShape(-1, new FrameShape[0], true, sinceVersion, new int[0]);
     }
 
     /**
@@ -42,11 +49,37 @@ public final class FrameShape {
         if (minBlockLength < 0) {
             throw new IllegalArgumentException("minBlockLength < 0: " + minBlockLength);
         }
-        return new FrameShape(minBlockLength, parts.clone(), false, 0);
+        return new FrameShape(minBlockLength, parts.clone(), false, 0, new int[0]);
     }
 
-    int minBlockLength() {
-        return minBlockLength;
+    /**
+     * The fixed block grew in {@code version}: a frame that says it is of that version or later must have a block of
+     * at least {@code blockLength}, or a decoder would read the new fields from the bytes after the block (SBE decoders
+     * trust the version for which fields exist, and the block length for where the block ends).
+     *
+     * @param version     the schema version that added fields to the block.
+     * @param blockLength the block length of that version.
+     * @return a new shape with the rule added.
+     */
+    public FrameShape since(final int version, final int blockLength) {
+        if (data || blockLength < minBlockLength(version)) {
+            throw new IllegalArgumentException("a block only grows: " + blockLength + " at version " + version);
+        }
+        final int[] later = Arrays.copyOf(laterBlockLengths, laterBlockLengths.length + 2);
+        later[later.length - 2] = version;
+        later[later.length - 1] = blockLength;
+        return new FrameShape(minBlockLength, parts, false, sinceVersion, later);
+    }
+
+    /** @return the shortest block a frame of {@code version} may declare. */
+    int minBlockLength(final int version) {
+        int length = minBlockLength;
+        for (int i = 0; i < laterBlockLengths.length; i += 2) {
+            if (version >= laterBlockLengths[i]) {
+                length = Math.max(length, laterBlockLengths[i + 1]);
+            }
+        }
+        return length;
     }
 
     int partCount() {

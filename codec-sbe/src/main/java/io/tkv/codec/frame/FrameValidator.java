@@ -93,8 +93,8 @@ public final class FrameValidator {
         if (shape == null) {
             return fail(UNKNOWN_TEMPLATE, "unknown template id");
         }
-        if (blockLength < shape.minBlockLength()) {
-            return fail(BAD_LAYOUT, "block length shorter than the template's");
+        if (blockLength < shape.minBlockLength(version)) {
+            return fail(BAD_LAYOUT, "block length shorter than the template's at this schema version");
         }
         final int end = offset + length;
         final int position = walk(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, end, blockLength, shape);
@@ -147,7 +147,7 @@ public final class FrameValidator {
         }
         final int entryBlockLength = buffer.getShort(start, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         final int count = buffer.getShort(start + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (entryBlockLength < group.minBlockLength()) {
+        if (entryBlockLength < group.minBlockLength(version)) {
             return -fail(BAD_LAYOUT, "group block length shorter than the template's");
         }
         if (count > maxGroupEntries) {

@@ -29,6 +29,8 @@ import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
+import io.tkv.codec.RegionChecksumDecoder;
+import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.SnapshotChunkDecoder;
 import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotDoneDecoder;
@@ -46,7 +48,8 @@ import static io.tkv.codec.frame.FrameShape.DATA;
  * Facts about the tkv wire protocol that both ends share: the layout of every frame, as validators for each
  * direction, and where the correlation id sits. A frame shape's minimum block length is that of the oldest
  * schema version the message exists in (for messages that grew in version 2, the offset of the first field
- * version 2 added), so frames of version 1 peers stay valid.
+ * version 2 added), so frames of version 1 peers stay valid; a frame that says it is of a later version must have
+ * that version's block ({@link FrameShape#since}), since a decoder reads the fields of the version the frame names.
  */
 public final class Protocol {
     /** The schema id every tkv frame carries. */
@@ -68,26 +71,32 @@ public final class Protocol {
     public static FrameValidator storeIngressValidator(final int maxGroupEntries) {
         return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, maxGroupEntries)
             .accept(ConnectDecoder.TEMPLATE_ID, FrameShape.of(ConnectDecoder.BLOCK_LENGTH, DATA, DATA))
-            .accept(AuthenticateDecoder.TEMPLATE_ID, FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA))
+            .accept(AuthenticateDecoder.TEMPLATE_ID,
+                FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA, FrameShape.dataSince(3)))
             .accept(DisconnectDecoder.TEMPLATE_ID, FrameShape.of(DisconnectDecoder.BLOCK_LENGTH))
             .accept(RawGetDecoder.TEMPLATE_ID, FrameShape.of(RawGetDecoder.BLOCK_LENGTH, DATA))
             .accept(RawBatchGetDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetDecoder.BLOCK_LENGTH,
                 FrameShape.of(0, DATA)))
-            .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.clientIdEncodingOffset(), DATA, DATA))
+            .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.clientIdEncodingOffset(), DATA, DATA)
+                .since(2, RawPutDecoder.BLOCK_LENGTH))
             .accept(RawBatchPutDecoder.TEMPLATE_ID, FrameShape.of(RawBatchPutDecoder.clientIdEncodingOffset(),
-                FrameShape.of(0, DATA, DATA)))
-            .accept(RawDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteDecoder.clientIdEncodingOffset(), DATA))
+                FrameShape.of(0, DATA, DATA)).since(2, RawBatchPutDecoder.BLOCK_LENGTH))
+            .accept(RawDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawDeleteDecoder.clientIdEncodingOffset(), DATA)
+                .since(2, RawDeleteDecoder.BLOCK_LENGTH))
             .accept(RawBatchDeleteDecoder.TEMPLATE_ID, FrameShape.of(RawBatchDeleteDecoder.clientIdEncodingOffset(),
-                FrameShape.of(0, DATA)))
+                FrameShape.of(0, DATA)).since(2, RawBatchDeleteDecoder.BLOCK_LENGTH))
             .accept(RawDeleteRangeDecoder.TEMPLATE_ID,
-                FrameShape.of(RawDeleteRangeDecoder.clientIdEncodingOffset(), DATA, DATA))
+                FrameShape.of(RawDeleteRangeDecoder.clientIdEncodingOffset(), DATA, DATA)
+                    .since(2, RawDeleteRangeDecoder.BLOCK_LENGTH))
             .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
-                FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA))
+                FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA)
+                    .since(2, RawCompareAndSwapDecoder.BLOCK_LENGTH))
             .accept(StoreStatusDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusDecoder.BLOCK_LENGTH))
             .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
                 FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())))
-            .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH));
+            .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH))
+            .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH));
     }
 
     /**
@@ -120,9 +129,11 @@ public final class Protocol {
     public static FrameValidator clientEgressValidator() {
         return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
             .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
-            .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA))
+            .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA)
+                .since(2, ConnectedDecoder.maxRequestBytesEncodingOffset()).since(3, ConnectedDecoder.BLOCK_LENGTH))
             .accept(ErrorResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(ErrorResponseDecoder.leaderStoreIdEncodingOffset(), DATA, FrameShape.dataSince(2)))
+                FrameShape.of(ErrorResponseDecoder.leaderStoreIdEncodingOffset(), DATA, FrameShape.dataSince(2))
+                    .since(2, ErrorResponseDecoder.BLOCK_LENGTH))
             .accept(RawGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawGetResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawBatchGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(RawBatchGetResponseDecoder.PairsDecoder.sbeBlockLength(), DATA, DATA), DATA))
@@ -138,12 +149,33 @@ public final class Protocol {
                 FrameShape.of(0, DATA, DATA), DATA))
             .accept(RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA))
-            .accept(StoreStatusResponseDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusResponseDecoder.BLOCK_LENGTH,
-                FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA))
+            .accept(StoreStatusResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(StoreStatusResponseDecoder.peerFramesUnauthenticatedEncodingOffset(),
+                    FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA)
+                    .since(3, StoreStatusResponseDecoder.BLOCK_LENGTH))
             .accept(InjectFaultResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(InjectFaultResponseDecoder.BLOCK_LENGTH, DATA))
             .accept(TransferLeaderResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(TransferLeaderResponseDecoder.BLOCK_LENGTH, DATA));
+                FrameShape.of(TransferLeaderResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RegionChecksumResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RegionChecksumResponseDecoder.BLOCK_LENGTH, DATA));
+    }
+
+    /**
+     * @param templateId a request template.
+     * @return where a write's clientId sits from the start of its message body (version 2 and later), or -1 for a
+     *     template that carries none.
+     */
+    public static int clientIdOffset(final int templateId) {
+        return switch (templateId) {
+            case RawPutDecoder.TEMPLATE_ID -> RawPutDecoder.clientIdEncodingOffset();
+            case RawBatchPutDecoder.TEMPLATE_ID -> RawBatchPutDecoder.clientIdEncodingOffset();
+            case RawDeleteDecoder.TEMPLATE_ID -> RawDeleteDecoder.clientIdEncodingOffset();
+            case RawBatchDeleteDecoder.TEMPLATE_ID -> RawBatchDeleteDecoder.clientIdEncodingOffset();
+            case RawDeleteRangeDecoder.TEMPLATE_ID -> RawDeleteRangeDecoder.clientIdEncodingOffset();
+            case RawCompareAndSwapDecoder.TEMPLATE_ID -> RawCompareAndSwapDecoder.clientIdEncodingOffset();
+            default -> -1;
+        };
     }
 
     /**

@@ -35,6 +35,11 @@ public record ConfState(long[] voters, long[] learners) {
         return Arrays.binarySearch(learners, id) >= 0;
     }
 
+    /** @return whether the peer is a voter or a learner. */
+    public boolean isMember(final long id) {
+        return isVoter(id) || isLearner(id);
+    }
+
     /**
      * The membership after {@code change}. A change sets one peer's standing (voter, learner or absent) whatever it
      * was, so replaying a change that is already included gives the same membership: drivers and the core may

@@ -48,6 +48,30 @@ public record RaftMessage(
     MessageType type, long regionId, long from, long to, long term, long logTerm, long index, long commit,
     boolean reject, long rejectHint, long context, List<Entry> entries, Snapshot snapshot) {
 
+    /**
+     * The largest term, and the largest log index, a message may carry. Far beyond any real log or term (2^62), and
+     * low enough that no sum or increment the core does on two of them can overflow: a message past it is malformed.
+     */
+    public static final long MAX_TERM_OR_INDEX = 1L << 62;
+
+    /** @return whether every term and index in this message is in [0, {@link #MAX_TERM_OR_INDEX}]. */
+    public boolean inBounds() {
+        if (!inBounds(term) || !inBounds(logTerm) || !inBounds(index) || !inBounds(commit) || !inBounds(rejectHint)) {
+            return false;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            final Entry entry = entries.get(i);
+            if (!inBounds(entry.index()) || !inBounds(entry.term())) {
+                return false;
+            }
+        }
+        return snapshot == null || (inBounds(snapshot.index()) && inBounds(snapshot.term()));
+    }
+
+    private static boolean inBounds(final long value) {
+        return value >= 0 && value <= MAX_TERM_OR_INDEX;
+    }
+
     public RaftMessage {
         if (type == null) {
             throw new IllegalArgumentException("raft message type is null");

@@ -160,7 +160,8 @@ public final class RaftNode {
      * @param m the message.
      */
     public void step(final RaftMessage m) {
-        if (m == null || m.to() != id || m.regionId() != regionId || m.from() == id || m.from() <= 0 || m.term() < 0) {
+        if (m == null || m.to() != id || m.regionId() != regionId || m.from() == id || m.from() <= 0
+            || !m.inBounds()) {
             dropped++;
             return;
         }
@@ -412,12 +413,7 @@ public final class RaftNode {
         }
     }
 
-    /**
-     * The state machine snapshotted up to {@code index}: in-memory entries up to it may go (the driver compacts
-     * storage itself).
-     *
-     * @param index an applied index.
-     */
+    /** The state machine snapshotted up to an applied {@code index}: in-memory entries up to it may go. */
     public void compact(final long index) {
         if (index > log.applied()) {
             throw new IllegalArgumentException("compact " + index + " beyond applied " + log.applied());
@@ -577,6 +573,11 @@ public final class RaftNode {
         } else if (role == Role.LEADER && newDurableEntries && leader.maybeCommit()) {
             afterLeaderCommit();
         }
+    }
+
+    /** @return whether to step messages of this peer: a member now, or a removed peer the leader still informs. */
+    public boolean knowsPeer(final long peerId) {
+        return membership.current().isMember(peerId) || (role == Role.LEADER && leader.tracker().get(peerId) != null);
     }
 
     /** @return this peer's state, for diagnostics (allocates). */

@@ -105,8 +105,9 @@ final class ChunkServer implements AutoCloseable {
         final int read = SnapshotDirs.isSafeFileName(fileName) && offset >= 0 && length > 0 && length <= chunkBytes
             ? read(SnapshotDirs.sendDir(root, snapshotId).resolve(fileName), offset, length, nowMs) : -1;
         if (read < 0) {
-            links.chunk(fromStoreId, snapshotId, regionId, fileName, offset, SnapshotChunkStatus.NOT_FOUND,
-                scratchView, 0);
+            // Echo only a name that could be a file of ours: anything else could be as long as the request frame.
+            links.chunk(fromStoreId, snapshotId, regionId, SnapshotDirs.isSafeFileName(fileName) ? fileName : "",
+                offset, SnapshotChunkStatus.NOT_FOUND, scratchView, 0);
             return;
         }
         if (links.chunk(fromStoreId, snapshotId, regionId, fileName, offset, SnapshotChunkStatus.OK, scratchView,
@@ -115,13 +116,20 @@ final class ChunkServer implements AutoCloseable {
         }
     }
 
-    /** The follower says the transfer ended. @return whether this store was tracking it. */
-    boolean onDone(final long fromStoreId, final long snapshotId) {
+    /**
+     * The follower says the transfer ended: reported for the region and peer this store sent that snapshot to, so a
+     * store can only end its own transfers (the frame's own region and peer fields are not trusted).
+     *
+     * @return whether this store was tracking it.
+     */
+    boolean onDone(final long fromStoreId, final long snapshotId, final boolean ok, final Reports reports) {
         final Transfer transfer = find(snapshotId, fromStoreId);
-        if (transfer != null) {
-            transfers.remove(transfer);
+        if (transfer == null) {
+            return false;
         }
-        return transfer != null;
+        transfers.remove(transfer);
+        reports.report(transfer.regionId, transfer.peerId, ok);
+        return true;
     }
 
     /** A newer export replaced this one: delete it once no transfer of it runs. */

@@ -11,15 +11,19 @@ import io.tkv.codec.SnapshotChunkDecoder;
 import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotChunkStatus;
 import io.tkv.codec.SnapshotDoneDecoder;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrameVerifier;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.RaftMessage;
+import io.tkv.raft.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +46,10 @@ import java.util.concurrent.TimeUnit;
  * <li><b>sending</b> ({@link ChunkServer}): answer chunk requests from the exported files, and end each transfer
  *     the raft agent started with one report: the follower's SnapshotDone, or a timeout.</li>
  * </ul>
- * Every inbound frame is validated ({@link Protocol#snapshotValidator()}) and dropped (counted) unless it carries
- * this cluster's id and this store as its target.
+ * Every inbound frame is dropped (and counted) unless it carries this cluster's id, this store as its target and a
+ * store of the cluster as its sender, verifies under the cluster key and is newer than anything accepted from that
+ * store ({@link io.tkv.codec.auth.PeerFrames}), and is well formed ({@link Protocol#snapshotValidator()}) — checked
+ * in that order, before anything of it is decoded.
  *
  * <p><b>Threads.</b> The agent runs on its own thread or in a composite; other threads reach it only through its
  * queues: the raft agent through {@link #proxy()} (commands in, events out, both bounded), anyone through
@@ -95,6 +101,8 @@ public final class SnapshotAgent implements Agent {
     private final List<ChunkFetch> fetches = new ArrayList<>();
     private final List<Fetched> undelivered = new ArrayList<>();
     private final FrameValidator validator = Protocol.snapshotValidator();
+    private final PeerFrameVerifier verifier;
+    private final TransportCounters counters;
     private final SnapshotChunkRequestDecoder requestDecoder = new SnapshotChunkRequestDecoder();
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private final SnapshotDoneDecoder doneDecoder = new SnapshotDoneDecoder();
@@ -112,10 +120,15 @@ public final class SnapshotAgent implements Agent {
      * @param aeron        the store's Aeron client (publications to peers are made on it).
      * @param subscription this store's snapshot stream.
      * @param clock        the agent's clock (timeouts).
+     * @param counters     where refused frames are counted (shared with the Raft stream's adapter).
      */
     public SnapshotAgent(
-        final SnapshotConfig config, final Aeron aeron, final Subscription subscription, final NanoClock clock) {
+        final SnapshotConfig config, final Aeron aeron, final Subscription subscription, final NanoClock clock,
+        final TransportCounters counters) {
         this.config = config.conclude();
+        this.counters = counters;
+        this.verifier = new PeerFrameVerifier(
+            config.clusterKey().isSet() ? config.clusterKey().streamKey(ClusterKey.Stream.SNAPSHOT) : null);
         this.subscription = subscription;
         this.clock = clock;
         this.links = new SnapshotLinks(aeron, config);
@@ -172,7 +185,10 @@ public final class SnapshotAgent implements Agent {
         return "tkv-snapshot";
     }
 
-    /** @return frames dropped (malformed, another cluster or store); read on the agent's thread or after it. */
+    /**
+     * @return frames dropped (another cluster or store, not a member, unauthenticated, replayed, malformed); read on
+     *     the agent's thread or after it.
+     */
     public long framesDropped() {
         return framesDropped;
     }
@@ -314,17 +330,25 @@ public final class SnapshotAgent implements Agent {
      * @return whether the frame was accepted.
      */
     boolean onFrame(final DirectBuffer buffer, final int offset, final int length) {
-        if (validator.validate(buffer, offset, length) != FrameValidator.VALID || length < ROUTING_END) {
-            framesDropped++;
-            return false;
+        if (length < ROUTING_END) {
+            return drop(counters.malformed());
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final long clusterId = buffer.getLong(body, ByteOrder.LITTLE_ENDIAN);
         final long fromStoreId = buffer.getLong(body + Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         final long toStoreId = buffer.getLong(body + 2 * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         if (clusterId != config.clusterId() || toStoreId != config.storeId()) {
-            framesDropped++;
-            return false;
+            return drop(counters.wrongCluster());
+        }
+        if (!links.knows(fromStoreId)) {
+            return drop(counters.notMember());
+        }
+        final int verified = verifier.verify(buffer, offset, length, fromStoreId);
+        if (verified != PeerFrameVerifier.OK) {
+            return drop(verified == PeerFrameVerifier.REPLAYED ? counters.replayed() : counters.unauthenticated());
+        }
+        if (validator.validate(buffer, offset, PeerFrameVerifier.payloadLength(length)) != FrameValidator.VALID) {
+            return drop(counters.malformed());
         }
         final int templateId = validator.templateId();
         if (templateId == SnapshotChunkRequestDecoder.TEMPLATE_ID) {
@@ -339,14 +363,16 @@ public final class SnapshotAgent implements Agent {
             onChunk(buffer, body, fromStoreId);
         } else {
             doneDecoder.wrap(buffer, body, validator.blockLength(), validator.version());
-            final long snapshotId = doneDecoder.snapshotId();
-            final long regionId = doneDecoder.regionId();
-            final long peerId = doneDecoder.peerId();
-            final boolean ok = doneDecoder.okRaw() == BooleanType.TRUE.value();
-            server.onDone(fromStoreId, snapshotId);
-            report(regionId, peerId, ok);
+            server.onDone(fromStoreId, doneDecoder.snapshotId(), doneDecoder.okRaw() == BooleanType.TRUE.value(),
+                reports);
         }
         return true;
+    }
+
+    private boolean drop(final AtomicCounter counter) {
+        framesDropped++;
+        counter.increment();
+        return false;
     }
 
     private void onChunk(final DirectBuffer buffer, final int body, final long fromStoreId) {

@@ -1,6 +1,8 @@
 package io.tkv.raft.snapshot;
 
 import io.aeron.logbuffer.LogBufferDescriptor;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrames;
 
 import java.nio.file.Path;
 
@@ -31,6 +33,8 @@ public final class SnapshotConfig {
     private long transferTimeoutMs = 30_000;
     private int maxTransfers = 8;
     private int queueCapacity = 1024;
+    private ClusterKey clusterKey = ClusterKey.NONE;
+    private long incarnation = 1;
     private boolean concluded;
 
     /**
@@ -55,6 +59,10 @@ public final class SnapshotConfig {
             || queueCapacity < 2) {
             throw new IllegalStateException("bad snapshot flow control settings: " + this);
         }
+        if (clusterKey == null || incarnation <= 0) {
+            throw new IllegalStateException("cluster key must not be null (ClusterKey.NONE: none) and incarnation "
+                + "must be positive");
+        }
         concluded = true;
         return this;
     }
@@ -64,9 +72,37 @@ public final class SnapshotConfig {
         return "aeron:udp?endpoint=" + endpoint + "|term-length=" + termLengthBytes;
     }
 
-    /** @return the largest frame this store sends on the stream. */
+    /** @return the largest frame this store sends on the stream, its authentication trailer included. */
     public int maxFrameBytes() {
         return chunkBytes + CHUNK_FRAME_OVERHEAD;
+    }
+
+    /** @return the most bytes a frame's message may take: {@link #maxFrameBytes()} less the trailer. */
+    public int maxMessageBytes() {
+        return maxFrameBytes() - PeerFrames.TRAILER_LENGTH;
+    }
+
+    /**
+     * @param clusterKey the key frames to and from other stores are authenticated under; {@link ClusterKey#NONE}
+     *                   (the default): none is sent or accepted.
+     */
+    public SnapshotConfig clusterKey(final ClusterKey clusterKey) {
+        this.clusterKey = clusterKey;
+        return this;
+    }
+
+    public ClusterKey clusterKey() {
+        return clusterKey;
+    }
+
+    /** @param incarnation this store's start count, higher than at any earlier start (see the Raft transport). */
+    public SnapshotConfig incarnation(final long incarnation) {
+        this.incarnation = incarnation;
+        return this;
+    }
+
+    public long incarnation() {
+        return incarnation;
     }
 
     public Path rootDir() {

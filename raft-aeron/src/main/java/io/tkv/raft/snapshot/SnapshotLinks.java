@@ -9,6 +9,8 @@ import io.tkv.codec.SnapshotChunkEncoder;
 import io.tkv.codec.SnapshotChunkRequestEncoder;
 import io.tkv.codec.SnapshotChunkStatus;
 import io.tkv.codec.SnapshotDoneEncoder;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrameSealer;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -20,7 +22,8 @@ import java.nio.ByteBuffer;
  * The snapshot agent's outbound side: one exclusive publication per peer store on its snapshot stream (registered
  * asynchronously, so nothing blocks the agent), and the encoding of the three snapshot frames. An offer that is
  * back-pressured or finds the peer unconnected is not retried here: the pull protocol asks again after its
- * timeout, so a frame lost here costs one request timeout.
+ * timeout, so a frame lost here costs one request timeout. Every frame is sealed under the cluster key
+ * ({@link io.tkv.codec.auth.PeerFrames}); without a key, no store can be added.
  *
  * <p>Owned by the snapshot agent; not thread safe.
  */
@@ -42,6 +45,7 @@ final class SnapshotLinks implements AutoCloseable {
     private final SnapshotConfig config;
     private final Long2ObjectHashMap<Link> links = new Long2ObjectHashMap<>();
     private final UnsafeBuffer frame;
+    private final PeerFrameSealer sealer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final SnapshotChunkRequestEncoder requestEncoder = new SnapshotChunkRequestEncoder();
     private final SnapshotChunkEncoder chunkEncoder = new SnapshotChunkEncoder();
@@ -53,9 +57,15 @@ final class SnapshotLinks implements AutoCloseable {
         this.aeron = aeron;
         this.config = config;
         this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(config.maxFrameBytes()));
+        this.sealer = config.clusterKey().isSet()
+            ? new PeerFrameSealer(config.clusterKey().streamKey(ClusterKey.Stream.SNAPSHOT), config.incarnation())
+            : null;
     }
 
     void addStore(final long storeId, final String endpoint) {
+        if (sealer == null) {
+            throw new IllegalStateException("no cluster key: this store cannot stream snapshots to store " + storeId);
+        }
         final Link old = links.put(storeId, new Link(config.channelFor(endpoint)));
         if (old != null) {
             CloseHelper.quietClose(old.publication);
@@ -104,6 +114,11 @@ final class SnapshotLinks implements AutoCloseable {
         return offer(toStoreId, MessageHeaderEncoder.ENCODED_LENGTH + doneEncoder.encodedLength());
     }
 
+    /** @return whether the store is one this store exchanges snapshots with. */
+    boolean knows(final long storeId) {
+        return links.containsKey(storeId);
+    }
+
     /** Registers publications not yet made; call every duty cycle. @return work done. */
     int connect() {
         int work = 0;
@@ -125,7 +140,7 @@ final class SnapshotLinks implements AutoCloseable {
 
     private boolean offer(final long toStoreId, final int length) {
         final Link link = links.get(toStoreId);
-        if (link == null || !ensure(link) || link.publication.offer(frame, 0, length) < 0) {
+        if (link == null || !ensure(link) || link.publication.offer(frame, 0, sealer.seal(frame, 0, length)) < 0) {
             framesNotSent++;
             return false;
         }

@@ -85,6 +85,7 @@ public final class MultiRaft implements AutoCloseable {
     private final SplittableRandom random;
     private long nextTickMs = Long.MIN_VALUE;
     private long nextPeriodicSyncMs;
+    private long messagesFromNonMembers;
     private String failure;
 
     /**
@@ -183,13 +184,19 @@ public final class MultiRaft implements AutoCloseable {
     }
 
     /**
-     * A message from another store, for one of this store's regions. Messages for unknown regions are dropped
-     * (PD will create peers for them later). A SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped
-     * once its files are here.
+     * A message from another store (authenticated by the transport), for one of this store's regions. Messages for
+     * unknown regions are dropped (PD will create peers for them later), and so are messages from a peer that is not a
+     * member of the region's configuration in effect here or that the sending store does not host, or addressed to
+     * another peer: a store of the cluster may only speak for its own peers ({@link #messagesFromNonMembers()}). A
+     * SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped once its files are here.
      */
     public void onMessage(final long fromStoreId, final RaftMessage message) {
         final RegionPeer peer = regions.get(message.regionId());
         if (peer == null || failure != null) {
+            return;
+        }
+        if (!peer.acceptsFrom(fromStoreId, message)) {
+            messagesFromNonMembers++;
             return;
         }
         if (message.type() == MessageType.SNAPSHOT && transfers != SnapshotTransfers.NONE) {
@@ -375,6 +382,11 @@ public final class MultiRaft implements AutoCloseable {
             readyPeers.get(i).abandonReady();
         }
         readyPeers.clear();
+    }
+
+    /** @return messages dropped because their sender is not a member of the region, or not on the sending store. */
+    public long messagesFromNonMembers() {
+        return messagesFromNonMembers;
     }
 
     /** @return why the driver stopped, or null while it runs. */

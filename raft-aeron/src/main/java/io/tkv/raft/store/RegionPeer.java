@@ -92,6 +92,14 @@ final class RegionPeer {
         return leaderPeerId == 0 ? 0 : peers.storeOf(leaderPeerId);
     }
 
+    /**
+     * @return whether a message may be stepped: addressed to this peer, from a peer the sending store hosts, which is
+     *     a member of the configuration in effect (or, on the leader, a removed peer still being told of it).
+     */
+    boolean acceptsFrom(final long fromStoreId, final RaftMessage message) {
+        return message.to() == peerId && peers.storeOf(message.from()) == fromStoreId && node.knowsPeer(message.from());
+    }
+
     long storeOf(final long peer) {
         return peers.storeOf(peer);
     }

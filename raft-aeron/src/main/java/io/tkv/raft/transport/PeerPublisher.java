@@ -4,6 +4,8 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.exceptions.RegistrationException;
+import io.tkv.codec.auth.PeerFrameSealer;
+import io.tkv.codec.auth.PeerFrames;
 import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftMessage;
 import org.agrona.CloseHelper;
@@ -21,7 +23,8 @@ import java.util.List;
  * message behind it stay queued for the next duty cycle. The queue is bounded: once full, new messages are
  * refused and reported to the {@link DropListener} (Raft retries by itself). When the peer store is not
  * connected, the queue is dropped and reported. A message is counted as sent only once its frame's offer
- * succeeded.
+ * succeeded. Each frame is sealed ({@link PeerFrames}) right before its offer, so it leaves with room for its
+ * trailer: the messages of a frame fill at most the frame's capacity less the trailer.
  *
  * <p>Owned by the raft agent; not thread safe.
  */
@@ -82,7 +85,8 @@ final class PeerPublisher implements AutoCloseable {
      * @return work done: frames sent plus messages dropped.
      */
     int flush(
-        final Aeron aeron, final RaftCodec codec, final long clusterId, final long fromStoreId,
+        final Aeron aeron, final RaftCodec codec, final PeerFrameSealer sealer, final long clusterId,
+        final long fromStoreId,
         final TransportFaults faults, final TransportCounters counters, final DropListener dropListener) {
         if (pending.isEmpty()) {
             ensurePublication(aeron);
@@ -114,7 +118,7 @@ final class PeerPublisher implements AutoCloseable {
             final int length = first.type() == MessageType.SNAPSHOT
                 ? codec.encodeSnapshot(frame, 0, clusterId, fromStoreId, storeId, first)
                 : codec.encodeBatch(frame, 0, clusterId, fromStoreId, storeId, pending, next, end - next);
-            final long result = offer(length);
+            final long result = offer(sealer.seal(frame, 0, length));
             if (result > 0) {
                 counters.framesSent().increment();
                 counters.messagesSent().getAndAdd(end - next);
@@ -144,7 +148,7 @@ final class PeerPublisher implements AutoCloseable {
     private int frameEnd(final int start) {
         final RaftMessage first = pending.get(start);
         if (first.type() == MessageType.SNAPSHOT) {
-            return RaftCodec.snapshotFrameLength(first) <= frame.capacity() ? start + 1 : start;
+            return RaftCodec.snapshotFrameLength(first) <= payloadCapacity() ? start + 1 : start;
         }
         int length = RaftCodec.BATCH_HEADER_LENGTH;
         int end = start;
@@ -154,12 +158,17 @@ final class PeerPublisher implements AutoCloseable {
                 break;
             }
             length += RaftCodec.batchedLength(message);
-            if (length > frame.capacity()) {
+            if (length > payloadCapacity()) {
                 break;
             }
             end++;
         }
         return end;
+    }
+
+    /** @return the most bytes a frame's messages may take: the frame less its authentication trailer. */
+    private int payloadCapacity() {
+        return frame.capacity() - PeerFrames.TRAILER_LENGTH;
     }
 
     private long offer(final int length) {

@@ -7,19 +7,24 @@ import io.aeron.logbuffer.Header;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RaftBatchDecoder;
 import io.tkv.codec.RaftSnapshotDecoder;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrameVerifier;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.RaftMessage;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
+import java.util.function.LongPredicate;
 
 /**
- * The inbound side of store-to-store Raft traffic: polls this store's raft subscription, checks each frame
- * ({@link FrameValidator}: schema, version, template, every length; then the cluster id and the target store)
- * and decodes the messages for the {@link RaftMessageHandler}. A frame of another cluster or for another store,
- * a malformed frame, or one the fault hook drops never reaches Raft; each is counted. Nothing a peer sends can
- * throw out of {@link #poll(int)}.
+ * The inbound side of store-to-store Raft traffic: polls this store's raft subscription and checks each frame before
+ * anything in it is decoded — the routing prefix (this cluster, this store as the target, a sending store of the
+ * cluster), then the authentication trailer ({@link io.tkv.codec.auth.PeerFrames}: the tag under the cluster key,
+ * newer than anything accepted from that store), then the layout ({@link FrameValidator}: schema, version,
+ * template, every length) — and decodes the messages for the {@link RaftMessageHandler}. A frame that fails any
+ * check, or one the fault hook drops, never reaches Raft; each is counted. Nothing a peer sends can throw out of
+ * {@link #poll}.
  *
  * <p>Owned by the raft agent; not thread safe.
  */
@@ -32,6 +37,8 @@ public final class RaftAdapter {
     private final long clusterId;
     private final long storeId;
     private final FrameValidator validator;
+    private final PeerFrameVerifier verifier;
+    private final LongPredicate memberStores;
     private final TransportFaults faults;
     private final TransportCounters counters;
     private final RaftCodec codec = new RaftCodec();
@@ -43,16 +50,20 @@ public final class RaftAdapter {
     /**
      * @param subscription this store's raft stream.
      * @param config       concluded transport settings (cluster id, store id, group bounds).
+     * @param memberStores which stores may send to this one (the other stores of the cluster).
      * @param faults       fault hook.
      * @param counters     where frames are counted.
      */
     public RaftAdapter(
-        final Subscription subscription, final RaftTransportConfig config, final TransportFaults faults,
-        final TransportCounters counters) {
+        final Subscription subscription, final RaftTransportConfig config, final LongPredicate memberStores,
+        final TransportFaults faults, final TransportCounters counters) {
         this.subscription = subscription;
         this.clusterId = config.conclude().clusterId();
         this.storeId = config.storeId();
         this.validator = Protocol.raftValidator(config.maxGroupEntries());
+        this.verifier = new PeerFrameVerifier(
+            config.clusterKey().isSet() ? config.clusterKey().streamKey(ClusterKey.Stream.RAFT) : null);
+        this.memberStores = memberStores;
         this.faults = faults;
         this.counters = counters;
     }
@@ -81,9 +92,6 @@ public final class RaftAdapter {
     public boolean onFrame(
         final DirectBuffer buffer, final int offset, final int length, final RaftMessageHandler messageHandler) {
         counters.framesReceived().increment();
-        if (validator.validate(buffer, offset, length) != FrameValidator.VALID) {
-            return malformed(validator.lastError());
-        }
         if (length < TO_STORE_OFFSET + Long.BYTES) {
             return malformed("frame too short for its routing fields");
         }
@@ -92,8 +100,28 @@ public final class RaftAdapter {
         final long toStore = buffer.getLong(offset + TO_STORE_OFFSET, ByteOrder.LITTLE_ENDIAN);
         if (frameCluster != clusterId || toStore != storeId) {
             counters.wrongCluster().increment();
-            lastError = "frame of cluster " + frameCluster + " for store " + toStore;
+            lastError = "frame of another cluster or for another store";
             return false;
+        }
+        if (fromStore == storeId || !memberStores.test(fromStore)) {
+            counters.notMember().increment();
+            lastError = "frame from a store not in this cluster";
+            return false;
+        }
+        final int verified = verifier.verify(buffer, offset, length, fromStore);
+        if (verified != PeerFrameVerifier.OK) {
+            if (verified == PeerFrameVerifier.REPLAYED) {
+                counters.replayed().increment();
+            } else {
+                counters.unauthenticated().increment();
+            }
+            // Constant strings only: a flood of forged frames must not cost an allocation each.
+            lastError = PeerFrameVerifier.describe(verified);
+            return false;
+        }
+        final int frameLength = PeerFrameVerifier.payloadLength(length);
+        if (validator.validate(buffer, offset, frameLength) != FrameValidator.VALID) {
+            return malformed(validator.lastError());
         }
         if (faults.dropInbound(fromStore)) {
             counters.faultDropped().increment();

@@ -7,6 +7,7 @@ import io.tkv.codec.RaftBatchEncoder;
 import io.tkv.codec.RaftMessageType;
 import io.tkv.codec.RaftSnapshotDecoder;
 import io.tkv.codec.RaftSnapshotEncoder;
+import io.tkv.codec.auth.PeerFrames;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.Entry;
 import io.tkv.raft.core.EntryType;
@@ -46,6 +47,16 @@ public final class RaftCodec {
     private final RaftSnapshotEncoder snapshotEncoder = new RaftSnapshotEncoder();
     private final RaftBatchDecoder batchDecoder = new RaftBatchDecoder();
     private final RaftSnapshotDecoder snapshotDecoder = new RaftSnapshotDecoder();
+
+    /**
+     * @param maxFrameBytes the largest frame a store sends to another, its authentication trailer included.
+     * @return the most data one entry may hold and still travel to another store: alone in an APPEND, alone in a
+     *     RaftBatch frame. A larger entry can never be replicated.
+     */
+    public static int maxEntryDataBytes(final int maxFrameBytes) {
+        return maxFrameBytes - PeerFrames.TRAILER_LENGTH - BATCH_HEADER_LENGTH - MESSAGE_FIXED_LENGTH
+            - ENTRY_FIXED_LENGTH;
+    }
 
     /**
      * @param message a message other than SNAPSHOT.
@@ -197,8 +208,12 @@ public final class RaftCodec {
                 }
                 entries.add(new Entry(entryIndex, entryTerm, entryType, data));
             }
-            handler.onMessage(fromStoreId, new RaftMessage(type, regionId, from, to, term, logTerm, index, commit,
-                reject, rejectHint, context, entries, null));
+            final RaftMessage decoded = new RaftMessage(type, regionId, from, to, term, logTerm, index, commit,
+                reject, rejectHint, context, entries, null);
+            if (!decoded.inBounds()) {
+                throw new MalformedRaftFrameException("a term or index beyond " + RaftMessage.MAX_TERM_OR_INDEX);
+            }
+            handler.onMessage(fromStoreId, decoded);
         }
     }
 
@@ -234,8 +249,12 @@ public final class RaftCodec {
         snapshotDecoder.getData(data, 0, data.length);
         try {
             final Snapshot snapshot = new Snapshot(index, snapshotTerm, new ConfState(voters, learners), data);
-            return new RaftMessage(MessageType.SNAPSHOT, regionId, from, to, term, 0, 0, 0, false, 0, 0, List.of(),
-                snapshot);
+            final RaftMessage decoded = new RaftMessage(MessageType.SNAPSHOT, regionId, from, to, term, 0, 0, 0, false,
+                0, 0, List.of(), snapshot);
+            if (!decoded.inBounds()) {
+                throw new MalformedRaftFrameException("a term or index beyond " + RaftMessage.MAX_TERM_OR_INDEX);
+            }
+            return decoded;
         } catch (final IllegalArgumentException ex) {
             throw new MalformedRaftFrameException(ex.getMessage());
         }

@@ -1,6 +1,8 @@
 package io.tkv.raft.transport;
 
 import io.aeron.Aeron;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrameSealer;
 import io.tkv.raft.core.RaftMessage;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -22,6 +24,7 @@ public final class RaftTransport implements AutoCloseable {
     private final TransportCounters counters;
     private final DropListener dropListener;
     private final RaftCodec codec = new RaftCodec();
+    private final PeerFrameSealer sealer;
     private final Long2ObjectHashMap<PeerPublisher> publishers = new Long2ObjectHashMap<>();
     private final List<PeerPublisher> publisherList = new ArrayList<>();
 
@@ -40,6 +43,8 @@ public final class RaftTransport implements AutoCloseable {
         this.faults = faults;
         this.counters = counters;
         this.dropListener = dropListener;
+        this.sealer = config.clusterKey().isSet()
+            ? new PeerFrameSealer(config.clusterKey().streamKey(ClusterKey.Stream.RAFT), config.incarnation()) : null;
     }
 
     /**
@@ -48,10 +53,14 @@ public final class RaftTransport implements AutoCloseable {
      *
      * @param storeId  the peer store's id (not this store's).
      * @param endpoint its listen address, {@code host:port}.
+     * @throws IllegalStateException without a cluster key: frames to other stores must be authenticated.
      */
     public void addStore(final long storeId, final String endpoint) {
         if (storeId == config.storeId()) {
             throw new IllegalArgumentException("store " + storeId + " is this store");
+        }
+        if (sealer == null) {
+            throw new IllegalStateException("no cluster key: this store cannot talk to store " + storeId);
         }
         final String channel = config.channelFor(endpoint);
         final PeerPublisher existing = publishers.get(storeId);
@@ -101,8 +110,8 @@ public final class RaftTransport implements AutoCloseable {
     public int flush() {
         int work = 0;
         for (int i = 0; i < publisherList.size(); i++) {
-            work += publisherList.get(i).flush(aeron, codec, config.clusterId(), config.storeId(), faults, counters,
-                dropListener);
+            work += publisherList.get(i).flush(aeron, codec, sealer, config.clusterId(), config.storeId(), faults,
+                counters, dropListener);
         }
         return work;
     }

@@ -1,6 +1,7 @@
 package io.tkv.raft.transport;
 
 import io.aeron.logbuffer.LogBufferDescriptor;
+import io.tkv.codec.auth.ClusterKey;
 
 /**
  * Settings of the store-to-store Raft transport, Aeron Context style: setters return this, {@link #conclude()}
@@ -23,6 +24,8 @@ public final class RaftTransportConfig {
     private int maxFrameBytes;
     private int maxPendingMessagesPerStore = DEFAULT_MAX_PENDING_MESSAGES_PER_STORE;
     private int maxGroupEntries = DEFAULT_MAX_GROUP_ENTRIES;
+    private ClusterKey clusterKey = ClusterKey.NONE;
+    private long incarnation = 1;
     private boolean concluded;
 
     /**
@@ -50,6 +53,10 @@ public final class RaftTransportConfig {
         }
         if (maxPendingMessagesPerStore < 1 || maxGroupEntries < 1 || maxGroupEntries > 0xFFFF) {
             throw new IllegalStateException("bad queue or group bounds");
+        }
+        if (clusterKey == null || incarnation <= 0) {
+            throw new IllegalStateException("cluster key must not be null (ClusterKey.NONE: none) and incarnation "
+                + "must be positive");
         }
         concluded = true;
         return this;
@@ -125,5 +132,32 @@ public final class RaftTransportConfig {
 
     public int maxGroupEntries() {
         return maxGroupEntries;
+    }
+
+    /**
+     * @param clusterKey the key every frame to and from another store is authenticated under
+     *                   ({@link io.tkv.codec.auth.PeerFrames}); {@link ClusterKey#NONE} (the default): this store can
+     *                   neither send to nor accept from another store.
+     */
+    public RaftTransportConfig clusterKey(final ClusterKey clusterKey) {
+        this.clusterKey = clusterKey;
+        return this;
+    }
+
+    public ClusterKey clusterKey() {
+        return clusterKey;
+    }
+
+    /**
+     * @param incarnation this store's start count, higher than at any earlier start (persisted by the store): it
+     *                    keeps the receivers' replay windows moving forward across restarts.
+     */
+    public RaftTransportConfig incarnation(final long incarnation) {
+        this.incarnation = incarnation;
+        return this;
+    }
+
+    public long incarnation() {
+        return incarnation;
     }
 }

@@ -22,6 +22,9 @@ public final class TransportCounters implements AutoCloseable {
     private final AtomicCounter malformed;
     private final AtomicCounter wrongCluster;
     private final AtomicCounter faultDropped;
+    private final AtomicCounter unauthenticated;
+    private final AtomicCounter replayed;
+    private final AtomicCounter notMember;
 
     /** @param factory makes a counter from a type id and a label, e.g. {@code aeron::addCounter}. */
     public TransportCounters(final BiFunction<Integer, String, AtomicCounter> factory) {
@@ -34,6 +37,9 @@ public final class TransportCounters implements AutoCloseable {
         malformed = factory.apply(TYPE_ID_BASE + 6, "tkv raft malformed frames");
         wrongCluster = factory.apply(TYPE_ID_BASE + 7, "tkv raft frames of another cluster or store");
         faultDropped = factory.apply(TYPE_ID_BASE + 8, "tkv raft frames dropped by a fault hook");
+        unauthenticated = factory.apply(TYPE_ID_BASE + 9, "tkv peer frames failing authentication");
+        replayed = factory.apply(TYPE_ID_BASE + 10, "tkv peer frames replayed");
+        notMember = factory.apply(TYPE_ID_BASE + 11, "tkv peer frames or messages from non-members");
     }
 
     public AtomicCounter framesSent() {
@@ -72,9 +78,27 @@ public final class TransportCounters implements AutoCloseable {
         return faultDropped;
     }
 
+    /** Frames on a store-to-store stream (Raft or snapshot) whose tag did not verify. */
+    public AtomicCounter unauthenticated() {
+        return unauthenticated;
+    }
+
+    /** Authentic frames not newer than one already accepted from their sender. */
+    public AtomicCounter replayed() {
+        return replayed;
+    }
+
+    /**
+     * Frames from a store that is not in this store's cluster, and Raft messages from a peer that is not a member of
+     * the region's configuration (or not on the store that sent it).
+     */
+    public AtomicCounter notMember() {
+        return notMember;
+    }
+
     @Override
     public void close() {
         CloseHelper.closeAll(framesSent, messagesSent, messagesDropped, backPressured, framesReceived,
-            messagesReceived, malformed, wrongCluster, faultDropped);
+            messagesReceived, malformed, wrongCluster, faultDropped, unauthenticated, replayed, notMember);
     }
 }

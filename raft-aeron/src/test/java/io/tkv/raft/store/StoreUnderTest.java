@@ -13,6 +13,7 @@ import io.tkv.raft.snapshot.SnapshotDirs;
 import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftTransport;
 import io.tkv.raft.transport.RaftTransportConfig;
+import io.tkv.raft.transport.TestKeys;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.raft.transport.TransportFaults;
 import org.agrona.CloseHelper;
@@ -52,6 +53,8 @@ final class StoreUnderTest implements AutoCloseable {
     private long compactKeep;
     private int chunkBytes;
     private long nextSnapshotId = 1;
+    /** Raised at every start, as a store persists it: peers refuse a restarted store's frames otherwise. */
+    private long incarnation;
     private Snapshot latest;
 
     StoreUnderTest(
@@ -82,10 +85,12 @@ final class StoreUnderTest implements AutoCloseable {
     StoreUnderTest start(final long appliedIndex) {
         log = RaftLog.open(new RaftLogConfig().dir(logDir).blockSizeBytes(1 << 20)
             .maxCycleFileBytes(compactThreshold > 0 ? 16 * 1024 : 1 << 20));
+        incarnation++;
         final RaftTransportConfig transportConfig = new RaftTransportConfig().clusterId(CLUSTER).storeId(storeId)
-            .termLengthBytes(1 << 20).maxFrameBytes(64 * 1024);
+            .termLengthBytes(1 << 20).maxFrameBytes(64 * 1024).clusterKey(TestKeys.key(CLUSTER))
+            .incarnation(incarnation);
         subscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoint, transportConfig.streamId());
-        adapter = new RaftAdapter(subscription, transportConfig, faults, counters);
+        adapter = new RaftAdapter(subscription, transportConfig, cluster::containsKey, faults, counters);
         transport = new RaftTransport(aeron, transportConfig, faults, counters, (to, m) -> raft.onDropped(to, m));
         cluster.forEach((id, peerEndpoint) -> {
             if (id != storeId) {
@@ -114,10 +119,10 @@ final class StoreUnderTest implements AutoCloseable {
     private void startSnapshotAgent(final RaftTransportConfig transportConfig) {
         final SnapshotConfig config = new SnapshotConfig().rootDir(snapshotRoot()).clusterId(CLUSTER).storeId(storeId)
             .termLengthBytes(1 << 20).chunkBytes(chunkBytes).windowChunks(3).requestTimeoutMs(200)
-            .transferTimeoutMs(5_000);
+            .transferTimeoutMs(5_000).clusterKey(TestKeys.key(CLUSTER)).incarnation(incarnation);
         sink.snapshotRoot = snapshotRoot();
         snapshotSubscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoint, config.streamId());
-        snapshotAgent = new SnapshotAgent(config, aeron, snapshotSubscription, SystemNanoClock.INSTANCE);
+        snapshotAgent = new SnapshotAgent(config, aeron, snapshotSubscription, SystemNanoClock.INSTANCE, counters);
         sink.installed = snapshotAgent::deleteLater;
         cluster.forEach((id, peerEndpoint) -> {
             if (id != storeId) {

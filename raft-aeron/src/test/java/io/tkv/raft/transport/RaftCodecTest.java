@@ -1,5 +1,8 @@
 package io.tkv.raft.transport;
 
+import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.codec.auth.PeerFrameSealer;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.Entry;
 import io.tkv.raft.core.EntryType;
@@ -10,6 +13,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,7 +31,9 @@ class RaftCodecTest {
     private final RaftCodec codec = new RaftCodec();
     private final TransportCounters counters = TestCounters.create();
     private final RaftAdapter adapter = new RaftAdapter(null,
-        new RaftTransportConfig().clusterId(CLUSTER).storeId(TO_STORE), TransportFaults.NONE, counters);
+        new RaftTransportConfig().clusterId(CLUSTER).storeId(TO_STORE).clusterKey(TestKeys.key(CLUSTER)),
+        store -> store == FROM_STORE, TransportFaults.NONE, counters);
+    private final PeerFrameSealer sealer = TestKeys.raftSealer(CLUSTER);
     private final List<RaftMessage> received = new ArrayList<>();
     private final RaftMessageHandler collect = (from, message) -> {
         assertEquals(FROM_STORE, from);
@@ -51,8 +58,13 @@ class RaftCodecTest {
         return messages;
     }
 
+    /** @return the length of the frame, not sealed. */
     private int encode(final UnsafeBuffer buffer, final List<RaftMessage> messages) {
         return codec.encodeBatch(buffer, 0, CLUSTER, FROM_STORE, TO_STORE, messages, 0, messages.size());
+    }
+
+    private int seal(final UnsafeBuffer buffer, final int length) {
+        return TestKeys.seal(sealer, buffer, length);
     }
 
     @Test
@@ -62,10 +74,10 @@ class RaftCodecTest {
         for (final RaftMessage message : messages) {
             expected += RaftCodec.batchedLength(message);
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected + TestKeys.TRAILER]);
         assertEquals(expected, encode(buffer, messages));
 
-        assertTrue(adapter.onFrame(buffer, 0, expected, collect), adapter.lastError());
+        assertTrue(adapter.onFrame(buffer, 0, seal(buffer, expected), collect), adapter.lastError());
         assertEquals(messages, received);
         assertEquals(messages.size(), counters.messagesReceived().get());
     }
@@ -77,10 +89,10 @@ class RaftCodecTest {
         final RaftMessage message = new RaftMessage(MessageType.SNAPSHOT, 3, 1, 2, 8, 0, 0, 0, false, 0, 0,
             List.of(), snapshot);
         final int length = RaftCodec.snapshotFrameLength(message);
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length + TestKeys.TRAILER]);
         assertEquals(length, codec.encodeSnapshot(buffer, 0, CLUSTER, FROM_STORE, TO_STORE, message));
 
-        assertTrue(adapter.onFrame(buffer, 0, length, collect), adapter.lastError());
+        assertTrue(adapter.onFrame(buffer, 0, seal(buffer, length), collect), adapter.lastError());
         assertEquals(List.of(message), received);
     }
 
@@ -89,12 +101,50 @@ class RaftCodecTest {
         final List<RaftMessage> messages = oneOfEachType();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
         int length = codec.encodeBatch(buffer, 0, CLUSTER + 1, FROM_STORE, TO_STORE, messages, 0, 1);
-        assertFalse(adapter.onFrame(buffer, 0, length, collect));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
         length = codec.encodeBatch(buffer, 0, CLUSTER, FROM_STORE, TO_STORE + 1, messages, 0, 1);
-        assertFalse(adapter.onFrame(buffer, 0, length, collect));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
 
         assertTrue(received.isEmpty());
         assertEquals(2, counters.wrongCluster().get());
+    }
+
+    @Test
+    void shouldDropFramesFromStoresOutsideTheClusterAndUnsealedOrForgedFrames() {
+        final List<RaftMessage> messages = oneOfEachType();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
+        int length = codec.encodeBatch(buffer, 0, CLUSTER, FROM_STORE + 5, TO_STORE, messages, 0, 1);
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect), "a store not in the cluster");
+        assertEquals(1, counters.notMember().get());
+
+        length = encode(buffer, messages);
+        assertFalse(adapter.onFrame(buffer, 0, length, collect), "not sealed at all");
+        final PeerFrameSealer outsider = new PeerFrameSealer(
+            ClusterKey.fromSecret("a guess at the secret".getBytes(StandardCharsets.UTF_8), CLUSTER)
+                .streamKey(ClusterKey.Stream.RAFT), 1);
+        assertFalse(adapter.onFrame(buffer, 0, outsider.seal(buffer, 0, length), collect), "another key");
+        assertEquals(2, counters.unauthenticated().get());
+
+        final int sealed = seal(buffer, length);
+        assertTrue(adapter.onFrame(buffer, 0, sealed, collect), adapter.lastError());
+        assertFalse(adapter.onFrame(buffer, 0, sealed, collect), "the same frame again");
+        assertEquals(1, counters.replayed().get());
+        assertEquals(messages, received);
+    }
+
+    @Test
+    void shouldDropTermsAndIndexesPastTheBound() {
+        final RaftMessage heartbeat = new RaftMessage(MessageType.HEARTBEAT, 1, 11, 12,
+            RaftMessage.MAX_TERM_OR_INDEX + 1, 0, 0, 0, false, 0, 0, List.of(), null);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
+        int length = encode(buffer, List.of(heartbeat));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
+        assertTrue(adapter.lastError().contains("beyond"), adapter.lastError());
+        final RaftMessage append = new RaftMessage(MessageType.APPEND, 1, 11, 12, 3, 3, 4, Long.MAX_VALUE, false, 0,
+            0, List.of(), null);
+        length = encode(buffer, List.of(append));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
+        assertTrue(received.isEmpty());
     }
 
     @Test
@@ -102,12 +152,14 @@ class RaftCodecTest {
         final List<RaftMessage> messages = oneOfEachType();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
         final int length = encode(buffer, messages);
-        for (int cut = 0; cut < length; cut++) {
+        final int routing = MessageHeaderEncoder.ENCODED_LENGTH + RaftCodec.ROUTING_PREFIX_LENGTH;
+        for (int cut = routing; cut < length; cut++) {
             received.clear();
-            assertFalse(adapter.onFrame(buffer, 0, cut, collect), "accepted a frame cut to " + cut);
+            // Sealed as cut, as a store of the cluster (buggy or hostile) could send it: the layout check stops it.
+            assertFalse(adapter.onFrame(buffer, 0, seal(buffer, cut), collect), "accepted a frame cut to " + cut);
             assertTrue(received.isEmpty(), "delivered from a frame cut to " + cut);
         }
-        assertEquals(length, counters.malformed().get());
+        assertEquals(length - routing, counters.malformed().get());
     }
 
     @Test
@@ -117,14 +169,14 @@ class RaftCodecTest {
         final int length = encode(buffer, messages);
         final int typeOffset = RaftCodec.BATCH_HEADER_LENGTH + 9 * Long.BYTES;
         buffer.putByte(typeOffset, (byte)MessageType.values().length);
-        assertFalse(adapter.onFrame(buffer, 0, length, collect));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
         assertTrue(adapter.lastError().contains("unknown raft message type"), adapter.lastError());
 
         buffer.putByte(typeOffset, (byte)MessageType.APPEND.ordinal());
         final int entryTypeOffset = RaftCodec.BATCH_HEADER_LENGTH
             + io.tkv.codec.RaftBatchEncoder.MessagesEncoder.sbeBlockLength() + 4 + 2 * Long.BYTES;
         buffer.putByte(entryTypeOffset, (byte)EntryType.values().length);
-        assertFalse(adapter.onFrame(buffer, 0, length, collect));
+        assertFalse(adapter.onFrame(buffer, 0, seal(buffer, length), collect));
         assertTrue(adapter.lastError().contains("unknown entry type"), adapter.lastError());
         assertTrue(received.isEmpty());
     }
@@ -145,7 +197,11 @@ class RaftCodecTest {
             }
             final int frameLength = random.nextInt(8) == 0 ? random.nextInt(length + 1) : length;
             received.clear();
-            if (adapter.onFrame(scratch, 0, frameLength, (from, message) -> received.add(message))) {
+            // Mutated, then sealed: what a store holding the key could send. The tag alone would stop an outsider.
+            final int sealed = scratch.getLong(MessageHeaderEncoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN)
+                == CLUSTER && frameLength >= MessageHeaderEncoder.ENCODED_LENGTH + RaftCodec.ROUTING_PREFIX_LENGTH
+                ? sealer.seal(scratch, 0, frameLength) : frameLength;
+            if (adapter.onFrame(scratch, 0, sealed, (from, message) -> received.add(message))) {
                 accepted++;
             }
         }

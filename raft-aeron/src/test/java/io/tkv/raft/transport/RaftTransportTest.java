@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -66,11 +67,12 @@ class RaftTransportTest {
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir.getPath()));
         store2Endpoint = "127.0.0.1:" + freeUdpPort();
         final RaftTransportConfig config2 = new RaftTransportConfig().clusterId(CLUSTER).storeId(2)
-            .termLengthBytes(TERM_LENGTH);
+            .termLengthBytes(TERM_LENGTH).clusterKey(TestKeys.key(CLUSTER));
         store2Subscription = aeron.addSubscription("aeron:udp?endpoint=" + store2Endpoint, config2.streamId());
-        store2Adapter = new RaftAdapter(store2Subscription, config2, TransportFaults.NONE, counters2);
+        store2Adapter = new RaftAdapter(store2Subscription, config2, store -> store == 1, TransportFaults.NONE,
+            counters2);
         store1 = transport(new RaftTransportConfig().clusterId(CLUSTER).storeId(1).termLengthBytes(TERM_LENGTH)
-            .maxFrameBytes(64 * 1024));
+            .maxFrameBytes(64 * 1024).clusterKey(TestKeys.key(CLUSTER)));
         store1.addStore(2, store2Endpoint);
     }
 
@@ -139,7 +141,7 @@ class RaftTransportTest {
     @Test
     void shouldRefuseAndReportWhenAStoreQueueIsFullOrTheStoreUnknown() {
         final RaftTransport small = transport(new RaftTransportConfig().clusterId(CLUSTER).storeId(1)
-            .termLengthBytes(TERM_LENGTH).maxPendingMessagesPerStore(3));
+            .termLengthBytes(TERM_LENGTH).maxPendingMessagesPerStore(3).clusterKey(TestKeys.key(CLUSTER)));
         try {
             small.addStore(2, store2Endpoint);
             for (int i = 0; i < 3; i++) {
@@ -151,6 +153,19 @@ class RaftTransportTest {
             assertEquals(3, small.pendingCount(2));
         } finally {
             small.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseToTalkToAnotherStoreWithoutAClusterKey() {
+        final RaftTransport keyless = transport(new RaftTransportConfig().clusterId(CLUSTER).storeId(1)
+            .termLengthBytes(TERM_LENGTH));
+        try {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> keyless.addStore(2, store2Endpoint));
+            assertTrue(refused.getMessage().contains("no cluster key"), refused.getMessage());
+        } finally {
+            keyless.close();
         }
     }
 
@@ -174,7 +189,8 @@ class RaftTransportTest {
     void shouldDropInboundFramesFromAnIsolatedStore() {
         final PartitionFaults faults2 = new PartitionFaults();
         final RaftAdapter isolated = new RaftAdapter(store2Subscription,
-            new RaftTransportConfig().clusterId(CLUSTER).storeId(2), faults2, counters2);
+            new RaftTransportConfig().clusterId(CLUSTER).storeId(2).clusterKey(TestKeys.key(CLUSTER)),
+            store -> store == 1, faults2, counters2);
         faults2.isolateFrom(1);
         awaitConnected(store1, 2);
         store1.send(2, heartbeat(1));

@@ -6,11 +6,12 @@ import org.agrona.concurrent.status.CountersManager;
 import java.nio.ByteBuffer;
 
 /** {@link TransportCounters} in plain memory, for tests without a media driver. */
-final class TestCounters {
+public final class TestCounters {
     private TestCounters() {
     }
 
-    static TransportCounters create() {
+    /** @return counters in plain memory. */
+    public static TransportCounters create() {
         final CountersManager manager = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)),
             new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 1024)));
         return new TransportCounters((typeId, label) -> manager.newCounter(label, typeId));

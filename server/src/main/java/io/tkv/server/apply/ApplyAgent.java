@@ -4,6 +4,7 @@ import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.EntryType;
 import io.tkv.server.StoreCounters;
+import io.tkv.server.StoreFailure;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.raft.EntryFormat;
 import io.tkv.server.session.ReplySender;
@@ -11,6 +12,7 @@ import io.tkv.server.session.SessionRegistry;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
+import io.tkv.storage.StorageEngine;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -31,7 +33,9 @@ import java.nio.ByteOrder;
  * raft agent compacts the log below.
  *
  * <p>If applying fails (a RocksDB error) the store fails stop: the entries of the failed batch are answered
- * INTERNAL_ERROR and so is everything after, since the state machine can no longer follow the log.
+ * INTERNAL_ERROR and so is everything after, since the state machine can no longer follow the log; the failure is
+ * reported to the raft agent ({@link StoreFailure}), which stops the Raft driver, so a leader that cannot apply
+ * hands its regions over to the other stores.
  */
 public final class ApplyAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyAgent.class);
@@ -48,6 +52,8 @@ public final class ApplyAgent implements Agent {
     private final PendingReplies replies = new PendingReplies();
     private final ReadExecutor reads;
     private final WriteExecutor writes = new WriteExecutor(replies);
+    private final ChecksumExecutor checksums;
+    private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHandler handler = this::onRecord;
     private long lastEntryTimeMs;
@@ -64,11 +70,14 @@ public final class ApplyAgent implements Agent {
      * @param maxReplyBytes the largest reply frame.
      * @param installer     installs snapshots from the leader.
      * @param durable       where the durable applied index is published.
+     * @param engine        the store's engine, read by region checksums.
+     * @param storeFailure  where a failure to apply is reported, for the raft agent to fail-stop Raft too.
      */
     public ApplyAgent(
         final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final RegionApplyState region,
         final SessionRegistry registry, final ReplySender sender, final StoreCounters counters,
-        final int maxReplyBytes, final SnapshotInstaller installer, final DurableAppliedIndex durable) {
+        final int maxReplyBytes, final SnapshotInstaller installer, final DurableAppliedIndex durable,
+        final StorageEngine engine, final StoreFailure storeFailure) {
         this.queue = queue;
         this.registry = registry;
         this.sender = sender;
@@ -78,6 +87,8 @@ public final class ApplyAgent implements Agent {
         this.installer = installer;
         this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
+        this.checksums = new ChecksumExecutor(engine, replies);
+        this.storeFailure = storeFailure;
     }
 
     @Override
@@ -117,6 +128,8 @@ public final class ApplyAgent implements Agent {
             onRead(buffer, index, length);
         } else if (type == CommandQueue.INGEST) {
             onIngest(buffer, index, length);
+        } else if (type == CommandQueue.CHECKSUM) {
+            onChecksum(buffer, index);
         } else {
             LOG.error("unknown apply record type {}", type);
         }
@@ -189,6 +202,27 @@ public final class ApplyAgent implements Agent {
         }
     }
 
+    private void onChecksum(final MutableDirectBuffer buffer, final int index) {
+        final long regionId = buffer.getLong(index + CommandQueue.CHECKSUM_REGION, ByteOrder.LITTLE_ENDIAN);
+        final int slot = buffer.getInt(index + CommandQueue.CHECKSUM_SLOT, ByteOrder.LITTLE_ENDIAN);
+        final int generation = buffer.getInt(index + CommandQueue.CHECKSUM_GENERATION, ByteOrder.LITTLE_ENDIAN);
+        final long correlationId = buffer.getLong(index + CommandQueue.CHECKSUM_CORRELATION_ID,
+            ByteOrder.LITTLE_ENDIAN);
+        if (batch.isOpen()) {
+            commit();
+        }
+        if (failure != null) {
+            checksums.fail(slot, generation, correlationId, failure);
+            return;
+        }
+        try {
+            checksums.execute(regionId, slot, generation, correlationId);
+        } catch (final RuntimeException ex) {
+            LOG.warn("region checksum failed in storage", ex);
+            checksums.fail(slot, generation, correlationId, "storage error: " + ex.getMessage());
+        }
+    }
+
     private void onRead(final MutableDirectBuffer buffer, final int index, final int length) {
         final int slot = buffer.getInt(index + CommandQueue.READ_SLOT, ByteOrder.LITTLE_ENDIAN);
         final int generation = buffer.getInt(index + CommandQueue.READ_GENERATION, ByteOrder.LITTLE_ENDIAN);
@@ -227,7 +261,8 @@ public final class ApplyAgent implements Agent {
     private void failStop(final String message, final RuntimeException ex) {
         if (failure == null) {
             failure = "store failed: " + message;
-            LOG.error("the state machine cannot follow the Raft log; the store now refuses every request", ex);
+            LOG.error("the state machine cannot follow the Raft log; the store stops serving and leading", ex);
+            storeFailure.fail(failure);
         }
         if (batch.isOpen()) {
             batch.abort();

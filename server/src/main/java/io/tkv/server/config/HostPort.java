@@ -1,5 +1,8 @@
 package io.tkv.server.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /** A parsed {@code host:port} endpoint. */
 public record HostPort(String host, int port) {
     /**
@@ -22,5 +25,20 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("endpoint port out of range: '" + endpoint + "'");
         }
         return new HostPort(endpoint.substring(0, colon), port);
+    }
+
+    /** @return whether every address the host names is a loopback address (127.0.0.0/8, ::1). */
+    public boolean isLoopback() {
+        final String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            for (final InetAddress address : InetAddress.getAllByName(name)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (final UnknownHostException ex) {
+            return false;
+        }
     }
 }

@@ -1,7 +1,13 @@
 package io.tkv.server.config;
 
+import io.tkv.codec.auth.ClusterKey;
+import io.tkv.log.RaftLogConfig;
+import io.tkv.raft.transport.RaftCodec;
+import io.tkv.server.ingress.CommandQueue;
+import io.tkv.server.raft.EntryFormat;
 import io.tkv.storage.FsyncPolicy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -36,6 +42,8 @@ public final class ServerConfig {
     private String driverIdleStrategy = "backoff";
     private int ringBufferBytes = 8 * 1024 * 1024;
     private String secret = "";
+    private String adminSecret = "";
+    private String clusterSecret = "";
     private int maxKeyBytes = 8 * 1024;
     private int maxValueBytes = 256 * 1024;
     private int maxBatchSize = 1024;
@@ -64,8 +72,11 @@ public final class ServerConfig {
             "ring-buffer-bytes must be a power of two >= 64 KiB");
         require(maxKeyBytes > 0, "max-key-bytes must be > 0");
         require(maxValueBytes >= 0, "max-value-bytes must be >= 0");
-        require((long)maxKeyBytes + maxValueBytes + 256 <= maxFrameBytes(),
-            "max-key-bytes + max-value-bytes must fit a frame (term-length / 8)");
+        require(ringBufferBytes >= termLengthBytes,
+            "ring-buffer-kb must be at least term-length-kb: the apply ring must carry any entry a peer can send");
+        require((long)maxKeyBytes + maxValueBytes + 256 <= maxRequestBytes(),
+            "max-key-bytes + max-value-bytes must fit a request the store can carry (" + maxRequestBytes()
+                + " bytes: the Raft frame, the apply ring and the log record, see maxRequestBytes)");
         require(maxBatchSize > 0 && maxBatchSize <= 0xFFFF, "max-batch-size must be in [1, 65535]");
         require(maxScanLimit > 0 && maxScanLimit < 0xFFFF, "max-scan-limit must be in [1, 65534]");
         require(maxSessions > 0, "max-sessions must be > 0");
@@ -79,7 +90,38 @@ public final class ServerConfig {
             aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
         }
         raft.conclude(storeId, listenEndpoint, dataDir);
+        checkSecrets();
         return this;
+    }
+
+    /**
+     * The secrets, as ARCHITECTURE.md's security section wants them: a store never listens beyond loopback without a
+     * client secret, never talks to other stores without a cluster secret, and the three secrets are distinct (the
+     * client secret opens client sessions only, the admin secret admin sessions, the cluster secret stores' frames).
+     */
+    private void checkSecrets() {
+        require(HostPort.parse(listenEndpoint).isLoopback() || !secret.isEmpty(),
+            "listen = " + listenEndpoint + " is not a loopback address, and no client secret is set: anyone who "
+                + "reaches it could read and write every key. Give --secret-file (security.secret-file), or listen on "
+                + "127.0.0.1");
+        require(adminSecret.isEmpty() || !adminSecret.equals(secret),
+            "the admin secret must differ from the client secret");
+        require(clusterSecret.isEmpty() || (!clusterSecret.equals(secret) && !clusterSecret.equals(adminSecret)),
+            "the cluster secret must differ from the client and admin secrets");
+        require(clusterSecret.isEmpty()
+            || clusterSecret.getBytes(StandardCharsets.UTF_8).length >= ClusterKey.MIN_SECRET_BYTES,
+            "the cluster secret needs at least " + ClusterKey.MIN_SECRET_BYTES + " bytes");
+        final long others = raft.initialCluster().stream().filter(store -> store.storeId() != storeId).count();
+        require(others == 0 || !clusterSecret.isEmpty(),
+            "raft.initial-cluster names " + others + " other store(s), and no cluster secret is set: frames between "
+                + "stores must be authenticated. Give every store of the cluster the same --cluster-secret-file "
+                + "(security.cluster-secret-file), distinct from the client secret");
+    }
+
+    /** @return the key frames to and from other stores are authenticated under ({@link ClusterKey#NONE}: none). */
+    public ClusterKey clusterKey() {
+        return clusterSecret.isEmpty()
+            ? ClusterKey.NONE : ClusterKey.fromSecret(clusterSecret.getBytes(StandardCharsets.UTF_8), clusterId);
     }
 
     /** @return the replication settings (section {@code [raft]}). */
@@ -102,6 +144,22 @@ public final class ServerConfig {
     /** @return the largest frame either direction may carry: Aeron's limit for the term length. */
     public int maxFrameBytes() {
         return termLengthBytes / 8;
+    }
+
+    /**
+     * The largest request frame this store accepts: what its entry (the frame behind {@link EntryFormat}'s header)
+     * can be carried through end to end — alone in a Raft frame to another store (a term / 8, less the frame's
+     * headers and authentication trailer), as one record of the apply ring (a ring / 8), and as one record of the
+     * Raft log. A larger request is refused TOO_LARGE at ingress, the limit is told to clients in Connected, and
+     * the Raft driver refuses a larger proposal as a last line (an entry that cannot be sent would stall the region).
+     *
+     * @return the limit, in bytes.
+     */
+    public int maxRequestBytes() {
+        final int entry = Math.min(RaftCodec.maxEntryDataBytes(maxFrameBytes()),
+            Math.min(ringBufferBytes / 8 - CommandQueue.ENTRY_HEADER_LENGTH,
+                RaftLogConfig.maxPayloadBytes(RaftLogConfig.DEFAULT_BLOCK_SIZE_BYTES)));
+        return entry - EntryFormat.HEADER_LENGTH;
     }
 
     /** @return the Aeron channel the store listens on for clients. */
@@ -226,6 +284,26 @@ public final class ServerConfig {
         return this;
     }
 
+    /** @return the admin secret: a session that proves it may make admin requests ("": admin requests refused). */
+    public String adminSecret() {
+        return adminSecret;
+    }
+
+    public ServerConfig adminSecret(final String adminSecret) {
+        this.adminSecret = adminSecret;
+        return this;
+    }
+
+    /** @return the cluster secret the stores' frames are authenticated under ("": none, a store alone). */
+    public String clusterSecret() {
+        return clusterSecret;
+    }
+
+    public ServerConfig clusterSecret(final String clusterSecret) {
+        this.clusterSecret = clusterSecret;
+        return this;
+    }
+
     public int maxKeyBytes() {
         return maxKeyBytes;
     }
@@ -332,6 +410,8 @@ public final class ServerConfig {
             + ", threading=" + threadingMode + ", idle=" + idleStrategy + ", fsync=" + fsyncPolicy
             + ", syncIntervalMs=" + syncIntervalMs + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes="
             + maxValueBytes + ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit
-            + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", " + raft + '}';
+            + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", adminSecret="
+            + (adminSecret.isEmpty() ? "<none>" : "<set>") + ", clusterSecret="
+            + (clusterSecret.isEmpty() ? "<none>" : "<set>") + ", " + raft + '}';
     }
 }

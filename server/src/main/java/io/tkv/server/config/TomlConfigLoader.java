@@ -25,6 +25,7 @@ import java.util.Set;
  * [aeron]    dir, embedded-driver, term-length-kb, driver-idle
  * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
+ * [security] secret-file, admin-secret-file, cluster-secret-file
  * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
  *            lease-ticks, log-dir, fault-injection, compact-threshold-entries, compact-keep-entries,
  *            snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb, log-reserve-mb
@@ -38,6 +39,7 @@ public final class TomlConfigLoader {
         "aeron", Set.of("dir", "embedded-driver", "term-length-kb", "driver-idle"),
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
         "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
+        "security", Set.of("secret-file", "admin-secret-file", "cluster-secret-file"),
         "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
             "log-dir", "fault-injection", "compact-threshold-entries", "compact-keep-entries", "snapshot-chunk-kb",
             "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
@@ -89,6 +91,17 @@ public final class TomlConfigLoader {
         if (limits.has("max-value-bytes")) config.maxValueBytes((int)asLong(limits, "max-value-bytes"));
         if (limits.has("max-batch-size")) config.maxBatchSize((int)asLong(limits, "max-batch-size"));
         if (limits.has("max-scan-limit")) config.maxScanLimit((int)asLong(limits, "max-scan-limit"));
+
+        final JsonNode security = root.path("security");
+        if (security.has("secret-file")) {
+            config.secret(SecretFile.read(Paths.get(asText(security, "secret-file")), "client secret"));
+        }
+        if (security.has("admin-secret-file")) {
+            config.adminSecret(SecretFile.read(Paths.get(asText(security, "admin-secret-file")), "admin secret"));
+        }
+        if (security.has("cluster-secret-file")) {
+            config.clusterSecret(SecretFile.read(Paths.get(asText(security, "cluster-secret-file")), "cluster secret"));
+        }
 
         loadRaft(root.path("raft"), config.raft());
         return config;

@@ -22,6 +22,8 @@ import java.nio.ByteOrder;
  *          (a read whose read index every ENTRY before it covers)
  *   INGEST regionId:8 index:8 term:8 | snapshot data
  *          (a snapshot from the leader to install; the ENTRY records after it continue from index + 1)
+ *   CHECKSUM regionId:8 slot:4 generation:4 correlationId:8
+ *          (an admin session's RegionChecksum: hashed between the entries before it and those after)
  * </pre>
  * All little-endian. Data is copied once, into the ring; the apply agent decodes it in place.
  */
@@ -32,6 +34,14 @@ public final class CommandQueue {
     public static final int READ = 2;
     /** Record type of a snapshot to install. */
     public static final int INGEST = 3;
+    /** Record type of a region checksum request. */
+    public static final int CHECKSUM = 4;
+    /** Length of a CHECKSUM record, and its offsets. */
+    public static final int CHECKSUM_LENGTH = 24;
+    public static final int CHECKSUM_REGION = 0;
+    public static final int CHECKSUM_SLOT = 8;
+    public static final int CHECKSUM_GENERATION = 12;
+    public static final int CHECKSUM_CORRELATION_ID = 16;
     /** Bytes before the snapshot data in an INGEST record. */
     public static final int INGEST_HEADER_LENGTH = 24;
     /** Offsets in an INGEST record. */
@@ -123,6 +133,25 @@ public final class CommandQueue {
         buffer.putLong(index0 + INGEST_INDEX, index, ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(index0 + INGEST_TERM, term, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(index0 + INGEST_HEADER_LENGTH, data);
+        ring.commit(index0);
+        return true;
+    }
+
+    /**
+     * Offers a region checksum request of an admin session. Raft agent only.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean offerChecksum(final long regionId, final int slot, final int generation, final long correlationId) {
+        final int index0 = claim(CHECKSUM, CHECKSUM_LENGTH);
+        if (index0 <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index0 + CHECKSUM_REGION, regionId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + CHECKSUM_SLOT, slot, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(index0 + CHECKSUM_GENERATION, generation, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(index0 + CHECKSUM_CORRELATION_ID, correlationId, ByteOrder.LITTLE_ENDIAN);
         ring.commit(index0);
         return true;
     }

@@ -9,6 +9,7 @@ import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RawGetDecoder;
+import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
@@ -38,6 +39,9 @@ public final class IngressAgent implements Agent {
     private static final long SWEEP_INTERVAL_MS = 100;
     private static final int TOKEN_OFFSET =
         MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.sessionTokenEncodingOffset();
+    private static final int TEMPLATE_ID_OFFSET = 2;
+    /** SBE's null for an int64: a write that carries no client id. */
+    private static final long NO_CLIENT_ID = RawPutDecoder.clientIdNullValue();
     private static final int REGION_OFFSET =
         MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.regionEncodingOffset();
 
@@ -99,6 +103,15 @@ public final class IngressAgent implements Agent {
     }
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
+        if (limits.frameTooLarge(length)) {
+            counters.tooLarge().increment();
+            final int templateId = length >= TEMPLATE_ID_OFFSET + Short.BYTES
+                ? buffer.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF : 0;
+            replyToImage(header.sessionId(), Protocol.correlationId(buffer, offset, length), Status.TOO_LARGE,
+                templateId, "request of " + length + " bytes is larger than this store's limit of "
+                    + limits.maxRequestBytes() + " bytes (what it can replicate and apply)");
+            return;
+        }
         final int result = validator.validate(buffer, offset, length);
         final int templateId = validator.templateId();
         if (result != FrameValidator.VALID) {
@@ -145,6 +158,12 @@ public final class IngressAgent implements Agent {
             admin.onRequest(session, templateId, buffer, offset, blockLength, version);
             return;
         }
+        if (!ownClientId(session, templateId, buffer, offset, version)) {
+            counters.unauthenticated().increment();
+            replies.sendError(session.publication(), correlationId, Status.UNAUTHENTICATED, templateId,
+                "the write's client id is not this session's");
+            return;
+        }
         final int region = offset + REGION_OFFSET;
         final Status regionStatus = regions.check(buffer.getLong(region, ByteOrder.LITTLE_ENDIAN),
             buffer.getLong(region + Long.BYTES, ByteOrder.LITTLE_ENDIAN),
@@ -165,6 +184,31 @@ public final class IngressAgent implements Agent {
         }
         final long regionId = buffer.getLong(region, ByteOrder.LITTLE_ENDIAN);
         router.route(session, regionId, templateId, correlationId, buffer, offset, length, nowMs);
+    }
+
+    /**
+     * Writes are deduplicated by client id, so a session may write only under its own: the id its client key gives
+     * (bound at the handshake), or for a version 2 client the first id it wrote with. A write without an id (version
+     * 1) is applied as it comes and touches no client's records.
+     *
+     * @return whether the request may go on.
+     */
+    private static boolean ownClientId(
+        final ClientSession session, final int templateId, final DirectBuffer buffer, final int offset,
+        final int version) {
+        final int clientIdOffset = Protocol.clientIdOffset(templateId);
+        if (clientIdOffset < 0 || version < 2) {
+            return true;
+        }
+        final long clientId = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH + clientIdOffset,
+            ByteOrder.LITTLE_ENDIAN);
+        if (clientId == 0 || clientId == NO_CLIENT_ID) {
+            return true;
+        }
+        if (session.clientId() == 0) {
+            session.bindClientId(clientId);
+        }
+        return session.clientId() == clientId;
     }
 
     private void replyToImage(

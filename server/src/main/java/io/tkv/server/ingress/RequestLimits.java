@@ -22,6 +22,7 @@ public final class RequestLimits {
     private final int maxKeyBytes;
     private final int maxValueBytes;
     private final int maxScanLimit;
+    private final int maxRequestBytes;
     private final RawGetDecoder get = new RawGetDecoder();
     private final RawBatchGetDecoder batchGet = new RawBatchGetDecoder();
     private final RawPutDecoder put = new RawPutDecoder();
@@ -33,10 +34,33 @@ public final class RequestLimits {
     private final RawCompareAndSwapDecoder cas = new RawCompareAndSwapDecoder();
     private String reason = "";
 
-    public RequestLimits(final int maxKeyBytes, final int maxValueBytes, final int maxScanLimit) {
+    /**
+     * @param maxKeyBytes     largest key.
+     * @param maxValueBytes   largest value.
+     * @param maxScanLimit    largest scan limit.
+     * @param maxRequestBytes largest request frame (what the store can carry through Raft and apply).
+     */
+    public RequestLimits(
+        final int maxKeyBytes, final int maxValueBytes, final int maxScanLimit, final int maxRequestBytes) {
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
         this.maxScanLimit = maxScanLimit;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /**
+     * Checked before the frame is even validated: a client chooses its own publication's term length, so a frame
+     * may be larger than anything this store could carry.
+     *
+     * @return whether a frame of {@code length} bytes is over the store's request limit.
+     */
+    public boolean frameTooLarge(final int length) {
+        return length > maxRequestBytes;
+    }
+
+    /** @return the largest request frame the store takes. */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.tkv.codec.InjectFaultResponseEncoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RaftRole;
+import io.tkv.codec.RegionChecksumDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseEncoder;
@@ -16,6 +17,8 @@ import io.tkv.log.RaftLogStats;
 import io.tkv.raft.core.RaftStatus;
 import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.transport.PartitionFaults;
+import io.tkv.raft.transport.TransportCounters;
+import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.ReplySender;
 import org.agrona.DirectBuffer;
@@ -23,15 +26,18 @@ import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Answers the admin requests of an authenticated session, on the raft agent's thread (it reads the driver's
- * state): {@code StoreStatus} — per region role, term, leader, commit, applied and log range, and the log's size —
- * and {@code InjectFault}, which replaces the transport's partition, only on a store configured with
+ * Answers the admin requests of an admin session (one that proved the admin secret; any other session is answered
+ * UNAUTHENTICATED and nothing happens), on the raft agent's thread (it reads the driver's state): {@code StoreStatus}
+ * — per region role, term, leader, commit, applied and log range, the log's size, and the store-to-store frames
+ * refused — and {@code InjectFault}, which replaces the transport's partition, only on a store configured with
  * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing — and
  * {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK), or answers NOT_LEADER
- * with the leader this store knows of, or REGION_NOT_FOUND.
+ * with the leader this store knows of, or REGION_NOT_FOUND — and {@code RegionChecksum}, handed to the apply agent
+ * in order with the committed entries.
  */
 public final class AdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -44,6 +50,8 @@ public final class AdminHandler {
     private final boolean faultInjection;
     private final long storeId;
     private final ReplySender replies;
+    private final TransportCounters transportCounters;
+    private final CommandQueue queue;
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final StoreStatusDecoder statusRequest = new StoreStatusDecoder();
@@ -52,30 +60,43 @@ public final class AdminHandler {
     private final InjectFaultResponseEncoder faultReply = new InjectFaultResponseEncoder();
     private final TransferLeaderDecoder transferRequest = new TransferLeaderDecoder();
     private final TransferLeaderResponseEncoder transferReply = new TransferLeaderResponseEncoder();
+    private final RegionChecksumDecoder checksumRequest = new RegionChecksumDecoder();
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
-        final long storeId, final ReplySender replies) {
+        final long storeId, final ReplySender replies, final TransportCounters transportCounters,
+        final CommandQueue queue) {
         this.raft = raft;
         this.log = log;
         this.faults = faults;
         this.faultInjection = faultInjection;
         this.storeId = storeId;
         this.replies = replies;
+        this.transportCounters = transportCounters;
+        this.queue = queue;
     }
 
     /** @return whether the template is an admin request. */
     public static boolean isAdmin(final int templateId) {
         return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID
-            || templateId == TransferLeaderDecoder.TEMPLATE_ID;
+            || templateId == TransferLeaderDecoder.TEMPLATE_ID || templateId == RegionChecksumDecoder.TEMPLATE_ID;
     }
 
-    /** Handles a validated admin frame from an authenticated session. */
+    /** Handles a validated admin frame from an authenticated session: served for admin sessions only. */
     public void onRequest(
         final ClientSession session, final int templateId, final DirectBuffer buffer, final int offset,
         final int blockLength, final int version) {
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
+        if (!session.isAdmin()) {
+            LOG.warn("refused admin request {} of a client session: {}", templateId, session.clientName());
+            replies.sendError(session.publication(), buffer.getLong(body, ByteOrder.LITTLE_ENDIAN),
+                Status.UNAUTHENTICATED, templateId, "admin requests need a session opened with the admin secret");
+            return;
+        }
+        if (templateId == RegionChecksumDecoder.TEMPLATE_ID) {
+            checksumRequest.wrap(buffer, body, blockLength, version);
+            onRegionChecksum(session);
+        } else if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
             statusRequest.wrap(buffer, body, blockLength, version);
             onStoreStatus(session, statusRequest.correlationId());
         } else if (templateId == TransferLeaderDecoder.TEMPLATE_ID) {
@@ -123,6 +144,18 @@ public final class AdminHandler {
             MessageHeaderEncoder.ENCODED_LENGTH + transferReply.encodedLength());
     }
 
+    private void onRegionChecksum(final ClientSession session) {
+        final long correlationId = checksumRequest.correlationId();
+        final long regionId = checksumRequest.regionId();
+        if (raft.status(regionId) == null) {
+            replies.sendError(session.publication(), correlationId, Status.REGION_NOT_FOUND,
+                RegionChecksumDecoder.TEMPLATE_ID, "region " + regionId + " is not on store " + storeId);
+        } else if (!queue.offerChecksum(regionId, session.slot(), session.generation(), correlationId)) {
+            replies.sendError(session.publication(), correlationId, Status.SERVER_BUSY,
+                RegionChecksumDecoder.TEMPLATE_ID, "the apply queue is full; try again");
+        }
+    }
+
     private void onStoreStatus(final ClientSession session, final long correlationId) {
         final RaftLogStats stats = log.stats();
         statusReply.wrapAndApplyHeader(scratch, 0, header)
@@ -131,7 +164,11 @@ public final class AdminHandler {
             .storeId(storeId)
             .logBytes(stats.diskBytes())
             .logCycleFiles(stats.cycleFiles())
-            .logSyncs(stats.syncs());
+            .logSyncs(stats.syncs())
+            .peerFramesUnauthenticated(transportCounters.unauthenticated().get())
+            .peerFramesReplayed(transportCounters.replayed().get())
+            .peerFramesNotMember(transportCounters.notMember().get())
+            .raftMessagesNotMember(raft.messagesFromNonMembers());
         final long[] regionIds = raft.regionIds();
         final StoreStatusResponseEncoder.RegionsEncoder regions = statusReply.regionsCount(regionIds.length);
         for (final long regionId : regionIds) {

@@ -30,6 +30,7 @@ import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageEngine;
 import org.agrona.CloseHelper;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -86,18 +87,21 @@ public final class Replication implements AutoCloseable {
      * Opens the log, bootstraps or recovers region 1, and builds the raft agent and the router. On failure
      * everything opened so far is closed again.
      *
+     * @param incarnation    this store's start count ({@code StoreMeta.nextIncarnation}), on every frame it sends to
+     *                       another store.
      * @param batch          used here only, before any agent runs, to record a founding peer's starting applied
      *                       index.
      * @param regionSnapshot the store's snapshot export and ingest.
      */
     public static Replication open(
-        final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
+        final ServerConfig config, final long incarnation, final Aeron aeron, final StorageEngine engine,
+        final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
         final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
         final Replication replication = new Replication();
         try {
-            replication.start(config, aeron, engine, batch, regionSnapshot, counters, registry, replies, queue,
-                faults);
+            replication.start(config, incarnation, aeron, engine, batch, regionSnapshot, counters, registry, replies,
+                queue, faults);
             return replication;
         } catch (final RuntimeException ex) {
             replication.close();
@@ -106,7 +110,8 @@ public final class Replication implements AutoCloseable {
     }
 
     private void start(
-        final ServerConfig config, final Aeron aeron, final StorageEngine engine, final ApplyBatch batch,
+        final ServerConfig config, final long incarnation, final Aeron aeron, final StorageEngine engine,
+        final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
         final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
         final RaftSettings settings = config.raft();
@@ -122,14 +127,23 @@ public final class Replication implements AutoCloseable {
             .clusterId(config.clusterId())
             .storeId(config.storeId())
             .streamId(settings.streamId())
-            .termLengthBytes(config.termLengthBytes());
+            .termLengthBytes(config.termLengthBytes())
+            .clusterKey(config.clusterKey())
+            .incarnation(incarnation);
         transportCounters = new TransportCounters(aeron::addCounter);
         subscription = aeron.addSubscription("aeron:udp?endpoint=" + config.listenEndpoint(), settings.streamId());
-        final RaftAdapter adapter = new RaftAdapter(subscription, transportConfig, faults, transportCounters);
+        final List<RaftSettings.StoreAddress> stores = settings.initialCluster();
+        final LongHashSet otherStores = new LongHashSet();
+        for (final RaftSettings.StoreAddress store : stores) {
+            if (store.storeId() != config.storeId()) {
+                otherStores.add(store.storeId());
+            }
+        }
+        final RaftAdapter adapter = new RaftAdapter(subscription, transportConfig, otherStores::contains, faults,
+            transportCounters);
         final MultiRaft[] driver = new MultiRaft[1];
         transport = new RaftTransport(aeron, transportConfig, faults, transportCounters,
             (toStore, message) -> driver[0].onDropped(toStore, message));
-        final List<RaftSettings.StoreAddress> stores = settings.initialCluster();
         for (final RaftSettings.StoreAddress store : stores) {
             if (store.storeId() != config.storeId()) {
                 transport.addStore(store.storeId(), store.endpoint());
@@ -144,10 +158,13 @@ public final class Replication implements AutoCloseable {
             .termLengthBytes(config.termLengthBytes())
             .chunkBytes(settings.snapshotChunkBytes())
             .windowChunks(settings.snapshotWindowChunks())
+            .clusterKey(config.clusterKey())
+            .incarnation(incarnation)
             .conclude();
         snapshotSubscription = aeron.addSubscription("aeron:udp?endpoint=" + config.listenEndpoint(),
             settings.snapshotStreamId());
-        snapshotAgent = new SnapshotAgent(snapshotConfig, aeron, snapshotSubscription, SystemNanoClock.INSTANCE);
+        snapshotAgent = new SnapshotAgent(snapshotConfig, aeron, snapshotSubscription, SystemNanoClock.INSTANCE,
+            transportCounters);
         for (final RaftSettings.StoreAddress store : stores) {
             if (store.storeId() != config.storeId()) {
                 snapshotAgent.addStore(store.storeId(), store.endpoint());
@@ -176,7 +193,8 @@ public final class Replication implements AutoCloseable {
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
         agent = new RaftAgent(raft, adapter, log, SystemNanoClock.INSTANCE, REGION_ID);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
-        admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies);
+        admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
+            transportCounters, queue);
         LOG.info("replication: store {} of {}, log {}, region {} applied to {}", config.storeId(), stores,
             settings.logDir(), REGION_ID, applied);
     }

@@ -32,6 +32,8 @@ public final class ClientSession {
     private long token;
     private long deadlineMs;
     private long disconnectedSinceMs = -1;
+    private boolean admin;
+    private long clientId;
 
     ClientSession(
         final int slot, final int generation, final Publication publication, final int imageSessionId,
@@ -96,6 +98,28 @@ public final class ClientSession {
         this.token = token;
     }
 
+    /** @return whether the session proved the admin secret: admin requests are served for it alone. */
+    public boolean isAdmin() {
+        return admin;
+    }
+
+    void admin(final boolean admin) {
+        this.admin = admin;
+    }
+
+    /**
+     * @return the client id this session's writes must carry: from its client key at the handshake, or (a version 2
+     *     client) the first one it wrote with; 0 while unbound.
+     */
+    public long clientId() {
+        return clientId;
+    }
+
+    /** Binds the session to a client id (ingress agent only). */
+    public void bindClientId(final long clientId) {
+        this.clientId = clientId;
+    }
+
     long deadlineMs() {
         return deadlineMs;
     }
@@ -115,6 +139,6 @@ public final class ClientSession {
     @Override
     public String toString() {
         return "ClientSession{slot=" + slot + ", generation=" + generation + ", client=" + clientName
-            + ", state=" + state + '}';
+            + ", state=" + state + (admin ? ", admin" : "") + '}';
     }
 }

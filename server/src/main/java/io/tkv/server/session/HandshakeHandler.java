@@ -9,6 +9,7 @@ import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.Status;
+import io.tkv.codec.auth.ClientIds;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.config.ServerConfig;
 import org.agrona.DirectBuffer;
@@ -83,14 +84,23 @@ public final class HandshakeHandler {
         }
         final byte[] proof = new byte[authenticate.hmacLength()];
         authenticate.getHmac(proof, 0, proof.length);
-        if (registry.authenticate(session, proof)) {
+        final byte[] clientKey = new byte[authenticate.clientKeyLength()];
+        authenticate.getClientKey(clientKey, 0, clientKey.length);
+        if (clientKey.length != 0 && clientKey.length != ClientIds.KEY_LENGTH) {
+            counters.malformed().increment();
+            replies.sendConnected(session, correlationId, Status.MALFORMED, config.storeId(), 0, 0, 0, 0, 0,
+                "a client key has " + ClientIds.KEY_LENGTH + " bytes");
+            registry.close(session);
+            return;
+        }
+        if (registry.authenticate(session, proof, clientKey)) {
             counters.sessions().setOrdered(registry.size());
             replies.sendConnected(session, correlationId, Status.OK, config.storeId(), config.maxKeyBytes(),
-                config.maxValueBytes(), config.maxBatchSize(), config.maxScanLimit(), "");
+                config.maxValueBytes(), config.maxBatchSize(), config.maxScanLimit(), config.maxRequestBytes(), "");
             LOG.info("session opened: {}", session);
         } else {
             counters.unauthenticated().increment();
-            replies.sendConnected(session, correlationId, Status.UNAUTHENTICATED, config.storeId(), 0, 0, 0, 0,
+            replies.sendConnected(session, correlationId, Status.UNAUTHENTICATED, config.storeId(), 0, 0, 0, 0, 0,
                 "authentication failed: wrong secret");
             LOG.warn("authentication failed for client {}", session.clientName());
             registry.close(session);

@@ -1,35 +1,47 @@
 package io.tkv.server.session;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.tkv.codec.auth.HmacSha256;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 
 /**
- * Proves a client knows the store's shared secret: the store sends a random nonce, the client answers with
+ * Proves a client knows a secret of the store: the store sends a random nonce, the client answers with
  * HMAC-SHA256(secret, nonce). The secret never crosses the wire, and a recorded answer is useless for another
- * nonce.
+ * nonce. Two secrets open two kinds of session: the client secret a client session, the admin secret an admin
+ * session (which may also make admin requests). An empty client secret means every client uses the empty secret
+ * (allowed on loopback only, see {@code ServerConfig}); an empty admin secret opens no admin session.
  */
 public final class HmacAuthenticator {
     /** Bytes of nonce per challenge. */
     public static final int NONCE_LENGTH = 32;
-    private static final String ALGORITHM = "HmacSHA256";
 
-    private final Mac mac;
+    /** What a proof opened. */
+    public enum Role {
+        /** The proof matched no secret. */
+        NONE,
+        /** A client session: reads and writes. */
+        CLIENT,
+        /** An admin session: reads, writes and admin requests. */
+        ADMIN
+    }
+
+    private final HmacSha256 client;
+    private final HmacSha256 admin;
     private final SecureRandom random = new SecureRandom();
 
-    /** @param secret the shared secret (UTF-8); empty means every client uses the empty secret. */
+    /** @param secret the client secret (UTF-8). */
     public HmacAuthenticator(final String secret) {
-        try {
-            mac = Mac.getInstance(ALGORITHM);
-            final byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-            // An HMAC key may not be empty in the JCE; a one-byte zero key is what HMAC pads an empty key to.
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, ALGORITHM));
-        } catch (final GeneralSecurityException ex) {
-            throw new IllegalStateException("HmacSHA256 unavailable", ex);
-        }
+        this(secret, "");
+    }
+
+    /**
+     * @param secret      the client secret (UTF-8).
+     * @param adminSecret the admin secret (UTF-8); empty: no admin sessions.
+     */
+    public HmacAuthenticator(final String secret, final String adminSecret) {
+        this.client = new HmacSha256(secret.getBytes(StandardCharsets.UTF_8));
+        this.admin = adminSecret.isEmpty() ? null : new HmacSha256(adminSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return a fresh random nonce. */
@@ -51,10 +63,27 @@ public final class HmacAuthenticator {
     /**
      * @param nonce the challenge sent.
      * @param proof what the client answered.
-     * @return whether the proof is HMAC-SHA256(secret, nonce), compared in constant time.
+     * @return the role the proof opens (compared in constant time): ADMIN for HMAC-SHA256(admin secret, nonce),
+     *     CLIENT for HMAC-SHA256(client secret, nonce), else NONE.
      */
-    public boolean verify(final byte[] nonce, final byte[] proof) {
-        final byte[] expected = mac.doFinal(nonce);
-        return MessageDigest.isEqual(expected, proof);
+    public Role verify(final byte[] nonce, final byte[] proof) {
+        return verify(nonce, new byte[0], proof);
+    }
+
+    /**
+     * @param nonce     the challenge sent.
+     * @param clientKey the client key the Authenticate carried (empty from a version 2 client).
+     * @param proof     what the client answered.
+     * @return the role the proof opens (compared in constant time): ADMIN for HMAC-SHA256(admin secret, nonce ||
+     *     clientKey), CLIENT for HMAC-SHA256(client secret, nonce || clientKey), else NONE.
+     */
+    public Role verify(final byte[] nonce, final byte[] clientKey, final byte[] proof) {
+        final byte[] message = new byte[nonce.length + clientKey.length];
+        System.arraycopy(nonce, 0, message, 0, nonce.length);
+        System.arraycopy(clientKey, 0, message, nonce.length, clientKey.length);
+        // Both are computed, so the time taken does not tell which secret a proof was close to.
+        final boolean isAdmin = admin != null && HmacSha256.tagsEqual(admin.mac(message), proof);
+        final boolean isClient = HmacSha256.tagsEqual(client.mac(message), proof);
+        return isAdmin ? Role.ADMIN : isClient ? Role.CLIENT : Role.NONE;
     }
 }

@@ -1,6 +1,7 @@
 package io.tkv.server.session;
 
 import io.aeron.Publication;
+import io.tkv.codec.BooleanType;
 import io.tkv.codec.ChallengeEncoder;
 import io.tkv.codec.ConnectedEncoder;
 import io.tkv.codec.ErrorResponseEncoder;
@@ -98,7 +99,7 @@ public final class ReplySender {
     public void sendConnected(
         final ClientSession session, final long correlationId, final Status status, final long storeId,
         final int maxKeyBytes, final int maxValueBytes, final int maxBatchSize, final int maxScanLimit,
-        final String message) {
+        final int maxRequestBytes, final String message) {
         connected.wrapAndApplyHeader(scratch, 0, header)
             .correlationId(correlationId)
             .status(status)
@@ -108,6 +109,8 @@ public final class ReplySender {
             .maxBatchSize(maxBatchSize)
             .maxScanLimit(maxScanLimit)
             .storeId(storeId)
+            .maxRequestBytes(maxRequestBytes)
+            .admin(status == Status.OK && session.isAdmin() ? BooleanType.TRUE : BooleanType.FALSE)
             .errorMessage(message);
         send(session.publication(), scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
     }

@@ -1,6 +1,7 @@
 package io.tkv.server.session;
 
 import io.aeron.Publication;
+import io.tkv.codec.auth.ClientIds;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -85,14 +86,22 @@ public final class SessionRegistry {
 
     /**
      * Checks the proof; on success the session becomes ACTIVE with a fresh token and is visible to the apply
-     * agent.
+     * agent, as an admin session if the proof was of the admin secret.
      *
-     * @return whether the client proved the secret.
+     * @param proof     the client's answer to the Challenge.
+     * @param clientKey the client key the Authenticate carried (empty from a version 2 client), of
+     *                  {@link ClientIds#KEY_LENGTH} bytes otherwise: the session is bound to its client id.
+     * @return whether the client proved a secret.
      */
-    public boolean authenticate(final ClientSession session, final byte[] proof) {
+    public boolean authenticate(final ClientSession session, final byte[] proof, final byte[] clientKey) {
         byHandshakeId.remove(session.handshakeId());
-        if (!authenticator.verify(session.nonce(), proof)) {
+        final HmacAuthenticator.Role role = authenticator.verify(session.nonce(), clientKey, proof);
+        if (role == HmacAuthenticator.Role.NONE) {
             return false;
+        }
+        session.admin(role == HmacAuthenticator.Role.ADMIN);
+        if (clientKey.length > 0) {
+            session.bindClientId(ClientIds.idOf(clientKey));
         }
         final long token = authenticator.newId();
         session.token(token);

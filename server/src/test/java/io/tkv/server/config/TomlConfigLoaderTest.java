@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -95,8 +96,10 @@ class TomlConfigLoaderTest {
     @Test
     void shouldLoadTheRaftSectionAndCheckThatItNamesThisStore() throws Exception {
         final Path file = dir.resolve("store2.toml");
+        final Path secret = Files.writeString(dir.resolve("cluster.secret"), "a cluster secret, long enough\n");
         Files.writeString(file, "[server]\nstore-id = 2\nlisten = \"127.0.0.1:20161\"\n[storage]\ndata-dir = \""
-            + dir.resolve("d2") + "\"\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\", \"2=127.0.0.1:20161\", "
+            + dir.resolve("d2") + "\"\n[security]\ncluster-secret-file = \"" + secret
+            + "\"\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\", \"2=127.0.0.1:20161\", "
             + "\"3=127.0.0.1:20162\"]\ntick-ms = 10\nelection-ticks = 30\n");
         final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).conclude();
         final RaftSettings raft = config.raft();
@@ -115,6 +118,32 @@ class TomlConfigLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
         Files.writeString(file, "[raft]\ninitial-cluster = [\"one=127.0.0.1:20160\"]\n");
         assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
+    }
+
+    @Test
+    void shouldRefuseToRunWithoutTheSecretsItsExposureNeeds() throws Exception {
+        final IllegalArgumentException open = assertThrows(IllegalArgumentException.class,
+            () -> new ServerConfig().dataDir(dir).listenEndpoint("0.0.0.0:20160").conclude());
+        assertTrue(open.getMessage().contains("--secret-file"), open.getMessage());
+        new ServerConfig().dataDir(dir).listenEndpoint("0.0.0.0:20160").secret("client secret").conclude();
+        new ServerConfig().dataDir(dir).listenEndpoint("localhost:20160").conclude();
+
+        final ServerConfig peers = new ServerConfig().dataDir(dir);
+        peers.raft().initialCluster(List.of(RaftSettings.StoreAddress.parse("1=127.0.0.1:20160"),
+            RaftSettings.StoreAddress.parse("2=127.0.0.1:20161")));
+        final IllegalArgumentException unauthenticated = assertThrows(IllegalArgumentException.class,
+            peers::conclude);
+        assertTrue(unauthenticated.getMessage().contains("--cluster-secret-file"), unauthenticated.getMessage());
+        peers.clusterSecret("short");
+        assertThrows(IllegalArgumentException.class, peers::conclude);
+        peers.clusterSecret("the same secret for all").secret("the same secret for all");
+        assertThrows(IllegalArgumentException.class, peers::conclude);
+        peers.secret("").adminSecret("the same secret for all");
+        assertThrows(IllegalArgumentException.class, peers::conclude);
+        peers.adminSecret("admin secret");
+        assertTrue(peers.conclude().clusterKey().isSet());
+        assertThrows(IllegalArgumentException.class,
+            () -> new ServerConfig().dataDir(dir).secret("same").adminSecret("same").conclude());
     }
 
     @Test

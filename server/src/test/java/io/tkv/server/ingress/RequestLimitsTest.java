@@ -18,7 +18,7 @@ class RequestLimitsTest {
     private static final int MAX_VALUE = 16;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final RequestLimits limits = new RequestLimits(MAX_KEY, MAX_VALUE, 100);
+    private final RequestLimits limits = new RequestLimits(MAX_KEY, MAX_VALUE, 100, 1024);
 
     private Status checkPut(final int keyLength, final int valueLength, final long ttl) {
         final RawPutEncoder put = new RawPutEncoder().wrapAndApplyHeader(buffer, 0, header);

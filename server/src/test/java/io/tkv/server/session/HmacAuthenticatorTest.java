@@ -6,15 +6,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 
+import static io.tkv.server.session.HmacAuthenticator.Role.ADMIN;
+import static io.tkv.server.session.HmacAuthenticator.Role.CLIENT;
+import static io.tkv.server.session.HmacAuthenticator.Role.NONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HmacAuthenticatorTest {
     private static byte[] hmac(final String secret, final byte[] nonce) throws Exception {
         final Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        final byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
         return mac.doFinal(nonce);
     }
 
@@ -23,10 +25,21 @@ class HmacAuthenticatorTest {
         final HmacAuthenticator authenticator = new HmacAuthenticator("s3cret");
         final byte[] nonce = authenticator.newNonce();
         assertEquals(HmacAuthenticator.NONCE_LENGTH, nonce.length);
-        assertTrue(authenticator.verify(nonce, hmac("s3cret", nonce)));
-        assertFalse(authenticator.verify(nonce, hmac("other", nonce)));
-        assertFalse(authenticator.verify(authenticator.newNonce(), hmac("s3cret", nonce)), "replayed proof");
-        assertFalse(authenticator.verify(nonce, new byte[0]));
+        assertEquals(CLIENT, authenticator.verify(nonce, hmac("s3cret", nonce)));
+        assertEquals(NONE, authenticator.verify(nonce, hmac("other", nonce)));
+        assertEquals(NONE, authenticator.verify(authenticator.newNonce(), hmac("s3cret", nonce)), "replayed proof");
+        assertEquals(NONE, authenticator.verify(nonce, new byte[0]));
+    }
+
+    @Test
+    void shouldOpenAnAdminSessionForTheAdminSecretOnly() throws Exception {
+        final HmacAuthenticator authenticator = new HmacAuthenticator("client-secret", "admin-secret");
+        final byte[] nonce = authenticator.newNonce();
+        assertEquals(ADMIN, authenticator.verify(nonce, hmac("admin-secret", nonce)));
+        assertEquals(CLIENT, authenticator.verify(nonce, hmac("client-secret", nonce)));
+        assertEquals(NONE, authenticator.verify(nonce, hmac("", nonce)));
+        final HmacAuthenticator noAdmin = new HmacAuthenticator("client-secret", "");
+        assertEquals(NONE, noAdmin.verify(nonce, hmac("", nonce)), "an empty admin secret opens nothing");
     }
 
     @Test
@@ -35,7 +48,7 @@ class HmacAuthenticatorTest {
         final byte[] nonce = authenticator.newNonce();
         final Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(new byte[64], "HmacSHA256"));
-        assertTrue(authenticator.verify(nonce, mac.doFinal(nonce)));
+        assertEquals(CLIENT, authenticator.verify(nonce, mac.doFinal(nonce)));
     }
 
     @Test

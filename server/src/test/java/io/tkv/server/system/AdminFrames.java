@@ -16,7 +16,11 @@ import org.agrona.ExpandableDirectByteBuffer;
 final class AdminFrames {
     /** Region 1 as one store sees it. */
     record RegionStatus(long storeId, RaftRole role, long term, long leaderStoreId, long commit, long applied,
-        long lastIndex, long logBytes, long firstIndex, int logCycleFiles, String failure) {
+        long lastIndex, long logBytes, long firstIndex, int logCycleFiles, String failure, Refused refused) {
+    }
+
+    /** What the store refused from the network between stores (StoreStatusResponse, version 3). */
+    record Refused(long unauthenticated, long replayed, long notMember, long raftNotMember) {
     }
 
     private static final long TIMEOUT_MS = 10_000;
@@ -44,12 +48,14 @@ final class AdminFrames {
         final long storeId = reply.storeId();
         final long logBytes = reply.logBytes();
         final int cycleFiles = reply.logCycleFiles();
+        final Refused refused = new Refused(reply.peerFramesUnauthenticated(), reply.peerFramesReplayed(),
+            reply.peerFramesNotMember(), reply.raftMessagesNotMember());
         RegionStatus found = null;
         for (final StoreStatusResponseDecoder.RegionsDecoder region : reply.regions()) {
             if (region.regionId() == 1) {
                 found = new RegionStatus(storeId, region.role(), region.term(), region.leaderStoreId(),
                     region.commitIndex(), region.appliedIndex(), region.lastIndex(), logBytes, region.firstIndex(),
-                    cycleFiles, "");
+                    cycleFiles, "", refused);
             }
         }
         final String failure = reply.errorMessage();
@@ -57,7 +63,8 @@ final class AdminFrames {
             throw new IllegalStateException("store " + storeId + " does not serve region 1");
         }
         return new RegionStatus(found.storeId(), found.role(), found.term(), found.leaderStoreId(), found.commit(),
-            found.applied(), found.lastIndex(), found.logBytes(), found.firstIndex(), found.logCycleFiles(), failure);
+            found.applied(), found.lastIndex(), found.logBytes(), found.firstIndex(), found.logCycleFiles(), failure,
+            refused);
     }
 
     /** Replaces the store's partition: isolated from every store, or from these; nothing heals. */

@@ -110,6 +110,6 @@ class ClusterSystemTest {
 
     private static RawKvClient client(final String endpoint) {
         return RawKvClient.connect(new ClientConfig().storeEndpoints(List.of(endpoint)).clientName("transfer")
-            .requestTimeoutMs(5_000).connectTimeoutMs(20_000));
+            .secret(StoreCluster.ADMIN_SECRET).requestTimeoutMs(5_000).connectTimeoutMs(20_000));
     }
 }

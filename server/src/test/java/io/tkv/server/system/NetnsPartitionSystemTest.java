@@ -42,8 +42,8 @@ class NetnsPartitionSystemTest {
             final long leader = cluster.awaitLeader(WAIT_MS, cluster.all());
             kv.put(bytes("fenced"), bytes("before"));
             final List<Operation<RegisterModel.Op, Long>> history;
-            try (RegisterWorkload workload = new RegisterWorkload(cluster.endpoints(), cluster.clientHost(), 3, 3,
-                7)) {
+            try (RegisterWorkload workload = new RegisterWorkload(cluster.endpoints(), cluster.clientHost(),
+                cluster.clientSecret(), 3, 3, 7)) {
                 workload.start();
                 TimeUnit.SECONDS.sleep(2);
 
@@ -101,6 +101,7 @@ class NetnsPartitionSystemTest {
 
     private static RawKvClient client(final StoreCluster cluster, final List<String> endpoints, final long timeoutMs) {
         return RawKvClient.connect(new ClientConfig().storeEndpoints(endpoints).clientName("netns")
+            .secret(cluster.clientSecret())
             .egressChannel("aeron:udp?endpoint=" + cluster.clientHost() + ":0")
             .requestTimeoutMs(timeoutMs).connectTimeoutMs(20_000));
     }

@@ -102,7 +102,9 @@ final class RawSession implements AutoCloseable {
         final AuthenticateEncoder authenticate = new AuthenticateEncoder();
         final byte[] proof = hmac(secret, nonce);
         authenticate.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .correlationId(2).handshakeId(handshakeId).putHmac(proof, 0, proof.length);
+            .correlationId(2).handshakeId(handshakeId).putHmac(proof, 0, proof.length)
+            // No client key: the session is bound to the first client id it writes with, as a version 2 client's.
+            .putClientKey(new byte[0], 0, 0);
         send(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + authenticate.encodedLength(), deadline);
         awaitReply(frameTemplate -> frameTemplate == ConnectedDecoder.TEMPLATE_ID, deadline);
         final ConnectedDecoder connected = new ConnectedDecoder().wrapAndApplyHeader(lastFrame, 0, header);

@@ -43,10 +43,18 @@ final class RegisterWorkload implements AutoCloseable {
     RegisterWorkload(
         final List<String> endpoints, final String clientHost, final int clientCount, final int keyCount,
         final long seed) {
+        this(endpoints, clientHost, "", clientCount, keyCount, seed);
+    }
+
+    /** @param secret the client secret the stores want ("" on loopback). */
+    RegisterWorkload(
+        final List<String> endpoints, final String clientHost, final String secret, final int clientCount,
+        final int keyCount, final long seed) {
         this.keys = keyCount;
         for (int c = 0; c < clientCount; c++) {
             clients.add(RawKvClient.connect(new ClientConfig()
                 .storeEndpoints(endpoints)
+                .secret(secret)
                 .egressChannel("aeron:udp?endpoint=" + clientHost + ":0")
                 .clientName("register-" + c)
                 .requestTimeoutMs(3_000)

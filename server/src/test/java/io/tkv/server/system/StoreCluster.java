@@ -3,6 +3,7 @@ package io.tkv.server.system;
 import io.tkv.codec.RaftRole;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.function.Predicate;
  */
 final class StoreCluster implements AutoCloseable {
     private static final long ADMIN_TIMEOUT_MS = 10_000;
+    /** The secrets of every test cluster (files under its data root). */
+    static final String CLUSTER_SECRET = "system test cluster secret";
+    static final String ADMIN_SECRET = "system test admin secret";
+    static final String CLIENT_SECRET = "system test client secret";
 
     private final List<StoreProcess> stores = new ArrayList<>();
     private final List<RawSession> admins = new ArrayList<>();
@@ -23,6 +28,7 @@ final class StoreCluster implements AutoCloseable {
     private final String initialCluster;
     private final Path dataRoot;
     private final NetnsLab lab;
+    private final String clientSecret;
 
     private StoreCluster(
         final Path dir, final int count, final boolean faultInjection, final List<String> extra,
@@ -36,9 +42,20 @@ final class StoreCluster implements AutoCloseable {
         }
         initialCluster = String.join(",", endpoints);
         dataRoot = dir;
+        // Every cluster runs as a real one must: stores authenticate each other under a cluster secret, admin
+        // requests need the admin secret, and off loopback (network namespaces) clients need the client secret.
+        Files.createDirectories(dir);
+        final Path clusterSecretFile = writeSecret(dir.resolve("cluster.secret"), CLUSTER_SECRET);
+        final Path adminSecretFile = writeSecret(dir.resolve("admin.secret"), ADMIN_SECRET);
+        clientSecret = lab == null ? "" : CLIENT_SECRET;
         for (int i = 0; i < count; i++) {
             final List<String> args = new ArrayList<>(List.of("--store-id", String.valueOf(i + 1),
-                "--initial-cluster", initialCluster));
+                "--initial-cluster", initialCluster, "--cluster-secret-file", clusterSecretFile.toString(),
+                "--admin-secret-file", adminSecretFile.toString()));
+            if (lab != null) {
+                args.addAll(List.of("--secret-file", writeSecret(dir.resolve("client.secret"), CLIENT_SECRET)
+                    .toString()));
+            }
             if (faultInjection) {
                 args.add("--fault-injection");
             }
@@ -48,6 +65,15 @@ final class StoreCluster implements AutoCloseable {
                 lab == null ? List.of() : lab.launcher(i + 1), args.toArray(new String[0])));
             admins.add(null);
         }
+    }
+
+    private static Path writeSecret(final Path file, final String secret) throws IOException {
+        return Files.writeString(file, secret);
+    }
+
+    /** @return the secret a client of this cluster proves ("" on loopback, where the stores need none). */
+    String clientSecret() {
+        return clientSecret;
     }
 
     /** Builder start. */
@@ -243,7 +269,7 @@ final class StoreCluster implements AutoCloseable {
     private RawSession admin(final long storeId) {
         RawSession session = admins.get((int)storeId - 1);
         if (session == null) {
-            session = RawSession.open(store(storeId).endpoint(), clientHost(), "", ADMIN_TIMEOUT_MS);
+            session = RawSession.open(store(storeId).endpoint(), clientHost(), ADMIN_SECRET, ADMIN_TIMEOUT_MS);
             admins.set((int)storeId - 1, session);
         }
         return session;

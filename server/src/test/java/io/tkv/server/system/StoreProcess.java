@@ -180,6 +180,21 @@ final class StoreProcess implements AutoCloseable {
         return exited && (status == 0 || status == 143) && output().contains("store stopped");
     }
 
+    /**
+     * For a process expected to refuse to start: waits for it to exit and its output to be read.
+     *
+     * @return its exit status.
+     */
+    int awaitExit(final long timeoutS) throws InterruptedException {
+        if (!process.waitFor(timeoutS, TimeUnit.SECONDS)) {
+            kill();
+            throw new IllegalStateException("tkv-server did not exit; output:\n" + output());
+        }
+        reader.join(10_000);
+        deleteAeronDir();
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         kill();
