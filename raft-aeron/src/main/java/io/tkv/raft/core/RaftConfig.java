@@ -25,8 +25,9 @@ import java.util.random.RandomGenerator;
  * </pre>
  * The default lease, {@code floor((electionTimeoutTicks - 1) / 1.125)} (8 ticks for the default 10), tolerates
  * {@code rho <= 12.5%}. {@link #conclude()} refuses {@code leaseTicks > electionTimeoutTicks - 1}, which is unsafe
- * even with perfect clocks. The bound also assumes the driver ticks by a monotonic clock and catches up missed ticks
- * (after a pause) before serving lease reads. A leader that started a leader transfer in its term never trusts its
+ * even with perfect clocks. The bound also assumes the driver ticks by a monotonic clock and, before it judges a read
+ * by the lease, takes every tick due by that clock at that moment (after a pause, a tick count left from before it
+ * would stretch the lease by the pause). A leader that started a leader transfer in its term never trusts its
  * lease again in that term (the transfer target's campaign bypasses the followers' refusal, and a late TIMEOUT_NOW
  * can start it at any time); ReadIndex stays available.
  */

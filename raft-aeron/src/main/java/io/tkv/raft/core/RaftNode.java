@@ -19,7 +19,9 @@ import java.util.List;
  * <li>Handle one {@link Ready} at a time, in the order its Javadoc gives, and {@link #advance} it. Nothing this peer
  *     says after a Ready leaves before that Ready is durable: in particular a leader's commit index never reaches
  *     anyone before the leader's own copy of the entries is durable.</li>
- * <li>Tick from a monotonic clock and catch up missed ticks before serving lease reads ({@link RaftConfig}).</li>
+ * <li>Tick from a monotonic clock, and before each {@link #leaseReadIndex()} take every tick due by that clock at
+ *     that moment, not as of the last duty cycle: after a stall the lease must be judged by the time that passed
+ *     ({@link RaftConfig}).</li>
  * <li>After sending a SNAPSHOT, call {@link #reportSnapshot} once the stream to that peer ended or failed: until then
  *     the leader sends that peer nothing else.</li>
  * <li>Apply committed {@link EntryType#CONF_CHANGE} entries to its own {@link ConfState} with

@@ -12,19 +12,21 @@ import io.tkv.raft.core.RaftStatus;
 import io.tkv.raft.core.Role;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The store's multi-Raft driver, in the shape of TiKV's batch-system: one {@link RegionPeer} (state machine and
  * mailbox) per region, all polled by the raft agent once per duty cycle. One cycle:
  * <ol>
- * <li>tick every region when the Raft clock is due (catching up after a stall, so lease time is never
- *     under-counted);</li>
+ * <li>tick every region when the Raft clock ({@link MultiRaftConfig#clock()}) is due (catching up after a stall, so
+ *     lease time is never under-counted);</li>
  * <li>take each region's Ready; write every region's entries and hard state to the shared log and queue the
  *     messages that may leave before they are durable; flush the transport (the leader's appends go out while
  *     it syncs its own log);</li>
@@ -34,6 +36,13 @@ import java.util.SplittableRandom;
  * </ol>
  * Messages from other stores are stepped in as they arrive ({@link #onMessage}), proposals and reads as the
  * store's ingress takes them.
+ *
+ * <p><b>The lease and the clock.</b> A read is judged by the lease as of the clock at the moment it is asked for, not
+ * as of the last duty cycle: {@link #read} reads the clock and takes the ticks due since first. Whatever runs before
+ * the driver's next cycle on its thread (the ingress, an embedded media driver in invoker mode) after a stall (GC,
+ * SIGSTOP) therefore cannot have a read served under a lease that ran out by the clock while the new leader already
+ * takes writes. Only this check needs the fresh tick count: the lease starts at the tick a round was sent, so a
+ * round sent before the catch-up (answering a message stepped in first) is stamped early, which only shortens it.
  *
  * <p><b>Compaction.</b> Once per tick each region whose log holds more than
  * {@link MultiRaftConfig#compactThresholdEntries()} entries at or below its state machine's durable applied index
@@ -54,6 +63,7 @@ public final class MultiRaft implements AutoCloseable {
     public static final long BOOTSTRAP_TERM = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultiRaft.class);
+    /** Ticks caught up at once after a stall; beyond them (and never below an election timeout) time is skipped. */
     private static final int MAX_CATCH_UP_TICKS = 1000;
     private static final int MAX_TRANSFER_EVENTS = 16;
 
@@ -83,7 +93,11 @@ public final class MultiRaft implements AutoCloseable {
     private final List<RegionPeer> peerList = new ArrayList<>();
     private final List<RegionPeer> readyPeers = new ArrayList<>();
     private final SplittableRandom random;
+    private final NanoClock clock;
+    private final int maxCatchUpTicks;
     private long nextTickMs = Long.MIN_VALUE;
+    /** Ticks taken since the last duty cycle began (by reads too): what the cycle's once-per-tick work counts. */
+    private int ticksSinceCycle;
     private long nextPeriodicSyncMs;
     private long messagesFromNonMembers;
     private String failure;
@@ -121,6 +135,10 @@ public final class MultiRaft implements AutoCloseable {
         this.transfers = transfers;
         this.appliedIndexes = appliedIndexes;
         this.random = new SplittableRandom(config.randomSeed());
+        this.clock = this.config.clock();
+        // Skipping ticks after a long stall is safe only once they cover an election timeout, which is longer than
+        // any lease (MultiRaftConfig#conclude): the lease has run out by then and the leader's check-quorum ran.
+        this.maxCatchUpTicks = Math.max(MAX_CATCH_UP_TICKS, this.config.electionTimeoutTicks());
     }
 
     /**
@@ -238,8 +256,9 @@ public final class MultiRaft implements AutoCloseable {
     }
 
     /**
-     * Asks for a linearizable read: under a valid leader lease at once, else after a ReadIndex round. The read is
-     * handed to the sink once every entry committed before it was confirmed has been handed over.
+     * Asks for a linearizable read: under a valid leader lease at once, else after a ReadIndex round. The lease is
+     * judged by the clock now: the ticks due since the last duty cycle are taken first. The read is handed to the
+     * sink once every entry committed before it was confirmed has been handed over.
      *
      * @param token the caller's id for the read (nonzero).
      */
@@ -251,6 +270,10 @@ public final class MultiRaft implements AutoCloseable {
         if (peer == null) {
             return Outcome.NO_REGION;
         }
+        // The caller may run before this driver's next cycle after a stall; a tick count left from before it would
+        // trust a lease that ran out by the clock (see the class comment). A tick may end leadership here: the read
+        // then waits for a ReadIndex round the core does not start, and is rejected when the role change is handled.
+        tick(nowMs());
         return peer.read(token) ? Outcome.ACCEPTED : Outcome.NOT_LEADER;
     }
 
@@ -261,17 +284,16 @@ public final class MultiRaft implements AutoCloseable {
     }
 
     /**
-     * One duty cycle of Raft work: ticks when due, then every region's Ready.
+     * One duty cycle of Raft work: reads the clock, ticks when due, then every region's Ready.
      *
-     * @param nowMs the agent's clock for this cycle.
      * @return work done.
      */
-    public int doWork(final long nowMs) {
+    public int doWork() {
         if (failure != null) {
             return 0;
         }
         try {
-            return work(nowMs);
+            return work(nowMs());
         } catch (final InternalError fault) {
             // A memory-mapped write the file system could not back (a full disk under a log without a space
             // reserve) is reported by the JVM late, at some later point of this thread, as an InternalError. Which
@@ -283,7 +305,9 @@ public final class MultiRaft implements AutoCloseable {
 
     private int work(final long nowMs) {
         int work = transfers.poll(transferEvents, MAX_TRANSFER_EVENTS);
-        final int ticks = tick(nowMs);
+        tick(nowMs);
+        final int ticks = ticksSinceCycle;
+        ticksSinceCycle = 0;
         work += ticks;
         if (ticks > 0 && config.compactThresholdEntries() > 0) {
             work += compact();
@@ -304,10 +328,15 @@ public final class MultiRaft implements AutoCloseable {
         return work;
     }
 
-    private int tick(final long nowMs) {
+    private long nowMs() {
+        return TimeUnit.NANOSECONDS.toMillis(clock.nanoTime());
+    }
+
+    /** Ticks every region once for each tick interval that passed by {@code nowMs}; counted in ticksSinceCycle. */
+    private void tick(final long nowMs) {
         if (nextTickMs == Long.MIN_VALUE) {
             nextTickMs = nowMs + config.tickIntervalMs();
-            return 0;
+            return;
         }
         int ticks = 0;
         while (nowMs >= nextTickMs) {
@@ -315,12 +344,12 @@ public final class MultiRaft implements AutoCloseable {
                 peerList.get(i).node().tick();
             }
             nextTickMs += config.tickIntervalMs();
-            if (++ticks == MAX_CATCH_UP_TICKS) {
+            if (++ticks == maxCatchUpTicks) {
                 nextTickMs = nowMs + config.tickIntervalMs();
                 break;
             }
         }
-        return ticks;
+        ticksSinceCycle += ticks;
     }
 
     /** @return regions compacted; their COMPACT records are synced here (after the state machine was durable). */

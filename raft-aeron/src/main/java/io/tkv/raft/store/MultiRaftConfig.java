@@ -1,10 +1,13 @@
 package io.tkv.raft.store;
 
 import io.tkv.raft.core.RaftConfig;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * Settings of the multi-Raft driver (Aeron Context style: setters return this; {@link #conclude()} checks). The
- * Raft clock: a tick every {@code tickIntervalMs}; the core counts elections, heartbeats and the lease in ticks.
+ * Raft clock: a tick every {@code tickIntervalMs} of {@link #clock()}; the core counts elections, heartbeats and the
+ * lease in ticks.
  */
 public final class MultiRaftConfig {
     /** Default: compact a region's log once it holds this many entries at or below the durable applied index. */
@@ -24,6 +27,7 @@ public final class MultiRaftConfig {
     private long randomSeed = System.nanoTime();
     private long compactThresholdEntries = DEFAULT_COMPACT_THRESHOLD_ENTRIES;
     private long compactKeepEntries = DEFAULT_COMPACT_KEEP_ENTRIES;
+    private NanoClock clock = SystemNanoClock.INSTANCE;
     private boolean concluded;
 
     /**
@@ -38,7 +42,7 @@ public final class MultiRaftConfig {
             || heartbeatIntervalTicks >= electionTimeoutTicks || leaseTicks < 0 || leaseTicks >= electionTimeoutTicks
             || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1
             || periodicSyncIntervalMs < 0 || compactThresholdEntries < 0 || compactKeepEntries < 0
-            || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries)) {
+            || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries) || clock == null) {
             throw new IllegalStateException("bad multi-raft settings: " + this);
         }
         concluded = true;
@@ -160,6 +164,21 @@ public final class MultiRaftConfig {
 
     public MultiRaftConfig compactKeepEntries(final long compactKeepEntries) {
         this.compactKeepEntries = compactKeepEntries;
+        return this;
+    }
+
+    /** @return the Raft clock (default {@link SystemNanoClock}). */
+    public NanoClock clock() {
+        return clock;
+    }
+
+    /**
+     * @param clock the Raft clock, read by the driver once per duty cycle and again for every read it judges by the
+     *              lease. It must be monotonic: the lease counts ticks, and a clock stepped back would stretch it.
+     *              Tests inject a clock they move themselves.
+     */
+    public MultiRaftConfig clock(final NanoClock clock) {
+        this.clock = clock;
         return this;
     }
 

@@ -8,6 +8,7 @@ import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.raft.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
@@ -32,16 +33,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three stores' Raft sides in one JVM, each with its own Chronicle log, over a real media driver and UDP on
- * 127.0.0.1: election, replication to every store in order, reads, fail-over after a store stops, and a
- * restarted store catching up from its log. The test thread drives every store's duty cycle itself.
+ * 127.0.0.1: election, replication to every store in order, reads, fail-over after a store stops, a restarted
+ * store catching up from its log, and no lease read by a leader resumed after a stall. The test thread drives every
+ * store's duty cycle itself; the stall test drives the stores' Raft clocks too.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiRaftTest {
+    /** StoreUnderTest's tick interval. */
+    private static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int MAX_TEST_TICKS = 500;
+    private static final int QUIET_ROUNDS = 5;
+
     @TempDir
     Path dir;
 
@@ -192,6 +200,60 @@ class MultiRaftTest {
         assertEquals(5, leader.sink.droppedProposals.size(), "and were reported dropped");
     }
 
+    /**
+     * A stall (GC, SIGSTOP) of the leader, on clocks the test moves: the others elect a leader and commit a write
+     * meanwhile; then the old leader's clock jumps to theirs and a read reaches it before its next duty cycle (as the
+     * ingress or an invoker-mode media driver can hand one over). Its tick count from before the stall still says
+     * "lease", but the clock says the lease ran out long ago: the read must not be served under it.
+     */
+    @Test
+    void shouldServeNoLeaseReadAfterAStallBeforeTheRaftClockCaughtUp() {
+        CloseHelper.closeAll(stores);
+        stores.clear();
+        final Map<Long, CachedNanoClock> clocks = new LinkedHashMap<>();
+        for (long id = 1; id <= 3; id++) {
+            final CachedNanoClock clock = new CachedNanoClock();
+            clocks.put(id, clock);
+            stores.add(new StoreUnderTest(aeron, id, cluster, dir.resolve("stalled-" + id), faults.get(id),
+                counters()).withClock(clock).start(0));
+        }
+        final StoreUnderTest leader = awaitLeaderByTicks(stores, clocks);
+        // The lease holds: a read is served at once, without a round (the premise of the stale read).
+        final long[] probe = {0};
+        tickUntil(stores, clocks, () -> {
+            probe[0]++;
+            assertEquals(MultiRaft.Outcome.ACCEPTED, leader.raft.read(StoreUnderTest.REGION, 9000 + probe[0]));
+            return leader.sink.reads.contains(9000 + probe[0]);
+        }, "a read served at once under the lease");
+
+        // The stall: from here the leader neither runs nor sees its clock move.
+        final List<StoreUnderTest> others = new ArrayList<>(stores);
+        others.remove(leader);
+        final StoreUnderTest newLeader = awaitLeaderByTicks(others, clocks);
+        assertEquals(MultiRaft.Outcome.ACCEPTED,
+            newLeader.raft.propose(StoreUnderTest.REGION, bytes("after-stall"), 77));
+        tickUntil(others, clocks, () -> others.stream().allMatch(s -> s.sink.commands().contains("after-stall")),
+            "the new leader's write committed");
+        final long written = newLeader.sink.committed.stream().filter(c -> c.token() == 77).findFirst()
+            .orElseThrow().index();
+
+        // It resumes: its clock is the others' again, and a read arrives before its driver ran a cycle.
+        clocks.get(leader.storeId).update(clocks.get(newLeader.storeId).nanoTime());
+        final MultiRaft.Outcome outcome = leader.raft.read(StoreUnderTest.REGION, 4242);
+        assertFalse(leader.sink.reads.contains(4242L),
+            "served at once under a lease that ran out by the clock (write at " + written + " not seen)");
+        assertTrue(outcome == MultiRaft.Outcome.ACCEPTED || outcome == MultiRaft.Outcome.NOT_LEADER, outcome::name);
+        if (outcome == MultiRaft.Outcome.ACCEPTED) {
+            tickUntil(stores, clocks,
+                () -> leader.sink.rejectedReads.contains(4242L) || leader.sink.reads.contains(4242L),
+                "the read rejected or served");
+            if (leader.sink.reads.contains(4242L)) {
+                final long servedAfter = leader.sink.readsAfterIndex.get(leader.sink.reads.indexOf(4242L));
+                assertTrue(servedAfter >= written, "served after index " + servedAfter + ", before " + written);
+            }
+        }
+    }
+
     @Test
     void shouldCatchUpAFollowerStoppedWhileTheLeaderCompactedPastItBySnapshot() {
         CloseHelper.closeAll(stores);
@@ -247,20 +309,60 @@ class MultiRaftTest {
 
     private StoreUnderTest awaitLeader(final List<StoreUnderTest> candidates) {
         final StoreUnderTest[] found = new StoreUnderTest[1];
-        awaitTrue(() -> {
-            StoreUnderTest leader = null;
-            for (final StoreUnderTest store : candidates) {
-                if (store.isLeader()) {
-                    leader = store;
-                }
-            }
-            found[0] = leader;
-            // A leader that has applied an entry of its own term (its no-op) accepts proposals and reads.
-            return leader != null && !leader.sink.committed.isEmpty()
-                && leader.sink.committed.get(leader.sink.committed.size() - 1).term()
-                == leader.raft.status(StoreUnderTest.REGION).term();
-        }, "a leader among " + candidates.size());
+        awaitTrue(() -> (found[0] = servingLeader(candidates)) != null, "a leader among " + candidates.size());
         return found[0];
+    }
+
+    private static StoreUnderTest awaitLeaderByTicks(
+        final List<StoreUnderTest> candidates, final Map<Long, CachedNanoClock> clocks) {
+        final StoreUnderTest[] found = new StoreUnderTest[1];
+        tickUntil(candidates, clocks, () -> (found[0] = servingLeader(candidates)) != null,
+            "a leader among " + candidates.size());
+        return found[0];
+    }
+
+    /** @return the leader among them that has applied an entry of its own term (its no-op), or null. */
+    private static StoreUnderTest servingLeader(final List<StoreUnderTest> candidates) {
+        StoreUnderTest leader = null;
+        for (final StoreUnderTest store : candidates) {
+            if (store.isLeader()) {
+                leader = store;
+            }
+        }
+        // Only such a leader accepts proposals and reads.
+        return leader != null && !leader.sink.committed.isEmpty()
+            && leader.sink.committed.get(leader.sink.committed.size() - 1).term()
+            == leader.raft.status(StoreUnderTest.REGION).term() ? leader : null;
+    }
+
+    /**
+     * Moves the clocks of the running stores one Raft tick at a time, and runs them until the messages of that tick
+     * settled, until the condition holds. Raft time is the test's: a slow network only looks like a slow network.
+     */
+    private static void tickUntil(
+        final List<StoreUnderTest> running, final Map<Long, CachedNanoClock> clocks, final BooleanSupplier condition,
+        final String what) {
+        for (int tick = 0; tick < MAX_TEST_TICKS; tick++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            for (final StoreUnderTest store : running) {
+                clocks.get(store.storeId).advance(TICK_NS);
+            }
+            settle(running);
+        }
+        fail("no " + what + " within " + MAX_TEST_TICKS + " ticks");
+    }
+
+    /** Runs the stores until a few idle rounds in a row: what was sent has arrived and been handled. */
+    private static void settle(final List<StoreUnderTest> running) {
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        int quiet = 0;
+        for (int round = 0; round < 1000 && quiet < QUIET_ROUNDS; round++) {
+            final int work = pump(running, 1);
+            quiet = work == 0 ? quiet + 1 : 0;
+            idle.idle(work);
+        }
     }
 
     private void awaitTrue(final BooleanSupplier condition, final String what) {
@@ -283,11 +385,9 @@ class MultiRaftTest {
     private static int pump(final List<StoreUnderTest> all, final int rounds) {
         int work = 0;
         for (int r = 0; r < rounds; r++) {
-            // Monotonic, as the store's raft agent drives it: a wall clock stepped back would stretch the lease.
-            final long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
             for (final StoreUnderTest store : all) {
                 if (store.raft != null) {
-                    work += store.pump(nowMs);
+                    work += store.pump();
                 }
             }
         }

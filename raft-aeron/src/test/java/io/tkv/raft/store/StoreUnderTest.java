@@ -17,6 +17,7 @@ import io.tkv.raft.transport.TestKeys;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.raft.transport.TransportFaults;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.Map;
 /**
  * One store's Raft side in a test: its log, transport, adapter and driver, over a shared Aeron client. With
  * {@link #withSnapshots} it also compacts its log and streams snapshots of its {@link RecordingSink} through a real
- * {@link SnapshotAgent} (the sink's state as one file; the sink is its own durable state machine).
+ * {@link SnapshotAgent} (the sink's state as one file; the sink is its own durable state machine). Its Raft clock is
+ * the system's monotonic one unless {@link #withClock} gives one the test moves itself.
  */
 final class StoreUnderTest implements AutoCloseable {
     static final long CLUSTER = 77;
@@ -56,6 +58,7 @@ final class StoreUnderTest implements AutoCloseable {
     /** Raised at every start, as a store persists it: peers refuse a restarted store's frames otherwise. */
     private long incarnation;
     private Snapshot latest;
+    private NanoClock clock = SystemNanoClock.INSTANCE;
 
     StoreUnderTest(
         final Aeron aeron, final long storeId, final Map<Long, String> cluster, final Path logDir,
@@ -74,6 +77,12 @@ final class StoreUnderTest implements AutoCloseable {
         this.compactThreshold = threshold;
         this.compactKeep = keep;
         this.chunkBytes = chunk;
+        return this;
+    }
+
+    /** Runs the driver on this clock (from the next {@link #start}). */
+    StoreUnderTest withClock(final NanoClock raftClock) {
+        this.clock = raftClock;
         return this;
     }
 
@@ -98,7 +107,7 @@ final class StoreUnderTest implements AutoCloseable {
             }
         });
         final MultiRaftConfig raftConfig = new MultiRaftConfig().tickIntervalMs(10).electionTimeoutTicks(10)
-            .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919);
+            .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock);
         if (compactThreshold > 0) {
             startSnapshotAgent(transportConfig);
             raft = new MultiRaft(raftConfig.compactThresholdEntries(compactThreshold).compactKeepEntries(compactKeep),
@@ -158,8 +167,8 @@ final class StoreUnderTest implements AutoCloseable {
     }
 
     /** One duty cycle: what arrived, then the driver, then the snapshot agent. */
-    int pump(final long nowMs) {
-        int work = adapter.poll(raft::onMessage, 64) + raft.doWork(nowMs);
+    int pump() {
+        int work = adapter.poll(raft::onMessage, 64) + raft.doWork();
         if (snapshotAgent != null) {
             work += snapshotAgent.doWork();
         }

@@ -191,7 +191,7 @@ public final class Replication implements AutoCloseable {
             engine::syncWal, applied);
         final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
-        agent = new RaftAgent(raft, adapter, log, SystemNanoClock.INSTANCE, REGION_ID);
+        agent = new RaftAgent(raft, adapter, log, REGION_ID);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue);
@@ -212,7 +212,9 @@ public final class Replication implements AutoCloseable {
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
             .randomSeed(System.nanoTime() ^ config.storeId())
             .compactThresholdEntries(settings.compactThresholdEntries())
-            .compactKeepEntries(settings.compactKeepEntries());
+            .compactKeepEntries(settings.compactKeepEntries())
+            // Monotonic: the lease counts ticks, and a wall clock stepped back would stretch it.
+            .clock(SystemNanoClock.INSTANCE);
         return multiRaft.conclude();
     }
 

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * A real {@code tkv-server} process for system tests: started with the test classpath, waited on until it prints
- * its ready line, stopped by SIGTERM or killed by SIGKILL, and cleaned up (aeron dir, data dir) even when a test
- * fails.
+ * its ready line, frozen by SIGSTOP and resumed by SIGCONT, stopped by SIGTERM or killed by SIGKILL, and cleaned up
+ * (aeron dir, data dir) even when a test fails; a frozen process is resumed before it is stopped or killed.
  */
 final class StoreProcess implements AutoCloseable {
     private static final long START_TIMEOUT_S = 60;
@@ -35,6 +35,7 @@ final class StoreProcess implements AutoCloseable {
     private Process process;
     private Thread reader;
     private CountDownLatch ready;
+    private boolean suspended;
 
     StoreProcess(final Path dataDir, final int port, final String... extraArgs) {
         this(dataDir, "127.0.0.1", port, List.of(), extraArgs);
@@ -69,6 +70,23 @@ final class StoreProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** SIGSTOP: the whole process freezes (every thread, its embedded media driver too), as in a long stall. */
+    void suspend() throws InterruptedException {
+        suspended = true;
+        HostCommand.must("kill", "-STOP", String.valueOf(process.pid()));
+    }
+
+    /**
+     * SIGCONT after {@link #suspend()}; nothing if it is not suspended. Best effort (the process may have exited), so
+     * it can run in every clean-up path.
+     */
+    void resume() throws InterruptedException {
+        if (suspended) {
+            suspended = false;
+            HostCommand.succeeds("kill", "-CONT", String.valueOf(process.pid()));
+        }
     }
 
     /** Starts the process and waits for its ready line. */
@@ -148,6 +166,8 @@ final class StoreProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         try {
             if (process != null && process.isAlive()) {
+                // SIGKILL ends a stopped process too; resuming it first leaves nothing stopped if the kill fails.
+                resume();
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
@@ -166,6 +186,8 @@ final class StoreProcess implements AutoCloseable {
         if (process == null) {
             return false;
         }
+        // A stopped process would hold SIGTERM pending until the wait below gave up.
+        resume();
         // Process.destroy() would also close our end of its output pipe; signal through the handle instead so
         // the store's shutdown log is still read.
         process.toHandle().destroy();
