@@ -14,29 +14,8 @@ import java.util.List;
  * they are ignored (and counted in {@link RaftStatus#droppedMessages()}), never thrown on. Exceptions mean driver
  * misuse.
  *
- * <h2>What the driver must do</h2>
- * <ul>
- * <li>Handle one {@link Ready} at a time, in the order its Javadoc gives, and {@link #advance} it. Nothing this peer
- *     says after a Ready leaves before that Ready is durable: in particular a leader's commit index never reaches
- *     anyone before the leader's own copy of the entries is durable.</li>
- * <li>Tick from a monotonic clock, and before each {@link #leaseReadIndex()} take every tick due by that clock at
- *     that moment, not as of the last duty cycle: after a stall the lease must be judged by the time that passed
- *     ({@link RaftConfig}).</li>
- * <li>After sending a SNAPSHOT, call {@link #reportSnapshot} once the stream to that peer ended or failed: until then
- *     the leader sends that peer nothing else.</li>
- * <li>Apply committed {@link EntryType#CONF_CHANGE} entries to its own {@link ConfState} with
- *     {@link ConfState#apply(ConfChange)}, for the conf of its snapshots and {@link RaftStorage#confState()}. The
- *     core's own configuration changed already, when the entry was appended.</li>
- * <li>After a state machine snapshot at an applied index, compact its log and call {@link #compact(long)}.</li>
- * </ul>
- *
- * <h2>Membership</h2>
- * One change at a time, taking effect when appended (Raft thesis §4.1, see {@link Membership} for the safety
- * argument): a leader proposes a change only after it committed an entry of its term (the fix of the single-server
- * change bug) and once the previous change is applied. Learners replicate but never vote, campaign or count for a
- * quorum; adding a learner as voter promotes it. A removed peer stops campaigning once it holds its removal, and the
- * leader keeps replicating to it until it does; a leader that removed itself keeps leading (without counting itself)
- * until the removal commits, then steps down.
+ * <p>What a driver must do (the order of a Ready, ticks before lease reads, snapshot reports, applying conf changes,
+ * compaction) and how membership changes: see the package documentation.
  */
 public final class RaftNode {
     /** VOTE context of a campaign asked for by the leader (TIMEOUT_NOW): bypasses leader stickiness. */
@@ -574,6 +553,18 @@ public final class RaftNode {
             maybeBecomeLeader();
         } else if (role == Role.LEADER && newDurableEntries && leader.maybeCommit()) {
             afterLeaderCommit();
+        }
+    }
+
+    /**
+     * Leader only: stops leading in this term, because the driver found it cannot replicate its log (an entry larger
+     * than any frame its transport can send). It becomes a follower and waits an extra election timeout before it
+     * campaigns, so a peer without that entry is elected and overwrites it; until then nothing commits anyway.
+     */
+    public void stepDown() {
+        if (role == Role.LEADER) {
+            becomeFollower(term, NONE);
+            electionElapsed = -electionTimeout;
         }
     }
 

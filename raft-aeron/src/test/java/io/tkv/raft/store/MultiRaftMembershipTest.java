@@ -73,7 +73,7 @@ class MultiRaftMembershipTest {
     }
 
     private RaftStatus status() {
-        store.raft.doWork(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+        store.raft.doWork();
         return store.raft.status(StoreUnderTest.REGION);
     }
 
