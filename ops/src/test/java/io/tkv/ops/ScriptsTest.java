@@ -266,6 +266,26 @@ class ScriptsTest {
         assertTrue(run.err().contains("building tkv (sources changed)"), run.all());
     }
 
+    @Test
+    void shouldPassTheUsersDataDirOnceAndNoneOfItsOwn() throws Exception {
+        givenBuilt();
+        final Map<String, String> foreground = Map.of("STUB_SERVER_SECONDS", "0");
+        final Run withFlag = run(foreground, "ops/bin/tkv-server", "--config", "my.toml", "--listen",
+            "127.0.0.1:20161", "--data-dir", "/srv/tkv");
+        assertEquals(0, withFlag.code(), withFlag.all());
+        final String server = javaRuns("io.tkv.server.TkvServer").get(0);
+        assertEquals(1, count(server, "<--data-dir>"), server);
+        assertTrue(server.endsWith("<io.tkv.server.TkvServer><--config><my.toml><--listen><127.0.0.1:20161>"
+            + "<--data-dir></srv/tkv>"), server);
+
+        Files.delete(calls.resolve("java"));
+        final Run withConfig = run(foreground, "ops/bin/tkv-server", "--config", "my.toml");
+        assertEquals(0, withConfig.code(), withConfig.all());
+        final String configured = javaRuns("io.tkv.server.TkvServer").get(0);
+        assertEquals(0, count(configured, "<--data-dir>"), "the config file's data-dir holds: " + configured);
+        assertTrue(configured.endsWith("<io.tkv.server.TkvServer><--config><my.toml>"), configured);
+    }
+
     @ParameterizedTest
     @MethodSource("scripts")
     void shouldSayWhyWhenTheBuildFails(final List<String> script) throws Exception {
