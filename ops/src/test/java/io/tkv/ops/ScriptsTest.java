@@ -355,4 +355,21 @@ class ScriptsTest {
         assertEquals(2, usage.code(), usage.all());
         assertTrue(usage.err().contains("usage: ops/bin/tkv-cluster start"), usage.all());
     }
+
+    @Test
+    void shouldRunTheDemoInCiBeforeTheTestsAndStopWhenItFails() throws Exception {
+        final Run passing = run(".ci/run");
+        assertEquals(0, passing.code(), passing.all());
+        assertEquals(List.of("<-version>", MVN_BUILD, "<-B><-ntp><verify>"), calls("mvn"), passing.all());
+        assertTrue(passing.out().contains("DEMO OK "), passing.all());
+        assertTrue(javaRuns("io.tkv.perf.LoadHarness").get(0).contains("<--duration><2>"), passing.all());
+
+        Files.delete(calls.resolve("mvn"));
+        final Run failed = run(Map.of("STUB_HARNESS_ERRORS", "1"), ".ci/run");
+        assertTrue(failed.code() != 0, failed.all());
+        assertEquals(List.of("<-version>"), calls("mvn"), "no tests after a failed demo: " + failed.all());
+        assertTrue(failed.out().contains("tkv-demo: 2 requests failed"), "the demo's output, through tee: "
+            + failed.all());
+        assertTrue(failed.err().contains(".ci/run: failed (exit 1) at line "), failed.all());
+    }
 }
