@@ -35,7 +35,7 @@ abstract class KvCommand implements Callable<Integer> {
             out.flush();
             return code;
         } catch (final TkvException ex) {
-            err.println("tkv-ctl: " + ex.code() + ": " + ex.getMessage());
+            err.println(TkvCtl.errorLine(ex));
             return FAILED;
         } catch (final IllegalArgumentException ex) {
             err.println("tkv-ctl: " + ex.getMessage());

@@ -38,14 +38,29 @@ public final class TkvCtl implements Runnable {
         final CommandLine commandLine = new CommandLine(new TkvCtl()).setOut(out).setErr(err);
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             final Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-            if (cause instanceof TkvException) {
-                cmd.getErr().println("tkv-ctl: " + ((TkvException)cause).code() + ": " + cause.getMessage());
-            } else {
-                cmd.getErr().println("tkv-ctl: " + cause);
-            }
+            cmd.getErr().println(errorLine(cause));
             return KvCommand.FAILED;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * The line a failed command prints: {@code tkv-ctl: CODE: detail} for a {@link TkvException} (its message
+     * starts with its code already: the code is said once), else {@code tkv-ctl: } and the exception.
+     *
+     * @param failure why the command failed.
+     * @return the line, without a newline.
+     */
+    static String errorLine(final Throwable failure) {
+        if (!(failure instanceof TkvException)) {
+            return "tkv-ctl: " + failure;
+        }
+        final String code = ((TkvException)failure).code().name();
+        final String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (message.startsWith(code)) {
+            return "tkv-ctl: " + message;
+        }
+        return "tkv-ctl: " + code + (message.isEmpty() ? "" : ": " + message);
     }
 
     /**

@@ -136,7 +136,9 @@ class TkvCtlTest {
         }
         final Result tooLarge = ctl("put", big.toString(), "v");
         assertEquals(3, tooLarge.code(), tooLarge.err());
-        assertTrue(tooLarge.err().contains("TOO_LARGE"), tooLarge.err());
+        assertTrue(tooLarge.err().startsWith("tkv-ctl: TOO_LARGE: "), tooLarge.err());
+        assertEquals(tooLarge.err().indexOf("TOO_LARGE"), tooLarge.err().lastIndexOf("TOO_LARGE"),
+            "the code is said once: " + tooLarge.err());
     }
 
     private static Result admin(final String... args) {
@@ -181,7 +183,9 @@ class TkvCtlTest {
     void shouldRefuseFaultInjectionOnAStoreThatDoesNotAllowIt() {
         final Result fault = admin("fault", "--isolate-all");
         assertEquals(3, fault.code());
-        assertTrue(fault.err().contains("UNAUTHENTICATED"), fault.err());
+        assertTrue(fault.err().startsWith("tkv-ctl: UNAUTHENTICATED: "), fault.err());
+        assertEquals(fault.err().indexOf("UNAUTHENTICATED"), fault.err().lastIndexOf("UNAUTHENTICATED"),
+            "the code is said once: " + fault.err());
         final Result usage = ctl("fault");
         assertEquals(2, usage.code(), "an action is required");
     }
