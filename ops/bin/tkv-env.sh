@@ -105,6 +105,15 @@ tkv_ensure_built() {
     touch -d "@$started" "$TKV_BUILD_STAMP"   # a source saved during the build makes the next run build again
 }
 
+# Makes a secret file ($1) of 32 random bytes in hex, readable by its owner only, unless it exists already.
+tkv_secret_file() {
+    local file=$1
+    [ -s "$file" ] && return
+    mkdir -p "$(dirname "$file")"
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$file") \
+        || tkv_die "cannot write the secret file $file"
+}
+
 tkv_classpath() {
     local jar
     jar=$(tkv_ops_jar)
