@@ -147,7 +147,7 @@ public final class StoreNode implements AutoCloseable {
         dedup = DedupTable.load(engine);
         applyBatch = new ApplyBatch(engine, dedup);
         replication = Replication.open(config, incarnation, aeron, engine, applyBatch,
-            new RegionSnapshot(engine, dedup), counters, registry, raftReplies, queue, faults);
+            new RegionSnapshot(engine, dedup), counters, registry, raftReplies, queue, faults, storeFailure);
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit(),

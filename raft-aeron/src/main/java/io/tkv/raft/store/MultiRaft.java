@@ -77,7 +77,9 @@ public final class MultiRaft implements AutoCloseable {
         BUSY,
         /** No such region on this store. */
         NO_REGION,
-        /** The Raft log failed: the store serves nothing more. */
+        /** Larger than {@link MultiRaftConfig#maxEntryBytes()}: it could never be replicated. */
+        TOO_LARGE,
+        /** The store failed (its Raft log, a step, or its state machine): it serves nothing more. */
         FAILED
     }
 
@@ -221,17 +223,35 @@ public final class MultiRaft implements AutoCloseable {
             transfers.fetch(fromStoreId, message);
             return;
         }
-        peer.node().step(message);
+        try {
+            peer.node().step(message);
+        } catch (final RuntimeException ex) {
+            failStop("region " + message.regionId() + " failed to step " + message.type() + ": " + ex, ex);
+        }
     }
 
-    /** The transport gave up on a message: the core probes that peer again instead of waiting. */
+    /**
+     * The transport gave up on a message: the core probes that peer again instead of waiting. A message no frame can
+     * carry (an entry larger than a frame, which a store with another config may have put in the log) would be given
+     * up on for ever: while that entry is not committed the region cannot commit anything, so the leader steps down,
+     * to let a peer without it lead and overwrite it. A committed one only holds back that follower, which a
+     * snapshot catches up once the log is compacted past it.
+     */
     public void onDropped(final long toStoreId, final RaftMessage message) {
         final RegionPeer peer = regions.get(message.regionId());
-        if (peer != null) {
-            peer.node().reportUnreachable(message.to());
-            if (message.type() == MessageType.SNAPSHOT) {
-                peer.node().reportSnapshot(message.to(), false);
-            }
+        if (peer == null) {
+            return;
+        }
+        peer.node().reportUnreachable(message.to());
+        if (message.type() == MessageType.SNAPSHOT) {
+            peer.node().reportSnapshot(message.to(), false);
+        }
+        if (message.type() == MessageType.APPEND && !message.entries().isEmpty() && !transport.fitsOneFrame(message)
+            && message.entries().get(0).index() > peer.node().status().commit()) {
+            LOG.error("region {}: entry {} ({} bytes) is larger than any frame to another store can carry; stepping "
+                + "down so a leader without it takes over", message.regionId(), message.entries().get(0).index(),
+                message.entries().get(0).data().length);
+            peer.node().stepDown();
         }
     }
 
@@ -249,8 +269,16 @@ public final class MultiRaft implements AutoCloseable {
         if (peer == null) {
             return Outcome.NO_REGION;
         }
-        if (peer.propose(data, token) >= 0) {
-            return Outcome.ACCEPTED;
+        if (data.length > config.maxEntryBytes()) {
+            return Outcome.TOO_LARGE;
+        }
+        try {
+            if (peer.propose(data, token) >= 0) {
+                return Outcome.ACCEPTED;
+            }
+        } catch (final RuntimeException ex) {
+            failStop("region " + regionId + " failed to propose: " + ex, ex);
+            return Outcome.FAILED;
         }
         return peer.isLeader() ? Outcome.BUSY : Outcome.NOT_LEADER;
     }
@@ -273,8 +301,13 @@ public final class MultiRaft implements AutoCloseable {
         // The caller may run before this driver's next cycle after a stall; a tick count left from before it would
         // trust a lease that ran out by the clock (see the class comment). A tick may end leadership here: the read
         // then waits for a ReadIndex round the core does not start, and is rejected when the role change is handled.
-        tick(nowMs());
-        return peer.read(token) ? Outcome.ACCEPTED : Outcome.NOT_LEADER;
+        try {
+            tick(nowMs());
+            return peer.read(token) ? Outcome.ACCEPTED : Outcome.NOT_LEADER;
+        } catch (final RuntimeException ex) {
+            failStop("region " + regionId + " failed to read: " + ex, ex);
+            return Outcome.FAILED;
+        }
     }
 
     /** @return the store believed to lead the region, or 0 if unknown. */
@@ -299,6 +332,11 @@ public final class MultiRaft implements AutoCloseable {
             // reserve) is reported by the JVM late, at some later point of this thread, as an InternalError. Which
             // writes it hit is unknown: stop as for a failed log write, rather than let the agent thread die.
             failStop(new RaftLogException("a memory access of the Raft log faulted (a full disk?): " + fault, fault));
+            return 1;
+        } catch (final RuntimeException ex) {
+            // A region half-stepped (its Ready taken, not advanced) can neither go on nor be trusted: stop the store,
+            // with the reason, rather than leave the region silent while it still looks alive.
+            failStop("a region's Raft work failed: " + ex, ex);
             return 1;
         }
     }
@@ -405,12 +443,31 @@ public final class MultiRaft implements AutoCloseable {
     }
 
     private void failStop(final RaftLogException ex) {
-        failure = "Raft log failed: " + ex.getMessage();
-        LOG.error("the Raft log failed; this store stops serving every region and acknowledges nothing more", ex);
+        failStop("Raft log failed: " + ex.getMessage(), ex);
+    }
+
+    /**
+     * Stops the store for good, for every region: nothing more is persisted, sent, applied or acknowledged, leaders
+     * step down (so a status says so, and nothing of theirs commits), and proposals and reads are answered
+     * {@link Outcome#FAILED}. For a failed log or step here, and for a state machine that can no longer follow the
+     * log (the caller's apply side).
+     *
+     * @param reason why, as the store's failure will say.
+     * @param cause  the error, or null.
+     */
+    public void failStop(final String reason, final Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = reason;
+        LOG.error("this store stops serving every region and acknowledges nothing more: {}", reason, cause);
         for (int i = 0; i < readyPeers.size(); i++) {
             readyPeers.get(i).abandonReady();
         }
         readyPeers.clear();
+        for (int i = 0; i < peerList.size(); i++) {
+            peerList.get(i).node().stepDown();
+        }
     }
 
     /** @return messages dropped because their sender is not a member of the region, or not on the sending store. */

@@ -22,6 +22,7 @@ public final class MultiRaftConfig {
     private int maxInflightAppends = RaftConfig.MAX_INFLIGHT_APPENDS_DEFAULT;
     private int maxAppendBytes = 256 * 1024;
     private int maxUncommittedEntries = RaftConfig.MAX_UNCOMMITTED_ENTRIES_DEFAULT;
+    private int maxEntryBytes = Integer.MAX_VALUE;
     private boolean logSync = true;
     private long periodicSyncIntervalMs;
     private long randomSeed = System.nanoTime();
@@ -40,7 +41,7 @@ public final class MultiRaftConfig {
         }
         if (tickIntervalMs <= 0 || electionTimeoutTicks < 2 || heartbeatIntervalTicks < 1
             || heartbeatIntervalTicks >= electionTimeoutTicks || leaseTicks < 0 || leaseTicks >= electionTimeoutTicks
-            || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1
+            || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1 || maxEntryBytes < 1
             || periodicSyncIntervalMs < 0 || compactThresholdEntries < 0 || compactKeepEntries < 0
             || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries) || clock == null) {
             throw new IllegalStateException("bad multi-raft settings: " + this);
@@ -111,6 +112,21 @@ public final class MultiRaftConfig {
 
     public MultiRaftConfig maxUncommittedEntries(final int maxUncommittedEntries) {
         this.maxUncommittedEntries = maxUncommittedEntries;
+        return this;
+    }
+
+    /** @return the largest entry payload a proposal may have (the last line behind the store's request limit). */
+    public int maxEntryBytes() {
+        return maxEntryBytes;
+    }
+
+    /**
+     * @param maxEntryBytes the largest entry payload a proposal may have: a larger one is refused
+     *                      ({@link MultiRaft.Outcome#TOO_LARGE}), since an entry that no frame to another store can
+     *                      carry would stall the region.
+     */
+    public MultiRaftConfig maxEntryBytes(final int maxEntryBytes) {
+        this.maxEntryBytes = maxEntryBytes;
         return this;
     }
 

@@ -3,6 +3,8 @@ package io.tkv.raft.transport;
 import io.aeron.Aeron;
 import io.tkv.codec.auth.ClusterKey;
 import io.tkv.codec.auth.PeerFrameSealer;
+import io.tkv.codec.auth.PeerFrames;
+import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftMessage;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -114,6 +116,13 @@ public final class RaftTransport implements AutoCloseable {
                 counters, dropListener);
         }
         return work;
+    }
+
+    /** @return whether the message fits one frame on its own (else it can never be sent). */
+    public boolean fitsOneFrame(final RaftMessage message) {
+        final int payload = config.maxFrameBytes() - PeerFrames.TRAILER_LENGTH;
+        return message.type() == MessageType.SNAPSHOT ? RaftCodec.snapshotFrameLength(message) <= payload
+            : RaftCodec.BATCH_HEADER_LENGTH + RaftCodec.batchedLength(message) <= payload;
     }
 
     /** @return whether this store's publication to {@code storeId} has a connected subscriber. */

@@ -31,6 +31,8 @@ final class RecordingSink implements ApplySink {
     final List<Long> droppedProposals = new ArrayList<>();
     final List<Long> rejectedReads = new ArrayList<>();
     int room = Integer.MAX_VALUE;
+    /** When set, thrown by the next offered committed entry (a state machine that fails). */
+    RuntimeException failure;
     final List<Long> installedSnapshots = new ArrayList<>();
     /** Where received snapshots are, for {@link #offerSnapshot}. */
     Path snapshotRoot;
@@ -73,6 +75,9 @@ final class RecordingSink implements ApplySink {
 
     @Override
     public boolean offerCommitted(final long regionId, final Entry entry, final long proposalToken) {
+        if (failure != null) {
+            throw failure;
+        }
         if (room <= 0) {
             return false;
         }

@@ -59,6 +59,7 @@ final class StoreUnderTest implements AutoCloseable {
     private long incarnation;
     private Snapshot latest;
     private NanoClock clock = SystemNanoClock.INSTANCE;
+    private int maxEntryBytes = Integer.MAX_VALUE;
 
     StoreUnderTest(
         final Aeron aeron, final long storeId, final Map<Long, String> cluster, final Path logDir,
@@ -77,6 +78,12 @@ final class StoreUnderTest implements AutoCloseable {
         this.compactThreshold = threshold;
         this.compactKeep = keep;
         this.chunkBytes = chunk;
+        return this;
+    }
+
+    /** Refuses proposals larger than this (from the next {@link #start}). */
+    StoreUnderTest withMaxEntryBytes(final int bytes) {
+        this.maxEntryBytes = bytes;
         return this;
     }
 
@@ -107,7 +114,8 @@ final class StoreUnderTest implements AutoCloseable {
             }
         });
         final MultiRaftConfig raftConfig = new MultiRaftConfig().tickIntervalMs(10).electionTimeoutTicks(10)
-            .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock);
+            .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock)
+            .maxEntryBytes(maxEntryBytes);
         if (compactThreshold > 0) {
             startSnapshotAgent(transportConfig);
             raft = new MultiRaft(raftConfig.compactThresholdEntries(compactThreshold).compactKeepEntries(compactKeep),

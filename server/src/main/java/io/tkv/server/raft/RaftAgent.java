@@ -4,6 +4,7 @@ import io.tkv.log.RaftLog;
 import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftMessageHandler;
+import io.tkv.server.StoreFailure;
 import org.agrona.concurrent.Agent;
 
 /**
@@ -11,8 +12,10 @@ import org.agrona.concurrent.Agent;
  * each duty cycle it steps in what other stores sent, then runs the multi-Raft driver — ticks, persistence with one
  * log sync, messages, committed entries to the apply agent. The driver reads its own (monotonic) clock, each cycle
  * and again for each read the ingress asks it for, so no order of agents on this thread can have a read judged by a
- * lease that ran out during a stall. It publishes the region's leader for tools and for start-up, the only state
- * another thread reads. {@link Replication} closes what it uses, after it stopped.
+ * lease that ran out during a stall. When the apply agent reports that the state machine failed
+ * ({@link StoreFailure}), it fail-stops the driver: a store that cannot apply must not go on leading. It publishes
+ * the region's leader for tools and for start-up, the only state another thread reads. {@link Replication} closes
+ * what it uses, after it stopped.
  */
 public final class RaftAgent implements Agent {
     private static final int FRAGMENT_LIMIT = 64;
@@ -21,14 +24,18 @@ public final class RaftAgent implements Agent {
     private final RaftAdapter adapter;
     private final RaftLog log;
     private final long regionId;
+    private final StoreFailure storeFailure;
     private final RaftMessageHandler onMessage;
     private volatile long leaderStoreId;
 
-    RaftAgent(final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final long regionId) {
+    RaftAgent(
+        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final long regionId,
+        final StoreFailure storeFailure) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
         this.regionId = regionId;
+        this.storeFailure = storeFailure;
         this.onMessage = raft::onMessage;
     }
 
@@ -40,6 +47,10 @@ public final class RaftAgent implements Agent {
 
     @Override
     public int doWork() {
+        if (storeFailure.reason() != null && raft.failure() == null) {
+            // The state machine cannot follow the log: stop leading and serving, so the other stores take over.
+            raft.failStop(storeFailure.reason(), null);
+        }
         int work = adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
         final long leader = raft.leaderStoreId(regionId);

@@ -17,6 +17,7 @@ import io.tkv.raft.transport.RaftTransportConfig;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.StoreCounters;
+import io.tkv.server.StoreFailure;
 import io.tkv.server.apply.DurableAppliedIndex;
 import io.tkv.server.apply.SnapshotInstaller;
 import io.tkv.server.config.RaftSettings;
@@ -97,11 +98,12 @@ public final class Replication implements AutoCloseable {
         final ServerConfig config, final long incarnation, final Aeron aeron, final StorageEngine engine,
         final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
-        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
+        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults,
+        final StoreFailure storeFailure) {
         final Replication replication = new Replication();
         try {
             replication.start(config, incarnation, aeron, engine, batch, regionSnapshot, counters, registry, replies,
-                queue, faults);
+                queue, faults, storeFailure);
             return replication;
         } catch (final RuntimeException ex) {
             replication.close();
@@ -113,7 +115,8 @@ public final class Replication implements AutoCloseable {
         final ServerConfig config, final long incarnation, final Aeron aeron, final StorageEngine engine,
         final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
-        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults) {
+        final ReplySender replies, final CommandQueue queue, final PartitionFaults faults,
+        final StoreFailure storeFailure) {
         final RaftSettings settings = config.raft();
         log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()).maxCycleFileBytes(settings.logCycleFileBytes())
             .reserveSpaceBytes(settings.logReserveBytes()));
@@ -191,7 +194,7 @@ public final class Replication implements AutoCloseable {
             engine::syncWal, applied);
         final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
         raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
-        agent = new RaftAgent(raft, adapter, log, REGION_ID);
+        agent = new RaftAgent(raft, adapter, log, REGION_ID, storeFailure);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue);
@@ -208,6 +211,8 @@ public final class Replication implements AutoCloseable {
             .leaseTicks(settings.leaseTicks())
             // An APPEND must fit a transport frame with room for the message around its entries.
             .maxAppendBytes(Math.max(1024, transportConfig.conclude().maxFrameBytes() / 2))
+            // The last line behind the ingress's request limit: a larger entry could never reach another store.
+            .maxEntryBytes(config.maxRequestBytes() + EntryFormat.HEADER_LENGTH)
             .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
             .randomSeed(System.nanoTime() ^ config.storeId())

@@ -91,8 +91,13 @@ public final class RequestRouter {
             case BUSY -> busy(session, correlationId, templateId, "region busy (proposal window full or transfer)");
             case NO_REGION -> replies.sendError(session.publication(), correlationId, Status.REGION_NOT_FOUND,
                 templateId, "region " + regionId + " is not on this store");
-            // A store whose log failed serves nothing more; NOT_LEADER without a hint sends the client to another
-            // store (the others carry on), and the message says why this one cannot serve.
+            case TOO_LARGE -> {
+                counters.tooLarge().increment();
+                replies.sendError(session.publication(), correlationId, Status.TOO_LARGE, templateId,
+                    "the write is larger than the store can replicate");
+            }
+            // A failed store serves nothing more; NOT_LEADER without a hint sends the client to another store (the
+            // others carry on), and the message says why this one cannot serve.
             default -> replies.sendNotLeader(session.publication(), correlationId, templateId, 0, "",
                 "store failed, try another: " + (raft.failure() == null ? "Raft log failed" : raft.failure()));
         }

@@ -49,6 +49,14 @@ final class RawSession implements AutoCloseable {
 
     /** @param egressHost the address of this host the store can reach, where replies are received. */
     RawSession(final String storeEndpoint, final String egressHost) {
+        this(storeEndpoint, egressHost, 1024 * 1024);
+    }
+
+    /**
+     * @param ingressTermLength the term length of the publication to the store: a term / 8 is the largest frame this
+     *                          session can send, whatever the store's own term length.
+     */
+    RawSession(final String storeEndpoint, final String egressHost, final int ingressTermLength) {
         final String dir = "/dev/shm/tkv-rawsession-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(dir)
@@ -59,7 +67,8 @@ final class RawSession implements AutoCloseable {
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
-        ingress = aeron.addExclusivePublication("aeron:udp?endpoint=" + storeEndpoint + "|term-length=1m", 1001);
+        ingress = aeron.addExclusivePublication("aeron:udp?endpoint=" + storeEndpoint + "|term-length="
+            + ingressTermLength, 1001);
         egress = aeron.addSubscription("aeron:udp?endpoint=" + egressHost + ":0", EGRESS_STREAM);
     }
 
@@ -74,6 +83,18 @@ final class RawSession implements AutoCloseable {
     static RawSession open(
         final String storeEndpoint, final String egressHost, final String secret, final long timeoutMs) {
         final RawSession session = new RawSession(storeEndpoint, egressHost);
+        try {
+            return session.handshake(secret, timeoutMs);
+        } catch (final RuntimeException ex) {
+            session.close();
+            throw ex;
+        }
+    }
+
+    /** Opens a session whose publication to the store has this term length (a term / 8: its largest frame). */
+    static RawSession openWithTermLength(
+        final String storeEndpoint, final String secret, final long timeoutMs, final int ingressTermLength) {
+        final RawSession session = new RawSession(storeEndpoint, "127.0.0.1", ingressTermLength);
         try {
             return session.handshake(secret, timeoutMs);
         } catch (final RuntimeException ex) {
