@@ -1,9 +1,7 @@
 package io.tkv.raft.snapshot;
 
 import io.aeron.Aeron;
-import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tkv.codec.BooleanType;
 import io.tkv.codec.MessageHeaderDecoder;
@@ -16,6 +14,7 @@ import io.tkv.codec.auth.PeerFrameVerifier;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.RaftMessage;
+import io.tkv.raft.transport.BoundedFragmentAssembler;
 import io.tkv.raft.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -58,6 +57,8 @@ import java.util.concurrent.TimeUnit;
 public final class SnapshotAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotAgent.class);
     private static final int FRAGMENT_LIMIT = 16;
+    /** Fragmented frames assembled at once (one per sending store). */
+    private static final int MAX_PARTIALS = 16;
     private static final int COMMAND_LIMIT = 32;
     private static final long HOUSEKEEPING_INTERVAL_MS = 100;
     private static final int ROUTING_END = MessageHeaderDecoder.ENCODED_LENGTH + 3 * Long.BYTES;
@@ -106,7 +107,7 @@ public final class SnapshotAgent implements Agent {
     private final SnapshotChunkRequestDecoder requestDecoder = new SnapshotChunkRequestDecoder();
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private final SnapshotDoneDecoder doneDecoder = new SnapshotDoneDecoder();
-    private final FragmentAssembler assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
+    private final BoundedFragmentAssembler assembler;
     private final ChunkFetch.Requester requester = this::request;
     private final ChunkServer.Reports reports = this::report;
     private long nowMs;
@@ -127,6 +128,8 @@ public final class SnapshotAgent implements Agent {
         final TransportCounters counters) {
         this.config = config.conclude();
         this.counters = counters;
+        this.assembler = new BoundedFragmentAssembler(this::onFragment,
+            (prefix, offset, length, header) -> drop(counters.malformed()), this.config.maxFrameBytes(), MAX_PARTIALS);
         this.verifier = new PeerFrameVerifier(
             config.clusterKey().isSet() ? config.clusterKey().streamKey(ClusterKey.Stream.SNAPSHOT) : null);
         this.subscription = subscription;

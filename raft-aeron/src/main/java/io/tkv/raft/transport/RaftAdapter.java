@@ -1,8 +1,6 @@
 package io.tkv.raft.transport;
 
-import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RaftBatchDecoder;
@@ -32,6 +30,8 @@ public final class RaftAdapter {
     private static final int CLUSTER_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int FROM_STORE_OFFSET = CLUSTER_ID_OFFSET + Long.BYTES;
     private static final int TO_STORE_OFFSET = FROM_STORE_OFFSET + Long.BYTES;
+    /** Fragmented frames assembled at once (one per sending store). */
+    private static final int MAX_PARTIAL_FRAMES = 16;
 
     private final Subscription subscription;
     private final long clusterId;
@@ -42,7 +42,7 @@ public final class RaftAdapter {
     private final TransportFaults faults;
     private final TransportCounters counters;
     private final RaftCodec codec = new RaftCodec();
-    private final FragmentAssembler assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
+    private final BoundedFragmentAssembler assembler;
     private final RaftMessageHandler relay = this::relay;
     private RaftMessageHandler handler;
     private String lastError = "";
@@ -64,6 +64,11 @@ public final class RaftAdapter {
         this.verifier = new PeerFrameVerifier(
             config.clusterKey().isSet() ? config.clusterKey().streamKey(ClusterKey.Stream.RAFT) : null);
         this.memberStores = memberStores;
+        // A peer with this store's term length sends at most a term / 8; anything larger is dropped unbuffered.
+        this.assembler = new BoundedFragmentAssembler(this::onFragment, (prefix, offset, length, header) -> {
+            counters.malformed().increment();
+            lastError = "frame larger than " + config.maxFrameBytes() + " bytes";
+        }, config.maxFrameBytes(), MAX_PARTIAL_FRAMES);
         this.faults = faults;
         this.counters = counters;
     }

@@ -1,8 +1,6 @@
 package io.tkv.server.ingress;
 
-import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ConnectDecoder;
@@ -13,6 +11,7 @@ import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
+import io.tkv.raft.transport.BoundedFragmentAssembler;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.raft.AdminHandler;
 import io.tkv.server.raft.RequestRouter;
@@ -40,6 +39,8 @@ public final class IngressAgent implements Agent {
     private static final int TOKEN_OFFSET =
         MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.sessionTokenEncodingOffset();
     private static final int TEMPLATE_ID_OFFSET = 2;
+    /** Fragmented requests assembled at once (one per client session). */
+    private static final int MAX_PARTIAL_REQUESTS = 64;
     /** SBE's null for an int64: a write that carries no client id. */
     private static final long NO_CLIENT_ID = RawPutDecoder.clientIdNullValue();
     private static final int REGION_OFFSET =
@@ -56,7 +57,7 @@ public final class IngressAgent implements Agent {
     private final AdminHandler admin;
     private final StoreCounters counters;
     private final EpochClock clock;
-    private final FragmentAssembler assembler;
+    private final BoundedFragmentAssembler assembler;
     private final IntPredicate imageAlive;
     private long nowMs;
     private long nextSweepMs;
@@ -77,7 +78,10 @@ public final class IngressAgent implements Agent {
         this.admin = admin;
         this.counters = counters;
         this.clock = clock;
-        this.assembler = new FragmentAssembler((FragmentHandler)this::onFragment);
+        // A client picks its publication's term length, so its messages may be far larger than any request this
+        // store takes: the assembler drops them as they arrive (answering TOO_LARGE) instead of buffering them.
+        this.assembler = new BoundedFragmentAssembler(this::onFragment, this::onOversize, limits.maxRequestBytes(),
+            MAX_PARTIAL_REQUESTS);
         this.imageAlive = sessionId -> subscription.imageBySessionId(sessionId) != null;
     }
 
@@ -102,16 +106,17 @@ public final class IngressAgent implements Agent {
         return "tkv-ingress";
     }
 
+    /** A request over the store's limit, dropped while it arrived: answered from its first bytes. */
+    private void onOversize(final DirectBuffer prefix, final int offset, final int length, final Header header) {
+        counters.tooLarge().increment();
+        final int templateId = length >= TEMPLATE_ID_OFFSET + Short.BYTES
+            ? prefix.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF : 0;
+        replyToImage(header.sessionId(), Protocol.correlationId(prefix, offset, length), Status.TOO_LARGE,
+            templateId, "request larger than this store's limit of " + limits.maxRequestBytes()
+                + " bytes (what it can replicate and apply)");
+    }
+
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
-        if (limits.frameTooLarge(length)) {
-            counters.tooLarge().increment();
-            final int templateId = length >= TEMPLATE_ID_OFFSET + Short.BYTES
-                ? buffer.getShort(offset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF : 0;
-            replyToImage(header.sessionId(), Protocol.correlationId(buffer, offset, length), Status.TOO_LARGE,
-                templateId, "request of " + length + " bytes is larger than this store's limit of "
-                    + limits.maxRequestBytes() + " bytes (what it can replicate and apply)");
-            return;
-        }
         final int result = validator.validate(buffer, offset, length);
         final int templateId = validator.templateId();
         if (result != FrameValidator.VALID) {

@@ -48,16 +48,6 @@ public final class RequestLimits {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /**
-     * Checked before the frame is even validated: a client chooses its own publication's term length, so a frame
-     * may be larger than anything this store could carry.
-     *
-     * @return whether a frame of {@code length} bytes is over the store's request limit.
-     */
-    public boolean frameTooLarge(final int length) {
-        return length > maxRequestBytes;
-    }
-
     /** @return the largest request frame the store takes. */
     public int maxRequestBytes() {
         return maxRequestBytes;
