@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * routing, the in-flight table, and the poller thread that runs them; wired once, started, and closed in order.
  */
 final class ClientRuntime implements AutoCloseable {
+    /** How long a close runs the embedded driver after the poller stopped, for the Disconnects to go out. */
+    private static final long DISCONNECT_FLUSH_MS = 20;
+
     private final ClientConfig ctx;
     private final AtomicLong correlationIds = new AtomicLong(ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL);
     private final InFlightRequests inFlight;
@@ -116,6 +119,9 @@ final class ClientRuntime implements AutoCloseable {
         }
         connections.disconnectAll();
         CloseHelper.close(ctx.errorHandler(), runner);
+        // The embedded driver ran on the poller's duty cycle, which just stopped: give the Disconnects a moment to
+        // leave (best effort; a store also retires a session whose client went away, after its handshake timeout).
+        transport.flushEmbeddedDriver(DISCONNECT_FLUSH_MS);
         for (final StoreConnection connection : connections.all()) {
             connection.session().phase(SessionState.Phase.CLOSED);
         }

@@ -14,6 +14,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.File;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -94,6 +95,24 @@ final class ClientTransport implements AutoCloseable {
 
     AgentInvoker aeronInvoker() {
         return aeron.conductorAgentInvoker();
+    }
+
+    /**
+     * After the poller stopped: runs the embedded driver for a little while (at most {@code maxMs}), so what was just
+     * offered (the Disconnects of a close) leaves before the driver goes; the poller's duty cycle ran it until now.
+     * An external driver sends by itself: nothing to do.
+     */
+    void flushEmbeddedDriver(final long maxMs) {
+        final AgentInvoker driverInvoker = driverInvoker();
+        if (driverInvoker == null) {
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+        final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (System.nanoTime() - deadlineNs < 0) {
+            final int work = driverInvoker.invoke() + aeron.conductorAgentInvoker().invoke();
+            idle.idle(work);
+        }
     }
 
     /** @return the embedded driver's invoker, which the poller must run, or null with an external driver. */

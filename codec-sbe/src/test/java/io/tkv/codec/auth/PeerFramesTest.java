@@ -113,6 +113,27 @@ class PeerFramesTest {
     }
 
     @Test
+    void shouldMatchTheJdksHmacAndRfc4231() throws Exception {
+        // RFC 4231 test case 2 and a key longer than a block (hashed first), against javax.crypto.
+        assertArrayEquals(java.util.HexFormat.of().parseHex(
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            new HmacSha256("Jefe".getBytes(StandardCharsets.US_ASCII))
+                .mac("what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII)));
+        for (final int keyLength : new int[] {0, 1, 32, 64, 65, 200}) {
+            final byte[] key = new byte[keyLength];
+            java.util.Arrays.fill(key, (byte)keyLength);
+            final javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256");
+            jdk.init(new javax.crypto.spec.SecretKeySpec(keyLength == 0 ? new byte[1] : key, "HmacSHA256"));
+            final HmacSha256 ours = new HmacSha256(key);
+            for (int round = 0; round < 3; round++) {
+                final byte[] message = ("message " + round + " under a key of " + keyLength)
+                    .getBytes(StandardCharsets.UTF_8);
+                assertArrayEquals(jdk.doFinal(message), ours.mac(message), "key " + keyLength + " round " + round);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseShortSecretsAndSendingWithoutOne() {
         assertThrows(IllegalArgumentException.class, () -> ClusterKey.fromSecret(new byte[8], 1));
         assertFalse(ClusterKey.NONE.isSet());
