@@ -113,6 +113,10 @@ public final class RaftLog implements AutoCloseable {
             final RecordCodec codec = new RecordCodec();
             final ExpandableArrayBuffer readBuffer = new ExpandableArrayBuffer(1024);
             final LogRecovery.Result recovered = new LogRecovery(queue, codec, readBuffer).run();
+            if (config.syncOnSync()) {
+                // The records just recovered may be in the page cache only; the new records depend on them.
+                queue.syncNewestCycle();
+            }
             final RaftLog log = new RaftLog(config, queue, codec, readBuffer, recovered,
                 SpaceReserve.forDir(config.dir(), config.reserveSpaceBytes()));
             log.startCycle(recovered.endQueueIndex());
