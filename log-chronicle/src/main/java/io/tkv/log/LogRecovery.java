@@ -235,6 +235,9 @@ final class LogRecovery {
             case OPEN:
                 // Its void range was taken in pass 1.
                 break;
+            case CLOSE:
+                // Only a witness for the records before it.
+                break;
             default:
                 throw new IllegalStateException("unknown record kind " + kind);
         }

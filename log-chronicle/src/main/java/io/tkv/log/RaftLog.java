@@ -67,6 +67,11 @@ public final class RaftLog implements AutoCloseable {
     private final Long2ObjectHashMap<RegionLog> regions;
     private final long recoveryCutIndex;
     private long nextSeq;
+    /**
+     * The sequence number of the last record a completed sync made durable, written into every record (as its sync
+     * lag) for recovery to tell a torn tail from damage in the middle; -1 when the log syncs nothing.
+     */
+    private long syncedSeq;
     private long bytesInCycle;
     private boolean unsynced;
     private boolean compactionDue;
@@ -88,6 +93,8 @@ public final class RaftLog implements AutoCloseable {
         this.writeBuffer = new ExpandableArrayBuffer(1024);
         this.regions = recovered.regions();
         this.nextSeq = recovered.nextSeq();
+        // Open synced the records recovery used (see open); without syncs nothing is durable but by chance.
+        this.syncedSeq = config.syncOnSync() ? recovered.nextSeq() - 1 : -1;
         this.recoveryCutIndex = recovered.cutIndex();
     }
 
@@ -175,7 +182,7 @@ public final class RaftLog implements AutoCloseable {
                 + " bytes, the log takes 0.." + config.maxPayloadBytes());
         }
         final int recordLength = codec.encodeEntry(
-            writeBuffer, nextSeq, regionId, index, term, entryType, payload, offset, length);
+            writeBuffer, nextSeq, syncedSeq, regionId, index, term, entryType, payload, offset, length);
         final long queueIndex = write(RecordKind.ENTRY, recordLength);
         if (region == null) {
             region = new RegionLog(regionId);
@@ -202,7 +209,7 @@ public final class RaftLog implements AutoCloseable {
             throw new IllegalArgumentException("region " + regionId + ": cannot truncate from " + fromIndex
                 + ", entries up to " + region.compactedIndex() + " are compacted");
         }
-        write(RecordKind.TRUNCATE, codec.encodeTruncate(writeBuffer, nextSeq, regionId, fromIndex));
+        write(RecordKind.TRUNCATE, codec.encodeTruncate(writeBuffer, nextSeq, syncedSeq, regionId, fromIndex));
         region.truncateFrom(fromIndex);
     }
 
@@ -221,7 +228,8 @@ public final class RaftLog implements AutoCloseable {
         if (known != null && known.hardStateEquals(term, vote, commit)) {
             return;
         }
-        write(RecordKind.HARD_STATE, codec.encodeHardState(writeBuffer, nextSeq, regionId, term, vote, commit));
+        write(RecordKind.HARD_STATE,
+            codec.encodeHardState(writeBuffer, nextSeq, syncedSeq, regionId, term, vote, commit));
         final RegionLog region = known != null ? known : newRegion(regionId);
         region.hardState(term, vote, commit);
     }
@@ -247,6 +255,7 @@ public final class RaftLog implements AutoCloseable {
                 throw fail("sync failed; writes since the last sync may not be durable", ex);
             }
             lastSyncNs = System.nanoTime() - startNs;
+            syncedSeq = nextSeq - 1;
         }
         syncs++;
         unsynced = false;
@@ -283,7 +292,7 @@ public final class RaftLog implements AutoCloseable {
         }
         final boolean keepSuffix = known != null && known.keepsSuffix(throughIndex, throughTerm);
         write(RecordKind.COMPACT,
-            codec.encodeCompact(writeBuffer, nextSeq, regionId, throughIndex, throughTerm, keepSuffix));
+            codec.encodeCompact(writeBuffer, nextSeq, syncedSeq, regionId, throughIndex, throughTerm, keepSuffix));
         final RegionLog region = known != null ? known : newRegion(regionId);
         region.compact(throughIndex, throughTerm, keepSuffix);
         compactionDue = true;
@@ -301,7 +310,7 @@ public final class RaftLog implements AutoCloseable {
         if (!regions.containsKey(regionId)) {
             return;
         }
-        write(RecordKind.REMOVE_REGION, codec.encodeRemove(writeBuffer, nextSeq, regionId));
+        write(RecordKind.REMOVE_REGION, codec.encodeRemove(writeBuffer, nextSeq, syncedSeq, regionId));
         regions.remove(regionId);
         compactionDue = true;
     }
@@ -442,9 +451,11 @@ public final class RaftLog implements AutoCloseable {
     }
 
     /**
-     * Syncs what was written since the last sync (unless the log is fail-stop), then closes the queue.
+     * Syncs what was written since the last sync (unless the log is fail-stop), writes and syncs a CLOSE record
+     * (so that recovery knows every record before it is durable, and damage to any of them is not a torn tail),
+     * then closes the queue.
      *
-     * @throws RaftLogException if that last sync fails; the queue is closed all the same.
+     * @throws RaftLogException if the sync of what was written fails; the queue is closed all the same.
      */
     @Override
     public void close() {
@@ -452,12 +463,27 @@ public final class RaftLog implements AutoCloseable {
             return;
         }
         try {
-            if (failure == null && unsynced) {
+            if (failure == null) {
                 sync();
+                markCleanClose();
             }
         } finally {
             closed = true;
             queue.close();
+        }
+    }
+
+    private void markCleanClose() {
+        if (syncedSeq < 0) {
+            // It would vouch for nothing: the log does not sync.
+            return;
+        }
+        try {
+            write(RecordKind.CLOSE, codec.encodeClose(writeBuffer, nextSeq, syncedSeq, System.currentTimeMillis()));
+            sync();
+        } catch (final RaftLogException ex) {
+            // Everything before it is durable already; without it, recovery only knows less about the last batch.
+            LOG.warn("Raft log {}: could not mark a clean close: {}", queue.dir(), ex.getMessage());
         }
     }
 
@@ -499,7 +525,8 @@ public final class RaftLog implements AutoCloseable {
     private void startCycle(final long endQueueIndex) {
         // LogQueue.open pointed the clock past every existing cycle already.
         bytesInCycle = 0;
-        write(RecordKind.OPEN, codec.encodeOpen(writeBuffer, nextSeq, endQueueIndex, System.currentTimeMillis()));
+        write(RecordKind.OPEN,
+            codec.encodeOpen(writeBuffer, nextSeq, syncedSeq, endQueueIndex, System.currentTimeMillis()));
         writeCheckpoints();
         // Files a crash kept from being deleted go at the sync that makes this cycle's checkpoint durable.
         compactionDue = true;
@@ -518,7 +545,7 @@ public final class RaftLog implements AutoCloseable {
 
     private void writeCheckpoints() {
         for (final RegionLog region : regions.values()) {
-            write(RecordKind.CHECKPOINT, codec.encodeCheckpoint(writeBuffer, nextSeq, region));
+            write(RecordKind.CHECKPOINT, codec.encodeCheckpoint(writeBuffer, nextSeq, syncedSeq, region));
         }
     }
 
