@@ -296,6 +296,13 @@ final class LogQueue implements AutoCloseable {
     }
 
     /**
+     * @return the file of {@code cycle}, which must exist.
+     */
+    Path cycleFilePath(final int cycle) {
+        return cycleFile(cycle).toPath();
+    }
+
+    /**
      * @return the next cycle after {@code cycle} that has a file, or -1.
      */
     int nextCycle(final int cycle) {

@@ -44,10 +44,23 @@ import org.slf4j.LoggerFactory;
  * writes reached the disk cannot be known. Reads still work.
  *
  * <h2>Recovery</h2>
- * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record, cuts the log at the first
- * torn, corrupt or missing record (nothing at or after it is used), and rebuilds every region. Every open then
- * starts a fresh cycle file and writes an OPEN record naming the cut point first, so new records never follow
- * bad bytes in a file, and the next recovery skips the same bad bytes and keeps the new records.
+ * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record and rebuilds every region from
+ * the longest prefix of records that are intact and in sequence. What follows that prefix decides the rest:
+ * <ul>
+ *   <li>A <b>torn tail</b> — nothing valid after the first bad record, or only records written before any sync
+ *       covered it (what a process or OS crash leaves of records no sync made durable) — is cut: nothing at or
+ *       after the bad record is used. Every open then starts a fresh cycle file and writes an OPEN record naming
+ *       the cut point first, so new records never follow bad bytes in a file, and the next recovery skips the
+ *       same bad bytes and keeps the new records.</li>
+ *   <li><b>Damage in the middle</b> — a later record says it was written after a sync had made the bad one
+ *       durable — makes {@link #open} fail with a {@link RaftLogException} that names the cycle file and the
+ *       position of the damage: cutting there would drop synced entries and votes. Nothing is written. The store
+ *       must be wiped and rejoin by snapshot.</li>
+ * </ul>
+ * To tell the two apart every record carries how many records were written since the last completed sync (see
+ * {@link RecordCodec}); before it writes to its fresh cycle, {@link #open} syncs the newest existing cycle file
+ * (the process before may have died with records in it no sync covered, which recovery just used), and a clean
+ * {@link #close} ends the log with a CLOSE record written after its last sync.
  *
  * <h2>Compaction</h2>
  * Chronicle can delete only whole cycle files. A sync rolls to a new cycle file once the current one holds
@@ -104,7 +117,8 @@ public final class RaftLog implements AutoCloseable {
      *
      * @param config the log's configuration.
      * @return the open log; close it to release the queue.
-     * @throws RaftLogException if the queue cannot be opened or is inconsistent beyond a torn tail.
+     * @throws RaftLogException if the queue cannot be opened, or is damaged in the middle (not just a torn tail),
+     *                          or inconsistent; its message says where and what to do.
      */
     public static RaftLog open(final RaftLogConfig config) {
         config.conclude();
