@@ -222,6 +222,25 @@ final class LogQueue implements AutoCloseable {
     }
 
     /**
+     * Makes the newest existing cycle file durable, and its name: an fdatasync of the file, then an fsync of the
+     * directory. For an open: the process before may have died with records in that file that no sync covered, and
+     * recovery is about to use them; the new records that depend on them go to a fresh cycle file, whose syncs
+     * would not cover the old one. Does nothing for a log without cycle files.
+     */
+    void syncNewestCycle() throws IOException {
+        final int last = queue.lastCycle();
+        if (last < FIRST_CYCLE || cycles().isEmpty()) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(cycleFile(last).toPath(), StandardOpenOption.READ)) {
+            channel.force(false);
+        }
+        try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            dirChannel.force(true);
+        }
+    }
+
+    /**
      * Points the clock at the next cycle: the next append starts a new cycle file.
      */
     void roll() {
@@ -274,6 +293,13 @@ final class LogQueue implements AutoCloseable {
 
     int firstCycle() {
         return queue.firstCycle();
+    }
+
+    /**
+     * @return the file of {@code cycle}, which must exist.
+     */
+    Path cycleFilePath(final int cycle) {
+        return cycleFile(cycle).toPath();
     }
 
     /**

@@ -44,10 +44,23 @@ import org.slf4j.LoggerFactory;
  * writes reached the disk cannot be known. Reads still work.
  *
  * <h2>Recovery</h2>
- * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record, cuts the log at the first
- * torn, corrupt or missing record (nothing at or after it is used), and rebuilds every region. Every open then
- * starts a fresh cycle file and writes an OPEN record naming the cut point first, so new records never follow
- * bad bytes in a file, and the next recovery skips the same bad bytes and keeps the new records.
+ * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record and rebuilds every region from
+ * the longest prefix of records that are intact and in sequence. What follows that prefix decides the rest:
+ * <ul>
+ *   <li>A <b>torn tail</b> — nothing valid after the first bad record, or only records written before any sync
+ *       covered it (what a process or OS crash leaves of records no sync made durable) — is cut: nothing at or
+ *       after the bad record is used. Every open then starts a fresh cycle file and writes an OPEN record naming
+ *       the cut point first, so new records never follow bad bytes in a file, and the next recovery skips the
+ *       same bad bytes and keeps the new records.</li>
+ *   <li><b>Damage in the middle</b> — a later record says it was written after a sync had made the bad one
+ *       durable — makes {@link #open} fail with a {@link RaftLogException} that names the cycle file and the
+ *       position of the damage: cutting there would drop synced entries and votes. Nothing is written. The store
+ *       must be wiped and rejoin by snapshot.</li>
+ * </ul>
+ * To tell the two apart every record carries how many records were written since the last completed sync (see
+ * {@link RecordCodec}); before it writes to its fresh cycle, {@link #open} syncs the newest existing cycle file
+ * (the process before may have died with records in it no sync covered, which recovery just used), and a clean
+ * {@link #close} ends the log with a CLOSE record written after its last sync.
  *
  * <h2>Compaction</h2>
  * Chronicle can delete only whole cycle files. A sync rolls to a new cycle file once the current one holds
@@ -67,6 +80,11 @@ public final class RaftLog implements AutoCloseable {
     private final Long2ObjectHashMap<RegionLog> regions;
     private final long recoveryCutIndex;
     private long nextSeq;
+    /**
+     * The sequence number of the last record a completed sync made durable, written into every record (as its sync
+     * lag) for recovery to tell a torn tail from damage in the middle; -1 when the log syncs nothing.
+     */
+    private long syncedSeq;
     private long bytesInCycle;
     private boolean unsynced;
     private boolean compactionDue;
@@ -88,6 +106,8 @@ public final class RaftLog implements AutoCloseable {
         this.writeBuffer = new ExpandableArrayBuffer(1024);
         this.regions = recovered.regions();
         this.nextSeq = recovered.nextSeq();
+        // Open synced the records recovery used (see open); without syncs nothing is durable but by chance.
+        this.syncedSeq = config.syncOnSync() ? recovered.nextSeq() - 1 : -1;
         this.recoveryCutIndex = recovered.cutIndex();
     }
 
@@ -97,7 +117,8 @@ public final class RaftLog implements AutoCloseable {
      *
      * @param config the log's configuration.
      * @return the open log; close it to release the queue.
-     * @throws RaftLogException if the queue cannot be opened or is inconsistent beyond a torn tail.
+     * @throws RaftLogException if the queue cannot be opened, or is damaged in the middle (not just a torn tail),
+     *                          or inconsistent; its message says where and what to do.
      */
     public static RaftLog open(final RaftLogConfig config) {
         config.conclude();
@@ -113,6 +134,10 @@ public final class RaftLog implements AutoCloseable {
             final RecordCodec codec = new RecordCodec();
             final ExpandableArrayBuffer readBuffer = new ExpandableArrayBuffer(1024);
             final LogRecovery.Result recovered = new LogRecovery(queue, codec, readBuffer).run();
+            if (config.syncOnSync()) {
+                // The records just recovered may be in the page cache only; the new records depend on them.
+                queue.syncNewestCycle();
+            }
             final RaftLog log = new RaftLog(config, queue, codec, readBuffer, recovered,
                 SpaceReserve.forDir(config.dir(), config.reserveSpaceBytes()));
             log.startCycle(recovered.endQueueIndex());
@@ -171,7 +196,7 @@ public final class RaftLog implements AutoCloseable {
                 + " bytes, the log takes 0.." + config.maxPayloadBytes());
         }
         final int recordLength = codec.encodeEntry(
-            writeBuffer, nextSeq, regionId, index, term, entryType, payload, offset, length);
+            writeBuffer, nextSeq, syncedSeq, regionId, index, term, entryType, payload, offset, length);
         final long queueIndex = write(RecordKind.ENTRY, recordLength);
         if (region == null) {
             region = new RegionLog(regionId);
@@ -198,7 +223,7 @@ public final class RaftLog implements AutoCloseable {
             throw new IllegalArgumentException("region " + regionId + ": cannot truncate from " + fromIndex
                 + ", entries up to " + region.compactedIndex() + " are compacted");
         }
-        write(RecordKind.TRUNCATE, codec.encodeTruncate(writeBuffer, nextSeq, regionId, fromIndex));
+        write(RecordKind.TRUNCATE, codec.encodeTruncate(writeBuffer, nextSeq, syncedSeq, regionId, fromIndex));
         region.truncateFrom(fromIndex);
     }
 
@@ -217,7 +242,8 @@ public final class RaftLog implements AutoCloseable {
         if (known != null && known.hardStateEquals(term, vote, commit)) {
             return;
         }
-        write(RecordKind.HARD_STATE, codec.encodeHardState(writeBuffer, nextSeq, regionId, term, vote, commit));
+        write(RecordKind.HARD_STATE,
+            codec.encodeHardState(writeBuffer, nextSeq, syncedSeq, regionId, term, vote, commit));
         final RegionLog region = known != null ? known : newRegion(regionId);
         region.hardState(term, vote, commit);
     }
@@ -243,6 +269,7 @@ public final class RaftLog implements AutoCloseable {
                 throw fail("sync failed; writes since the last sync may not be durable", ex);
             }
             lastSyncNs = System.nanoTime() - startNs;
+            syncedSeq = nextSeq - 1;
         }
         syncs++;
         unsynced = false;
@@ -279,7 +306,7 @@ public final class RaftLog implements AutoCloseable {
         }
         final boolean keepSuffix = known != null && known.keepsSuffix(throughIndex, throughTerm);
         write(RecordKind.COMPACT,
-            codec.encodeCompact(writeBuffer, nextSeq, regionId, throughIndex, throughTerm, keepSuffix));
+            codec.encodeCompact(writeBuffer, nextSeq, syncedSeq, regionId, throughIndex, throughTerm, keepSuffix));
         final RegionLog region = known != null ? known : newRegion(regionId);
         region.compact(throughIndex, throughTerm, keepSuffix);
         compactionDue = true;
@@ -297,7 +324,7 @@ public final class RaftLog implements AutoCloseable {
         if (!regions.containsKey(regionId)) {
             return;
         }
-        write(RecordKind.REMOVE_REGION, codec.encodeRemove(writeBuffer, nextSeq, regionId));
+        write(RecordKind.REMOVE_REGION, codec.encodeRemove(writeBuffer, nextSeq, syncedSeq, regionId));
         regions.remove(regionId);
         compactionDue = true;
     }
@@ -438,9 +465,11 @@ public final class RaftLog implements AutoCloseable {
     }
 
     /**
-     * Syncs what was written since the last sync (unless the log is fail-stop), then closes the queue.
+     * Syncs what was written since the last sync (unless the log is fail-stop), writes and syncs a CLOSE record
+     * (so that recovery knows every record before it is durable, and damage to any of them is not a torn tail),
+     * then closes the queue.
      *
-     * @throws RaftLogException if that last sync fails; the queue is closed all the same.
+     * @throws RaftLogException if the sync of what was written fails; the queue is closed all the same.
      */
     @Override
     public void close() {
@@ -448,12 +477,27 @@ public final class RaftLog implements AutoCloseable {
             return;
         }
         try {
-            if (failure == null && unsynced) {
+            if (failure == null) {
                 sync();
+                markCleanClose();
             }
         } finally {
             closed = true;
             queue.close();
+        }
+    }
+
+    private void markCleanClose() {
+        if (syncedSeq < 0) {
+            // It would vouch for nothing: the log does not sync.
+            return;
+        }
+        try {
+            write(RecordKind.CLOSE, codec.encodeClose(writeBuffer, nextSeq, syncedSeq, System.currentTimeMillis()));
+            sync();
+        } catch (final RaftLogException ex) {
+            // Everything before it is durable already; without it, recovery only knows less about the last batch.
+            LOG.warn("Raft log {}: could not mark a clean close: {}", queue.dir(), ex.getMessage());
         }
     }
 
@@ -495,7 +539,8 @@ public final class RaftLog implements AutoCloseable {
     private void startCycle(final long endQueueIndex) {
         // LogQueue.open pointed the clock past every existing cycle already.
         bytesInCycle = 0;
-        write(RecordKind.OPEN, codec.encodeOpen(writeBuffer, nextSeq, endQueueIndex, System.currentTimeMillis()));
+        write(RecordKind.OPEN,
+            codec.encodeOpen(writeBuffer, nextSeq, syncedSeq, endQueueIndex, System.currentTimeMillis()));
         writeCheckpoints();
         // Files a crash kept from being deleted go at the sync that makes this cycle's checkpoint durable.
         compactionDue = true;
@@ -514,7 +559,7 @@ public final class RaftLog implements AutoCloseable {
 
     private void writeCheckpoints() {
         for (final RegionLog region : regions.values()) {
-            write(RecordKind.CHECKPOINT, codec.encodeCheckpoint(writeBuffer, nextSeq, region));
+            write(RecordKind.CHECKPOINT, codec.encodeCheckpoint(writeBuffer, nextSeq, syncedSeq, region));
         }
     }
 

@@ -86,7 +86,8 @@ public final class RaftLogConfig {
 
     /**
      * @param syncOnSync true (the default): {@link RaftLog#sync()} flushes to disk; false: it only does the
-     *                   bookkeeping, for tests and benchmarks that do not need durability.
+     *                   bookkeeping, for tests and benchmarks that do not need durability (records then never say
+     *                   they follow a sync, so recovery takes any damage for a torn tail and cuts it).
      * @return this.
      */
     public RaftLogConfig syncOnSync(final boolean syncOnSync) {

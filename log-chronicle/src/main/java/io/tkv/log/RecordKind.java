@@ -17,9 +17,11 @@ public enum RecordKind {
     /** A region's whole state, written at the start of every cycle so older cycle files can be deleted. */
     CHECKPOINT((byte) 6),
     /** Written first in the fresh cycle of every open: says where the recovery before it stopped using records. */
-    OPEN((byte) 7);
+    OPEN((byte) 7),
+    /** Written last by a clean close, after a sync: says every record before it is durable. */
+    CLOSE((byte) 8);
 
-    private static final RecordKind[] BY_CODE = new RecordKind[8];
+    private static final RecordKind[] BY_CODE = new RecordKind[9];
 
     static {
         for (final RecordKind kind : values()) {

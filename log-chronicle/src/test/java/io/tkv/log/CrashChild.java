@@ -50,6 +50,9 @@ public final class CrashChild {
                 case "halt-after-hard-state":
                     haltAfterHardState(dir);
                     break;
+                case "halt-with-unsynced-tail":
+                    haltWithUnsyncedTail(dir);
+                    break;
                 case "halt-during-compaction":
                     haltDuringCompaction(dir, hooks, Integer.parseInt(args[2]));
                     break;
@@ -90,6 +93,16 @@ public final class CrashChild {
         }
         hooks.haltOnNextHalfWrittenEntry = true;
         append(log, 1, 36, 1);
+    }
+
+    /** Entries 1..30 synced, 31..80 written and not synced, then death. */
+    private static void haltWithUnsyncedTail(final Path dir) {
+        final RaftLog log = RaftLog.open(LogTesting.config(dir));
+        appendSynced(log, 1, 1, 30, 1);
+        for (long index = 31; index <= 80; index++) {
+            append(log, 1, index, 1);
+        }
+        halt();
     }
 
     /** Entries 1..20 synced, then a truncation from 11, then death before any replacing entry. */

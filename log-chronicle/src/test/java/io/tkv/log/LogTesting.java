@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.agrona.DirectBuffer;
@@ -166,6 +168,76 @@ final class LogTesting {
         throws IOException {
         final Hit hit = find(dir, entryKey(regionId, index, term));
         return new Hit(hit.file(), hit.offset() - RecordCodec.REGION_OFFSET);
+    }
+
+    /**
+     * A record as it lies in a cycle file.
+     *
+     * @param position the offset of its Chronicle header; the record starts 4 bytes later.
+     * @param length   the record's length (the header's length field).
+     * @param ordinal  its place among the records of its file: the sequence part of its queue index.
+     * @param a        its field a: an entry's index.
+     */
+    record RawRecord(Path file, long position, int length, int ordinal, RecordKind kind, long seq, long regionId,
+        long a) {
+        /** @return the offset of the first byte after it. */
+        long end() {
+            return position + TailScan.HEADER_BYTES + length;
+        }
+    }
+
+    /**
+     * @return the records of a cycle file, in order, as far as Chronicle's framing holds (as a tailer reads them).
+     */
+    static List<RawRecord> rawRecords(final Path file) throws IOException {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(RecordCodec.ORDER);
+        final List<RawRecord> records = new ArrayList<>();
+        int position = 0;
+        while (position + TailScan.HEADER_BYTES <= bytes.limit()) {
+            final int header = bytes.getInt(position);
+            final int length = header & TailScan.LENGTH_MASK;
+            if (header == 0 || (header & TailScan.NOT_COMPLETE) != 0) {
+                break;
+            }
+            if ((header & TailScan.META_DATA) == 0) {
+                final int start = position + TailScan.HEADER_BYTES;
+                records.add(new RawRecord(file, position, length, records.size(), RecordKind.of(bytes.get(start)),
+                    bytes.getLong(start + RecordCodec.SEQ_OFFSET), bytes.getLong(start + RecordCodec.REGION_OFFSET),
+                    bytes.getLong(start + RecordCodec.A_OFFSET)));
+            }
+            position = (position + TailScan.HEADER_BYTES + length + 3) & ~3;
+        }
+        return records;
+    }
+
+    /**
+     * Erases the CLOSE record a clean close wrote last: the files are then what a process killed just before
+     * {@link RaftLog#close} leaves (the sync inside close changes no byte of the records before it).
+     */
+    static void dropCloseRecord(final Path dir) throws IOException {
+        final List<Path> files = cycleFiles(dir);
+        final List<RawRecord> records = rawRecords(files.get(files.size() - 1));
+        final RawRecord last = records.get(records.size() - 1);
+        assertEquals(RecordKind.CLOSE, last.kind(), "a clean close ends the log with a CLOSE record");
+        zero(last.file(), last.position(), last.end());
+    }
+
+    /** Zeroes {@code [from, to)} of a file, as a page an OS crash never wrote back reads. */
+    static void zero(final Path file, final long from, final long to) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate((int) (to - from)), from);
+        }
+    }
+
+    /**
+     * @return every cycle file's name and bytes, to show that something left them alone.
+     */
+    static Map<String, byte[]> cycleFileBytes(final Path dir) throws IOException {
+        final Map<String, byte[]> files = new LinkedHashMap<>();
+        for (final Path file : cycleFiles(dir)) {
+            files.put(file.getFileName().toString(), Files.readAllBytes(file));
+        }
+        return files;
     }
 
     static void flipByte(final Path file, final long offset) throws IOException {

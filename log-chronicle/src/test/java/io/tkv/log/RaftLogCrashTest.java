@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RaftLogCrashTest {
     private static final int SYNCED_LINES_BEFORE_KILL = 150;
+    private static final int PAGE_BYTES = 4096;
 
     @TempDir
     Path dir;
@@ -103,6 +104,35 @@ class RaftLogCrashTest {
             log.sync();
         }
         assertReopensWith(36, 2);
+    }
+
+    @Test
+    void shouldCutWhereAnOsCrashAlsoLostAPageOfTheUnsyncedTail() throws IOException, InterruptedException {
+        final List<String> out = runToCrash("halt-with-unsynced-tail");
+        assertTrue(out.contains("SYNCED 1 30 1"), out.toString());
+        // Then the OS died too, before it wrote back the page holding entry 50; the pages after it it did write.
+        final LogTesting.Hit lost = LogTesting.findEntryRecord(dir, 1, 50, 1);
+        final long pageStart = lost.offset() / PAGE_BYTES * PAGE_BYTES;
+        assertTrue(LogTesting.findEntryRecord(dir, 1, 31, 1).offset() < pageStart
+            && pageStart + PAGE_BYTES < LogTesting.findEntryRecord(dir, 1, 80, 1).offset(),
+            "the lost page lies inside the unsynced entries, with entries after it");
+        long intact = 0;
+        for (final LogTesting.RawRecord record : LogTesting.rawRecords(lost.file())) {
+            if (record.kind() == RecordKind.ENTRY && record.end() <= pageStart) {
+                intact = record.a();
+            }
+        }
+        LogTesting.zero(lost.file(), pageStart, pageStart + PAGE_BYTES);
+
+        try (RaftLog log = RaftLog.open(LogTesting.config(dir))) {
+            assertEquals(intact, log.lastIndex(1), "every entry before the lost page, none after it");
+            for (long index = 1; index <= intact; index++) {
+                assertEntry(log, 1, index, 1);
+            }
+            append(log, 1, intact + 1, 2);
+            log.sync();
+        }
+        assertReopensWith(intact + 1, 2);
     }
 
     @Test
