@@ -167,6 +167,10 @@ public final class DedupTable {
             return DedupStatus.NEW;
         }
         final DedupClient client = region.clients.get(clientId);
+        if (requestId == Long.MAX_VALUE && client == null) {
+            // The largest id is never applied: a mark could not rise past it when its reply is evicted.
+            return DedupStatus.STALE;
+        }
         if (client == null) {
             return makeRoom(region, nowMs, batch) ? DedupStatus.NEW : DedupStatus.REFUSED;
         }
@@ -176,7 +180,6 @@ public final class DedupTable {
             replyView.wrap(reply);
             status = DedupStatus.DUPLICATE;
         } else if (requestId < client.lowWaterMark || requestId == Long.MAX_VALUE) {
-            // The largest id is never applied: a mark could not rise past it when its reply is evicted.
             status = DedupStatus.STALE;
         } else {
             // Seen when its reply is recorded.
@@ -260,7 +263,7 @@ public final class DedupTable {
         final long requestId = client.requestIdAt(0);
         stageDelete(batch, RegionKeys.replyKey(keyScratch, region.regionId, client.clientId, requestId));
         region.removeFirstReply(client);
-        // No overflow: Long.MAX_VALUE is never NEW, so never recorded.
+        // No overflow: a request id of Long.MAX_VALUE is never NEW (check), so never recorded.
         client.lowWaterMark = Math.max(client.lowWaterMark, requestId + 1);
         region.changes++;
     }

@@ -84,7 +84,9 @@ class DedupBoundsTest extends ApplyTestSupport {
     void shouldRefuseARequestThatWouldHaveNoRoomForItsMarkToPassIt() {
         assertEquals(DedupStatus.NEW, applyPut(1, T0, CALM, 1, 1, "k", "v"));
         assertEquals(DedupStatus.STALE, applyPut(2, T0, CALM, Long.MAX_VALUE, 1, "k", "max"));
+        assertEquals(DedupStatus.STALE, applyPut(3, T0, GREEDY, Long.MAX_VALUE, 1, "k", "max"), "a new client too");
         assertEquals("v", get("k"));
+        assertEquals(1, dedup.clientCount(REGION));
     }
 
     @Test
