@@ -39,6 +39,12 @@ public final class ClientConfig {
     public static final int DEFAULT_EGRESS_STREAM_ID = 1002;
     /** Default request timeout. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+    /**
+     * Longest request timeout: 30 s. A store forgets a client's write outcomes once the client has been idle for 60 s
+     * in a region that needs the room; the client stops resending a write at its timeout, so with at most half that
+     * no retry of a write can come after the store forgot it and apply it a second time.
+     */
+    public static final long MAX_REQUEST_TIMEOUT_MS = 30_000;
     /** Default connect timeout. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     /** Default wait for a handshake reply before starting the handshake over. */
@@ -99,6 +105,11 @@ public final class ClientConfig {
         Objects.requireNonNull(idleStrategySupplier, "idleStrategySupplier");
         Objects.requireNonNull(errorHandler, "errorHandler");
         positive("requestTimeoutMs", requestTimeoutMs);
+        if (requestTimeoutMs > MAX_REQUEST_TIMEOUT_MS) {
+            throw new IllegalArgumentException("requestTimeoutMs must be <= " + MAX_REQUEST_TIMEOUT_MS +
+                " (a write is resent until its timeout, and stores forget idle clients' writes after 60 s): " +
+                requestTimeoutMs);
+        }
         positive("connectTimeoutMs", connectTimeoutMs);
         positive("handshakeRetryIntervalMs", handshakeRetryIntervalMs);
         positive("maxInFlight", maxInFlight);
@@ -323,7 +334,8 @@ public final class ClientConfig {
 
     /**
      * @param requestTimeoutMs how long a request may take, from the call (including waiting for an in-flight
-     *                         slot or a reconnect) to the reply. Default {@value #DEFAULT_REQUEST_TIMEOUT_MS}.
+     *                         slot or a reconnect) to the reply. Default {@value #DEFAULT_REQUEST_TIMEOUT_MS}, at
+     *                         most {@value #MAX_REQUEST_TIMEOUT_MS}.
      * @return this.
      */
     public ClientConfig requestTimeoutMs(final long requestTimeoutMs) {

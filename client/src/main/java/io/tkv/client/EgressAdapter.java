@@ -303,10 +303,17 @@ final class EgressAdapter implements FragmentHandler {
             page.add(KvPair.wrap(key, value));
         }
         final String message = scan.errorMessage();
+        // Zero from a store of protocol version 2, which has no such field.
+        final int resumeLength = scan.resumeKeyLength();
+        byte[] resumeKey = null;
+        if (resumeLength > 0) {
+            resumeKey = new byte[resumeLength];
+            scan.getResumeKey(resumeKey, 0, resumeLength);
+        }
         if (status != OK) {
             inFlight.fail(request, Statuses.toException(status, message));
         } else {
-            inFlight.complete(request, new ScanPage(page, hasMore));
+            inFlight.complete(request, new ScanPage(page, hasMore, resumeKey));
         }
     }
 

@@ -35,6 +35,12 @@ public enum ErrorCode {
     UNAUTHENTICATED(false),
     /** The store failed while running the request. */
     INTERNAL_ERROR(false),
+    /**
+     * A write the store no longer remembers the outcome of (its record was evicted to keep the store's dedup table
+     * bounded): it was not applied now and will not be, but an earlier copy may have applied, so its effect is
+     * unknown, as after a {@link #TIMEOUT}. Seen only for a write retried long after many later writes of the client.
+     */
+    REQUEST_EXPIRED(false),
     /** The store answered with a status this client version does not know. */
     UNKNOWN_STATUS(false),
 

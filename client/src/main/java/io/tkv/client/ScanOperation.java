@@ -10,9 +10,13 @@ import java.util.function.Supplier;
 
 /**
  * One {@code scan} as the caller sees it, fetched in as many RawScan requests as it takes: the store may cut a
- * reply to fit a frame ({@code hasMore}), and never returns more than its scan limit per request. Each next page
- * starts after the last key received (forward: {@code lastKey + 0x00}; reverse: {@code endKey = lastKey}, the end
- * being exclusive). Pages are requested from the poller thread when the previous page arrives.
+ * reply to fit a frame ({@code hasMore}), stop one that skipped as many expired values as it may in one request
+ * ({@code hasMore} with a resume key, pairs or not), and never returns more than its scan limit per request. Each next
+ * page starts at the resume key when the store gave one (forward: {@code startKey = resumeKey}; reverse:
+ * {@code endKey = resumeKey}, the end being exclusive), else after the last key received (forward:
+ * {@code lastKey + 0x00}; reverse: {@code endKey = lastKey}). A resume key that does not move the range on fails the
+ * scan, so a faulty store cannot keep it asking. Pages are requested from the poller thread when the previous page
+ * arrives.
  */
 final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
     /** Sends one RawScan request. */
@@ -69,7 +73,20 @@ final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
             pairs.add(received.get(i));
         }
         final boolean pageFull = received.size() >= asked;
-        if (pairs.size() < limit && !received.isEmpty() && (page.hasMore() || pageFull)) {
+        final byte[] resumeKey = page.resumeKey();
+        if (pairs.size() < limit && page.hasMore() && resumeKey != null) {
+            if (!movesOn(resumeKey)) {
+                result.completeExceptionally(new TkvException(ErrorCode.MALFORMED,
+                    "scan reply with a resume key outside the rest of the range"));
+                return;
+            }
+            if (reverse) {
+                endKey = resumeKey;
+            } else {
+                startKey = resumeKey;
+            }
+            requestNext();
+        } else if (pairs.size() < limit && !received.isEmpty() && (page.hasMore() || pageFull)) {
             final byte[] lastKey = received.get(received.size() - 1).keyRef();
             if (reverse) {
                 endKey = lastKey;
@@ -80,6 +97,14 @@ final class ScanOperation implements BiConsumer<ScanPage, Throwable> {
         } else {
             result.complete(Collections.unmodifiableList(pairs));
         }
+    }
+
+    /** @return whether the range left after the resume key is smaller than the one just asked for. */
+    private boolean movesOn(final byte[] resumeKey) {
+        if (reverse) {
+            return endKey.length == 0 || Arrays.compareUnsigned(resumeKey, endKey) < 0;
+        }
+        return Arrays.compareUnsigned(resumeKey, startKey) > 0;
     }
 
     private void requestNext() {

@@ -40,6 +40,8 @@ final class Statuses {
                 return ErrorCode.UNAUTHENTICATED;
             case INTERNAL_ERROR:
                 return ErrorCode.INTERNAL_ERROR;
+            case REQUEST_EXPIRED:
+                return ErrorCode.REQUEST_EXPIRED;
             default:
                 return ErrorCode.UNKNOWN_STATUS;
         }

@@ -105,6 +105,8 @@ class ClientConfigTest {
         assertThrows(IllegalArgumentException.class,
             () -> ctx().retryBackoffInitialMs(50).retryBackoffMaxMs(20).conclude());
         assertThrows(IllegalArgumentException.class, () -> ctx().storeSilenceTimeoutMs(0).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> ctx().requestTimeoutMs(ClientConfig.MAX_REQUEST_TIMEOUT_MS + 1).conclude());
         assertThrows(IllegalStateException.class, () -> new ClientConfig().conclude().storeEndpoints("a:1"));
     }
 

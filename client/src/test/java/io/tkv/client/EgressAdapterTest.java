@@ -79,10 +79,40 @@ class EgressAdapterTest {
             .correlationId(4).status(Status.OK).hasMore(BooleanType.TRUE);
         encoder.pairsCount(1).next().putKey(bytes("k"), 0, 1).putValue(bytes("v"), 0, 1);
         encoder.errorMessage("");
+        encoder.putResumeKey(new byte[0], 0, 0);
         deliver(encoder.encodedLength());
         final ScanPage page = request.future().join();
         assertTrue(page.hasMore());
         assertEquals(List.of(KvPair.of("k", "v")), page.pairs());
+        assertNull(page.resumeKey());
+    }
+
+    @Test
+    void shouldDecodeTheResumeKeyOfAScanPageAndReadAVersion2PageWithoutOne() {
+        final PendingRequest<ScanPage> request = pending(4, RawScanResponseEncoder.TEMPLATE_ID);
+        final RawScanResponseEncoder encoder = new RawScanResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(4).status(Status.OK).hasMore(BooleanType.TRUE);
+        encoder.pairsCount(0);
+        encoder.errorMessage("");
+        encoder.putResumeKey(bytes("next"), 0, 4);
+        deliver(encoder.encodedLength());
+        final ScanPage page = request.future().join();
+        assertTrue(page.hasMore());
+        assertEquals(List.of(), page.pairs());
+        assertEquals("next", text(page.resumeKey()));
+
+        // A store of version 2 sends no resume key at all.
+        final PendingRequest<ScanPage> old = pending(5, RawScanResponseEncoder.TEMPLATE_ID);
+        final RawScanResponseEncoder v2 = new RawScanResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(5).status(Status.OK).hasMore(BooleanType.TRUE);
+        header.version(2);
+        v2.pairsCount(1).next().putKey(bytes("k"), 0, 1).putValue(bytes("v"), 0, 1);
+        v2.errorMessage("");
+        deliver(v2.encodedLength());
+        final ScanPage oldPage = old.future().join();
+        assertEquals(List.of(KvPair.of("k", "v")), oldPage.pairs());
+        assertNull(oldPage.resumeKey());
+        assertEquals(0, adapter.framesRejected());
     }
 
     @Test

@@ -259,6 +259,7 @@ final class FakeRawKv {
             pairs.next().putKey(entry.getKey(), 0, entry.getKey().length).putValue(value, 0, value.length);
         }
         encoder.errorMessage(limit > maxScanLimit ? "scan limit over " + maxScanLimit : message);
+        encoder.putResumeKey(new byte[0], 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 

@@ -66,6 +66,45 @@ class ScanOperationTest {
     }
 
     @Test
+    void shouldContinueForwardFromTheResumeKeyEvenAfterAPageWithoutPairs() {
+        final CompletableFuture<List<KvPair>> result = scan(bytes("a"), bytes("z"), 5, false);
+        answerResume(0, "c", "b");
+        assertEquals("c", text(calls.get(1).start), "from the resume key, not after the last pair");
+        assertEquals(4, calls.get(1).limit);
+        answerResume(1, "m");
+        assertEquals("m", text(calls.get(2).start));
+        assertEquals("z", text(calls.get(2).end));
+        answer(2, false, "n");
+        assertEquals(List.of("b", "n"), keys(result.join()));
+    }
+
+    @Test
+    void shouldContinueInReverseBelowTheResumeKey() {
+        final CompletableFuture<List<KvPair>> result = scan(bytes("a"), null, 5, true);
+        answerResume(0, "q");
+        assertEquals("a", text(calls.get(1).start));
+        assertEquals("q", text(calls.get(1).end));
+        answerResume(1, "f", "p");
+        assertEquals("f", text(calls.get(2).end));
+        answer(2, false);
+        assertEquals(List.of("p"), keys(result.join()));
+    }
+
+    @Test
+    void shouldFailOnAResumeKeyThatDoesNotMoveOn() {
+        final CompletableFuture<List<KvPair>> forward = scan(bytes("m"), null, 5, false);
+        answerResume(0, "m");
+        final TkvException failure = (TkvException)assertThrows(CompletionException.class, forward::join).getCause();
+        assertEquals(ErrorCode.MALFORMED, failure.code());
+
+        calls.clear();
+        final CompletableFuture<List<KvPair>> reverse = scan(null, bytes("m"), 5, true);
+        answerResume(0, "n");
+        assertThrows(CompletionException.class, reverse::join);
+        assertEquals(1, calls.size());
+    }
+
+    @Test
     void shouldFailWithThePagesFailure() {
         final CompletableFuture<List<KvPair>> result = scan(null, null, 5, false);
         final TkvException failure = new TkvException(ErrorCode.SERVER_BUSY, "busy");
@@ -89,6 +128,15 @@ class ScanOperationTest {
             pairs.add(KvPair.of(key, "v"));
         }
         calls.get(call).reply.complete(new ScanPage(pairs, hasMore));
+    }
+
+    /** A page stopped on the store's budget of expired values: hasMore, with where to go on. */
+    private void answerResume(final int call, final String resumeKey, final String... keys) {
+        final List<KvPair> pairs = new ArrayList<>();
+        for (final String key : keys) {
+            pairs.add(KvPair.of(key, "v"));
+        }
+        calls.get(call).reply.complete(new ScanPage(pairs, true, bytes(resumeKey)));
     }
 
     private static List<String> keys(final List<KvPair> pairs) {

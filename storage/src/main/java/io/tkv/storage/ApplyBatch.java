@@ -19,8 +19,9 @@ import org.rocksdb.WriteOptions;
  * Use: {@link #begin(RegionApplyState)}; for every committed entry, in log order, {@link #beginEntry} then its
  * operations ({@link #checkRequest}, the RawKV writes, {@link #recordReply}); then {@link #commit()}. A batch put
  * or batch delete is several puts or deletes in one entry. Call {@link #beginEntry} for every entry the region
- * applies, empty and configuration entries too: the index must follow the applied index without a gap, and dedup
- * expiry runs per entry, which keeps replicas that cut their batches differently in step.
+ * applies, empty and configuration entries too (without a time: {@link #beginEntry(long, long)}): the index must
+ * follow the applied index without a gap, and dedup expiry runs per timed entry, which keeps replicas that cut their
+ * batches differently in step.
  * <p>
  * The commit is written with {@code sync=false}: the Raft log is the durable copy, and after a crash the store
  * replays it from the applied index found here, which is consistent with the data because both were written
@@ -44,6 +45,8 @@ import org.rocksdb.WriteOptions;
 public final class ApplyBatch implements AutoCloseable {
     private static final int INITIAL_KEY_CAPACITY = 256;
     private static final int INITIAL_VALUE_CAPACITY = 4096;
+    /** The time of an entry that carries none. */
+    private static final long NO_TIME = Long.MIN_VALUE;
 
     private final StorageEngine engine;
     private final RocksDB db;
@@ -121,6 +124,29 @@ public final class ApplyBatch implements AutoCloseable {
      * @throws IllegalArgumentException if the index or term does not follow (the batch is aborted).
      */
     public void beginEntry(final long index, final long term, final long entryTimeMs) {
+        startEntry(index, term, entryTimeMs);
+        try {
+            dedup.expire(regionDedup, entryTimeMs, batch);
+        } catch (final RuntimeException ex) {
+            throw abortOn(ex);
+        }
+    }
+
+    /**
+     * Starts the next committed entry of one that carries no time (a leader's no-op, a configuration change): it
+     * advances the index and nothing else, and operations that need a time refuse it. Such entries forget no dedup
+     * client: with no time in the entry, a replica could only use one from its own memory (the last write's, which a
+     * replica that restarted does not have), and replicas would then forget different clients.
+     *
+     * @param index the entry's index: the last applied or begun index + 1.
+     * @param term  the entry's term, not below the previous entry's.
+     * @throws IllegalArgumentException if the index or term does not follow (the batch is aborted).
+     */
+    public void beginEntry(final long index, final long term) {
+        startEntry(index, term, NO_TIME);
+    }
+
+    private void startEntry(final long index, final long term, final long timeMs) {
         ensureOpen();
         if (index != entryIndex + 1) {
             throw abortOn(new IllegalArgumentException(
@@ -132,13 +158,8 @@ public final class ApplyBatch implements AutoCloseable {
         }
         entryIndex = index;
         entryTerm = term;
-        this.entryTimeMs = entryTimeMs;
+        this.entryTimeMs = timeMs;
         entryCount++;
-        try {
-            dedup.expire(regionDedup, entryTimeMs, batch);
-        } catch (final RuntimeException ex) {
-            throw abortOn(ex);
-        }
     }
 
     /**
@@ -146,7 +167,7 @@ public final class ApplyBatch implements AutoCloseable {
      *
      * @param clientId  the client's id, 0 for a client without deduplication.
      * @param requestId the request's correlation id.
-     * @return NEW, DUPLICATE (answer with {@link #duplicateReply()}) or STALE.
+     * @return NEW, DUPLICATE (answer with {@link #duplicateReply()}), STALE or REFUSED.
      */
     public DedupStatus checkRequest(final long clientId, final long requestId) {
         ensureEntry();
@@ -470,6 +491,10 @@ public final class ApplyBatch implements AutoCloseable {
         ensureOpen();
         if (entryCount == 0) {
             throw new IllegalStateException("no entry is begun: call beginEntry first");
+        }
+        if (entryTimeMs == NO_TIME) {
+            throw abortOn(new IllegalStateException(
+                "entry " + entryIndex + " of region " + region.regionId() + " carries no time: it cannot write"));
         }
     }
 }

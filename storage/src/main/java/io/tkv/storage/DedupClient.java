@@ -4,13 +4,19 @@ import java.util.Arrays;
 
 /**
  * One client's dedup record in one region: its low-water mark, when it was last seen (entry time), and the replies
- * of its requests at or above the mark, sorted by request id.
+ * of its requests at or above the mark, sorted by request id, with the bytes they are charged ({@link #chargeOf}).
  * <p>
  * Replies live in parallel arrays between {@code head} and {@code tail}: requests arrive almost always in
  * ascending order, so adding appends and pruning below the mark advances {@code head}, neither allocating; the
  * arrays compact or grow only when {@code tail} reaches their end. Single owner: the {@link DedupTable}'s.
  */
 final class DedupClient {
+    /**
+     * Bytes a recorded reply is charged beyond its own length: the array's header, its request id and slot here, and
+     * its key in RocksDB; so many tiny replies cannot hide behind a byte budget.
+     */
+    static final int REPLY_OVERHEAD_BYTES = 64;
+
     private static final int INITIAL_CAPACITY = 4;
 
     final long clientId;
@@ -19,11 +25,14 @@ final class DedupClient {
     long lastSeenMs;
     /** Position in the region's {@link ClientExpiryQueue}, -1 when not in it. */
     int queueIndex = -1;
+    /** Position in the region's {@link ClientSizeQueue}, -1 when not in it. */
+    int sizeIndex = -1;
 
     private long[] requestIds = new long[INITIAL_CAPACITY];
     private byte[][] replies = new byte[INITIAL_CAPACITY][];
     private int head;
     private int tail;
+    private long replyBytes;
 
     DedupClient(final long clientId) {
         this.clientId = clientId;
@@ -38,12 +47,27 @@ final class DedupClient {
     }
 
     /**
+     * @return the bytes a reply of this length is charged.
+     */
+    static long chargeOf(final int replyLength) {
+        return (long)replyLength + REPLY_OVERHEAD_BYTES;
+    }
+
+    /**
+     * @return the bytes charged for the recorded replies.
+     */
+    long replyBytes() {
+        return replyBytes;
+    }
+
+    /**
      * Records the reply of a request not recorded yet.
      */
     void add(final long requestId, final byte[] reply) {
         if (tail == requestIds.length) {
             makeRoom();
         }
+        replyBytes += chargeOf(reply.length);
         if (head == tail || requestId > requestIds[tail - 1]) {
             requestIds[tail] = requestId;
             replies[tail] = reply;
@@ -52,6 +76,7 @@ final class DedupClient {
         }
         final int found = Arrays.binarySearch(requestIds, head, tail, requestId);
         if (found >= 0) {
+            replyBytes -= chargeOf(replies[found].length);
             replies[found] = reply;
             return;
         }
@@ -90,6 +115,7 @@ final class DedupClient {
      * Drops the reply with the smallest request id.
      */
     void removeFirst() {
+        replyBytes -= chargeOf(replies[head].length);
         replies[head] = null;
         head++;
         if (head == tail) {

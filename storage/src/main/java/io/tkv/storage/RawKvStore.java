@@ -35,6 +35,12 @@ import org.rocksdb.WriteOptions;
 public final class RawKvStore implements AutoCloseable {
     private static final int INITIAL_KEY_CAPACITY = 256;
     private static final int INITIAL_VALUE_CAPACITY = 4096;
+    /**
+     * How much of a value a scan copies before it knows whether the value expired: the header and, in the same JNI
+     * call, the whole of a small value. A larger value is copied again whole only if it is live, so skipping an
+     * expired one never costs a copy of it.
+     */
+    private static final int SCAN_FIRST_READ_BYTES = 1024;
 
     private final StorageEngine engine;
     private final RocksDB db;
@@ -242,7 +248,8 @@ public final class RawKvStore implements AutoCloseable {
     /**
      * Visits the unexpired pairs of {@code [start, end)}: ascending from {@code start}, or descending from the
      * largest key below {@code end} when {@code reverse}. Sees a consistent snapshot taken at the start; the
-     * visitor may call {@link #get}, {@link #put} and the like, but not start another scan.
+     * visitor may call {@link #get}, {@link #put} and the like, but not start another scan. Skips expired values
+     * however many there are: see the other {@code scan} to bound that.
      *
      * @param endLength 0 for no end: scan to the end of the raw key space.
      * @param limit     the most pairs to visit; 0 visits none.
@@ -255,8 +262,32 @@ public final class RawKvStore implements AutoCloseable {
         final DirectBuffer start, final int startOffset, final int startLength,
         final DirectBuffer end, final int endOffset, final int endLength,
         final int limit, final boolean reverse, final boolean keyOnly, final ScanVisitor visitor) {
+        return scan(start, startOffset, startLength, end, endOffset, endLength, limit, Integer.MAX_VALUE, reverse,
+            keyOnly, visitor);
+    }
+
+    /**
+     * As the other {@code scan}, examining at most {@code maxSkipped} expired values: expired values stay on disk
+     * until overwritten or deleted, so a range full of them would otherwise make one scan walk all of them before
+     * it finds {@code limit} live pairs. When the budget is spent before the limit and before the end of the range,
+     * the scan stops and tells the visitor where to go on ({@link ScanVisitor#onSkipBudgetSpent}). So a scan examines
+     * at most {@code limit + maxSkipped + 1} entries (the last to find where to resume).
+     *
+     * @param maxSkipped the most expired values to skip, at least 1.
+     * @return the number of pairs passed to the visitor.
+     * @throws IllegalArgumentException if {@code limit < 0} or {@code maxSkipped < 1}.
+     * @throws IllegalStateException    if called from within a scan's visitor.
+     */
+    public int scan(
+        final DirectBuffer start, final int startOffset, final int startLength,
+        final DirectBuffer end, final int endOffset, final int endLength,
+        final int limit, final int maxSkipped, final boolean reverse, final boolean keyOnly,
+        final ScanVisitor visitor) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        if (maxSkipped < 1) {
+            throw new IllegalArgumentException("maxSkipped must be >= 1, was " + maxSkipped);
         }
         if (scanning) {
             throw new IllegalStateException("nested scan: the store's scan buffers are in use");
@@ -268,14 +299,15 @@ public final class RawKvStore implements AutoCloseable {
         scanning = true;
         try {
             scanBounds.setRawRange(start, startOffset, startLength, end, endOffset, endLength);
-            return iterate(clock.time(), limit, reverse, keyOnly, visitor);
+            return iterate(clock.time(), limit, maxSkipped, reverse, keyOnly, visitor);
         } finally {
             scanning = false;
         }
     }
 
     private int iterate(
-        final long nowMs, final int limit, final boolean reverse, final boolean keyOnly, final ScanVisitor visitor) {
+        final long nowMs, final int limit, final int maxSkipped, final boolean reverse, final boolean keyOnly,
+        final ScanVisitor visitor) {
         try (RocksIterator it = db.newIterator(cf, scanBounds.readOptions())) {
             // With bounds set, seekToFirst seeks to the lower bound and seekToLast to the last key below the upper.
             if (reverse) {
@@ -284,12 +316,17 @@ public final class RawKvStore implements AutoCloseable {
                 it.seekToFirst();
             }
             int visited = 0;
+            int skipped = 0;
+            final int firstRead = keyOnly ? RawFormat.HEADER_LENGTH_TTL : SCAN_FIRST_READ_BYTES;
             while (it.isValid() && visited < limit) {
                 final int keyLength = readIteratorKey(it);
-                final int storedLength = readIteratorValue(it, keyOnly);
+                final int storedLength = readIteratorValue(it, firstRead);
                 final int headerLength = RawFormat.headerLength(scanValue, storedLength);
                 if (!RawFormat.isExpired(scanValue, nowMs)) {
                     visited++;
+                    if (!keyOnly && storedLength > firstRead) {
+                        readIteratorValue(it, storedLength);
+                    }
                     final int valueLength = keyOnly ? 0 : storedLength - headerLength;
                     final boolean more = visitor.onPair(
                         scanKey, RawFormat.KEY_PREFIX_LENGTH, keyLength - RawFormat.KEY_PREFIX_LENGTH,
@@ -297,18 +334,41 @@ public final class RawKvStore implements AutoCloseable {
                     if (!more) {
                         break;
                     }
+                } else if (++skipped == maxSkipped) {
+                    stopOnSkipBudget(it, keyLength, reverse, visitor);
+                    break;
                 }
-                if (reverse) {
-                    it.prev();
-                } else {
-                    it.next();
-                }
+                step(it, reverse);
             }
             // An iterator that stops being valid may have stopped on an I/O error rather than the end.
             it.status();
             return visited;
         } catch (final RocksDBException ex) {
             throw new StorageException("raw scan failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The skip budget is spent on the entry just examined, whose raw key is in {@link #scanKey}: tells the visitor
+     * where to resume, unless that entry was the last of the range.
+     */
+    private void stopOnSkipBudget(
+        final RocksIterator it, final int lastKeyLength, final boolean reverse, final ScanVisitor visitor) {
+        step(it, reverse);
+        if (!it.isValid()) {
+            return;
+        }
+        // Forward: the first key not examined, the next start (inclusive). Reverse: the last key examined, the next
+        // end (exclusive), already in scanKey.
+        final int keyLength = reverse ? lastKeyLength : readIteratorKey(it);
+        visitor.onSkipBudgetSpent(scanKey, RawFormat.KEY_PREFIX_LENGTH, keyLength - RawFormat.KEY_PREFIX_LENGTH);
+    }
+
+    private static void step(final RocksIterator it, final boolean reverse) {
+        if (reverse) {
+            it.prev();
+        } else {
+            it.next();
         }
     }
 
@@ -453,25 +513,16 @@ public final class RawKvStore implements AutoCloseable {
     }
 
     /**
-     * Copies the iterator's stored value into {@link #scanValue}: only the longest header when {@code headerOnly},
-     * since RocksDB copies what fits and reports the full length.
+     * Copies at most {@code maxBytes} of the iterator's stored value into {@link #scanValue} (RocksDB copies what fits
+     * and reports the full length), growing it for a full read.
      *
      * @return the full stored length.
      */
-    private int readIteratorValue(final RocksIterator it, final boolean headerOnly) {
-        ByteBuffer buffer = scanValue.byteBuffer();
-        buffer.clear();
-        if (headerOnly) {
-            buffer.limit(RawFormat.HEADER_LENGTH_TTL);
-        }
-        final int length = it.value(buffer);
-        if (!headerOnly && length > buffer.capacity()) {
-            scanValue.checkLimit(length);
-            buffer = scanValue.byteBuffer();
-            buffer.clear();
-            it.value(buffer);
-        }
-        return length;
+    private int readIteratorValue(final RocksIterator it, final int maxBytes) {
+        scanValue.checkLimit(maxBytes);
+        final ByteBuffer buffer = scanValue.byteBuffer();
+        buffer.clear().limit(maxBytes);
+        return it.value(buffer);
     }
 
     private void ensureNoBatch() {

@@ -20,4 +20,17 @@ public interface ScanVisitor {
      */
     boolean onPair(
         DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value, int valueOffset, int valueLength);
+
+    /**
+     * The scan stopped because it skipped as many expired values as it may, before its limit and before the end of
+     * its range: the range has more to examine from {@code resumeKey} on. Called at most once, last.
+     *
+     * @param resumeKey buffer holding the user key where the next scan of the rest goes on: ascending, the first key
+     *                  not examined (the next start, inclusive); descending, the last key examined (the next end,
+     *                  exclusive).
+     * @param offset    offset of the key in {@code resumeKey}.
+     * @param length    length of the key.
+     */
+    default void onSkipBudgetSpent(DirectBuffer resumeKey, int offset, int length) {
+    }
 }

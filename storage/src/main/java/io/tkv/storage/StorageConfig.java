@@ -21,8 +21,6 @@ public final class StorageConfig {
     public static final FsyncPolicy DEFAULT_FSYNC_POLICY = FsyncPolicy.SYNC;
     /** Default WAL sync interval under {@link FsyncPolicy#PERIODIC}: 10 ms. */
     public static final long DEFAULT_SYNC_INTERVAL_MS = 10;
-    /** Default time a deduplicated client is remembered after its last write, in entry time: 10 minutes. */
-    public static final long DEFAULT_DEDUP_CLIENT_TTL_MS = 10L * 60 * 1000;
     /** Smallest memtable accepted; RocksDB silently raises smaller ones, which would hide a typo. */
     public static final long MIN_WRITE_BUFFER_BYTES = 64L * 1024;
 
@@ -34,7 +32,6 @@ public final class StorageConfig {
     private FsyncPolicy fsyncPolicy = DEFAULT_FSYNC_POLICY;
     private long syncIntervalMs = DEFAULT_SYNC_INTERVAL_MS;
     private boolean createIfMissing = true;
-    private long dedupClientTtlMs = DEFAULT_DEDUP_CLIENT_TTL_MS;
 
     /**
      * Validates the configuration. Calling it again is harmless.
@@ -64,7 +61,6 @@ public final class StorageConfig {
         if (fsyncPolicy == FsyncPolicy.PERIODIC) {
             requirePositive("syncIntervalMs", syncIntervalMs);
         }
-        requirePositive("dedupClientTtlMs", dedupClientTtlMs);
         return this;
     }
 
@@ -213,24 +209,6 @@ public final class StorageConfig {
         return createIfMissing;
     }
 
-    /**
-     * @param dedupClientTtlMs how long, in Raft entry time, the {@link DedupTable} remembers a client after its last
-     *                         write. Part of the replicated state machine: every replica of a cluster must use the
-     *                         same value, or they forget clients at different entries and diverge.
-     * @return this.
-     */
-    public StorageConfig dedupClientTtlMs(final long dedupClientTtlMs) {
-        this.dedupClientTtlMs = dedupClientTtlMs;
-        return this;
-    }
-
-    /**
-     * @return how long, in entry time, a deduplicated client is remembered after its last write.
-     */
-    public long dedupClientTtlMs() {
-        return dedupClientTtlMs;
-    }
-
     @Override
     public String toString() {
         return "StorageConfig{" +
@@ -242,7 +220,6 @@ public final class StorageConfig {
             ", fsyncPolicy=" + fsyncPolicy +
             ", syncIntervalMs=" + syncIntervalMs +
             ", createIfMissing=" + createIfMissing +
-            ", dedupClientTtlMs=" + dedupClientTtlMs +
             '}';
     }
 }

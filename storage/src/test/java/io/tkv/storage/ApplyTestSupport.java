@@ -22,7 +22,7 @@ import org.rocksdb.RocksIterator;
 abstract class ApplyTestSupport {
     static final long REGION = 1;
     static final long T0 = 1_700_000_000_000L;
-    static final long CLIENT_TTL_MS = 60_000;
+    static final long CLIENT_TTL_MS = DedupTable.CLIENT_TTL_MS;
 
     @TempDir
     Path dataDir;
@@ -47,7 +47,7 @@ abstract class ApplyTestSupport {
     }
 
     StorageConfig config() {
-        return RawKvTestSupport.smallConfig(dataDir).dedupClientTtlMs(CLIENT_TTL_MS);
+        return RawKvTestSupport.smallConfig(dataDir);
     }
 
     void open() {

@@ -22,7 +22,6 @@ class StorageConfigTest {
         assertEquals(FsyncPolicy.SYNC, defaults.fsyncPolicy());
         assertEquals(10, defaults.syncIntervalMs());
         assertTrue(defaults.createIfMissing());
-        assertEquals(10L * 60 * 1000, defaults.dedupClientTtlMs());
     }
 
     @Test
@@ -43,7 +42,6 @@ class StorageConfigTest {
         config.writeBufferBytes(StorageConfig.DEFAULT_WRITE_BUFFER_BYTES);
         assertThrows(IllegalArgumentException.class, () -> config.maxWriteBuffers(1).conclude());
         config.maxWriteBuffers(StorageConfig.DEFAULT_MAX_WRITE_BUFFERS);
-        assertThrows(IllegalArgumentException.class, () -> config.dedupClientTtlMs(0).conclude());
     }
 
     @Test

@@ -146,7 +146,7 @@ public final class Protocol {
             .accept(RawDeleteRangeResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(RawDeleteRangeResponseDecoder.BLOCK_LENGTH, DATA))
             .accept(RawScanResponseDecoder.TEMPLATE_ID, FrameShape.of(RawScanResponseDecoder.BLOCK_LENGTH,
-                FrameShape.of(0, DATA, DATA), DATA))
+                FrameShape.of(0, DATA, DATA), DATA, FrameShape.dataSince(3)))
             .accept(RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(StoreStatusResponseDecoder.TEMPLATE_ID,

@@ -97,6 +97,24 @@ class FrameValidatorTest {
     }
 
     @Test
+    void shouldCheckTheResumeKeyOfAScanReplyFromVersion3On() {
+        final FrameValidator egress = Protocol.clientEgressValidator();
+        final RawScanResponseEncoder scan = new RawScanResponseEncoder().wrapAndApplyHeader(buffer, OFFSET, header);
+        scan.correlationId(3).status(Status.OK).pairsCount(1).next().putKey(new byte[] {1}, 0, 1)
+            .putValue(new byte[] {2}, 0, 1);
+        scan.errorMessage("");
+        final int withoutKey = MessageHeaderEncoder.ENCODED_LENGTH + scan.encodedLength();
+        scan.putResumeKey(new byte[] {5, 6}, 0, 2);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + scan.encodedLength();
+        assertEquals(FrameValidator.VALID, egress.validate(buffer, OFFSET, length));
+        for (int cut = withoutKey; cut < length; cut++) {
+            assertEquals(FrameValidator.TRUNCATED, egress.validate(buffer, OFFSET, cut), "cut at " + cut);
+        }
+        header.wrap(buffer, OFFSET).version(2);
+        assertEquals(FrameValidator.VALID, egress.validate(buffer, OFFSET, withoutKey), "version 2 has no key");
+    }
+
+    @Test
     void shouldRejectGroupLargerThanTheBatchLimit() {
         assertEquals(FrameValidator.TOO_MANY_ENTRIES, validator.validate(buffer, OFFSET, encodeBatchPut(65)));
     }

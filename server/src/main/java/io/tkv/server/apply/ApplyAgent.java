@@ -56,7 +56,6 @@ public final class ApplyAgent implements Agent {
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHandler handler = this::onRecord;
-    private long lastEntryTimeMs;
     private String failure;
 
     /**
@@ -158,12 +157,12 @@ public final class ApplyAgent implements Agent {
                 batch.begin(region);
             }
             if (write) {
-                lastEntryTimeMs = EntryFormat.proposeTimeMs(buffer, data);
-                batch.beginEntry(entryIndex, term, lastEntryTimeMs);
+                batch.beginEntry(entryIndex, term, EntryFormat.proposeTimeMs(buffer, data));
                 writes.execute(batch, buffer, frame, slot, generation);
             } else {
-                // A leader's no-op, or a membership change (static membership: nothing to apply yet).
-                batch.beginEntry(entryIndex, term, lastEntryTimeMs);
+                // A leader's no-op, or a membership change (static membership: nothing to apply yet). It carries no
+                // time, and a time from this replica's memory would differ on one that restarted.
+                batch.beginEntry(entryIndex, term);
             }
         } catch (final RuntimeException ex) {
             failStop("applying entry " + entryIndex + " failed: " + ex.getMessage(), ex);

@@ -75,7 +75,7 @@ final class ReadExecutor {
                 return false;
             case RawScanDecoder.TEMPLATE_ID:
                 scan.wrap(buffer, body, blockLength, version);
-                final int length = scanWriter.write(scan, replies.buffer(), replies.position());
+                final int length = scanWriter.write(scan, version, replies.buffer(), replies.position());
                 replies.commit(slot, generation, length, false);
                 return false;
             default:

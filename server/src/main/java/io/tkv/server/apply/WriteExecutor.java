@@ -28,7 +28,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Applies one committed write (a client's RawKV write frame from a Raft entry) to the open {@link ApplyBatch}, on
  * every replica alike, and encodes its reply. Writes are made idempotent here: a write with a client id is checked
  * against the region's dedup records first; a duplicate is answered with the first execution's reply and applies
- * nothing, a stale copy (below the client's first incomplete id) applies nothing and is answered by nobody. The
+ * nothing; a stale one (below the client's mark: a delayed copy, or a retry whose record was evicted to keep the
+ * table bounded) applies nothing and is answered REQUEST_EXPIRED, which a client that no longer waits ignores; a
+ * write the table has no room for applies nothing and is answered SERVER_BUSY, so the client retries it later. The
  * reply of every new write is recorded — on followers too, so a retry that reaches a new leader finds it.
  *
  * <p>The reply goes to {@link PendingReplies} when this store has the client's session (slot, generation); else it
@@ -66,6 +68,7 @@ final class WriteExecutor {
     private int generation;
     private long staleWrites;
     private long duplicateWrites;
+    private long refusedWrites;
 
     WriteExecutor(final PendingReplies replies) {
         this.replies = replies;
@@ -148,7 +151,12 @@ final class WriteExecutor {
         return duplicateWrites;
     }
 
-    /** @return true for a new write, to be applied; a duplicate is answered here, a stale copy dropped. */
+    /** @return how many writes were refused for want of room in the dedup table, applied by nobody. */
+    long refusedWrites() {
+        return refusedWrites;
+    }
+
+    /** @return true for a new write, to be applied; a duplicate, stale or refused write is answered here. */
     private boolean admit(final long clientId, final long requestId) {
         if (clientId == 0 || clientId == NO_CLIENT_ID) {
             return true;
@@ -165,8 +173,19 @@ final class WriteExecutor {
                 replies.buffer().putBytes(replies.position(), reply, 0, length);
                 replies.commit(slot, generation, length, true);
             }
-        } else {
+        } else if (status == DedupStatus.STALE) {
             staleWrites++;
+            if (generation != 0) {
+                replies.commitError(slot, generation, requestId, Status.REQUEST_EXPIRED, headerDecoder.templateId(),
+                    "the store no longer remembers this write's outcome: not applied now, and an earlier copy may " +
+                    "have applied");
+            }
+        } else {
+            refusedWrites++;
+            if (generation != 0) {
+                replies.commitError(slot, generation, requestId, Status.SERVER_BUSY, headerDecoder.templateId(),
+                    "the region remembers as many recently active clients as it may; retry later");
+            }
         }
         return false;
     }

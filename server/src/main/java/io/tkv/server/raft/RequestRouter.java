@@ -73,6 +73,10 @@ public final class RequestRouter {
             }
         } else {
             final long id = reads.begin(session.slot(), session.generation(), buffer, offset, length);
+            if (id == 0) {
+                busy(session, correlationId, templateId, "too many reads waiting for a read point");
+                return;
+            }
             outcome = raft.read(regionId, id);
             if (outcome == MultiRaft.Outcome.ACCEPTED) {
                 reads.accepted();

@@ -1,6 +1,7 @@
 package io.tkv.server.apply;
 
 import io.tkv.codec.BooleanType;
+import io.tkv.codec.ErrorResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawCompareAndSwapEncoder;
@@ -12,6 +13,7 @@ import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanEncoder;
 import io.tkv.codec.RawScanResponseDecoder;
 import io.tkv.codec.Status;
+import io.tkv.storage.DedupTable;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.StorageConfig;
@@ -65,6 +67,71 @@ class ApplyPathTest {
             headerDecoder);
         assertEquals(7, reply.correlationId());
         assertEquals(Status.OK, reply.status());
+    }
+
+    /** Applies a put of a client with an id; its reply is then in {@link ApplyPath#reply()}. */
+    private int put(final long clientId, final long requestId, final long firstIncompleteId, final String key,
+        final String value, final long timeMs) {
+        final RawPutEncoder put = new RawPutEncoder().wrapAndApplyHeader(frame, 0, header);
+        put.correlationId(requestId).ttlSeconds(0).clientId(clientId).firstIncompleteId(firstIncompleteId);
+        put.putKey(b(key), 0, b(key).length).putValue(b(value), 0, b(value).length);
+        return path.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, timeMs);
+    }
+
+    private String get(final String key) {
+        final RawGetEncoder get = new RawGetEncoder().wrapAndApplyHeader(frame, 0, header);
+        get.correlationId(1).putKey(b(key), 0, b(key).length);
+        path.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        final RawGetResponseDecoder reply = new RawGetResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
+            headerDecoder);
+        final byte[] value = new byte[reply.valueLength()];
+        reply.getValue(value, 0, value.length);
+        return reply.found() == BooleanType.TRUE ? new String(value, StandardCharsets.UTF_8) : null;
+    }
+
+    private ErrorResponseDecoder errorReply(final long correlationId) {
+        assertEquals(ErrorResponseDecoder.TEMPLATE_ID, headerDecoder.wrap(path.reply(), 0).templateId());
+        final ErrorResponseDecoder error = new ErrorResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
+            headerDecoder);
+        assertEquals(correlationId, error.correlationId());
+        assertEquals(RawPutEncoder.TEMPLATE_ID, error.requestTemplateId());
+        return error;
+    }
+
+    @Test
+    void shouldAnswerARetryOfAWriteWhoseRecordWasEvictedRequestExpiredAndApplyNothing() {
+        final long now = System.currentTimeMillis();
+        // A client that never raises its firstIncompleteId: its oldest records go once it has too many.
+        for (int i = 1; i <= DedupTable.MAX_REPLIES_PER_CLIENT + 1; i++) {
+            put(42, i, 1, "k" + i, "first", now);
+        }
+        assertEquals(true, put(42, 1, 1, "k1", "second", now) > 0, "a retry of an evicted write is answered");
+        assertEquals(Status.REQUEST_EXPIRED, errorReply(1).status());
+        assertEquals("first", get("k1"), "and not applied again");
+
+        put(42, 2, 1, "k2", "second", now);
+        final RawPutResponseDecoder duplicate = new RawPutResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
+            headerDecoder);
+        assertEquals(Status.OK, duplicate.status(), "a recorded write is answered as the first time");
+        assertEquals("first", get("k2"));
+    }
+
+    @Test
+    void shouldAnswerServerBusyToANewClientWhenTheRegionIsFullOfRecentOnes() {
+        final long now = System.currentTimeMillis();
+        for (int client = 1; client <= DedupTable.MAX_CLIENTS_PER_REGION; client++) {
+            put(client, 1, 1, "k", "v", now);
+        }
+        final long newcomer = DedupTable.MAX_CLIENTS_PER_REGION + 1;
+        put(newcomer, 7, 7, "k", "newcomer", now + 1);
+        assertEquals(Status.SERVER_BUSY, errorReply(7).status());
+        assertEquals("v", get("k"));
+
+        // Once a client has been idle long enough, it makes room: the same write (a retry) now applies.
+        put(newcomer, 7, 7, "k", "newcomer", now + DedupTable.CLIENT_EVICTION_MIN_IDLE_MS);
+        assertEquals(Status.OK,
+            new RawPutResponseDecoder().wrapAndApplyHeader(path.reply(), 0, headerDecoder).status());
+        assertEquals("newcomer", get("k"));
     }
 
     @Test
