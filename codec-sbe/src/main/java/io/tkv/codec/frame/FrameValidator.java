@@ -37,6 +37,7 @@ public final class FrameValidator {
     private final int maxVersion;
     private final int maxGroupEntries;
     private final Int2ObjectHashMap<FrameShape> shapes = new Int2ObjectHashMap<>();
+    private boolean acceptNewerVersions;
     private String lastError = "";
     private int templateId = -1;
     private int version;
@@ -51,6 +52,20 @@ public final class FrameValidator {
         this.schemaId = schemaId;
         this.maxVersion = maxVersion;
         this.maxGroupEntries = maxGroupEntries;
+    }
+
+    /**
+     * Accept frames of a schema version newer than {@code maxVersion}, checked as the newest version known: SBE
+     * appends a version's new fields at the end of a block and its new var data after the known parts, so a reader
+     * finds every part it knows where it expects it (the frame's block length says where the block ends) and never
+     * reads the rest. For replies a newer store sends an older client; a store refuses newer requests instead, since
+     * a field it ignores could change what the request means.
+     *
+     * @return this.
+     */
+    public FrameValidator acceptNewerVersions() {
+        this.acceptNewerVersions = true;
+        return this;
     }
 
     /**
@@ -86,7 +101,7 @@ public final class FrameValidator {
         if (schema != schemaId) {
             return fail(WRONG_SCHEMA, "wrong schema id");
         }
-        if (version == 0 || version > maxVersion) {
+        if (version == 0 || (version > maxVersion && !acceptNewerVersions)) {
             return fail(UNSUPPORTED_VERSION, "unsupported schema version");
         }
         final FrameShape shape = shapes.get(template);

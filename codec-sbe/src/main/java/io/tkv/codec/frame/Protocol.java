@@ -125,9 +125,9 @@ public final class Protocol {
             .accept(SnapshotDoneDecoder.TEMPLATE_ID, FrameShape.of(SnapshotDoneDecoder.BLOCK_LENGTH));
     }
 
-    /** @return a validator for the frames a client accepts from a store. */
+    /** @return a validator for the frames a client accepts from a store (of this version or a newer one). */
     public static FrameValidator clientEgressValidator() {
-        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
             .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
             .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA)
                 .since(2, ConnectedDecoder.maxRequestBytesEncodingOffset()).since(3, ConnectedDecoder.BLOCK_LENGTH))

@@ -94,4 +94,43 @@ class SchemaEvolutionTest {
         assertEquals(FrameValidator.VALID, validator.validate(v2, 0,
             MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength()));
     }
+
+    @Test
+    void shouldLetAClientReadAReplyOfANewerVersionButNotAStoreANewerRequest() {
+        // A version "4" reply: 8 more bytes of block and one more var data field after the ones this build knows.
+        final UnsafeBuffer current = new UnsafeBuffer(new byte[256]);
+        final ErrorResponseEncoder error = new ErrorResponseEncoder().wrapAndApplyHeader(current, 0, header)
+            .correlationId(5).status(Status.NOT_LEADER).requestTemplateId(14).leaderStoreId(2);
+        error.errorMessage("not the leader");
+        error.leaderEndpoint("127.0.0.1:20161");
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength();
+        final int block = ErrorResponseEncoder.BLOCK_LENGTH;
+        final UnsafeBuffer newer = new UnsafeBuffer(new byte[256]);
+        newer.putBytes(0, current, 0, MessageHeaderEncoder.ENCODED_LENGTH + block);
+        newer.putShort(0, (short)(block + 8));
+        newer.putShort(6, (short)(Protocol.SCHEMA_VERSION + 1));
+        final int tail = length - MessageHeaderEncoder.ENCODED_LENGTH - block;
+        newer.putBytes(MessageHeaderEncoder.ENCODED_LENGTH + block + 8, current,
+            MessageHeaderEncoder.ENCODED_LENGTH + block, tail);
+        final int newerLength = length + 8 + 4 + 3;
+        newer.putInt(newerLength - 7, 3);
+        newer.putBytes(newerLength - 3, new byte[] {1, 2, 3});
+
+        final FrameValidator client = Protocol.clientEgressValidator();
+        assertEquals(FrameValidator.VALID, client.validate(newer, 0, newerLength), client.lastError());
+        final ErrorResponseDecoder decoder = new ErrorResponseDecoder()
+            .wrap(newer, MessageHeaderEncoder.ENCODED_LENGTH, client.blockLength(), client.version());
+        assertEquals(Status.NOT_LEADER, decoder.status());
+        assertEquals(2, decoder.leaderStoreId());
+        assertEquals("not the leader", decoder.errorMessage());
+        assertEquals("127.0.0.1:20161", decoder.leaderEndpoint());
+
+        final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+        final RawPutEncoder put = new RawPutEncoder().wrapAndApplyHeader(request, 0, header).correlationId(1);
+        put.putKey(new byte[] {1}, 0, 1).putValue(new byte[] {2}, 0, 1);
+        request.putShort(6, (short)(Protocol.SCHEMA_VERSION + 1));
+        final FrameValidator store = Protocol.storeIngressValidator(16);
+        assertEquals(FrameValidator.UNSUPPORTED_VERSION,
+            store.validate(request, 0, MessageHeaderEncoder.ENCODED_LENGTH + put.encodedLength()));
+    }
 }
