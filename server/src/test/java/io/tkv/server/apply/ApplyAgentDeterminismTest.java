@@ -388,6 +388,36 @@ class ApplyAgentDeterminismTest {
         }
     }
 
+    @Test
+    void shouldExpireTheSameDedupClientsOnEveryReplicaAtEntriesThatCarryNoTime() {
+        // Ten clients write; an eleventh writes a TTL later, which forgets at most 8 of the ten at its entry. A store
+        // then restarts; the next entry is a new leader's no-op. Were it given the time of the last write seen, the
+        // store that did not restart would forget the other two there, and the restarted one would not.
+        final long ttlMs = 600_000;
+        try (Replica steady = new Replica("steady"); Replica restarted = new Replica("restarted")) {
+            for (final Replica replica : List.of(steady, restarted)) {
+                for (int client = 1; client <= 10; client++) {
+                    replica.offer(entry(T0, client, "client-" + client), null);
+                }
+                replica.offer(entry(T0 + ttlMs, 11, "client-11"), null);
+                replica.drain();
+            }
+            restarted.start();
+            for (final Replica replica : List.of(steady, restarted)) {
+                replica.offer(new byte[0], null);
+                replica.offer(EntryType.CONF_CHANGE, new byte[] {1, 2, 3}, null);
+                replica.drain();
+                assertEquals(13, replica.agent.appliedIndex());
+            }
+            assertEquals(steady.checksum(), restarted.checksum());
+        }
+    }
+
+    private static byte[] entry(final long timeMs, final long clientId, final String key) {
+        final byte[] frame = WriteFrames.write(RawPutEncoder.TEMPLATE_ID, 3, 1, 1, clientId, b(key), b("v"));
+        return EntryFormat.encode(timeMs, new UnsafeBuffer(frame), 0, frame.length);
+    }
+
     private static void awaitConnected(final Publication publication) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!publication.isConnected()) {
