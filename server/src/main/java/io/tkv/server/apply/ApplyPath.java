@@ -58,6 +58,17 @@ public final class ApplyPath implements AutoCloseable {
         return replies.position();
     }
 
+    /**
+     * As {@link #apply(int, DirectBuffer, int, int, long)}, for a frame whose length its caller does not track: the
+     * write check is bounded by the buffer's end instead (bytes after the frame are not read, since the frame's own
+     * lengths do not reach them).
+     *
+     * @return the reply's length.
+     */
+    public int apply(final int templateId, final DirectBuffer frame, final int offset, final long nowMs) {
+        return apply(templateId, frame, offset, frame.capacity() - offset, nowMs);
+    }
+
     /** @return the buffer holding the last reply, at offset 0. */
     public DirectBuffer reply() {
         return replies.buffer();
