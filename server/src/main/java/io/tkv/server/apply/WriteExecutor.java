@@ -77,7 +77,6 @@ final class WriteExecutor {
     private long staleWrites;
     private long duplicateWrites;
     private long refusedWrites;
-    private long malformedWrites;
     private String reason = "";
 
     WriteExecutor(final PendingReplies replies) {
@@ -167,7 +166,6 @@ final class WriteExecutor {
     }
 
     private boolean malformed(final DirectBuffer buffer, final int offset, final int length) {
-        malformedWrites++;
         if (generation != 0) {
             replies.commitError(slot, generation, Protocol.correlationId(buffer, offset, length), Status.MALFORMED,
                 Math.max(validator.templateId(), 0), "committed write malformed, not applied: " + reason);
@@ -187,11 +185,6 @@ final class WriteExecutor {
             return false;
         }
         return true;
-    }
-
-    /** @return how many committed writes were malformed, applied as no-ops. */
-    long malformedWrites() {
-        return malformedWrites;
     }
 
     /** @return how many writes were stale copies, applied by nobody. */
