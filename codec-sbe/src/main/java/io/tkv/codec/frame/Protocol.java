@@ -60,6 +60,8 @@ public final class Protocol {
     public static final int CORRELATION_ID_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
     /** The correlation id reported for a frame too short to hold one. */
     public static final long UNKNOWN_CORRELATION_ID = -1;
+    /** The most entries a repeating group's header can count (its numInGroup is a uint16). */
+    public static final int MAX_ENCODABLE_GROUP_ENTRIES = 0xFFFF;
 
     private Protocol() {
     }
@@ -69,7 +71,7 @@ public final class Protocol {
      * @return a validator for the frames a store accepts from clients.
      */
     public static FrameValidator storeIngressValidator(final int maxGroupEntries) {
-        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, maxGroupEntries)
+        return acceptWrites(new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, maxGroupEntries))
             .accept(ConnectDecoder.TEMPLATE_ID, FrameShape.of(ConnectDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(AuthenticateDecoder.TEMPLATE_ID,
                 FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA, FrameShape.dataSince(3)))
@@ -77,6 +79,30 @@ public final class Protocol {
             .accept(RawGetDecoder.TEMPLATE_ID, FrameShape.of(RawGetDecoder.BLOCK_LENGTH, DATA))
             .accept(RawBatchGetDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetDecoder.BLOCK_LENGTH,
                 FrameShape.of(0, DATA)))
+            .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(StoreStatusDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusDecoder.BLOCK_LENGTH))
+            .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
+                FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())))
+            .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH))
+            .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH));
+    }
+
+    /**
+     * The validator a store runs again on the client write frame in each committed Raft entry before applying it:
+     * the write layouts of {@link #storeIngressValidator}, and nothing else. Every replica must judge an entry
+     * alike, so this depends on the entry's bytes and the protocol only, never on a store's configured limits
+     * (which may differ between stores, or change across a restart): its groups may hold as many entries as their
+     * header can count.
+     *
+     * @return a validator for the write frames in committed entries.
+     */
+    public static FrameValidator committedWriteValidator() {
+        return acceptWrites(new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, MAX_ENCODABLE_GROUP_ENTRIES));
+    }
+
+    /** The layouts of the writes (the requests that go through Raft), in one place for ingress and apply. */
+    private static FrameValidator acceptWrites(final FrameValidator validator) {
+        return validator
             .accept(RawPutDecoder.TEMPLATE_ID, FrameShape.of(RawPutDecoder.clientIdEncodingOffset(), DATA, DATA)
                 .since(2, RawPutDecoder.BLOCK_LENGTH))
             .accept(RawBatchPutDecoder.TEMPLATE_ID, FrameShape.of(RawBatchPutDecoder.clientIdEncodingOffset(),
@@ -88,15 +114,9 @@ public final class Protocol {
             .accept(RawDeleteRangeDecoder.TEMPLATE_ID,
                 FrameShape.of(RawDeleteRangeDecoder.clientIdEncodingOffset(), DATA, DATA)
                     .since(2, RawDeleteRangeDecoder.BLOCK_LENGTH))
-            .accept(RawScanDecoder.TEMPLATE_ID, FrameShape.of(RawScanDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawCompareAndSwapDecoder.TEMPLATE_ID,
                 FrameShape.of(RawCompareAndSwapDecoder.clientIdEncodingOffset(), DATA, DATA, DATA)
-                    .since(2, RawCompareAndSwapDecoder.BLOCK_LENGTH))
-            .accept(StoreStatusDecoder.TEMPLATE_ID, FrameShape.of(StoreStatusDecoder.BLOCK_LENGTH))
-            .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
-                FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())))
-            .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH))
-            .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH));
+                    .since(2, RawCompareAndSwapDecoder.BLOCK_LENGTH));
     }
 
     /**

@@ -120,6 +120,21 @@ class FrameValidatorTest {
     }
 
     @Test
+    void shouldJudgeCommittedWritesByTheProtocolAloneNotByAStoresBatchLimit() {
+        final FrameValidator committed = Protocol.committedWriteValidator();
+        assertEquals(FrameValidator.VALID, committed.validate(buffer, OFFSET, encodeBatchPut(2_000)),
+            "a committed entry is never judged by max-batch-size, which may differ between stores");
+        assertEquals(FrameValidator.UNKNOWN_TEMPLATE, committed.validate(buffer, OFFSET, encodeGet(new byte[] {1})),
+            "only writes go through Raft");
+        final int length = encodeBatchPut(1);
+        header.wrap(buffer, OFFSET).version(2).blockLength(RawBatchPutEncoder.clientIdEncodingOffset());
+        assertEquals(FrameValidator.BAD_LAYOUT, committed.validate(buffer, OFFSET, length),
+            "a version 2 frame with a version 1 block");
+        header.version(1);
+        assertEquals(FrameValidator.VALID, committed.validate(buffer, OFFSET, length));
+    }
+
+    @Test
     void shouldNeverThrowOnRandomOrMutatedFrames() {
         final Random random = new Random(20261125L);
         final MutableDirectBuffer scratch = new ExpandableArrayBuffer(8192);

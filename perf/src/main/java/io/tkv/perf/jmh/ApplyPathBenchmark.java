@@ -135,7 +135,8 @@ public class ApplyPathBenchmark {
         putEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1).ttlSeconds(0);
         putEncoder.region().regionId(1).confVer(1).version(1);
         putEncoder.putKey(keyBytes, 0, KEY_BYTES).putValue(value, 0, VALUE_BYTES);
-        return applyPath.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, NOW_MS);
+        return applyPath.apply(RawPutEncoder.TEMPLATE_ID, frame, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + putEncoder.encodedLength(), NOW_MS);
     }
 
     /**
@@ -147,7 +148,8 @@ public class ApplyPathBenchmark {
         getEncoder.wrapAndApplyHeader(frame, 0, header).correlationId(index).sessionToken(1);
         getEncoder.region().regionId(1).confVer(1).version(1);
         getEncoder.putKey(keyBytes, 0, KEY_BYTES);
-        return applyPath.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, NOW_MS);
+        return applyPath.apply(RawGetEncoder.TEMPLATE_ID, frame, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + getEncoder.encodedLength(), NOW_MS);
     }
 
     private long nextIndex() {

@@ -1,6 +1,7 @@
 package io.tkv.server.apply;
 
 import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.Status;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.EntryType;
 import io.tkv.server.StoreCounters;
@@ -31,6 +32,11 @@ import java.nio.ByteOrder;
  * committing what is staged; the ENTRY records after it continue from the snapshot's index. After each commit the
  * apply agent may sync RocksDB's WAL and publish the durable applied index ({@link DurableAppliedIndex}), which the
  * raft agent compacts the log below.
+ *
+ * <p>What an entry does is a function of its bytes and the state before it, the same on every replica: a write entry
+ * is checked again before it is applied (its format here, its frame by {@link WriteExecutor}) against the protocol
+ * alone, never against this store's configured limits, which may differ from the proposer's. One that fails is a
+ * no-op — the applied index still advances — answered MALFORMED if this store proposed it; it never stops the agent.
  *
  * <p>If applying fails (a RocksDB error) the store fails stop: the entries of the failed batch are answered
  * INTERNAL_ERROR and so is everything after, since the state machine can no longer follow the log; the failure is
@@ -140,34 +146,58 @@ public final class ApplyAgent implements Agent {
         final int entryType = buffer.getInt(index + CommandQueue.ENTRY_TYPE, ByteOrder.LITTLE_ENDIAN);
         final int slot = buffer.getInt(index + CommandQueue.ENTRY_SLOT, ByteOrder.LITTLE_ENDIAN);
         final int generation = buffer.getInt(index + CommandQueue.ENTRY_GENERATION, ByteOrder.LITTLE_ENDIAN);
+        // The entry is exactly the record's bytes after its header: nothing past them is read, since what follows in
+        // the ring differs from store to store.
         final int data = index + CommandQueue.ENTRY_HEADER_LENGTH;
         final int dataLength = length - CommandQueue.ENTRY_HEADER_LENGTH;
-        final boolean write = entryType == EntryType.NORMAL.ordinal()
-            && EntryFormat.isWrite(buffer, data, dataLength);
+        // A client's write. Anything else is a new leader's no-op (empty) or a membership change (static membership:
+        // nothing to apply yet).
+        final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
+        final boolean readable = write && EntryFormat.isReadable(buffer, data, dataLength);
         final int frame = data + EntryFormat.HEADER_LENGTH;
+        final int frameLength = readable ? dataLength - EntryFormat.HEADER_LENGTH : 0;
         if (write) {
             counters.requests().increment();
         }
         if (failure != null) {
-            failWrite(buffer, frame, dataLength - EntryFormat.HEADER_LENGTH, write, slot, generation);
+            failWrite(buffer, frame, frameLength, write, slot, generation);
             return;
         }
         try {
             if (!batch.isOpen()) {
                 batch.begin(region);
             }
-            if (write) {
+            if (readable) {
                 batch.beginEntry(entryIndex, term, EntryFormat.proposeTimeMs(buffer, data));
-                writes.execute(batch, buffer, frame, slot, generation);
+                if (!writes.execute(batch, buffer, frame, frameLength, slot, generation)) {
+                    counters.malformed().increment();
+                    LOG.warn("entry {}@{} is a malformed write: applied as a no-op", entryIndex, term);
+                }
             } else {
-                // A leader's no-op, or a membership change (static membership: nothing to apply yet). It carries no
-                // time, and a time from this replica's memory would differ on one that restarted.
+                // It carries no time this build can read, and a time from this replica's memory would differ on one
+                // that restarted.
                 batch.beginEntry(entryIndex, term);
+                if (write) {
+                    onUnreadableEntry(buffer, data, dataLength, entryIndex, term, slot, generation);
+                }
             }
         } catch (final RuntimeException ex) {
             failStop("applying entry " + entryIndex + " failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);
-            failWrite(buffer, frame, dataLength - EntryFormat.HEADER_LENGTH, write, slot, generation);
+            failWrite(buffer, frame, frameLength, write, slot, generation);
+        }
+    }
+
+    /** A write entry of a format this build cannot read (a newer one, or a damaged header): a no-op everywhere. */
+    private void onUnreadableEntry(
+        final MutableDirectBuffer buffer, final int data, final int dataLength, final long entryIndex,
+        final long term, final int slot, final int generation) {
+        counters.malformed().increment();
+        LOG.warn("entry {}@{} of {} bytes is not a write entry this store can read (format byte {}): applied as a "
+            + "no-op", entryIndex, term, dataLength, buffer.getByte(data));
+        if (generation != 0) {
+            replies.commitError(slot, generation, Protocol.UNKNOWN_CORRELATION_ID, Status.MALFORMED, 0,
+                "committed entry of an unknown format, not applied");
         }
     }
 
@@ -175,8 +205,8 @@ public final class ApplyAgent implements Agent {
         final MutableDirectBuffer buffer, final int frame, final int frameLength, final boolean write, final int slot,
         final int generation) {
         if (write && generation != 0) {
-            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength), templateId(buffer, frame),
-                failure);
+            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength),
+                templateId(buffer, frame, frameLength), failure);
         }
     }
 
@@ -270,5 +300,10 @@ public final class ApplyAgent implements Agent {
 
     private int templateId(final MutableDirectBuffer buffer, final int frame) {
         return header.wrap(buffer, frame).templateId();
+    }
+
+    /** @return the frame's template id, or 0 when it is too short to hold one. */
+    private int templateId(final MutableDirectBuffer buffer, final int frame, final int frameLength) {
+        return frameLength >= MessageHeaderDecoder.ENCODED_LENGTH ? templateId(buffer, frame) : 0;
     }
 }

@@ -37,22 +37,36 @@ public final class ApplyPath implements AutoCloseable {
     }
 
     /**
-     * Applies one validated request frame; its reply is then at offset 0 of {@link #reply()}.
+     * Applies one validated request frame; its reply is then at offset 0 of {@link #reply()}. A write is checked again
+     * first, as the apply agent checks every committed entry.
      *
-     * @param nowMs for a write, the entry time its TTL counts from.
+     * @param length the frame's length.
+     * @param nowMs  for a write, the entry time its TTL counts from.
      * @return the reply's length.
      */
-    public int apply(final int templateId, final DirectBuffer frame, final int offset, final long nowMs) {
+    public int apply(final int templateId, final DirectBuffer frame, final int offset, final int length,
+        final long nowMs) {
         replies.clear();
         if (WriteExecutor.isWrite(templateId)) {
             batch.begin(region);
             batch.beginEntry(++index, 1, nowMs);
-            writes.execute(batch, frame, offset, 0, 1);
+            writes.execute(batch, frame, offset, length, 0, 1);
             batch.commit();
         } else {
             reads.execute(templateId, frame, offset, 0, 1);
         }
         return replies.position();
+    }
+
+    /**
+     * As {@link #apply(int, DirectBuffer, int, int, long)}, for a frame whose length its caller does not track: the
+     * write check is bounded by the buffer's end instead (bytes after the frame are not read, since the frame's own
+     * lengths do not reach them).
+     *
+     * @return the reply's length.
+     */
+    public int apply(final int templateId, final DirectBuffer frame, final int offset, final long nowMs) {
+        return apply(templateId, frame, offset, frame.capacity() - offset, nowMs);
     }
 
     /** @return the buffer holding the last reply, at offset 0. */

@@ -16,6 +16,9 @@ import io.tkv.codec.RawDeleteResponseEncoder;
 import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawPutResponseEncoder;
 import io.tkv.codec.Status;
+import io.tkv.codec.frame.FrameValidator;
+import io.tkv.codec.frame.Protocol;
+import io.tkv.server.ingress.RequestLimits;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.CasResult;
 import io.tkv.storage.DedupStatus;
@@ -33,6 +36,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * write the table has no room for applies nothing and is answered SERVER_BUSY, so the client retries it later. The
  * reply of every new write is recorded — on followers too, so a retry that reaches a new leader finds it.
  *
+ * <p>What it does is a function of the frame's bytes and the region's state only, the same on every replica: the frame
+ * is checked again before anything is read from it (see {@link #execute}), against the protocol, never against this
+ * store's configured limits; a malformed one is a no-op answered MALFORMED, never an exception.
+ *
  * <p>The reply goes to {@link PendingReplies} when this store has the client's session (slot, generation); else it
  * is encoded into a scratch buffer only to be recorded. Single-threaded (the apply agent's).
  */
@@ -43,7 +50,8 @@ final class WriteExecutor {
     private final PendingReplies replies;
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
     private final ExpandableDirectByteBuffer previous = new ExpandableDirectByteBuffer(4096);
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final FrameValidator validator = Protocol.committedWriteValidator();
+    private final RequestLimits rules = RequestLimits.protocolRules();
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
@@ -69,6 +77,7 @@ final class WriteExecutor {
     private long staleWrites;
     private long duplicateWrites;
     private long refusedWrites;
+    private String reason = "";
 
     WriteExecutor(final PendingReplies replies) {
         this.replies = replies;
@@ -85,22 +94,31 @@ final class WriteExecutor {
     }
 
     /**
-     * Applies one write frame to the batch, whose current entry the caller has begun.
+     * Applies one write frame to the batch, whose current entry the caller has begun — after checking the frame again,
+     * from its own bytes alone: its layout ({@link Protocol#committedWriteValidator()}: every length within the frame,
+     * the block of the version it names) and the rules that hold whatever a store's limits
+     * ({@link RequestLimits#protocolRules()}). A frame that fails is a no-op on every replica alike: nothing staged,
+     * no dedup record read or written, and the session (if any) answered MALFORMED; the entry still counts as applied.
      *
+     * @param length          the frame's length: what the entry holds after its header, never more (bytes after the
+     *                        entry in the caller's buffer are not part of it, and differ from store to store).
      * @param replySlot       session slot to answer, with {@code replyGeneration} 0 for nobody.
      * @param replyGeneration its generation.
+     * @return false if the frame was malformed (and so not applied).
      */
-    void execute(
-        final ApplyBatch applyBatch, final DirectBuffer buffer, final int offset, final int replySlot,
-        final int replyGeneration) {
+    boolean execute(
+        final ApplyBatch applyBatch, final DirectBuffer buffer, final int offset, final int length,
+        final int replySlot, final int replyGeneration) {
         batch = applyBatch;
         slot = replySlot;
         generation = replyGeneration;
-        headerDecoder.wrap(buffer, offset);
+        if (!wellFormed(buffer, offset, length)) {
+            return malformed(buffer, offset, length);
+        }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int blockLength = headerDecoder.blockLength();
-        final int version = headerDecoder.version();
-        switch (headerDecoder.templateId()) {
+        final int blockLength = validator.blockLength();
+        final int version = validator.version();
+        switch (validator.templateId()) {
             case RawPutDecoder.TEMPLATE_ID -> {
                 put.wrap(buffer, body, blockLength, version);
                 if (admit(put.clientId(), put.correlationId())) {
@@ -137,8 +155,36 @@ final class WriteExecutor {
                     onCompareAndSwap();
                 }
             }
-            default -> throw new IllegalArgumentException("not a write: template " + headerDecoder.templateId());
+            default -> {
+                // The validator accepts the templates above only; were one added there but not here, every replica
+                // would still skip it alike.
+                reason = "no executor for this write";
+                return malformed(buffer, offset, length);
+            }
         }
+        return true;
+    }
+
+    private boolean malformed(final DirectBuffer buffer, final int offset, final int length) {
+        if (generation != 0) {
+            replies.commitError(slot, generation, Protocol.correlationId(buffer, offset, length), Status.MALFORMED,
+                Math.max(validator.templateId(), 0), "committed write malformed, not applied: " + reason);
+        }
+        return false;
+    }
+
+    /** @return whether the frame may be applied; if not, {@link #reason} says why. */
+    private boolean wellFormed(final DirectBuffer buffer, final int offset, final int length) {
+        if (validator.validate(buffer, offset, length) != FrameValidator.VALID) {
+            reason = validator.lastError();
+            return false;
+        }
+        if (rules.check(validator.templateId(), buffer, offset, validator.blockLength(), validator.version())
+            != Status.OK) {
+            reason = rules.reason();
+            return false;
+        }
+        return true;
     }
 
     /** @return how many writes were stale copies, applied by nobody. */
@@ -176,14 +222,14 @@ final class WriteExecutor {
         } else if (status == DedupStatus.STALE) {
             staleWrites++;
             if (generation != 0) {
-                replies.commitError(slot, generation, requestId, Status.REQUEST_EXPIRED, headerDecoder.templateId(),
+                replies.commitError(slot, generation, requestId, Status.REQUEST_EXPIRED, validator.templateId(),
                     "the store no longer remembers this write's outcome: not applied now, and an earlier copy may " +
                     "have applied");
             }
         } else {
             refusedWrites++;
             if (generation != 0) {
-                replies.commitError(slot, generation, requestId, Status.SERVER_BUSY, headerDecoder.templateId(),
+                replies.commitError(slot, generation, requestId, Status.SERVER_BUSY, validator.templateId(),
                     "the region remembers as many recently active clients as it may; retry later");
             }
         }

@@ -48,6 +48,18 @@ public final class RequestLimits {
         this.maxRequestBytes = maxRequestBytes;
     }
 
+    /**
+     * The rules a request follows whatever a store's limits: a non-empty key where a key names one entry, no negative
+     * TTL, booleans 0 or 1. A store checks them again in each committed write before applying it (a write the
+     * storage would refuse must be a no-op on every replica, not a failure), but never its own limits: those of the
+     * store that accepted the write may differ. Never answers TOO_LARGE.
+     *
+     * @return checks with every limit at its largest.
+     */
+    public static RequestLimits protocolRules() {
+        return new RequestLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     /** @return the largest request frame the store takes. */
     public int maxRequestBytes() {
         return maxRequestBytes;

@@ -41,11 +41,17 @@ public final class EntryFormat {
     }
 
     /**
+     * Whether a NORMAL entry's data (not empty: that is a leader's no-op) is a write entry this build can read: its
+     * version byte and a whole header. Anything else — the entry of a newer format, a damaged header — must be
+     * applied as a no-op by every replica alike, never read further and never thrown on. The frame after the header
+     * is checked separately.
+     *
      * @param buffer holding an entry's data at {@code offset}, {@code length} bytes.
-     * @return whether it is a write entry this build can read (an empty payload is a leader's no-op).
+     * @return whether it has a header of this format: {@link #proposeTimeMs} may be read, and the frame is the
+     *     {@code length - HEADER_LENGTH} bytes after it.
      */
-    public static boolean isWrite(final DirectBuffer buffer, final int offset, final int length) {
-        return length > HEADER_LENGTH && buffer.getByte(offset) == VERSION;
+    public static boolean isReadable(final DirectBuffer buffer, final int offset, final int length) {
+        return length >= HEADER_LENGTH && buffer.getByte(offset) == VERSION;
     }
 
     /** @return the proposal time of the write entry at {@code offset}. */

@@ -54,6 +54,10 @@ class ApplyPathTest {
         engine.close();
     }
 
+    private static int length(final int bodyLength) {
+        return MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+    }
+
     private static byte[] b(final String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -62,7 +66,7 @@ class ApplyPathTest {
         final RawPutEncoder put = new RawPutEncoder().wrapAndApplyHeader(frame, 0, header);
         put.correlationId(7).ttlSeconds(0);
         put.putKey(b(key), 0, b(key).length).putValue(b(value), 0, b(value).length);
-        path.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        path.apply(RawPutEncoder.TEMPLATE_ID, frame, 0, length(put.encodedLength()), System.currentTimeMillis());
         final RawPutResponseDecoder reply = new RawPutResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(7, reply.correlationId());
@@ -139,7 +143,7 @@ class ApplyPathTest {
         put("k", "value");
         final RawGetEncoder get = new RawGetEncoder().wrapAndApplyHeader(frame, 0, header);
         get.correlationId(8).putKey(b("k"), 0, 1);
-        path.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        path.apply(RawGetEncoder.TEMPLATE_ID, frame, 0, length(get.encodedLength()), System.currentTimeMillis());
         final RawGetResponseDecoder reply = new RawGetResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(8, reply.correlationId());
@@ -157,7 +161,8 @@ class ApplyPathTest {
         final RawScanEncoder scan = new RawScanEncoder().wrapAndApplyHeader(frame, 0, header);
         scan.correlationId(9).scanLimit(20).reverse(BooleanType.FALSE).keyOnly(BooleanType.FALSE)
             .putStartKey(b("s"), 0, 1).putEndKey(new byte[0], 0, 0);
-        final int length = path.apply(RawScanEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        final int length = path.apply(RawScanEncoder.TEMPLATE_ID, frame, 0, length(scan.encodedLength()),
+            System.currentTimeMillis());
         final RawScanResponseDecoder reply = new RawScanResponseDecoder().wrapAndApplyHeader(path.reply(), 0,
             headerDecoder);
         assertEquals(BooleanType.TRUE, reply.hasMore());
@@ -182,7 +187,8 @@ class ApplyPathTest {
         final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder().wrapAndApplyHeader(frame, 0, header);
         cas.correlationId(10).ttlSeconds(0).expectAbsent(BooleanType.FALSE)
             .putKey(b("c"), 0, 1).putExpectedValue(b("two"), 0, 3).putNewValue(b("three"), 0, 5);
-        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, length(cas.encodedLength()),
+            System.currentTimeMillis());
         RawCompareAndSwapResponseDecoder reply = new RawCompareAndSwapResponseDecoder()
             .wrapAndApplyHeader(path.reply(), 0, headerDecoder);
         assertEquals(BooleanType.FALSE, reply.swapped());
@@ -193,7 +199,8 @@ class ApplyPathTest {
 
         cas.wrapAndApplyHeader(frame, 0, header).correlationId(11).ttlSeconds(0).expectAbsent(BooleanType.FALSE)
             .putKey(b("c"), 0, 1).putExpectedValue(b("one"), 0, 3).putNewValue(b("three"), 0, 5);
-        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, System.currentTimeMillis());
+        path.apply(RawCompareAndSwapEncoder.TEMPLATE_ID, frame, 0, length(cas.encodedLength()),
+            System.currentTimeMillis());
         reply = new RawCompareAndSwapResponseDecoder().wrapAndApplyHeader(path.reply(), 0, headerDecoder);
         assertEquals(BooleanType.TRUE, reply.swapped());
     }
