@@ -22,19 +22,40 @@ public final class StoreCounters implements AutoCloseable {
     private final AtomicCounter duplicateWrites;
     private final AtomicCounter staleWrites;
     private final AtomicCounter proposalsDropped;
+    private final AtomicCounter handshakesDropped;
+    private final AtomicCounter handshakesRefused;
+    private final AtomicCounter handshakesExpired;
+    private final AtomicCounter pendingHandshakes;
+
+    /** Makes a counter with a type id and a label. */
+    @FunctionalInterface
+    public interface Factory {
+        /** @return a new counter. */
+        AtomicCounter newCounter(int typeId, String label);
+    }
 
     /** @param aeron the client whose driver holds the counters. */
     public StoreCounters(final Aeron aeron) {
-        requests = aeron.addCounter(TYPE_ID_BASE, "tkv requests");
-        malformed = aeron.addCounter(TYPE_ID_BASE + 1, "tkv malformed frames");
-        unauthenticated = aeron.addCounter(TYPE_ID_BASE + 2, "tkv unauthenticated frames");
-        tooLarge = aeron.addCounter(TYPE_ID_BASE + 3, "tkv too-large requests");
-        serverBusy = aeron.addCounter(TYPE_ID_BASE + 4, "tkv server-busy rejections");
-        repliesDropped = aeron.addCounter(TYPE_ID_BASE + 5, "tkv replies dropped (back-pressure)");
-        sessions = aeron.addCounter(TYPE_ID_BASE + 7, "tkv open sessions");
-        duplicateWrites = aeron.addCounter(TYPE_ID_BASE + 8, "tkv duplicate writes answered from dedup records");
-        staleWrites = aeron.addCounter(TYPE_ID_BASE + 9, "tkv stale write copies dropped");
-        proposalsDropped = aeron.addCounter(TYPE_ID_BASE + 10, "tkv proposals dropped (leader change)");
+        this(aeron::addCounter);
+    }
+
+    /** @param factory makes each counter: the Aeron client's, or (tests) a CountersManager over plain buffers. */
+    public StoreCounters(final Factory factory) {
+        requests = factory.newCounter(TYPE_ID_BASE, "tkv requests");
+        malformed = factory.newCounter(TYPE_ID_BASE + 1, "tkv malformed frames");
+        unauthenticated = factory.newCounter(TYPE_ID_BASE + 2, "tkv unauthenticated frames");
+        tooLarge = factory.newCounter(TYPE_ID_BASE + 3, "tkv too-large requests");
+        serverBusy = factory.newCounter(TYPE_ID_BASE + 4, "tkv server-busy rejections");
+        repliesDropped = factory.newCounter(TYPE_ID_BASE + 5, "tkv replies dropped (back-pressure)");
+        sessions = factory.newCounter(TYPE_ID_BASE + 7, "tkv open sessions");
+        duplicateWrites = factory.newCounter(TYPE_ID_BASE + 8, "tkv duplicate writes answered from dedup records");
+        staleWrites = factory.newCounter(TYPE_ID_BASE + 9, "tkv stale write copies dropped");
+        proposalsDropped = factory.newCounter(TYPE_ID_BASE + 10, "tkv proposals dropped (leader change)");
+        // Handshake counters take type ids 20-29, apart from the ids above that other counters may grow into.
+        handshakesDropped = factory.newCounter(TYPE_ID_BASE + 20, "tkv handshakes dropped (over the rate)");
+        handshakesRefused = factory.newCounter(TYPE_ID_BASE + 21, "tkv handshakes refused (bad proof)");
+        handshakesExpired = factory.newCounter(TYPE_ID_BASE + 22, "tkv handshakes expired or evicted");
+        pendingHandshakes = factory.newCounter(TYPE_ID_BASE + 23, "tkv pending handshakes");
     }
 
     public AtomicCounter requests() {
@@ -77,9 +98,33 @@ public final class StoreCounters implements AutoCloseable {
         return proposalsDropped;
     }
 
+    /** @return Connects dropped unanswered because they came faster than {@code max-handshakes-per-second}. */
+    public AtomicCounter handshakesDropped() {
+        return handshakesDropped;
+    }
+
+    /** @return handshakes refused at Authenticate: a proof of no secret, or a malformed client key. */
+    public AtomicCounter handshakesRefused() {
+        return handshakesRefused;
+    }
+
+    /**
+     * @return handshakes given up on: no Authenticate within {@code handshake-timeout-ms}, or evicted as the oldest
+     *     when {@code max-pending-handshakes} were in progress.
+     */
+    public AtomicCounter handshakesExpired() {
+        return handshakesExpired;
+    }
+
+    /** @return handshakes in progress now (a gauge). */
+    public AtomicCounter pendingHandshakes() {
+        return pendingHandshakes;
+    }
+
     @Override
     public void close() {
         CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, sessions,
-            duplicateWrites, staleWrites, proposalsDropped);
+            duplicateWrites, staleWrites, proposalsDropped, handshakesDropped, handshakesRefused, handshakesExpired,
+            pendingHandshakes);
     }
 }

@@ -36,6 +36,7 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +155,7 @@ public final class StoreNode implements AutoCloseable {
                 config.maxRequestBytes()),
             new RegionGuard(), registry,
             new HandshakeHandler(aeron, config, registry, raftReplies, counters),
-            raftReplies, replication.router(), replication.admin(), counters, clock);
+            raftReplies, replication.router(), replication.admin(), counters, clock, SystemNanoClock.INSTANCE);
         store = new RawKvStore(engine, clock);
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),

@@ -79,6 +79,14 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--max-scan-limit", description = "largest scan limit accepted")
     private Integer maxScanLimit;
 
+    @Option(names = "--max-pending-handshakes",
+        description = "most handshakes in progress (not yet authenticated) at once (default 64)")
+    private Integer maxPendingHandshakes;
+
+    @Option(names = "--max-handshakes-per-second",
+        description = "Connects taken a second; more are dropped unanswered and counted (default 30)")
+    private Integer maxHandshakesPerSecond;
+
     @Option(names = "--store-id", description = "this store's id (default 1)")
     private Long storeId;
 
@@ -161,6 +169,8 @@ public final class TkvServer implements Callable<Integer> {
         if (maxValueBytes != null) config.maxValueBytes(maxValueBytes);
         if (maxBatchSize != null) config.maxBatchSize(maxBatchSize);
         if (maxScanLimit != null) config.maxScanLimit(maxScanLimit);
+        if (maxPendingHandshakes != null) config.maxPendingHandshakes(maxPendingHandshakes);
+        if (maxHandshakesPerSecond != null) config.maxHandshakesPerSecond(maxHandshakesPerSecond);
         if (storeId != null) config.storeId(storeId);
         if (initialCluster != null) {
             final List<RaftSettings.StoreAddress> stores = new ArrayList<>();

@@ -49,6 +49,8 @@ public final class ServerConfig {
     private int maxBatchSize = 1024;
     private int maxScanLimit = 10_000;
     private int maxSessions = 1024;
+    private int maxPendingHandshakes = 64;
+    private int maxHandshakesPerSecond = 30;
     private long handshakeTimeoutMs = 10_000;
     private FsyncPolicy fsyncPolicy = FsyncPolicy.SYNC;
     private long syncIntervalMs = 10;
@@ -80,6 +82,8 @@ public final class ServerConfig {
         require(maxBatchSize > 0 && maxBatchSize <= 0xFFFF, "max-batch-size must be in [1, 65535]");
         require(maxScanLimit > 0 && maxScanLimit < 0xFFFF, "max-scan-limit must be in [1, 65534]");
         require(maxSessions > 0, "max-sessions must be > 0");
+        require(maxPendingHandshakes > 0, "max-pending-handshakes must be > 0");
+        require(maxHandshakesPerSecond > 0, "max-handshakes-per-second must be > 0");
         require(syncIntervalMs > 0, "sync-interval-ms must be > 0");
         require(handshakeTimeoutMs > 0, "handshake-timeout-ms must be > 0");
         require(threadingMode != ThreadingMode.INVOKER || embeddedDriver,
@@ -349,6 +353,26 @@ public final class ServerConfig {
         return this;
     }
 
+    /** @return the most handshakes in progress (Connect seen, no valid Authenticate yet), apart from sessions. */
+    public int maxPendingHandshakes() {
+        return maxPendingHandshakes;
+    }
+
+    public ServerConfig maxPendingHandshakes(final int maxPendingHandshakes) {
+        this.maxPendingHandshakes = maxPendingHandshakes;
+        return this;
+    }
+
+    /** @return Connects taken a second (a token bucket holding a second's worth); more are dropped unanswered. */
+    public int maxHandshakesPerSecond() {
+        return maxHandshakesPerSecond;
+    }
+
+    public ServerConfig maxHandshakesPerSecond(final int maxHandshakesPerSecond) {
+        this.maxHandshakesPerSecond = maxHandshakesPerSecond;
+        return this;
+    }
+
     public long handshakeTimeoutMs() {
         return handshakeTimeoutMs;
     }
@@ -410,6 +434,8 @@ public final class ServerConfig {
             + ", threading=" + threadingMode + ", idle=" + idleStrategy + ", fsync=" + fsyncPolicy
             + ", syncIntervalMs=" + syncIntervalMs + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes="
             + maxValueBytes + ", maxBatchSize=" + maxBatchSize + ", maxScanLimit=" + maxScanLimit
+            + ", maxSessions=" + maxSessions + ", maxPendingHandshakes=" + maxPendingHandshakes
+            + ", maxHandshakesPerSecond=" + maxHandshakesPerSecond + ", handshakeTimeoutMs=" + handshakeTimeoutMs
             + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", adminSecret="
             + (adminSecret.isEmpty() ? "<none>" : "<set>") + ", clusterSecret="
             + (clusterSecret.isEmpty() ? "<none>" : "<set>") + ", " + raft + '}';

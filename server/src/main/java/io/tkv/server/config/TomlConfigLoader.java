@@ -19,7 +19,8 @@ import java.util.Set;
  * are errors: a misspelt setting should fail loudly rather than run with a default.
  *
  * <pre>
- * [server]   cluster-id, store-id, listen, ingress-stream-id, secret, max-sessions, handshake-timeout-ms
+ * [server]   cluster-id, store-id, listen, ingress-stream-id, secret, max-sessions, max-pending-handshakes,
+ *            max-handshakes-per-second, handshake-timeout-ms
  * [storage]  data-dir, fsync ("sync" | "periodic" | "none"), sync-interval-ms, block-cache-mb,
  *            write-buffer-mb, compression ("none" | "lz4" | "zstd" | "snappy")
  * [aeron]    dir, embedded-driver, term-length-kb, driver-idle
@@ -34,7 +35,7 @@ import java.util.Set;
 public final class TomlConfigLoader {
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "server", Set.of("cluster-id", "store-id", "listen", "ingress-stream-id", "secret", "max-sessions",
-            "handshake-timeout-ms"),
+            "max-pending-handshakes", "max-handshakes-per-second", "handshake-timeout-ms"),
         "storage", Set.of("data-dir", "fsync", "sync-interval-ms", "block-cache-mb", "write-buffer-mb", "compression"),
         "aeron", Set.of("dir", "embedded-driver", "term-length-kb", "driver-idle"),
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
@@ -65,6 +66,12 @@ public final class TomlConfigLoader {
         if (server.has("ingress-stream-id")) config.ingressStreamId((int)asLong(server, "ingress-stream-id"));
         if (server.has("secret")) config.secret(asText(server, "secret"));
         if (server.has("max-sessions")) config.maxSessions((int)asLong(server, "max-sessions"));
+        if (server.has("max-pending-handshakes")) {
+            config.maxPendingHandshakes(asInt(server, "max-pending-handshakes"));
+        }
+        if (server.has("max-handshakes-per-second")) {
+            config.maxHandshakesPerSecond(asInt(server, "max-handshakes-per-second"));
+        }
         if (server.has("handshake-timeout-ms")) config.handshakeTimeoutMs(asLong(server, "handshake-timeout-ms"));
 
         final JsonNode storage = root.path("storage");
@@ -190,6 +197,14 @@ public final class TomlConfigLoader {
             throw new IllegalArgumentException(key + " must be an integer, got " + node);
         }
         return node.longValue();
+    }
+
+    private static int asInt(final JsonNode section, final String key) {
+        final long value = asLong(section, key);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " is out of range, got " + value);
+        }
+        return (int)value;
     }
 
     private static String asText(final JsonNode section, final String key) {

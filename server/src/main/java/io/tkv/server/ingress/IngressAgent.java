@@ -1,6 +1,7 @@
 package io.tkv.server.ingress;
 
 import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ConnectDecoder;
@@ -22,6 +23,7 @@ import io.tkv.server.session.SessionRegistry;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
 
 import java.nio.ByteOrder;
 import java.util.function.IntPredicate;
@@ -31,11 +33,12 @@ import java.util.function.IntPredicate;
  * token, region, epoch and limits, and hands accepted requests to the {@link RequestRouter} — writes become Raft
  * proposals, reads ask Raft for a read point. Anything rejected is answered here with an ErrorResponse (when the
  * sender's reply address is known) and counted; nothing rejected reaches Raft or storage. Runs on the raft
- * agent's thread, with the {@code RaftAgent}.
+ * agent's thread, with the {@code RaftAgent}, so nothing here waits: a sender without a session is read only as
+ * fast as {@link HandshakeHandler#mayRead} allows (the rest stays in its own Aeron window), and a handshake never
+ * waits for the media driver.
  */
 public final class IngressAgent implements Agent {
     private static final int FRAGMENT_LIMIT = 64;
-    private static final long SWEEP_INTERVAL_MS = 100;
     private static final int TOKEN_OFFSET =
         MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.sessionTokenEncodingOffset();
     private static final int TEMPLATE_ID_OFFSET = 2;
@@ -57,16 +60,18 @@ public final class IngressAgent implements Agent {
     private final AdminHandler admin;
     private final StoreCounters counters;
     private final EpochClock clock;
+    private final NanoClock nanoClock;
     private final BoundedFragmentAssembler assembler;
+    private final ControlledFragmentHandler gate = this::onFragmentGated;
     private final IntPredicate imageAlive;
     private long nowMs;
-    private long nextSweepMs;
+    private long nowNs;
 
     public IngressAgent(
         final Subscription subscription, final FrameValidator validator, final RequestLimits limits,
         final RegionGuard regions, final SessionRegistry registry, final HandshakeHandler handshake,
         final ReplySender replies, final RequestRouter router, final AdminHandler admin, final StoreCounters counters,
-        final EpochClock clock) {
+        final EpochClock clock, final NanoClock nanoClock) {
         this.subscription = subscription;
         this.validator = validator;
         this.limits = limits;
@@ -78,6 +83,7 @@ public final class IngressAgent implements Agent {
         this.admin = admin;
         this.counters = counters;
         this.clock = clock;
+        this.nanoClock = nanoClock;
         // A client picks its publication's term length, so its messages may be far larger than any request this
         // store takes: the assembler drops them as they arrive (answering TOO_LARGE) instead of buffering them.
         this.assembler = new BoundedFragmentAssembler(this::onFragment, this::onOversize, limits.maxRequestBytes(),
@@ -87,17 +93,17 @@ public final class IngressAgent implements Agent {
 
     @Override
     public int doWork() {
+        // Wall-clock time stamps proposals; the monotonic one times handshakes and the Connect rate.
         nowMs = clock.time();
-        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
-        if (nowMs >= nextSweepMs) {
-            nextSweepMs = nowMs + SWEEP_INTERVAL_MS;
-            work += handshake.sweep(nowMs, imageAlive);
-        }
+        nowNs = nanoClock.nanoTime();
+        int work = subscription.controlledPoll(gate, FRAGMENT_LIMIT);
+        work += handshake.doWork(nowNs, imageAlive);
         return work;
     }
 
     @Override
     public void onClose() {
+        handshake.close();
         registry.closeAll();
     }
 
@@ -114,6 +120,21 @@ public final class IngressAgent implements Agent {
         replyToImage(header.sessionId(), Protocol.correlationId(prefix, offset, length), Status.TOO_LARGE,
             templateId, "request larger than this store's limit of " + limits.maxRequestBytes()
                 + " bytes (what it can replicate and apply)");
+    }
+
+    /**
+     * Every fragment passes here before it is assembled: one of an image without a session is read only within
+     * {@link HandshakeHandler#mayRead}'s budget (per fragment, so a large message of such a sender costs it more).
+     */
+    private ControlledFragmentHandler.Action onFragmentGated(
+        final DirectBuffer buffer, final int offset, final int length, final Header header) {
+        if (!handshake.mayRead(header.sessionId(), nowNs)) {
+            // Left unread in the sender's own window: Aeron's flow control holds back a sender without a session
+            // instead of the store reading (and its driver receiving) whatever it sends. The next image is polled.
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        assembler.onFragment(buffer, offset, length, header);
+        return ControlledFragmentHandler.Action.CONTINUE;
     }
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
@@ -134,10 +155,10 @@ public final class IngressAgent implements Agent {
         final int version = validator.version();
         switch (templateId) {
             case ConnectDecoder.TEMPLATE_ID:
-                handshake.onConnect(buffer, offset, blockLength, version, header.sessionId(), nowMs);
+                handshake.onConnect(buffer, offset, blockLength, version, header.sessionId(), nowNs);
                 break;
             case AuthenticateDecoder.TEMPLATE_ID:
-                handshake.onAuthenticate(buffer, offset, blockLength, version);
+                handshake.onAuthenticate(buffer, offset, blockLength, version, nowNs);
                 break;
             case DisconnectDecoder.TEMPLATE_ID:
                 handshake.onDisconnect(buffer, offset, blockLength, version);

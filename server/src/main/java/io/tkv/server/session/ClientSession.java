@@ -3,17 +3,14 @@ package io.tkv.server.session;
 import io.aeron.Publication;
 
 /**
- * One client connection: where its replies go and how far its handshake got. The ingress agent owns every
- * mutable field; the apply agent only reads the final ones ({@link #slot()}, {@link #generation()},
+ * One authenticated client connection: where its replies go and who it is. A session exists only once its
+ * handshake proved a secret (before that, a {@link PendingHandshake} holds the handshake). The ingress agent owns
+ * every mutable field; the apply agent only reads the final ones ({@link #slot()}, {@link #generation()},
  * {@link #publication()}) through {@link SessionRegistry#activeSession(int, int)}.
  */
 public final class ClientSession {
-    /** Handshake progress. */
+    /** Where the session stands. */
     public enum State {
-        /** Connect received; the Challenge may not have gone out yet (the egress may still be connecting). */
-        CHALLENGE_PENDING,
-        /** Challenge sent; waiting for Authenticate. */
-        AWAITING_AUTH,
         /** Authenticated: requests carrying the token are served. */
         ACTIVE,
         /** Closed; replies are no longer sent. */
@@ -24,30 +21,24 @@ public final class ClientSession {
     private final int generation;
     private final Publication publication;
     private final int imageSessionId;
-    private final long connectCorrelationId;
-    private final long handshakeId;
-    private final byte[] nonce;
+    private final long token;
     private final String clientName;
-    private State state = State.CHALLENGE_PENDING;
-    private long token;
-    private long deadlineMs;
-    private long disconnectedSinceMs = -1;
-    private boolean admin;
+    private final boolean admin;
+    private State state = State.ACTIVE;
+    private long disconnectedSinceNs;
+    private boolean disconnected;
     private long clientId;
 
     ClientSession(
         final int slot, final int generation, final Publication publication, final int imageSessionId,
-        final long connectCorrelationId, final long handshakeId, final byte[] nonce, final String clientName,
-        final long deadlineMs) {
+        final long token, final String clientName, final boolean admin) {
         this.slot = slot;
         this.generation = generation;
         this.publication = publication;
         this.imageSessionId = imageSessionId;
-        this.connectCorrelationId = connectCorrelationId;
-        this.handshakeId = handshakeId;
-        this.nonce = nonce;
+        this.token = token;
         this.clientName = clientName;
-        this.deadlineMs = deadlineMs;
+        this.admin = admin;
     }
 
     public int slot() {
@@ -66,18 +57,6 @@ public final class ClientSession {
         return imageSessionId;
     }
 
-    public long connectCorrelationId() {
-        return connectCorrelationId;
-    }
-
-    public long handshakeId() {
-        return handshakeId;
-    }
-
-    byte[] nonce() {
-        return nonce;
-    }
-
     public String clientName() {
         return clientName;
     }
@@ -94,17 +73,9 @@ public final class ClientSession {
         return token;
     }
 
-    void token(final long token) {
-        this.token = token;
-    }
-
     /** @return whether the session proved the admin secret: admin requests are served for it alone. */
     public boolean isAdmin() {
         return admin;
-    }
-
-    void admin(final boolean admin) {
-        this.admin = admin;
     }
 
     /**
@@ -120,20 +91,21 @@ public final class ClientSession {
         this.clientId = clientId;
     }
 
-    long deadlineMs() {
-        return deadlineMs;
-    }
-
-    void deadlineMs(final long deadlineMs) {
-        this.deadlineMs = deadlineMs;
-    }
-
-    long disconnectedSinceMs() {
-        return disconnectedSinceMs;
-    }
-
-    void disconnectedSinceMs(final long disconnectedSinceMs) {
-        this.disconnectedSinceMs = disconnectedSinceMs;
+    /**
+     * Notes whether the egress publication is connected.
+     *
+     * @return for how long it has been disconnected, in ns (0 while connected).
+     */
+    long egressDisconnectedFor(final boolean connected, final long nowNs) {
+        if (connected) {
+            disconnected = false;
+            return 0;
+        }
+        if (!disconnected) {
+            disconnected = true;
+            disconnectedSinceNs = nowNs;
+        }
+        return nowNs - disconnectedSinceNs;
     }
 
     @Override

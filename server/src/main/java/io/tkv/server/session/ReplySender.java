@@ -7,6 +7,7 @@ import io.tkv.codec.ConnectedEncoder;
 import io.tkv.codec.ErrorResponseEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.Status;
+import io.tkv.server.config.ServerConfig;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -86,32 +87,36 @@ public final class ReplySender {
     }
 
     /** @return whether the Challenge went out (the egress may still be connecting). */
-    public boolean tryChallenge(final ClientSession session, final byte[] nonce) {
+    public boolean tryChallenge(
+        final Publication publication, final long correlationId, final long handshakeId, final byte[] nonce) {
         challenge.wrapAndApplyHeader(scratch, 0, header)
-            .correlationId(session.connectCorrelationId())
-            .handshakeId(session.handshakeId())
+            .correlationId(correlationId)
+            .handshakeId(handshakeId)
             .putNonce(nonce, 0, nonce.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + challenge.encodedLength();
-        return offer(session.publication(), scratch, 0, length);
+        return offer(publication, scratch, 0, length);
     }
 
-    /** Sends Connected with the session token, this store's id and its limits, or a refusal with token 0. */
+    /**
+     * Sends Connected: for OK the session token, this store's id and its limits; for a refusal token 0, no limits and
+     * the reason.
+     */
     public void sendConnected(
-        final ClientSession session, final long correlationId, final Status status, final long storeId,
-        final int maxKeyBytes, final int maxValueBytes, final int maxBatchSize, final int maxScanLimit,
-        final int maxRequestBytes, final String message) {
+        final Publication publication, final long correlationId, final Status status, final long token,
+        final boolean admin, final ServerConfig config, final String message) {
+        final boolean ok = status == Status.OK;
         connected.wrapAndApplyHeader(scratch, 0, header)
             .correlationId(correlationId)
             .status(status)
-            .sessionToken(status == Status.OK ? session.token() : 0)
-            .maxKeyBytes(maxKeyBytes)
-            .maxValueBytes(maxValueBytes)
-            .maxBatchSize(maxBatchSize)
-            .maxScanLimit(maxScanLimit)
-            .storeId(storeId)
-            .maxRequestBytes(maxRequestBytes)
-            .admin(status == Status.OK && session.isAdmin() ? BooleanType.TRUE : BooleanType.FALSE)
+            .sessionToken(ok ? token : 0)
+            .maxKeyBytes(ok ? config.maxKeyBytes() : 0)
+            .maxValueBytes(ok ? config.maxValueBytes() : 0)
+            .maxBatchSize(ok ? config.maxBatchSize() : 0)
+            .maxScanLimit(ok ? config.maxScanLimit() : 0)
+            .storeId(config.storeId())
+            .maxRequestBytes(ok ? config.maxRequestBytes() : 0)
+            .admin(ok && admin ? BooleanType.TRUE : BooleanType.FALSE)
             .errorMessage(message);
-        send(session.publication(), scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
+        send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + connected.encodedLength());
     }
 }

@@ -12,23 +12,23 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
- * The table of client sessions. The ingress agent is the only writer; the apply agent looks a session up by
- * (slot, generation) to reply, which is why live sessions are published through an {@link AtomicReferenceArray}
- * and a reused slot gets a new generation: a late reply for an old session is dropped instead of reaching the
- * new one.
+ * The table of authenticated client sessions, at most {@code max-sessions}; handshakes in progress are kept apart
+ * (see {@link HandshakeHandler}), so no one who has not proved a secret takes a slot here. The ingress agent is the
+ * only writer; the apply agent looks a session up by (slot, generation) to reply, which is why live sessions are
+ * published through an {@link AtomicReferenceArray} and a reused slot gets a new generation: a late reply for an old
+ * session is dropped instead of reaching the new one.
  */
 public final class SessionRegistry {
     private final ClientSession[] slots;
     private final int[] generations;
     private final AtomicReferenceArray<ClientSession> published;
     private final Long2ObjectHashMap<ClientSession> byToken = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<ClientSession> byHandshakeId = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<ClientSession> byImage = new Int2ObjectHashMap<>();
     private final HmacAuthenticator authenticator;
     private int count;
 
     /**
-     * @param maxSessions   the most sessions at once, handshakes included.
+     * @param maxSessions   the most authenticated sessions at once.
      * @param authenticator checks proofs and makes nonces and tokens.
      */
     public SessionRegistry(final int maxSessions, final HmacAuthenticator authenticator) {
@@ -38,77 +38,45 @@ public final class SessionRegistry {
         this.authenticator = authenticator;
     }
 
-    /** @return whether a new session would fit. */
+    /** @return the authenticator the handshakes prove their secret to. */
+    HmacAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** @return whether another session would fit. */
     public boolean hasRoom() {
         return count < slots.length;
     }
 
     /**
-     * Starts a handshake for a client whose egress publication was just added.
+     * Opens a session for a client that proved a secret: ACTIVE with a fresh token and visible to the apply agent.
      *
-     * @return the session in state CHALLENGE_PENDING, or null when the table is full.
+     * @param publication    the client's egress publication, which the session now owns.
+     * @param imageSessionId the client's ingress image.
+     * @param admin          whether it proved the admin secret.
+     * @param clientKey      the client key the Authenticate carried (empty from a version 2 client), of
+     *                       {@link ClientIds#KEY_LENGTH} bytes otherwise: the session is bound to its client id.
+     * @return the session, or null when the table is full.
      */
-    public ClientSession begin(
-        final Publication publication, final int imageSessionId, final long correlationId, final String clientName,
-        final long deadlineMs) {
+    public ClientSession open(
+        final Publication publication, final int imageSessionId, final String clientName, final boolean admin,
+        final byte[] clientKey) {
         final int slot = freeSlot();
         if (slot < 0) {
             return null;
         }
         final int generation = ++generations[slot];
         final ClientSession session = new ClientSession(slot, generation, publication, imageSessionId,
-            correlationId, authenticator.newId(), authenticator.newNonce(), clientName, deadlineMs);
-        slots[slot] = session;
-        byHandshakeId.put(session.handshakeId(), session);
-        byImage.put(imageSessionId, session);
-        count++;
-        return session;
-    }
-
-    /** @return the nonce the client must prove the secret over. */
-    public byte[] nonceOf(final ClientSession session) {
-        return session.nonce();
-    }
-
-    /** Marks the Challenge as sent. */
-    public void challengeSent(final ClientSession session) {
-        session.state(ClientSession.State.AWAITING_AUTH);
-    }
-
-    /**
-     * @param handshakeId from Authenticate.
-     * @return the session awaiting that proof, or null.
-     */
-    public ClientSession awaitingAuth(final long handshakeId) {
-        final ClientSession session = byHandshakeId.get(handshakeId);
-        return session != null && session.state() == ClientSession.State.AWAITING_AUTH ? session : null;
-    }
-
-    /**
-     * Checks the proof; on success the session becomes ACTIVE with a fresh token and is visible to the apply
-     * agent, as an admin session if the proof was of the admin secret.
-     *
-     * @param proof     the client's answer to the Challenge.
-     * @param clientKey the client key the Authenticate carried (empty from a version 2 client), of
-     *                  {@link ClientIds#KEY_LENGTH} bytes otherwise: the session is bound to its client id.
-     * @return whether the client proved a secret.
-     */
-    public boolean authenticate(final ClientSession session, final byte[] proof, final byte[] clientKey) {
-        byHandshakeId.remove(session.handshakeId());
-        final HmacAuthenticator.Role role = authenticator.verify(session.nonce(), clientKey, proof);
-        if (role == HmacAuthenticator.Role.NONE) {
-            return false;
-        }
-        session.admin(role == HmacAuthenticator.Role.ADMIN);
+            authenticator.newId(), clientName, admin);
         if (clientKey.length > 0) {
             session.bindClientId(ClientIds.idOf(clientKey));
         }
-        final long token = authenticator.newId();
-        session.token(token);
-        session.state(ClientSession.State.ACTIVE);
-        byToken.put(token, session);
-        published.set(session.slot(), session);
-        return true;
+        slots[slot] = session;
+        byToken.put(session.token(), session);
+        byImage.put(imageSessionId, session);
+        published.set(slot, session);
+        count++;
+        return session;
     }
 
     /** @return the active session holding this token, or null. */
@@ -142,10 +110,7 @@ public final class SessionRegistry {
         session.state(ClientSession.State.CLOSED);
         slots[session.slot()] = null;
         published.set(session.slot(), null);
-        byHandshakeId.remove(session.handshakeId());
-        if (session.token() != 0) {
-            byToken.remove(session.token());
-        }
+        byToken.remove(session.token());
         if (byImage.get(session.imageSessionId()) == session) {
             byImage.remove(session.imageSessionId());
         }
@@ -153,7 +118,7 @@ public final class SessionRegistry {
         CloseHelper.quietClose(session.publication());
     }
 
-    /** Visits every open session (handshaking or active). */
+    /** Visits every open session. */
     public void forEach(final Consumer<ClientSession> visitor) {
         for (final ClientSession session : slots) {
             if (session != null) {

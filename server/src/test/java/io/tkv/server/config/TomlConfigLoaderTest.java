@@ -30,6 +30,31 @@ class TomlConfigLoaderTest {
         assertEquals(defaults.ringBufferBytes(), config.ringBufferBytes());
         assertEquals(defaults.blockCacheBytes(), config.blockCacheBytes());
         assertEquals(defaults.aeronDir(), config.aeronDir());
+        assertEquals(defaults.maxSessions(), config.maxSessions());
+        assertEquals(defaults.maxPendingHandshakes(), config.maxPendingHandshakes());
+        assertEquals(defaults.maxHandshakesPerSecond(), config.maxHandshakesPerSecond());
+        assertEquals(defaults.handshakeTimeoutMs(), config.handshakeTimeoutMs());
+    }
+
+    @Test
+    void shouldLoadTheHandshakeBoundsAndRefuseZero() throws Exception {
+        final Path file = dir.resolve("handshakes.toml");
+        Files.writeString(file, "[server]\nmax-sessions = 10\nmax-pending-handshakes = 7\n"
+            + "max-handshakes-per-second = 3\nhandshake-timeout-ms = 500\n");
+        final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).dataDir(dir).conclude();
+        assertEquals(10, config.maxSessions());
+        assertEquals(7, config.maxPendingHandshakes());
+        assertEquals(3, config.maxHandshakesPerSecond());
+        assertEquals(500, config.handshakeTimeoutMs());
+
+        final IllegalArgumentException pending = assertThrows(IllegalArgumentException.class,
+            () -> new ServerConfig().dataDir(dir).maxPendingHandshakes(0).conclude());
+        assertTrue(pending.getMessage().contains("max-pending-handshakes"), pending.getMessage());
+        final IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
+            () -> new ServerConfig().dataDir(dir).maxHandshakesPerSecond(0).conclude());
+        assertTrue(rate.getMessage().contains("max-handshakes-per-second"), rate.getMessage());
+        Files.writeString(file, "[server]\nmax-handshakes-per-second = 4294967296\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
     }
 
     @Test

@@ -72,6 +72,11 @@ final class StoreProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return the store's Aeron directory: its driver's counters file (the store's counters) is there. */
+    String aeronDir() {
+        return aeronDir;
+    }
+
     /** SIGSTOP: the whole process freezes (every thread, its embedded media driver too), as in a long stall. */
     void suspend() throws InterruptedException {
         suspended = true;
@@ -237,7 +242,8 @@ final class StoreProcess implements AutoCloseable {
         }
     }
 
-    private static String classPath() {
+    /** @return the test's class path, for processes started from it. */
+    static String classPath() {
         final String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isEmpty() ? surefire : System.getProperty("java.class.path");
     }
