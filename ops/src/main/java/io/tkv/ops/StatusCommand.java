@@ -50,7 +50,11 @@ final class StatusCommand implements Callable<Integer> {
                 if (!status.failure().isEmpty()) {
                     code = KvCommand.FAILED;
                 }
-            } catch (final TkvException | IOException ex) {
+            } catch (final TkvException ex) {
+                // Unreachable (TIMEOUT) or refused (UNAUTHENTICATED without the admin secret): the code says which.
+                err.println("store ? " + endpoint + ": " + ex.getMessage());
+                code = KvCommand.FAILED;
+            } catch (final IOException ex) {
                 err.println("store ? " + endpoint + " unreachable: " + ex.getMessage());
                 code = KvCommand.FAILED;
             }
