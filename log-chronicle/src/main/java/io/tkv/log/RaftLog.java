@@ -43,30 +43,11 @@ import org.slf4j.LoggerFactory;
  * late) makes the log fail-stop: every later write and sync throws {@link RaftLogException}, since which of the
  * writes reached the disk cannot be known. Reads still work.
  *
- * <h2>Recovery</h2>
- * {@link #open} scans the whole queue ({@link LogRecovery}): it checks every record and rebuilds every region from
- * the longest prefix of records that are intact and in sequence. What follows that prefix decides the rest:
- * <ul>
- *   <li>A <b>torn tail</b> — nothing valid after the first bad record, or only records written before any sync
- *       covered it (what a process or OS crash leaves of records no sync made durable) — is cut: nothing at or
- *       after the bad record is used. Every open then starts a fresh cycle file and writes an OPEN record naming
- *       the cut point first, so new records never follow bad bytes in a file, and the next recovery skips the
- *       same bad bytes and keeps the new records.</li>
- *   <li><b>Damage in the middle</b> — a later record says it was written after a sync had made the bad one
- *       durable — makes {@link #open} fail with a {@link RaftLogException} that names the cycle file and the
- *       position of the damage: cutting there would drop synced entries and votes. Nothing is written. The store
- *       must be wiped and rejoin by snapshot.</li>
- * </ul>
- * To tell the two apart every record carries how many records were written since the last completed sync (see
- * {@link RecordCodec}); before it writes to its fresh cycle, {@link #open} syncs the newest existing cycle file
- * (the process before may have died with records in it no sync covered, which recovery just used), and a clean
- * {@link #close} ends the log with a CLOSE record written after its last sync.
- *
- * <h2>Compaction</h2>
- * Chronicle can delete only whole cycle files. A sync rolls to a new cycle file once the current one holds
- * {@link RaftLogConfig#maxCycleFileBytes()}; every cycle file starts with a CHECKPOINT record of every region
- * (compacted index and term, last index, hard state). A cycle file is deleted (at a sync, after the checkpoint
- * of a newer file is durable) once no region holds an entry in it, so what survives in newer files is enough.
+ * <h2>Recovery and compaction</h2>
+ * {@link #open} rebuilds every region from the longest prefix of records that are intact and in sequence; it cuts a
+ * torn tail and refuses a log damaged in the middle ({@link LogRecovery} has the rules). Chronicle deletes only whole
+ * cycle files: a sync rolls to a new one past {@link RaftLogConfig#maxCycleFileBytes()}, each starts with a
+ * CHECKPOINT of every region, and old ones go once no region needs them ({@link CycleRetention}).
  */
 public final class RaftLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLog.class);
