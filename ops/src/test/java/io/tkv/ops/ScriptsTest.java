@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code mvn} and {@code java} commands first on the PATH that record their arguments: the stub build makes empty
  * jars, the stub server prints its ready line and sleeps until stopped, the stub tkv-ctl and load harness print what
  * the real ones print on success. No store starts and nothing is built; every stub process is gone after each test.
+ * A stub records a call as one line in one write: three stores start at once, and their lines must not interleave.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ScriptsTest {
@@ -40,7 +41,7 @@ class ScriptsTest {
     private static final String MVN_BUILD = "<-B><-q><-DskipTests><package>";
     private static final String MVN_STUB = """
         #!/usr/bin/env bash
-        printf '<%s>' "$@" >> "$STUB_CALLS/mvn"; echo >> "$STUB_CALLS/mvn"
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/mvn"
         case " $* " in *" -version "*) echo "Apache Maven 3.8.7 (stub)"; exit 0 ;; esac
         if [ -n "${STUB_MVN_FAIL:-}" ]; then exit 1; fi
         case " $* " in
@@ -52,13 +53,13 @@ class ScriptsTest {
     /** flock FILE COMMAND...: runs the command without taking any lock (the test may run under the real one). */
     private static final String FLOCK_STUB = """
         #!/usr/bin/env bash
-        printf '<%s>' "$@" >> "$STUB_CALLS/flock"; echo >> "$STUB_CALLS/flock"
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/flock"
         shift
         exec "$@"
         """;
     private static final String JAVA_STUB = """
         #!/usr/bin/env bash
-        printf '<%s>' "$@" >> "$STUB_CALLS/java"; echo >> "$STUB_CALLS/java"
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/java"
         for arg in "$@"; do
             if [ "$arg" = -version ]; then
                 echo 'openjdk version "17.0.2" 2022-01-18 (stub)' >&2
