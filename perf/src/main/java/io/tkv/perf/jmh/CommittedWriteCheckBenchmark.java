@@ -6,10 +6,8 @@ import java.util.concurrent.TimeUnit;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawBatchPutEncoder;
 import io.tkv.codec.RawPutEncoder;
-import io.tkv.codec.Status;
-import io.tkv.codec.frame.FrameValidator;
-import io.tkv.codec.frame.Protocol;
-import io.tkv.server.ingress.RequestLimits;
+import io.tkv.server.raft.ProposalAdapter;
+import io.tkv.storage.command.CommandReader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,11 +21,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the apply agent adds to every committed write by checking it again before applying it: the frame's layout
- * ({@link Protocol#committedWriteValidator()}) and the rules that hold whatever a store's limits
- * ({@link RequestLimits#protocolRules()}), for a put of a 16-byte key and a 256-byte value and for a batch put of 64
- * such pairs. Compare with {@code ApplyPathBenchmark.putFrame}, the whole per-write work of the apply path, which
- * includes this check. With {@code -prof gc}, {@code gc.alloc.rate.norm} shows it allocates nothing.
+ * What a write costs on its way into the log and back out: the proposing store turns the client's frame into a
+ * command ({@link ProposalAdapter#encode}, {@code propose*}), and every replica checks the command again before it
+ * applies it ({@link CommandReader#wrap}, {@code check*}), for a put of a 16-byte key and a 256-byte value and for a
+ * batch put of 64 such pairs. Compare with {@code ApplyPathBenchmark.putFrame}, the whole per-write work of the apply
+ * path, which includes both. With {@code -prof gc}, {@code gc.alloc.rate.norm} shows neither allocates.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,14 +38,16 @@ public class CommittedWriteCheckBenchmark {
     private static final int VALUE_BYTES = 256;
     private static final int PAIRS = 64;
 
-    private final FrameValidator validator = Protocol.committedWriteValidator();
-    private final RequestLimits rules = RequestLimits.protocolRules();
+    private final ProposalAdapter adapter = new ProposalAdapter();
+    private final CommandReader reader = new CommandReader();
+    private final UnsafeBuffer putCommand = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+    private final UnsafeBuffer batchCommand = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+    private int putCommandLength;
+    private int batchCommandLength;
     private final UnsafeBuffer put = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
     private final UnsafeBuffer batch = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
-    private int putLength;
-    private int batchLength;
 
-    /** Encodes the two frames once, as a version 3 client would. */
+    /** Encodes the two frames once, as a version 3 client would, and their commands. */
     @Setup
     public void encode() {
         final byte[] key = new byte[KEY_BYTES];
@@ -57,7 +57,6 @@ public class CommittedWriteCheckBenchmark {
         putEncoder.correlationId(1).sessionToken(2).ttlSeconds(0).clientId(3).firstIncompleteId(1);
         putEncoder.region().regionId(1).confVer(1).version(1);
         putEncoder.putKey(key, 0, KEY_BYTES).putValue(value, 0, VALUE_BYTES);
-        putLength = MessageHeaderEncoder.ENCODED_LENGTH + putEncoder.encodedLength();
         final RawBatchPutEncoder batchEncoder = new RawBatchPutEncoder().wrapAndApplyHeader(batch, 0, header);
         batchEncoder.correlationId(1).sessionToken(2).ttlSeconds(0).clientId(3).firstIncompleteId(1);
         batchEncoder.region().regionId(1).confVer(1).version(1);
@@ -66,25 +65,31 @@ public class CommittedWriteCheckBenchmark {
             key[0] = (byte)i;
             pairs.next().putKey(key, 0, KEY_BYTES).putValue(value, 0, VALUE_BYTES);
         }
-        batchLength = MessageHeaderEncoder.ENCODED_LENGTH + batchEncoder.encodedLength();
+        putCommandLength = adapter.encode(1, put, 0, putCommand, 0);
+        batchCommandLength = adapter.encode(1, batch, 0, batchCommand, 0);
     }
 
-    /** @return the outcome (OK). */
+    /** @return the command's length. */
     @Benchmark
-    public Status checkPut() {
-        return check(put, putLength);
+    public int proposePut() {
+        return adapter.encode(1, put, 0, putCommand, 0);
     }
 
-    /** @return the outcome (OK). */
+    /** @return the command's length. */
     @Benchmark
-    public Status checkBatchPutOf64() {
-        return check(batch, batchLength);
+    public int proposeBatchPutOf64() {
+        return adapter.encode(1, batch, 0, batchCommand, 0);
     }
 
-    private Status check(final UnsafeBuffer frame, final int length) {
-        if (validator.validate(frame, 0, length) != FrameValidator.VALID) {
-            return Status.MALFORMED;
-        }
-        return rules.check(validator.templateId(), frame, 0, validator.blockLength(), validator.version());
+    /** @return whether the command is well formed (true). */
+    @Benchmark
+    public boolean checkPut() {
+        return reader.wrap(putCommand, 0, putCommandLength);
+    }
+
+    /** @return whether the command is well formed (true). */
+    @Benchmark
+    public boolean checkBatchPutOf64() {
+        return reader.wrap(batchCommand, 0, batchCommandLength);
     }
 }

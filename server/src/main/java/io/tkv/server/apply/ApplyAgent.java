@@ -7,7 +7,6 @@ import io.tkv.raft.core.EntryType;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.StoreFailure;
 import io.tkv.server.ingress.CommandQueue;
-import io.tkv.server.raft.EntryFormat;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
 import io.tkv.storage.ApplyBatch;
@@ -34,7 +33,7 @@ import java.nio.ByteOrder;
  * raft agent compacts the log below.
  *
  * <p>What an entry does is a function of its bytes and the state before it, the same on every replica: a write entry
- * is checked again before it is applied (its format here, its frame by {@link WriteExecutor}) against the protocol
+ * is read as a command and checked again before it is applied ({@link EntryDecoder}) against the protocol
  * alone, never against this store's configured limits, which may differ from the proposer's. One that fails is a
  * no-op — the applied index still advances — answered MALFORMED if this store proposed it; it never stops the agent.
  *
@@ -57,7 +56,8 @@ public final class ApplyAgent implements Agent {
     private RegionApplyState region;
     private final PendingReplies replies = new PendingReplies();
     private final ReadExecutor reads;
-    private final WriteExecutor writes = new WriteExecutor(replies);
+    private final CommandExecutor writes = new CommandExecutor(replies);
+    private final EntryDecoder entries = new EntryDecoder();
     private final ChecksumExecutor checksums;
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -153,60 +153,46 @@ public final class ApplyAgent implements Agent {
         // A client's write. Anything else is a new leader's no-op (empty) or a membership change (static membership:
         // nothing to apply yet).
         final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
-        final boolean readable = write && EntryFormat.isReadable(buffer, data, dataLength);
-        final int frame = data + EntryFormat.HEADER_LENGTH;
-        final int frameLength = readable ? dataLength - EntryFormat.HEADER_LENGTH : 0;
+        final boolean wellFormed = write && entries.decode(buffer, data, dataLength);
         if (write) {
             counters.requests().increment();
         }
         if (failure != null) {
-            failWrite(buffer, frame, frameLength, write, slot, generation);
+            failWrite(write, slot, generation);
             return;
         }
         try {
             if (!batch.isOpen()) {
                 batch.begin(region);
             }
-            if (readable) {
-                batch.beginEntry(entryIndex, term, EntryFormat.proposeTimeMs(buffer, data));
-                if (!writes.execute(batch, buffer, frame, frameLength, slot, generation)) {
-                    counters.malformed().increment();
-                    LOG.warn("entry {}@{} is a malformed write: applied as a no-op", entryIndex, term);
-                }
+            if (write && entries.hasTime()) {
+                batch.beginEntry(entryIndex, term, entries.timeMs());
             } else {
-                // It carries no time this build can read, and a time from this replica's memory would differ on one
-                // that restarted.
+                // A no-op, or a write without a time this build trusts: a time from this replica's memory would differ
+                // on one that restarted.
                 batch.beginEntry(entryIndex, term);
-                if (write) {
-                    onUnreadableEntry(buffer, data, dataLength, entryIndex, term, slot, generation);
+            }
+            if (wellFormed) {
+                writes.execute(batch, entries.command(), slot, generation);
+            } else if (write) {
+                counters.malformed().increment();
+                LOG.warn("entry {}@{} of {} bytes (format byte {}): {}", entryIndex, term, dataLength,
+                    buffer.getByte(data), entries.reason());
+                if (generation != 0) {
+                    replies.commitError(slot, generation, entries.requestId(), Status.MALFORMED,
+                        entries.requestTemplateId(), entries.reason());
                 }
             }
         } catch (final RuntimeException ex) {
             failStop("applying entry " + entryIndex + " failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);
-            failWrite(buffer, frame, frameLength, write, slot, generation);
+            failWrite(write, slot, generation);
         }
     }
 
-    /** A write entry of a format this build cannot read (a newer one, or a damaged header): a no-op everywhere. */
-    private void onUnreadableEntry(
-        final MutableDirectBuffer buffer, final int data, final int dataLength, final long entryIndex,
-        final long term, final int slot, final int generation) {
-        counters.malformed().increment();
-        LOG.warn("entry {}@{} of {} bytes is not a write entry this store can read (format byte {}): applied as a "
-            + "no-op", entryIndex, term, dataLength, buffer.getByte(data));
-        if (generation != 0) {
-            replies.commitError(slot, generation, Protocol.UNKNOWN_CORRELATION_ID, Status.MALFORMED, 0,
-                "committed entry of an unknown format, not applied");
-        }
-    }
-
-    private void failWrite(
-        final MutableDirectBuffer buffer, final int frame, final int frameLength, final boolean write, final int slot,
-        final int generation) {
+    private void failWrite(final boolean write, final int slot, final int generation) {
         if (write && generation != 0) {
-            reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength),
-                templateId(buffer, frame, frameLength), failure);
+            reads.fail(slot, generation, entries.requestId(), entries.requestTemplateId(), failure);
         }
     }
 
@@ -300,10 +286,5 @@ public final class ApplyAgent implements Agent {
 
     private int templateId(final MutableDirectBuffer buffer, final int frame) {
         return header.wrap(buffer, frame).templateId();
-    }
-
-    /** @return the frame's template id, or 0 when it is too short to hold one. */
-    private int templateId(final MutableDirectBuffer buffer, final int frame, final int frameLength) {
-        return frameLength >= MessageHeaderDecoder.ENCODED_LENGTH ? templateId(buffer, frame) : 0;
     }
 }

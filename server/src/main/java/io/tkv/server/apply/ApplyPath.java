@@ -5,13 +5,16 @@ import io.tkv.storage.DedupTable;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.StorageEngine;
+import io.tkv.server.raft.ProposalAdapter;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 
 /**
- * The apply agent's work for one request — decode the frame, run it against RocksDB, encode the reply — without
- * Raft, the queue or the network: a read through {@link ReadExecutor}, a write as one committed entry of its own
- * apply batch through {@link WriteExecutor}. For the JMH apply-path benchmark and for tests that check replies byte
- * for byte. Single-threaded.
+ * The store's work for one request — decode the frame, run it against RocksDB, encode the reply — without Raft, the
+ * queue or the network: a read through {@link ReadExecutor}; a write as the proposing store makes it a command
+ * ({@link ProposalAdapter}) and every replica applies it, as one committed entry of its own apply batch ({@link
+ * EntryDecoder}, {@link CommandExecutor}). For the JMH apply-path benchmark and for tests that check replies byte for
+ * byte. Single-threaded.
  */
 public final class ApplyPath implements AutoCloseable {
     /** The region the path applies to (a test region, apart from a store's real ones). */
@@ -19,7 +22,10 @@ public final class ApplyPath implements AutoCloseable {
 
     private final PendingReplies replies = new PendingReplies();
     private final ReadExecutor reads;
-    private final WriteExecutor writes = new WriteExecutor(replies);
+    private final CommandExecutor writes = new CommandExecutor(replies);
+    private final EntryDecoder entries = new EntryDecoder();
+    private final ProposalAdapter adapter = new ProposalAdapter();
+    private final ExpandableDirectByteBuffer entry = new ExpandableDirectByteBuffer(4096);
     private final ApplyBatch batch;
     private final RegionApplyState region;
     private long index;
@@ -37,8 +43,8 @@ public final class ApplyPath implements AutoCloseable {
     }
 
     /**
-     * Applies one validated request frame; its reply is then at offset 0 of {@link #reply()}. A write is checked again
-     * first, as the apply agent checks every committed entry.
+     * Applies one validated request frame; its reply is then at offset 0 of {@link #reply()}. A write's command is
+     * checked again first, as the apply agent checks every committed entry; a malformed one gets no reply here.
      *
      * @param length the frame's length.
      * @param nowMs  for a write, the entry time its TTL counts from.
@@ -47,10 +53,15 @@ public final class ApplyPath implements AutoCloseable {
     public int apply(final int templateId, final DirectBuffer frame, final int offset, final int length,
         final long nowMs) {
         replies.clear();
-        if (WriteExecutor.isWrite(templateId)) {
+        if (ProposalAdapter.isWrite(templateId)) {
+            final int entryLength = adapter.encode(nowMs, frame, offset, entry, 0);
             batch.begin(region);
-            batch.beginEntry(++index, 1, nowMs);
-            writes.execute(batch, frame, offset, length, 0, 1);
+            if (entries.decode(entry, 0, entryLength)) {
+                batch.beginEntry(++index, 1, entries.timeMs());
+                writes.execute(batch, entries.command(), 0, 1);
+            } else {
+                batch.beginEntry(++index, 1);
+            }
             batch.commit();
         } else {
             reads.execute(templateId, frame, offset, 0, 1);

@@ -4,8 +4,8 @@ import io.tkv.codec.auth.ClusterKey;
 import io.tkv.log.RaftLogConfig;
 import io.tkv.raft.transport.RaftCodec;
 import io.tkv.server.ingress.CommandQueue;
-import io.tkv.server.raft.EntryFormat;
 import io.tkv.storage.FsyncPolicy;
+import io.tkv.storage.command.Command;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -151,11 +151,12 @@ public final class ServerConfig {
     }
 
     /**
-     * The largest request frame this store accepts: what its entry (the frame behind {@link EntryFormat}'s header)
-     * can be carried through end to end — alone in a Raft frame to another store (a term / 8, less the frame's
-     * headers and authentication trailer), as one record of the apply ring (a ring / 8), and as one record of the
-     * Raft log. A larger request is refused TOO_LARGE at ingress, the limit is told to clients in Connected, and
-     * the Raft driver refuses a larger proposal as a last line (an entry that cannot be sent would stall the region).
+     * The largest request frame this store accepts: what its entry (the request's {@link Command}: at most the frame
+     * and the command's header) can be carried through end to end — alone in a Raft frame to another store (a term
+     * / 8, less the frame's headers and authentication trailer), as one record of the apply ring (a ring / 8), and as
+     * one record of the Raft log. A larger request is refused TOO_LARGE at ingress, the limit is told to clients in
+     * Connected, and the Raft driver refuses a larger proposal as a last line (an entry that cannot be sent would stall
+     * the region).
      *
      * @return the limit, in bytes.
      */
@@ -163,7 +164,7 @@ public final class ServerConfig {
         final int entry = Math.min(RaftCodec.maxEntryDataBytes(maxFrameBytes()),
             Math.min(ringBufferBytes / 8 - CommandQueue.ENTRY_HEADER_LENGTH,
                 RaftLogConfig.maxPayloadBytes(RaftLogConfig.DEFAULT_BLOCK_SIZE_BYTES)));
-        return entry - EntryFormat.HEADER_LENGTH;
+        return entry - Command.HEADER_LENGTH;
     }
 
     /** @return the Aeron channel the store listens on for clients. */

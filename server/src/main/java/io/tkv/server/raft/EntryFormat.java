@@ -6,9 +6,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 
 /**
- * What a store puts in a Raft entry for a client write: a small header, then the client's validated request frame
- * as it arrived. Every replica applies the same bytes the same way; the header carries what must not come from a
- * replica's own clock — the leader's time at proposal, from which TTLs count and by which expiry is judged.
+ * The legacy write entry (format version 1), which builds before the command format ({@code io.tkv.storage.command})
+ * proposed: a small header, then the client's validated request frame as it arrived. This build never proposes it;
+ * apply still reads it from a log an older build wrote, translating the frame into a command by the same rules
+ * ({@code ProposalAdapter}). The header carries the leader's time at proposal, from which TTLs count.
  *
  * <pre>
  *   0  uint8   format version (1)
@@ -28,6 +29,8 @@ public final class EntryFormat {
     }
 
     /**
+     * Writes an entry of this legacy format, as an older build did: for tests of how they are still applied.
+     *
      * @return a new entry payload: the header and a copy of the frame.
      */
     public static byte[] encode(final long proposeTimeMs, final DirectBuffer frame, final int offset,

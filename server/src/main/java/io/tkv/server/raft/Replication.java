@@ -30,6 +30,7 @@ import io.tkv.storage.FsyncPolicy;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageEngine;
+import io.tkv.storage.command.Command;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
@@ -212,7 +213,7 @@ public final class Replication implements AutoCloseable {
             // An APPEND must fit a transport frame with room for the message around its entries.
             .maxAppendBytes(Math.max(1024, transportConfig.conclude().maxFrameBytes() / 2))
             // The last line behind the ingress's request limit: a larger entry could never reach another store.
-            .maxEntryBytes(config.maxRequestBytes() + EntryFormat.HEADER_LENGTH)
+            .maxEntryBytes(config.maxRequestBytes() + Command.HEADER_LENGTH)
             .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
             .randomSeed(System.nanoTime() ^ config.storeId())

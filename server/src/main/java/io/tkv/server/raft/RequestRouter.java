@@ -1,11 +1,5 @@
 package io.tkv.server.raft;
 
-import io.tkv.codec.RawBatchDeleteDecoder;
-import io.tkv.codec.RawBatchPutDecoder;
-import io.tkv.codec.RawCompareAndSwapDecoder;
-import io.tkv.codec.RawDeleteDecoder;
-import io.tkv.codec.RawDeleteRangeDecoder;
-import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.Status;
 import io.tkv.raft.store.MultiRaft;
 import io.tkv.server.StoreCounters;
@@ -14,8 +8,8 @@ import io.tkv.server.session.ReplySender;
 import org.agrona.DirectBuffer;
 
 /**
- * Where the ingress hands an accepted client request: a write becomes a Raft proposal (its entry is the frame
- * behind a small header, {@link EntryFormat}); a read asks Raft for a linearizable read point. Whatever Raft
+ * Where the ingress hands an accepted client request: a write becomes a Raft proposal (its entry is the request's
+ * command, made by the {@link ProposalAdapter}); a read asks Raft for a linearizable read point. Whatever Raft
  * refuses at once is answered here — NOT_LEADER with the leader hint, SERVER_BUSY, REGION_NOT_FOUND, or, once the
  * log has failed, NOT_LEADER without a hint and with the failure as its message. Owned by the raft agent.
  */
@@ -26,6 +20,7 @@ public final class RequestRouter {
     private final ReplySender replies;
     private final LeaderHints hints;
     private final StoreCounters counters;
+    private final ProposalAdapter adapter = new ProposalAdapter();
 
     RequestRouter(
         final MultiRaft raft, final ProposalTable proposals, final PendingReads reads, final ReplySender replies,
@@ -36,16 +31,6 @@ public final class RequestRouter {
         this.replies = replies;
         this.hints = hints;
         this.counters = counters;
-    }
-
-    /** @return whether the template is a write (it goes through the Raft log). */
-    public static boolean isWrite(final int templateId) {
-        return switch (templateId) {
-            case RawPutDecoder.TEMPLATE_ID, RawBatchPutDecoder.TEMPLATE_ID, RawDeleteDecoder.TEMPLATE_ID,
-                RawBatchDeleteDecoder.TEMPLATE_ID, RawDeleteRangeDecoder.TEMPLATE_ID,
-                RawCompareAndSwapDecoder.TEMPLATE_ID -> true;
-            default -> false;
-        };
     }
 
     /**
@@ -61,13 +46,13 @@ public final class RequestRouter {
         final ClientSession session, final long regionId, final int templateId, final long correlationId,
         final DirectBuffer buffer, final int offset, final int length, final long nowMs) {
         final MultiRaft.Outcome outcome;
-        if (isWrite(templateId)) {
+        if (ProposalAdapter.isWrite(templateId)) {
             final long id = proposals.add(session.slot(), session.generation(), correlationId, templateId);
             if (id == 0) {
                 busy(session, correlationId, templateId, "too many proposals in flight");
                 return;
             }
-            outcome = raft.propose(regionId, EntryFormat.encode(nowMs, buffer, offset, length), id);
+            outcome = raft.propose(regionId, adapter.propose(nowMs, buffer, offset, length), id);
             if (outcome != MultiRaft.Outcome.ACCEPTED) {
                 proposals.remove(id);
             }

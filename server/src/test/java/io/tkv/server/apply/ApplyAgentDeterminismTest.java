@@ -23,6 +23,7 @@ import io.tkv.server.StoreCounters;
 import io.tkv.server.StoreFailure;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.raft.EntryFormat;
+import io.tkv.server.raft.ProposalAdapter;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HmacAuthenticator;
 import io.tkv.server.session.ReplySender;
@@ -36,7 +37,10 @@ import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionChecksum;
 import io.tkv.storage.StorageConfig;
 import io.tkv.storage.StorageEngine;
+import io.tkv.storage.command.Command;
+import io.tkv.storage.command.CommandWriter;
 import org.agrona.CloseHelper;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -70,7 +74,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The apply agent is a pure function of the committed entries: entries that ingress would never let through
  * (truncated, version-skewed, unknown versions and templates, garbage, fields the storage refuses, entries of an
- * unknown format) are applied as no-ops — nothing written, no dedup record read or changed, the applied index
+ * unknown format; commands cut short, of unknown types and flags, with wrong counts and lengths; legacy entries whose
+ * frames are any of these) are applied as no-ops — nothing written, no dedup record read or changed, the applied index
  * advanced — and answered MALFORMED to the session that proposed them, and the agent goes on. Three replicas are
  * compared by region checksum: one that takes each entry in a duty cycle of its own, one that takes them all in one
  * ring (so what follows an entry in the ring differs), and one given empty no-op entries in place of the malformed.
@@ -109,9 +114,21 @@ class ApplyAgentDeterminismTest {
 
     /** One committed entry: its data, and whether the apply agent must refuse it. */
     private record Entry(String name, byte[] data, boolean malformed, long correlationId) {
+        /** A write as this build proposes it: the frame's command. */
         static Entry good(final byte[] frame) {
-            return new Entry("good", EntryFormat.encode(T0, new UnsafeBuffer(frame), 0, frame.length), false,
+            return new Entry("good", new ProposalAdapter().propose(T0, new UnsafeBuffer(frame), 0, frame.length),
+                false, Protocol.correlationId(new UnsafeBuffer(frame), 0, frame.length));
+        }
+
+        /** A write as a build before the command format proposed it: a time and the frame. */
+        static Entry legacy(final byte[] frame) {
+            return new Entry("legacy", EntryFormat.encode(T0, new UnsafeBuffer(frame), 0, frame.length), false,
                 Protocol.correlationId(new UnsafeBuffer(frame), 0, frame.length));
+        }
+
+        static Entry badCommand(final String name, final byte[] command, final long requestId) {
+            return new Entry(name, command, true,
+                command.length >= Command.HEADER_LENGTH ? requestId : Protocol.UNKNOWN_CORRELATION_ID);
         }
 
         static Entry bad(final String name, final byte[] frame) {
@@ -289,39 +306,89 @@ class ApplyAgentDeterminismTest {
             shortEntry[0] = EntryFormat.VERSION;
             entries.add(Entry.badFormat("entry of " + length + " bytes", shortEntry));
         }
-        for (final byte format : new byte[] {0, 2, 99, (byte)0xFF}) {
+        for (final byte format : new byte[] {0, 3, 99, (byte)0xFF}) {
             final byte[] put = put(++correlationId, "format-key", "v");
             final byte[] entry = EntryFormat.encode(T0, new UnsafeBuffer(put), 0, put.length);
             entry[0] = format;
             entries.add(Entry.badFormat("entry format " + format, entry));
         }
         entries.add(Entry.bad("entry header only", new byte[0]));
+        entries.addAll(malformedCommands());
         return entries;
+    }
+
+    /** Commands no store would propose: cut, with unknown header fields, wrong counts or lengths, refused fields. */
+    private static List<Entry> malformedCommands() {
+        final List<Entry> entries = new ArrayList<>();
+        final long id = 5_000;
+        final byte[] put = new ProposalAdapter().propose(T0, new UnsafeBuffer(put(id, "cmd-key", "v")), 0,
+            put(id, "cmd-key", "v").length);
+        for (int cut = 1; cut < put.length; cut++) {
+            entries.add(Entry.badCommand("command cut at " + cut, Arrays.copyOf(put, cut), id));
+        }
+        entries.add(Entry.badCommand("command with a byte after its items", Arrays.copyOf(put, put.length + 1), id));
+        for (final int type : new int[] {0, 7, 255}) {
+            entries.add(Entry.badCommand("command type " + type, with(put, 1, (byte)type), id));
+        }
+        entries.add(Entry.badCommand("command flag 2", with(put, 2, (byte)2), id));
+        entries.add(Entry.badCommand("command reserved byte", with(put, 3, (byte)1), id));
+        for (final int count : new int[] {0, 1, 3, -1}) {
+            final byte[] command = put.clone();
+            new UnsafeBuffer(command).putInt(4, count, ByteOrder.LITTLE_ENDIAN);
+            entries.add(Entry.badCommand("put command of " + count + " items", command, id));
+        }
+        final byte[] overlong = put.clone();
+        new UnsafeBuffer(overlong).putInt(Command.HEADER_LENGTH, 1 << 30, ByteOrder.LITTLE_ENDIAN);
+        entries.add(Entry.badCommand("command item past the end", overlong, id));
+        entries.add(Entry.badCommand("command with an empty key", command(Command.PUT, 0, id, new byte[0], b("v")),
+            id));
+        entries.add(Entry.badCommand("command with a negative ttl", command(Command.PUT, -1, id, b("k"), b("v")), id));
+        entries.add(Entry.badCommand("batch delete command with an empty key",
+            command(Command.BATCH_DELETE, 0, id, b("k"), new byte[0]), id));
+        entries.add(Entry.badCommand("delete range command of one item", command(Command.DELETE_RANGE, 0, id, b("k")),
+            id));
+        return entries;
+    }
+
+    private static byte[] with(final byte[] bytes, final int index, final byte value) {
+        final byte[] copy = bytes.clone();
+        copy[index] = value;
+        return copy;
+    }
+
+    private static byte[] command(final byte type, final long ttlSeconds, final long requestId, final byte[]... items) {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer();
+        final CommandWriter writer = new CommandWriter().begin(out, 0, type, 0, T0, REGION, 1, 1, CLIENT_ID, requestId,
+            requestId, ttlSeconds);
+        for (final byte[] item : items) {
+            writer.item(item);
+        }
+        return Arrays.copyOf(out.byteArray(), writer.finish());
     }
 
     /** Writes every version of the protocol accepts, some beyond any store's configured limits. */
     private static List<Entry> goodEntries() {
         final List<Entry> entries = new ArrayList<>();
-        entries.add(Entry.good(WriteFrames.write(RawPutEncoder.TEMPLATE_ID, 1, 101, 1, 0, b("v1-put"), b("x"))));
-        entries.add(Entry.good(WriteFrames.write(RawDeleteEncoder.TEMPLATE_ID, 2, 102, 1, CLIENT_ID, b("gone"),
+        entries.add(Entry.legacy(WriteFrames.write(RawPutEncoder.TEMPLATE_ID, 1, 101, 1, 0, b("v1-put"), b("x"))));
+        entries.add(Entry.legacy(WriteFrames.write(RawDeleteEncoder.TEMPLATE_ID, 2, 102, 1, CLIENT_ID, b("gone"),
             b(""))));
-        entries.add(Entry.good(frame(RawPutEncoder.TEMPLATE_ID, 3, RawPutEncoder.BLOCK_LENGTH + 16,
+        entries.add(Entry.legacy(frame(RawPutEncoder.TEMPLATE_ID, 3, RawPutEncoder.BLOCK_LENGTH + 16,
             block(RawPutEncoder.TEMPLATE_ID, 103, 1, 0, CLIENT_ID, 103), data(b("long-block")), data(b("x")))));
-        entries.add(Entry.good(frame(RawPutEncoder.TEMPLATE_ID, 1, RawPutEncoder.BLOCK_LENGTH,
+        entries.add(Entry.legacy(frame(RawPutEncoder.TEMPLATE_ID, 1, RawPutEncoder.BLOCK_LENGTH,
             block(RawPutEncoder.TEMPLATE_ID, 104, 1, 0, CLIENT_ID, 104), data(b("v1-long-block")), data(b("x")))));
         final byte[][] pairs = new byte[4_000][];
         for (int i = 0; i < pairs.length; i += 2) {
             pairs[i] = data(b("big-batch-" + i / 2));
             pairs[i + 1] = data(b("v"));
         }
-        entries.add(Entry.good(frame(RawBatchPutEncoder.TEMPLATE_ID, 3, RawBatchPutEncoder.BLOCK_LENGTH,
+        entries.add(Entry.legacy(frame(RawBatchPutEncoder.TEMPLATE_ID, 3, RawBatchPutEncoder.BLOCK_LENGTH,
             block(RawBatchPutEncoder.TEMPLATE_ID, 105, 1, 0, CLIENT_ID, 105), group(0, 2_000, pairs))));
         final byte[] longKey = new byte[20_000];
         Arrays.fill(longKey, (byte)'L');
-        entries.add(Entry.good(WriteFrames.write(RawPutEncoder.TEMPLATE_ID, 3, 106, 1, CLIENT_ID, longKey, b("x"))));
-        entries.add(Entry.good(WriteFrames.write(RawDeleteRangeEncoder.TEMPLATE_ID, 3, 107, 1, CLIENT_ID, b("gone"),
+        entries.add(Entry.legacy(WriteFrames.write(RawPutEncoder.TEMPLATE_ID, 3, 106, 1, CLIENT_ID, longKey, b("x"))));
+        entries.add(Entry.legacy(WriteFrames.write(RawDeleteRangeEncoder.TEMPLATE_ID, 3, 107, 1, CLIENT_ID, b("gone"),
             b(""))));
-        entries.add(Entry.good(concat(WriteFrames.write(RawCompareAndSwapEncoder.TEMPLATE_ID, 2, 108, 1, CLIENT_ID,
+        entries.add(Entry.legacy(concat(WriteFrames.write(RawCompareAndSwapEncoder.TEMPLATE_ID, 2, 108, 1, CLIENT_ID,
             b("v1-put"), b("x")), new byte[] {1, 2, 3})));
         return entries;
     }
