@@ -98,7 +98,7 @@ final class FakeSessions {
                 token = random.nextLong();
             } while (token == 0);
             byToken.put(token, handshake.publication);
-            store.onSessionOpened();
+            store.onSessionOpened(token);
             connected.status(Status.OK).sessionToken(token).maxKeyBytes(limits[0]).maxValueBytes(limits[1])
                 .maxBatchSize(limits[2]).maxScanLimit(limits[3]).storeId(store.storeId()).maxRequestBytes(0)
                 .admin(BooleanType.FALSE).errorMessage("");

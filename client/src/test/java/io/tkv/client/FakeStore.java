@@ -29,10 +29,12 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -59,6 +61,8 @@ final class FakeStore implements AutoCloseable {
     private final AtomicInteger connects = new AtomicInteger();
     private final AtomicInteger sessionsOpened = new AtomicInteger();
     private final AtomicInteger disconnects = new AtomicInteger();
+    private final AtomicLong lastSessionToken = new AtomicLong();
+    private final Set<Long> disconnectedTokens = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Status> nextError = new AtomicReference<>();
     private final AtomicInteger nextErrorTimes = new AtomicInteger();
     private final AtomicReference<Status> nextResponseStatus = new AtomicReference<>();
@@ -279,8 +283,19 @@ final class FakeStore implements AutoCloseable {
     }
 
     /** A session opened (FakeSessions). */
-    void onSessionOpened() {
+    void onSessionOpened(final long token) {
         sessionsOpened.incrementAndGet();
+        lastSessionToken.set(token);
+    }
+
+    /** @return the token of the session opened last. */
+    long lastSessionToken() {
+        return lastSessionToken.get();
+    }
+
+    /** @return whether a Disconnect of the session with this token arrived. */
+    boolean sawDisconnect(final long token) {
+        return disconnectedTokens.contains(token);
     }
 
     /** @return sessions ever opened, across incarnations and resets (only grows). */
@@ -445,6 +460,7 @@ final class FakeStore implements AutoCloseable {
                 case DisconnectDecoder.TEMPLATE_ID:
                     final long token = new DisconnectDecoder().wrap(buffer, body, blockLength, version).sessionToken();
                     sessions.onDisconnect(token);
+                    disconnectedTokens.add(token);
                     disconnects.incrementAndGet();
                     return;
                 default:
@@ -502,7 +518,7 @@ final class FakeStore implements AutoCloseable {
             final ErrorResponseEncoder encoder = new ErrorResponseEncoder().wrapAndApplyHeader(out, 0, header)
                 .correlationId(correlationId).status(status).requestTemplateId(0)
                 .leaderStoreId(hint == null ? 0 : hint.storeId).errorMessage(message)
-                .leaderEndpoint(hint == null ? "" : hint.endpoint);
+                .leaderEndpoint(hint == null ? "" : hint.endpoint).putRegions(new byte[0], 0, 0);
             return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         }
 
