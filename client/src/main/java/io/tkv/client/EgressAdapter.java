@@ -23,6 +23,7 @@ import io.tkv.codec.Status;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,6 +52,8 @@ final class EgressAdapter implements FragmentHandler {
     private final ChallengeDecoder challenge = new ChallengeDecoder();
     private final ConnectedDecoder connected = new ConnectedDecoder();
     private final ErrorResponseDecoder error = new ErrorResponseDecoder();
+    private final RegionListReader regionLists = new RegionListReader();
+    private final UnsafeBuffer regionsView = new UnsafeBuffer(0, 0);
     private final RawGetResponseDecoder get = new RawGetResponseDecoder();
     private final RawBatchGetResponseDecoder batchGet = new RawBatchGetResponseDecoder();
     private final RawPutResponseDecoder put = new RawPutResponseDecoder();
@@ -228,6 +231,17 @@ final class EgressAdapter implements FragmentHandler {
             listener.onUnauthenticated(request, message);
         } else if (status == OK) {
             inFlight.fail(request, new TkvException(ErrorCode.MALFORMED, "ErrorResponse with status OK: " + message));
+        } else if (error.regionsLength() > 0) {
+            error.wrapRegions(regionsView);
+            List<RegionInfo> regions;
+            try {
+                regions = regionLists.read(regionsView, 0, regionsView.capacity());
+            } catch (final TkvException ex) {
+                // The refusal stands; only the hint is unreadable, and the client asks again where the keys are.
+                regions = List.of();
+            }
+            final TkvException failure = Statuses.toException(status, message);
+            inFlight.fail(request, new TkvException(failure.code(), message, null, regions));
         } else {
             inFlight.fail(request, Statuses.toException(status, message));
         }

@@ -7,12 +7,14 @@ import io.tkv.codec.ChallengeEncoder;
 import io.tkv.codec.ConnectedEncoder;
 import io.tkv.codec.ErrorResponseEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
+import io.tkv.codec.PeerRole;
 import io.tkv.codec.RawBatchGetResponseEncoder;
 import io.tkv.codec.RawCompareAndSwapResponseEncoder;
 import io.tkv.codec.RawDeleteRangeResponseEncoder;
 import io.tkv.codec.RawGetResponseEncoder;
 import io.tkv.codec.RawPutResponseEncoder;
 import io.tkv.codec.RawScanResponseEncoder;
+import io.tkv.codec.RegionListEncoder;
 import io.tkv.codec.Status;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -146,6 +148,39 @@ class EgressAdapterTest {
     }
 
     @Test
+    void shouldHandTheRegionsOfAnEpochErrorToTheCaller() {
+        final UnsafeBuffer list = new UnsafeBuffer(new byte[512]);
+        final RegionListEncoder encoder = new RegionListEncoder().wrapAndApplyHeader(list, 0, header);
+        final RegionListEncoder.RegionsEncoder regions = encoder.regionsCount(2);
+        regions.next().regionId(4).confVer(2).version(6).leaderStoreId(3).peersCount(2)
+            .next().peerId(41).storeId(3).role(PeerRole.VOTER)
+            .next().peerId(42).storeId(1).role(PeerRole.LEARNER);
+        regions.putStartKey(bytes("ra"), 0, 2).putEndKey(bytes("rm"), 0, 2);
+        regions.next().regionId(5).confVer(1).version(6).leaderStoreId(0).peersCount(0);
+        regions.putStartKey(bytes("rm"), 0, 2).putEndKey(new byte[0], 0, 0);
+        final int listLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+
+        final PendingRequest<Void> stale = pending(10, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(errorWithRegions(10, Status.EPOCH_NOT_MATCH, list, listLength));
+        final TkvException ex = failure(stale);
+        assertEquals(ErrorCode.EPOCH_NOT_MATCH, ex.code());
+        assertEquals(List.of(
+            new RegionInfo(4, bytes("ra"), bytes("rm"), 2, 6, 3,
+                List.of(new RegionInfo.Peer(41, 3, false), new RegionInfo.Peer(42, 1, true))),
+            new RegionInfo(5, bytes("rm"), new byte[0], 1, 6, 0, List.of())), ex.regions());
+        assertTrue(ex.regions().get(0).contains(bytes("rb")));
+        assertFalse(ex.regions().get(0).contains(bytes("rm")));
+        assertEquals(ex.regions(), ex.rethrowable().regions(), "the caller's copy carries them too");
+
+        // A damaged list: the refusal stands, without the hint.
+        final PendingRequest<Void> damaged = pending(11, RawPutResponseEncoder.TEMPLATE_ID);
+        deliver(errorWithRegions(11, Status.KEY_NOT_IN_REGION, list, listLength - 3));
+        final TkvException damagedFailure = failure(damaged);
+        assertEquals(ErrorCode.KEY_NOT_IN_REGION, damagedFailure.code());
+        assertTrue(damagedFailure.regions().isEmpty());
+    }
+
+    @Test
     void shouldMapErrorResponseAndHandUnauthenticatedToTheSession() {
         final PendingRequest<Void> missing = pending(8, RawPutResponseEncoder.TEMPLATE_ID);
         deliver(error(8, Status.REGION_NOT_FOUND, "no such region", 0, ""));
@@ -261,7 +296,14 @@ class EgressAdapterTest {
         final String leaderEndpoint) {
         return new ErrorResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId)
             .status(status).requestTemplateId(14).leaderStoreId(leaderStoreId).errorMessage(message)
-            .leaderEndpoint(leaderEndpoint).encodedLength();
+            .leaderEndpoint(leaderEndpoint).putRegions(new byte[0], 0, 0).encodedLength();
+    }
+
+    private int errorWithRegions(final long correlationId, final Status status, final UnsafeBuffer regions,
+        final int regionsLength) {
+        return new ErrorResponseEncoder().wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId)
+            .status(status).requestTemplateId(14).leaderStoreId(0).errorMessage("moved").leaderEndpoint("")
+            .putRegions(regions, 0, regionsLength).encodedLength();
     }
 
     private void deliver(final int bodyLength) {

@@ -16,6 +16,7 @@ import io.tkv.server.ingress.RegionGuard;
 import io.tkv.server.ingress.RequestLimits;
 import io.tkv.server.raft.RaftAgent;
 import io.tkv.server.raft.Replication;
+import io.tkv.server.region.RegionRegistry;
 import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.HmacAuthenticator;
 import io.tkv.server.session.ReplySender;
@@ -72,6 +73,7 @@ public final class StoreNode implements AutoCloseable {
     private DedupTable dedup;
     private ApplyBatch applyBatch;
     private Replication replication;
+    private RegionRegistry regions;
     private RaftAgent raftAgent;
     private final PartitionFaults faults = new PartitionFaults();
     private final StoreFailure storeFailure = new StoreFailure();
@@ -147,17 +149,19 @@ public final class StoreNode implements AutoCloseable {
         final ReplySender raftReplies = new ReplySender(counters.repliesDropped());
         dedup = DedupTable.load(engine);
         applyBatch = new ApplyBatch(engine, dedup);
+        final RegionRegistry regions = new RegionRegistry();
         replication = Replication.open(config, incarnation, aeron, engine, applyBatch,
-            new RegionSnapshot(engine, dedup), counters, registry, raftReplies, queue, faults, storeFailure);
+            new RegionSnapshot(engine, dedup), counters, registry, raftReplies, queue, faults, storeFailure, regions);
+        this.regions = regions;
         final FrameValidator validator = Protocol.storeIngressValidator(config.maxBatchSize());
         final IngressAgent ingressAgent = new IngressAgent(ingress, validator,
             new RequestLimits(config.maxKeyBytes(), config.maxValueBytes(), config.maxScanLimit(),
                 config.maxRequestBytes()),
-            new RegionGuard(), registry,
+            new RegionGuard(regions), registry,
             new HandshakeHandler(aeron, config, registry, raftReplies, counters),
             raftReplies, replication.router(), replication.admin(), counters, clock, SystemNanoClock.INSTANCE);
         store = new RawKvStore(engine, clock);
-        final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.applyState(), registry,
+        final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.regions(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
             replication.durableApplied(), engine, storeFailure);
         raftAgent = replication.agent();
@@ -191,7 +195,7 @@ public final class StoreNode implements AutoCloseable {
     }
 
     /**
-     * A store that is its region's only voter elects itself within an election timeout: wait for that, so a
+     * A store that is its regions' only voter elects itself in each within an election timeout: wait for that, so a
      * started store serves at once. A store of a larger cluster is started as soon as it runs (its peers may start
      * later).
      */
@@ -200,10 +204,10 @@ public final class StoreNode implements AutoCloseable {
             return;
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADER_WAIT_S);
-        while (leaderStoreId() != config.storeId()) {
+        while (raftAgent.ledRegions() < regions.size()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the store did not elect itself leader of region 1 within "
-                    + LEADER_WAIT_S + " s");
+                throw new IllegalStateException("the store did not elect itself leader of its " + regions.size()
+                    + " regions within " + LEADER_WAIT_S + " s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
@@ -220,9 +224,9 @@ public final class StoreNode implements AutoCloseable {
         }
     }
 
-    /** @return the store believed to lead region 1 (this one included), or 0 if none is known yet. */
-    public long leaderStoreId() {
-        return raftAgent == null ? 0 : raftAgent.leaderStoreId();
+    /** @return the regions this store holds, as its apply agent last published them. */
+    public RegionRegistry regions() {
+        return regions;
     }
 
     /** @return the fault hook of the Raft transport (partitions), for fault tests. */

@@ -328,6 +328,31 @@ public final class ApplyBatch implements AutoCloseable {
     }
 
     /**
+     * Stages the region's new descriptor (after a split or a membership change), written in the same write batch as
+     * the entry that made it and the applied index.
+     *
+     * @throws IllegalArgumentException if it describes another region than the batch's.
+     * @throws IllegalStateException    if no entry was begun.
+     * @throws StorageException         if RocksDB fails (the batch is aborted).
+     */
+    public void putRegion(final RegionDescriptor descriptor) {
+        ensureOpen();
+        if (descriptor.id() != region.regionId()) {
+            throw new IllegalArgumentException("descriptor of region " + descriptor.id() + " in a batch of region "
+                + region.regionId());
+        }
+        if (entryCount == 0) {
+            throw new IllegalStateException("a region descriptor belongs to an entry: begin one first");
+        }
+        try {
+            batch.put(raftCf, RegionKeys.regionKey(descriptor.id()), descriptor.encode());
+        } catch (final RocksDBException ex) {
+            throw abortOn(new StorageException("cannot stage the descriptor of region " + descriptor.id() + ": "
+                + ex.getMessage(), ex));
+        }
+    }
+
+    /**
      * Writes everything staged, and the region's apply state as of the last entry, in one write batch
      * ({@code sync=false}), then advances the {@link RegionApplyState} and closes the batch. A batch without
      * entries writes nothing. On failure nothing was written and the batch is aborted.

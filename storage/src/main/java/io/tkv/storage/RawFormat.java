@@ -16,7 +16,7 @@ import org.agrona.MutableDirectBuffer;
  */
 final class RawFormat {
     /** First byte of every raw key. */
-    static final byte KEY_PREFIX = 'r';
+    static final byte KEY_PREFIX = KeySpace.RAW;
     /** Exclusive end of the raw key space: the smallest key after every {@code 'r'}-prefixed key. */
     static final byte KEY_SPACE_END = KEY_PREFIX + 1;
     /** Length of the key prefix. */

@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The key layout of the {@code raft} column family, written down in this one place.
@@ -14,7 +15,8 @@ import org.agrona.MutableDirectBuffer;
  * 0x01 regionId:8 0x01                                   apply state: appliedIndex:8 appliedTerm:8
  * 0x01 regionId:8 0x02 clientId:8 0x00                   dedup client: lowWaterMark:8 lastSeenMs:8
  * 0x01 regionId:8 0x02 clientId:8 0x01 requestId:8       dedup reply: the encoded reply frame, as recorded
- * 0x01 regionId:8 0x03..0xFF ...                         reserved for region metadata (range, epoch, peers)
+ * 0x01 regionId:8 0x03                                   region descriptor: range, epoch, peers
+ * 0x01 regionId:8 0x04..0xFF ...                         reserved for more region metadata
  * 0x02 regionId:8                                        snapshot ingest under way: the data range it replaces
  * </pre>
  * Every number is 8 bytes big-endian. Region and client ids sort as unsigned numbers; a request id is stored with
@@ -37,6 +39,8 @@ final class RegionKeys {
     static final byte KIND_APPLY_STATE = 0x01;
     /** Kind byte after the region id: a dedup client record or reply. */
     static final byte KIND_DEDUP = 0x02;
+    /** Kind byte after the region id: the region's descriptor. */
+    static final byte KIND_REGION = 0x03;
     /** Byte after the client id: the client's record. */
     static final byte DEDUP_CLIENT = 0x00;
     /** Byte after the client id: one recorded reply, followed by the request id. */
@@ -97,6 +101,24 @@ final class RegionKeys {
         out.putByte(CLIENT_TAG_OFFSET, DEDUP_REPLY);
         out.putLong(REQUEST_ID_OFFSET, requestId ^ Long.MIN_VALUE, ByteOrder.BIG_ENDIAN);
         return REPLY_KEY_LENGTH;
+    }
+
+    /**
+     * @return the key of a region's descriptor.
+     */
+    static byte[] regionKey(final long regionId) {
+        final byte[] key = new byte[APPLY_STATE_KEY_LENGTH];
+        final UnsafeBuffer view = new UnsafeBuffer(key);
+        putRegionPrefix(view, REGION_PREFIX, regionId);
+        view.putByte(KIND_OFFSET, KIND_REGION);
+        return key;
+    }
+
+    /**
+     * @return whether a key of the {@code raft} column family is a region descriptor's.
+     */
+    static boolean isRegionKey(final byte[] key) {
+        return key.length == APPLY_STATE_KEY_LENGTH && key[0] == REGION_PREFIX && key[KIND_OFFSET] == KIND_REGION;
     }
 
     /**

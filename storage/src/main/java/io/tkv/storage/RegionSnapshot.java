@@ -53,24 +53,25 @@ public final class RegionSnapshot {
     }
 
     /**
-     * Exports a region that covers the whole key space (today's only region).
+     * Exports a region over the range its descriptor has in the same consistent view (the whole key space for a
+     * region without one).
      *
      * @see #export(long, KeyRange, Path)
      */
     public SnapshotDescriptor export(final long regionId, final Path dir) {
-        return export(regionId, KeyRange.WHOLE, dir);
+        return export(regionId, null, dir);
     }
 
     /**
      * Writes the region's state, as of one consistent point, to SST files in {@code dir}.
      *
      * @param regionId  the region.
-     * @param dataRange the region's data range.
+     * @param dataRange the region's data range, or null for the range of its descriptor in the exported view.
      * @param dir       where the files go; created if missing, best empty (same-named files are replaced).
      * @return the descriptor: apply state of the export, files, sizes and CRC32Cs.
      * @throws StorageException if RocksDB or the file system fails, or the region's last ingest was interrupted.
      */
-    public SnapshotDescriptor export(final long regionId, final KeyRange dataRange, final Path dir) {
+    public SnapshotDescriptor export(final long regionId, final KeyRange range, final Path dir) {
         final RocksDB db = engine.db();
         final Snapshot snapshot = db.getSnapshot();
         try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
@@ -81,6 +82,9 @@ public final class RegionSnapshot {
             }
             final RegionApplyState state =
                 RegionApplyState.decode(regionId, db.get(raft, read, applyStateKey(regionId)));
+            final byte[] region = range == null ? db.get(raft, read, RegionKeys.regionKey(regionId)) : null;
+            final KeyRange dataRange = range != null ? range
+                : region == null ? KeyRange.WHOLE : RegionDescriptor.decode(regionId, region).range();
             final List<SnapshotFile> files = new ArrayList<>(ColumnFamily.values().length);
             for (final ColumnFamily family : ColumnFamily.values()) {
                 final SnapshotFile file = SstFiles.write(db, engine.handle(family), family, snapshot,
@@ -147,6 +151,27 @@ public final class RegionSnapshot {
             dedup.reload(regionId);
         }
         return RegionApplyState.load(engine, regionId);
+    }
+
+    /**
+     * @return the regions whose ingest started and did not finish, ascending.
+     * @throws StorageException if RocksDB fails.
+     */
+    public long[] interruptedIngests() {
+        final List<Long> regions = new ArrayList<>();
+        try (RocksIterator iterator = engine.db().newIterator(engine.handle(ColumnFamily.RAFT))) {
+            for (iterator.seek(RegionKeys.allBandsEnd()); iterator.isValid(); iterator.next()) {
+                final byte[] key = iterator.key();
+                if (key.length != RegionKeys.REGION_PREFIX_LENGTH || key[0] != RegionKeys.INGEST_MARKER_PREFIX) {
+                    break;
+                }
+                regions.add(RegionKeys.regionId(new UnsafeBuffer(key)));
+            }
+            iterator.status();
+        } catch (final RocksDBException ex) {
+            throw new StorageException("cannot list interrupted ingests: " + ex.getMessage(), ex);
+        }
+        return regions.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**

@@ -31,6 +31,7 @@ import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
 import io.tkv.codec.RegionChecksumDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
+import io.tkv.codec.RegionListDecoder;
 import io.tkv.codec.SnapshotChunkDecoder;
 import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotDoneDecoder;
@@ -145,6 +146,17 @@ public final class Protocol {
             .accept(SnapshotDoneDecoder.TEMPLATE_ID, FrameShape.of(SnapshotDoneDecoder.BLOCK_LENGTH));
     }
 
+    /**
+     * @return a validator for a RegionList frame carried inside another (ErrorResponse.regions), of this version or a
+     *     newer one.
+     */
+    public static FrameValidator regionListValidator() {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
+            .accept(RegionListDecoder.TEMPLATE_ID, FrameShape.of(RegionListDecoder.BLOCK_LENGTH,
+                FrameShape.of(RegionListDecoder.RegionsDecoder.sbeBlockLength(),
+                    FrameShape.of(RegionListDecoder.RegionsDecoder.PeersDecoder.sbeBlockLength()), DATA, DATA)));
+    }
+
     /** @return a validator for the frames a client accepts from a store (of this version or a newer one). */
     public static FrameValidator clientEgressValidator() {
         return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
@@ -152,8 +164,8 @@ public final class Protocol {
             .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA)
                 .since(2, ConnectedDecoder.maxRequestBytesEncodingOffset()).since(3, ConnectedDecoder.BLOCK_LENGTH))
             .accept(ErrorResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(ErrorResponseDecoder.leaderStoreIdEncodingOffset(), DATA, FrameShape.dataSince(2))
-                    .since(2, ErrorResponseDecoder.BLOCK_LENGTH))
+                FrameShape.of(ErrorResponseDecoder.leaderStoreIdEncodingOffset(), DATA, FrameShape.dataSince(2),
+                    FrameShape.dataSince(4)).since(2, ErrorResponseDecoder.BLOCK_LENGTH))
             .accept(RawGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawGetResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(RawBatchGetResponseDecoder.TEMPLATE_ID, FrameShape.of(RawBatchGetResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(RawBatchGetResponseDecoder.PairsDecoder.sbeBlockLength(), DATA, DATA), DATA))

@@ -88,21 +88,25 @@ class SchemaEvolutionTest {
         assertEquals("not leader", decoder.errorMessage());
         assertEquals("", decoder.leaderEndpoint());
 
-        // A version 2 frame must carry the endpoint.
+        // A version 2 frame must carry the endpoint (and one of version 4 the regions).
         assertEquals(FrameValidator.TRUNCATED, validator.validate(v2, 0, v2LengthWithoutEndpoint));
         error.leaderEndpoint("127.0.0.1:20161");
+        assertEquals(FrameValidator.TRUNCATED, validator.validate(v2, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength()));
+        error.putRegions(new byte[0], 0, 0);
         assertEquals(FrameValidator.VALID, validator.validate(v2, 0,
             MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength()));
     }
 
     @Test
     void shouldLetAClientReadAReplyOfANewerVersionButNotAStoreANewerRequest() {
-        // A version "4" reply: 8 more bytes of block and one more var data field after the ones this build knows.
+        // A reply of the next version: 8 more bytes of block and one more var data field after those this build knows.
         final UnsafeBuffer current = new UnsafeBuffer(new byte[256]);
         final ErrorResponseEncoder error = new ErrorResponseEncoder().wrapAndApplyHeader(current, 0, header)
             .correlationId(5).status(Status.NOT_LEADER).requestTemplateId(14).leaderStoreId(2);
         error.errorMessage("not the leader");
         error.leaderEndpoint("127.0.0.1:20161");
+        error.putRegions(new byte[0], 0, 0);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength();
         final int block = ErrorResponseEncoder.BLOCK_LENGTH;
         final UnsafeBuffer newer = new UnsafeBuffer(new byte[256]);

@@ -310,6 +310,17 @@ public final class MultiRaft implements AutoCloseable {
         }
     }
 
+    /** @return how many of the store's regions its peers lead. Walks every region: not for each request. */
+    public int ledRegionCount() {
+        int led = 0;
+        for (int i = 0; i < peerList.size(); i++) {
+            if (peerList.get(i).isLeader()) {
+                led++;
+            }
+        }
+        return led;
+    }
+
     /** @return the store believed to lead the region, or 0 if unknown. */
     public long leaderStoreId(final long regionId) {
         final RegionPeer peer = regions.get(regionId);

@@ -12,6 +12,7 @@ import io.tkv.server.session.SessionRegistry;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
+import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.StorageEngine;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -53,7 +54,10 @@ public final class ApplyAgent implements Agent {
     private final ApplyBatch batch;
     private final SnapshotInstaller installer;
     private final DurableAppliedIndex durable;
-    private RegionApplyState region;
+    private final AppliedRegions regions;
+    private final StorageEngine engine;
+    /** The region of the open batch, or null. */
+    private AppliedRegions.Region open;
     private final PendingReplies replies = new PendingReplies();
     private final ReadExecutor reads;
     private final CommandExecutor writes = new CommandExecutor(replies);
@@ -68,7 +72,7 @@ public final class ApplyAgent implements Agent {
      * @param queue         records from the raft agent.
      * @param store         RawKV reads.
      * @param batch         RawKV writes, as apply batches.
-     * @param region        the apply state of the store's one region.
+     * @param regions       the store's regions: apply states and descriptors.
      * @param registry      sessions to answer.
      * @param sender        this agent's reply sender.
      * @param counters      the store's counters.
@@ -79,7 +83,7 @@ public final class ApplyAgent implements Agent {
      * @param storeFailure  where a failure to apply is reported, for the raft agent to fail-stop Raft too.
      */
     public ApplyAgent(
-        final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final RegionApplyState region,
+        final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final AppliedRegions regions,
         final SessionRegistry registry, final ReplySender sender, final StoreCounters counters,
         final int maxReplyBytes, final SnapshotInstaller installer, final DurableAppliedIndex durable,
         final StorageEngine engine, final StoreFailure storeFailure) {
@@ -88,7 +92,8 @@ public final class ApplyAgent implements Agent {
         this.sender = sender;
         this.counters = counters;
         this.batch = batch;
-        this.region = region;
+        this.regions = regions;
+        this.engine = engine;
         this.installer = installer;
         this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
@@ -121,9 +126,9 @@ public final class ApplyAgent implements Agent {
         return "tkv-apply";
     }
 
-    /** @return the highest index applied (committed to RocksDB) so far. */
-    public long appliedIndex() {
-        return region.appliedIndex();
+    /** @return the highest index of a region applied (committed to RocksDB) so far; 0 if it is not here. */
+    public long appliedIndex(final long regionId) {
+        return regions.appliedIndex(regionId);
     }
 
     private void onRecord(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
@@ -144,6 +149,7 @@ public final class ApplyAgent implements Agent {
         final long entryIndex = buffer.getLong(index + CommandQueue.ENTRY_INDEX, ByteOrder.LITTLE_ENDIAN);
         final long term = buffer.getLong(index + CommandQueue.ENTRY_TERM, ByteOrder.LITTLE_ENDIAN);
         final int entryType = buffer.getInt(index + CommandQueue.ENTRY_TYPE, ByteOrder.LITTLE_ENDIAN);
+        final long regionId = buffer.getLong(index + CommandQueue.ENTRY_REGION, ByteOrder.LITTLE_ENDIAN);
         final int slot = buffer.getInt(index + CommandQueue.ENTRY_SLOT, ByteOrder.LITTLE_ENDIAN);
         final int generation = buffer.getInt(index + CommandQueue.ENTRY_GENERATION, ByteOrder.LITTLE_ENDIAN);
         // The entry is exactly the record's bytes after its header: nothing past them is read, since what follows in
@@ -162,9 +168,7 @@ public final class ApplyAgent implements Agent {
             return;
         }
         try {
-            if (!batch.isOpen()) {
-                batch.begin(region);
-            }
+            final AppliedRegions.Region region = beginRegion(regionId);
             if (write && entries.hasTime()) {
                 batch.beginEntry(entryIndex, term, entries.timeMs());
             } else {
@@ -173,7 +177,7 @@ public final class ApplyAgent implements Agent {
                 batch.beginEntry(entryIndex, term);
             }
             if (wellFormed) {
-                writes.execute(batch, entries.command(), slot, generation);
+                writes.execute(batch, entries.command(), region.descriptor, slot, generation);
             } else if (write) {
                 counters.malformed().increment();
                 LOG.warn("entry {}@{} of {} bytes (format byte {}): {}", entryIndex, term, dataLength,
@@ -188,6 +192,25 @@ public final class ApplyAgent implements Agent {
             replies.failWrites(failure);
             failWrite(write, slot, generation);
         }
+    }
+
+    /** @return the entry's region, with the batch open on it (the batch of another region committed first). */
+    private AppliedRegions.Region beginRegion(final long regionId) {
+        if (open != null && open.state.regionId() != regionId) {
+            commit();
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        }
+        if (!batch.isOpen()) {
+            final AppliedRegions.Region region = regions.get(regionId);
+            if (region == null) {
+                throw new IllegalStateException("an entry of region " + regionId + ", which is not on this store");
+            }
+            batch.begin(region.state);
+            open = region;
+        }
+        return open;
     }
 
     private void failWrite(final boolean write, final int slot, final int generation) {
@@ -209,8 +232,13 @@ public final class ApplyAgent implements Agent {
             return;
         }
         try {
-            region = installer.install(regionId, snapshotIndex, term, data);
-            durable.afterIngest(region.appliedIndex());
+            final RegionApplyState state = installer.install(regionId, snapshotIndex, term, data);
+            final RegionDescriptor descriptor = RegionDescriptor.load(engine, regionId);
+            if (descriptor == null) {
+                throw new IllegalStateException("the snapshot of region " + regionId + " carries no descriptor");
+            }
+            regions.replace(state, descriptor);
+            durable.afterIngest(regionId, state.appliedIndex());
         } catch (final RuntimeException ex) {
             failStop("installing snapshot " + snapshotIndex + "@" + term + " failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);
@@ -230,8 +258,13 @@ public final class ApplyAgent implements Agent {
             checksums.fail(slot, generation, correlationId, failure);
             return;
         }
+        final AppliedRegions.Region region = regions.get(regionId);
+        if (region == null) {
+            checksums.fail(slot, generation, correlationId, "region " + regionId + " is not on this store");
+            return;
+        }
         try {
-            checksums.execute(regionId, slot, generation, correlationId);
+            checksums.execute(regionId, region.descriptor.range(), slot, generation, correlationId);
         } catch (final RuntimeException ex) {
             LOG.warn("region checksum failed in storage", ex);
             checksums.fail(slot, generation, correlationId, "storage error: " + ex.getMessage());
@@ -263,8 +296,10 @@ public final class ApplyAgent implements Agent {
 
     private void commit() {
         try {
+            final RegionApplyState state = open.state;
+            open = null;
             batch.commit();
-            durable.afterCommit(region.appliedIndex());
+            durable.afterCommit(state.regionId(), state.appliedIndex());
         } catch (final RuntimeException ex) {
             failStop("committing applied entries failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);
@@ -279,6 +314,7 @@ public final class ApplyAgent implements Agent {
             LOG.error("the state machine cannot follow the Raft log; the store stops serving and leading", ex);
             storeFailure.fail(failure);
         }
+        open = null;
         if (batch.isOpen()) {
             batch.abort();
         }

@@ -13,8 +13,8 @@ import org.agrona.ExpandableDirectByteBuffer;
  * The store's work for one request — decode the frame, run it against RocksDB, encode the reply — without Raft, the
  * queue or the network: a read through {@link ReadExecutor}; a write as the proposing store makes it a command
  * ({@link ProposalAdapter}) and every replica applies it, as one committed entry of its own apply batch ({@link
- * EntryDecoder}, {@link CommandExecutor}). For the JMH apply-path benchmark and for tests that check replies byte for
- * byte. Single-threaded.
+ * EntryDecoder}, {@link CommandExecutor}), in no region (no range or epoch to check). For the JMH apply-path benchmark
+ * and for tests that check replies byte for byte. Single-threaded.
  */
 public final class ApplyPath implements AutoCloseable {
     /** The region the path applies to (a test region, apart from a store's real ones). */
@@ -58,7 +58,7 @@ public final class ApplyPath implements AutoCloseable {
             batch.begin(region);
             if (entries.decode(entry, 0, entryLength)) {
                 batch.beginEntry(++index, 1, entries.timeMs());
-                writes.execute(batch, entries.command(), 0, 1);
+                writes.execute(batch, entries.command(), null, 0, 1);
             } else {
                 batch.beginEntry(++index, 1);
             }

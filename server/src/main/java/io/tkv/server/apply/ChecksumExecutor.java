@@ -23,9 +23,10 @@ final class ChecksumExecutor {
         this.replies = replies;
     }
 
-    /** Hashes the region (staged writes committed first) and holds the reply for the session. */
-    void execute(final long regionId, final int slot, final int generation, final long correlationId) {
-        final RegionChecksum.Result result = RegionChecksum.compute(engine, regionId, KeyRange.WHOLE);
+    /** Hashes the region over its range (staged writes committed first) and holds the reply for the session. */
+    void execute(final long regionId, final KeyRange range, final int slot, final int generation,
+        final long correlationId) {
+        final RegionChecksum.Result result = RegionChecksum.compute(engine, regionId, range);
         reply.wrapAndApplyHeader(replies.buffer(), replies.position(), header)
             .correlationId(correlationId)
             .status(Status.OK)

@@ -13,6 +13,8 @@ import io.tkv.server.raft.ProposalAdapter;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.CasResult;
 import io.tkv.storage.DedupStatus;
+import io.tkv.storage.KeySpace;
+import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.command.Command;
 import io.tkv.storage.command.CommandReader;
 import org.agrona.DirectBuffer;
@@ -58,25 +60,31 @@ final class CommandExecutor {
     private long staleWrites;
     private long duplicateWrites;
     private long refusedWrites;
+    private long epochMismatches;
 
     CommandExecutor(final PendingReplies replies) {
         this.replies = replies;
     }
 
     /**
-     * Applies one well-formed command to the batch, whose current entry the caller has begun.
+     * Applies one well-formed command to the batch, whose current entry the caller has begun — if it still fits the
+     * region: proposed under the region's current epoch version and within its range. One that does not (the region
+     * split between its proposal and its apply) applies nothing, touches no dedup record and is answered
+     * EPOCH_NOT_MATCH or KEY_NOT_IN_REGION, as TiKV's apply checks each command.
      *
      * @param write           a command its reader accepted.
+     * @param region          the region as of the entries before this one; null to apply in no region, unchecked
+     *                        (the {@link ApplyPath} harness only).
      * @param replySlot       session slot to answer, with {@code replyGeneration} 0 for nobody.
      * @param replyGeneration its generation.
      */
-    void execute(final ApplyBatch applyBatch, final CommandReader write, final int replySlot,
-        final int replyGeneration) {
+    void execute(final ApplyBatch applyBatch, final CommandReader write, final RegionDescriptor region,
+        final int replySlot, final int replyGeneration) {
         batch = applyBatch;
         command = write;
         slot = replySlot;
         generation = replyGeneration;
-        if (!admit(write.clientId(), write.requestId())) {
+        if (region != null && !fits(region) || !admit(write.clientId(), write.requestId())) {
             return;
         }
         switch (write.type()) {
@@ -86,6 +94,66 @@ final class CommandExecutor {
             case Command.COMPARE_AND_SWAP -> onCompareAndSwap();
             default -> throw new IllegalStateException("the reader accepted an unknown type " + write.type());
         }
+    }
+
+    /** @return whether the command fits the region as it is; if not, it is answered here. */
+    private boolean fits(final RegionDescriptor region) {
+        final Status status;
+        final String why;
+        if (command.regionId() != region.id()) {
+            status = Status.MALFORMED;
+            why = "a command of region " + command.regionId() + " in the log of region " + region.id();
+        } else if (command.epochVersion() != region.version()) {
+            status = Status.EPOCH_NOT_MATCH;
+            why = "region " + region.id() + " moved to version " + region.version() + " before the write applied";
+        } else if (!keysInRegion(region)) {
+            status = Status.KEY_NOT_IN_REGION;
+            why = "a key of the write is not in " + region;
+        } else {
+            return true;
+        }
+        epochMismatches++;
+        if (generation != 0) {
+            replies.commitError(slot, generation, command.requestId(), status,
+                ProposalAdapter.requestTemplateId(command.type()), why);
+        }
+        return false;
+    }
+
+    private boolean keysInRegion(final RegionDescriptor region) {
+        boolean inRegion = true;
+        switch (command.type()) {
+            case Command.DELETE_RANGE -> {
+                command.nextItem(keyView);
+                command.nextItem(valueView);
+                inRegion = region.containsRange(KeySpace.RAW, keyView, 0, keyView.capacity(), valueView, 0,
+                    valueView.capacity());
+            }
+            case Command.PUT, Command.BATCH_PUT -> {
+                for (int i = command.count(); i > 0 && inRegion; i -= 2) {
+                    command.nextItem(keyView);
+                    command.nextItem(valueView);
+                    inRegion = region.containsKey(KeySpace.RAW, keyView, 0, keyView.capacity());
+                }
+            }
+            case Command.DELETE, Command.BATCH_DELETE -> {
+                for (int i = command.count(); i > 0 && inRegion; i--) {
+                    command.nextItem(keyView);
+                    inRegion = region.containsKey(KeySpace.RAW, keyView, 0, keyView.capacity());
+                }
+            }
+            default -> {
+                command.nextItem(keyView);
+                inRegion = region.containsKey(KeySpace.RAW, keyView, 0, keyView.capacity());
+            }
+        }
+        command.rewind();
+        return inRegion;
+    }
+
+    /** @return how many writes did not fit their region when they applied, applied by nobody. */
+    long epochMismatches() {
+        return epochMismatches;
     }
 
     /** @return how many writes were stale copies, applied by nobody. */

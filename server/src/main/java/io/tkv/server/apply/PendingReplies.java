@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
  */
 final class PendingReplies {
     private static final int FIELDS = 5;
+    private static final byte[] NO_REGIONS = new byte[0];
 
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final IntArrayList records = new IntArrayList();
@@ -64,7 +65,8 @@ final class PendingReplies {
             .requestTemplateId(templateId)
             .leaderStoreId(0)
             .errorMessage(message)
-            .leaderEndpoint("");
+            .leaderEndpoint("")
+            .putRegions(NO_REGIONS, 0, 0);
         commit(slot, generation, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength(), false);
     }
 
@@ -97,7 +99,8 @@ final class PendingReplies {
                     .requestTemplateId(templateId)
                     .leaderStoreId(0)
                     .errorMessage(message)
-                    .leaderEndpoint("");
+                    .leaderEndpoint("")
+                    .putRegions(NO_REGIONS, 0, 0);
                 final int length = MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength();
                 records.setInt(base + 2, position);
                 records.setInt(base + 3, length);

@@ -16,11 +16,13 @@ import io.tkv.raft.transport.BoundedFragmentAssembler;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.raft.AdminHandler;
 import io.tkv.server.raft.RequestRouter;
+import io.tkv.server.region.RegionListWriter;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -46,8 +48,6 @@ public final class IngressAgent implements Agent {
     private static final int MAX_PARTIAL_REQUESTS = 64;
     /** SBE's null for an int64: a write that carries no client id. */
     private static final long NO_CLIENT_ID = RawPutDecoder.clientIdNullValue();
-    private static final int REGION_OFFSET =
-        MessageHeaderDecoder.ENCODED_LENGTH + RawGetDecoder.regionEncodingOffset();
 
     private final Subscription subscription;
     private final FrameValidator validator;
@@ -64,6 +64,8 @@ public final class IngressAgent implements Agent {
     private final BoundedFragmentAssembler assembler;
     private final ControlledFragmentHandler gate = this::onFragmentGated;
     private final IntPredicate imageAlive;
+    private final RegionListWriter regionList = new RegionListWriter();
+    private final ExpandableDirectByteBuffer regionFrame = new ExpandableDirectByteBuffer(512);
     private long nowMs;
     private long nowNs;
 
@@ -190,12 +192,9 @@ public final class IngressAgent implements Agent {
                 "the write's client id is not this session's");
             return;
         }
-        final int region = offset + REGION_OFFSET;
-        final Status regionStatus = regions.check(buffer.getLong(region, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(region + Long.BYTES, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(region + 2 * Long.BYTES, ByteOrder.LITTLE_ENDIAN));
+        final Status regionStatus = regions.check(templateId, buffer, offset, blockLength, version);
         if (regionStatus != Status.OK) {
-            replies.sendError(session.publication(), correlationId, regionStatus, templateId, regionStatus.name());
+            onRegionError(session, correlationId, regionStatus, templateId);
             return;
         }
         final Status limitStatus = limits.check(templateId, buffer, offset, blockLength, version);
@@ -208,8 +207,24 @@ public final class IngressAgent implements Agent {
             replies.sendError(session.publication(), correlationId, limitStatus, templateId, limits.reason());
             return;
         }
-        final long regionId = buffer.getLong(region, ByteOrder.LITTLE_ENDIAN);
+        final long regionId = RegionGuard.regionId(buffer, offset);
         router.route(session, regionId, templateId, correlationId, buffer, offset, length, nowMs);
+    }
+
+    /**
+     * A request for a region that is not here, or that changed: EPOCH_NOT_MATCH and KEY_NOT_IN_REGION carry the region
+     * as it is now and its neighbours on this store (after a split, its new siblings), with their leaders, so the
+     * client corrects its cache at once. A cold path: it allocates.
+     */
+    private void onRegionError(
+        final ClientSession session, final long correlationId, final Status status, final int templateId) {
+        if (regions.region() == null) {
+            replies.sendError(session.publication(), correlationId, status, templateId, regions.reason());
+            return;
+        }
+        final int length = regionList.write(regions.regionAndNeighbours(), router::leaderStoreId, regionFrame, 0);
+        replies.sendRegionError(session.publication(), correlationId, status, templateId, regions.reason(),
+            regionFrame, length);
     }
 
     /**

@@ -14,27 +14,27 @@ import org.agrona.concurrent.Agent;
  * and again for each read the ingress asks it for, so no order of agents on this thread can have a read judged by a
  * lease that ran out during a stall. When the apply agent reports that the state machine failed
  * ({@link StoreFailure}), it fail-stops the driver: a store that cannot apply must not go on leading. It publishes
- * the region's leader for tools and for start-up, the only state another thread reads. {@link Replication} closes
+ * how many regions the store leads, for start-up, the only state another thread reads. {@link Replication} closes
  * what it uses, after it stopped.
  */
 public final class RaftAgent implements Agent {
     private static final int FRAGMENT_LIMIT = 64;
+    /** Duty cycles between counts of the regions led (a walk over every region), less one: a power of two. */
+    private static final int LED_COUNT_EVERY_CYCLES = 63;
 
     private final MultiRaft raft;
     private final RaftAdapter adapter;
     private final RaftLog log;
-    private final long regionId;
     private final StoreFailure storeFailure;
     private final RaftMessageHandler onMessage;
-    private volatile long leaderStoreId;
+    private volatile int ledRegions;
+    private long cycles;
 
     RaftAgent(
-        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final long regionId,
-        final StoreFailure storeFailure) {
+        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
-        this.regionId = regionId;
         this.storeFailure = storeFailure;
         this.onMessage = raft::onMessage;
     }
@@ -53,9 +53,8 @@ public final class RaftAgent implements Agent {
         }
         int work = adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
-        final long leader = raft.leaderStoreId(regionId);
-        if (leader != leaderStoreId) {
-            leaderStoreId = leader;
+        if ((++cycles & LED_COUNT_EVERY_CYCLES) == 0) {
+            ledRegions = raft.ledRegionCount();
         }
         return work;
     }
@@ -65,8 +64,8 @@ public final class RaftAgent implements Agent {
         return "tkv-raft";
     }
 
-    /** @return the store that leads the region as last seen by the agent, or 0. Any thread. */
-    public long leaderStoreId() {
-        return leaderStoreId;
+    /** @return how many regions this store leads, as last seen by the agent. Any thread. */
+    public int ledRegions() {
+        return ledRegions;
     }
 }

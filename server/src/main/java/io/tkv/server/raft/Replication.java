@@ -18,6 +18,7 @@ import io.tkv.raft.transport.TransportCounters;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.StoreFailure;
+import io.tkv.server.apply.AppliedRegions;
 import io.tkv.server.apply.DurableAppliedIndex;
 import io.tkv.server.apply.SnapshotInstaller;
 import io.tkv.server.config.RaftSettings;
@@ -27,11 +28,14 @@ import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.FsyncPolicy;
+import io.tkv.server.region.RegionRegistry;
 import io.tkv.storage.RegionApplyState;
+import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.command.Command;
 import org.agrona.CloseHelper;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.SystemNanoClock;
@@ -42,15 +46,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * The store's replication, wired at start-up: the Raft log, the transport to the other stores of
- * {@code raft.initial-cluster}, the multi-Raft driver serving region 1 (peer id = store id, static membership),
- * the sink to the apply agent and the router the ingress proposes through. A store whose log and state are both
- * empty bootstraps as a founding peer; a store with applied state but no log refuses to start (its log was lost,
- * and a peer that forgot what it voted for and acknowledged could break Raft's safety).
+ * {@code raft.initial-cluster}, the multi-Raft driver serving every region the store holds a peer of (as its
+ * persisted descriptor says: range, epoch, peers; published to the {@link RegionRegistry}), the sink to the apply
+ * agent and the router the ingress proposes through. A store without any region state bootstraps the founding region
+ * (the whole key space, every store of the initial cluster a voter whose peer id is its store id); a store with
+ * applied state but no log refuses to start (its log was lost, and a peer that forgot what it voted for and
+ * acknowledged could break Raft's safety).
  *
  * <p>Snapshots: the {@link SnapshotAgent} streams snapshot files on its own stream, the {@link SnapshotExporter}
  * exports them on its own thread for the {@link StoreSnapshotSource}, the apply agent installs them
@@ -60,8 +67,8 @@ import java.util.stream.Stream;
  * transfer survives a restart).
  */
 public final class Replication implements AutoCloseable {
-    /** The one region until PD splits it. */
-    public static final long REGION_ID = 1;
+    /** The region a founding store creates over the whole key space; others come from splits. */
+    public static final long FOUNDING_REGION_ID = 1;
     /** Most proposals of this store waiting for their entries at once. */
     private static final int MAX_PENDING_PROPOSALS = 1 << 16;
 
@@ -75,7 +82,7 @@ public final class Replication implements AutoCloseable {
     private RaftAgent agent;
     private RequestRouter router;
     private AdminHandler admin;
-    private RegionApplyState applyState;
+    private AppliedRegions regions;
     private Subscription snapshotSubscription;
     private SnapshotAgent snapshotAgent;
     private SnapshotExporter exporter;
@@ -100,11 +107,11 @@ public final class Replication implements AutoCloseable {
         final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
         final ReplySender replies, final CommandQueue queue, final PartitionFaults faults,
-        final StoreFailure storeFailure) {
+        final StoreFailure storeFailure, final RegionRegistry regionRegistry) {
         final Replication replication = new Replication();
         try {
             replication.start(config, incarnation, aeron, engine, batch, regionSnapshot, counters, registry, replies,
-                queue, faults, storeFailure);
+                queue, faults, storeFailure, regionRegistry);
             return replication;
         } catch (final RuntimeException ex) {
             replication.close();
@@ -117,14 +124,10 @@ public final class Replication implements AutoCloseable {
         final ApplyBatch batch,
         final RegionSnapshot regionSnapshot, final StoreCounters counters, final SessionRegistry registry,
         final ReplySender replies, final CommandQueue queue, final PartitionFaults faults,
-        final StoreFailure storeFailure) {
+        final StoreFailure storeFailure, final RegionRegistry regionRegistry) {
         final RaftSettings settings = config.raft();
         log = RaftLog.open(new RaftLogConfig().dir(settings.logDir()).maxCycleFileBytes(settings.logCycleFileBytes())
             .reserveSpaceBytes(settings.logReserveBytes()));
-        if (regionSnapshot.discardInterruptedIngest(REGION_ID)) {
-            LOG.warn("region {}: discarded a snapshot ingest a crash interrupted", REGION_ID);
-        }
-        applyState = RegionApplyState.load(engine, REGION_ID);
         final Path snapshotRoot = config.dataDir().resolve("snap");
 
         final RaftTransportConfig transportConfig = new RaftTransportConfig()
@@ -186,21 +189,35 @@ public final class Replication implements AutoCloseable {
             region -> durableApplied.durableAppliedIndex(region));
         driver[0] = raft;
 
-        final long applied = recoverOrBootstrap(batch);
+        final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
+        regions = new AppliedRegions(regionRegistry);
+        final Long2LongHashMap applied = new Long2LongHashMap(0);
+        for (final long regionId : regionsToRecover(engine, regionSnapshot)) {
+            final RegionDescriptor region = recoverOrBootstrap(engine, regionSnapshot, batch, regionId, voters);
+            applied.put(regionId, regions.appliedIndex(regionId));
+            LOG.info("region {} applied to {}: {}", regionId, applied.get(regionId), region);
+        }
         clearSnapshotRoot(snapshotRoot);
         // What was applied before a crash may sit unsynced in the WAL: durable from here on.
         engine.syncWal();
         final long threshold = settings.compactThresholdEntries();
-        durableApplied = new DurableAppliedIndex(REGION_ID, threshold > 0 ? Math.max(1, threshold / 4) : Long.MAX_VALUE,
+        durableApplied = new DurableAppliedIndex(threshold > 0 ? Math.max(1, threshold / 4) : Long.MAX_VALUE,
             engine::syncWal, applied);
-        final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
-        raft.addRegion(REGION_ID, config.storeId(), ConfState.ofVoters(voters), applied, PeerDirectory.IDENTITY);
-        agent = new RaftAgent(raft, adapter, log, REGION_ID, storeFailure);
+        for (final RegionDescriptor region : regionRegistry.all()) {
+            final RegionDescriptor.Peer self = region.peerOnStore(config.storeId());
+            if (self == null) {
+                LOG.warn("region {} has no peer on store {}: not served ({})", region.id(), config.storeId(), region);
+                continue;
+            }
+            raft.addRegion(region.id(), self.id(), new ConfState(region.voterIds(), region.learnerIds()),
+                applied.get(region.id()), peerDirectory(region));
+        }
+        agent = new RaftAgent(raft, adapter, log, storeFailure);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue);
-        LOG.info("replication: store {} of {}, log {}, region {} applied to {}", config.storeId(), stores,
-            settings.logDir(), REGION_ID, applied);
+        LOG.info("replication: store {} of {}, log {}, {} regions", config.storeId(), stores, settings.logDir(),
+            regionRegistry.size());
     }
 
     private static MultiRaftConfig multiRaftConfig(
@@ -224,31 +241,95 @@ public final class Replication implements AutoCloseable {
         return multiRaft.conclude();
     }
 
-    /** @return the applied index to resume from. */
-    private long recoverOrBootstrap(final ApplyBatch batch) {
-        final boolean logEmpty = log.lastIndex(REGION_ID) == 0 && log.hardState(REGION_ID).term() == 0;
+    /**
+     * The regions whose state this store has: those with a descriptor, and those whose snapshot ingest a crash
+     * interrupted (their band, descriptor included, may be half gone). A store with none — a new one, or one from a
+     * build before the region registry — holds the founding region.
+     */
+    private static long[] regionsToRecover(final StorageEngine engine, final RegionSnapshot regionSnapshot) {
+        final LongHashSet ids = new LongHashSet();
+        for (final RegionDescriptor region : RegionDescriptor.loadAll(engine)) {
+            ids.add(region.id());
+        }
+        for (final long regionId : regionSnapshot.interruptedIngests()) {
+            ids.add(regionId);
+        }
+        if (ids.isEmpty()) {
+            ids.add(FOUNDING_REGION_ID);
+        }
+        final long[] sorted = new long[ids.size()];
+        int i = 0;
+        for (final LongHashSet.LongIterator it = ids.iterator(); it.hasNext(); ) {
+            sorted[i++] = it.nextValue();
+        }
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /**
+     * Brings one region's state machine to where its log can continue it, or bootstraps the founding region on a new
+     * store, and adds it to {@link #regions}.
+     *
+     * @return the region's descriptor.
+     */
+    private RegionDescriptor recoverOrBootstrap(
+        final StorageEngine engine, final RegionSnapshot regionSnapshot, final ApplyBatch batch, final long regionId,
+        final long[] voters) {
+        if (regionSnapshot.discardInterruptedIngest(regionId)) {
+            LOG.warn("region {}: discarded a snapshot ingest a crash interrupted", regionId);
+        }
+        RegionApplyState state = RegionApplyState.load(engine, regionId);
+        final boolean logEmpty = log.lastIndex(regionId) == 0 && log.hardState(regionId).term() == 0;
         if (!logEmpty) {
-            final long snapshotIndex = log.firstIndex(REGION_ID) - 1;
-            if (applyState.appliedIndex() < snapshotIndex) {
+            final long snapshotIndex = log.firstIndex(regionId) - 1;
+            if (state.appliedIndex() < snapshotIndex) {
                 // The log was compacted for a snapshot from the leader that was not installed before a crash.
-                applyState = installer.installPending(REGION_ID, snapshotIndex);
+                state = installer.installPending(regionId, snapshotIndex);
             }
-            return applyState.appliedIndex();
-        }
-        if (applyState.appliedIndex() != 0) {
-            throw new IllegalStateException("region " + REGION_ID + " has state applied up to index "
-                + applyState.appliedIndex() + " but the Raft log in " + log.config().dir() + " is empty: the log "
+        } else if (state.appliedIndex() != 0) {
+            throw new IllegalStateException("region " + regionId + " has state applied up to index "
+                + state.appliedIndex() + " but the Raft log in " + log.config().dir() + " is empty: the log "
                 + "was lost, and this store must not rejoin the group as if it had never voted");
+        } else if (regionId == FOUNDING_REGION_ID) {
+            state = bootstrap(state, batch, RegionDescriptor.founding(regionId, voters));
+        } else {
+            throw new IllegalStateException("region " + regionId + " has neither a log nor state on this store");
         }
-        raft.bootstrapRegion(REGION_ID);
-        // The founding snapshot point: indexes 1..5 exist only as empty history, applied here once.
-        batch.begin(applyState);
+        RegionDescriptor region = RegionDescriptor.load(engine, regionId);
+        if (region == null && regionId == FOUNDING_REGION_ID) {
+            // Applied by a build from before the region registry: the region it served, as its static configuration
+            // described it.
+            region = RegionDescriptor.founding(regionId, voters);
+            RegionDescriptor.persistFounding(engine, region);
+            LOG.info("region {}: recorded its descriptor {}", regionId, region);
+        } else if (region == null) {
+            throw new IllegalStateException("region " + regionId + " has state but no descriptor on this store");
+        }
+        regions.add(state, region);
+        return region;
+    }
+
+    /** The founding snapshot point: indexes 1..5 exist only as empty history, applied here once, with the region. */
+    private RegionApplyState bootstrap(
+        final RegionApplyState state, final ApplyBatch batch, final RegionDescriptor region) {
+        raft.bootstrapRegion(region.id());
+        batch.begin(state);
         for (long index = 1; index <= MultiRaft.BOOTSTRAP_INDEX; index++) {
             batch.beginEntry(index, MultiRaft.BOOTSTRAP_TERM, 0);
         }
+        batch.putRegion(region);
         batch.commit();
-        LOG.info("bootstrapped region {} as a founding peer", REGION_ID);
-        return applyState.appliedIndex();
+        LOG.info("bootstrapped region {} as a founding peer", region.id());
+        return state;
+    }
+
+    /** @return which store hosts each of the region's peers. */
+    private static PeerDirectory peerDirectory(final RegionDescriptor region) {
+        final Long2LongHashMap stores = new Long2LongHashMap(0);
+        for (final RegionDescriptor.Peer peer : region.peers()) {
+            stores.put(peer.id(), peer.storeId());
+        }
+        return stores::get;
     }
 
     /** Deletes every export and received snapshot left from before this start (none is in use any more). */
@@ -300,9 +381,9 @@ public final class Replication implements AutoCloseable {
         return admin;
     }
 
-    /** @return region 1's apply state, for the apply agent. */
-    public RegionApplyState applyState() {
-        return applyState;
+    /** @return the regions' apply states and descriptors, for the apply agent. */
+    public AppliedRegions regions() {
+        return regions;
     }
 
     /** Closes what the raft agent does not: call after the agents stopped. */

@@ -92,6 +92,11 @@ public final class RequestRouter {
         }
     }
 
+    /** @return the store this one believes leads the region, or 0. */
+    public long leaderStoreId(final long regionId) {
+        return raft.leaderStoreId(regionId);
+    }
+
     private void busy(final ClientSession session, final long correlationId, final int templateId,
         final String message) {
         counters.serverBusy().increment();

@@ -19,6 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 public final class ReplySender {
     private static final int MAX_OFFER_ATTEMPTS = 64;
+    private static final byte[] NO_REGIONS = new byte[0];
 
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(1024);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -68,7 +69,26 @@ public final class ReplySender {
             .requestTemplateId(requestTemplateId & 0xFFFF)
             .leaderStoreId(0)
             .errorMessage(message)
-            .leaderEndpoint("");
+            .leaderEndpoint("")
+            .putRegions(NO_REGIONS, 0, 0);
+        send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
+    }
+
+    /**
+     * Sends an ErrorResponse that carries regions (EPOCH_NOT_MATCH, KEY_NOT_IN_REGION): {@code regions} holds a
+     * RegionList frame of {@code regionsLength} bytes at offset 0.
+     */
+    public void sendRegionError(
+        final Publication publication, final long correlationId, final Status status, final int requestTemplateId,
+        final String message, final DirectBuffer regions, final int regionsLength) {
+        error.wrapAndApplyHeader(scratch, 0, header)
+            .correlationId(correlationId)
+            .status(status)
+            .requestTemplateId(requestTemplateId & 0xFFFF)
+            .leaderStoreId(0)
+            .errorMessage(message)
+            .leaderEndpoint("")
+            .putRegions(regions, 0, regionsLength);
         send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
     }
 
@@ -82,7 +102,8 @@ public final class ReplySender {
             .requestTemplateId(requestTemplateId & 0xFFFF)
             .leaderStoreId(leaderStoreId)
             .errorMessage(message)
-            .leaderEndpoint(leaderEndpoint);
+            .leaderEndpoint(leaderEndpoint)
+            .putRegions(NO_REGIONS, 0, 0);
         send(publication, scratch, 0, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength());
     }
 

@@ -24,6 +24,7 @@ import io.tkv.server.StoreFailure;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.raft.EntryFormat;
 import io.tkv.server.raft.ProposalAdapter;
+import io.tkv.server.region.RegionRegistry;
 import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HmacAuthenticator;
 import io.tkv.server.session.ReplySender;
@@ -35,6 +36,7 @@ import io.tkv.storage.KeyRange;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionChecksum;
+import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.StorageConfig;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.command.Command;
@@ -42,6 +44,7 @@ import io.tkv.storage.command.CommandWriter;
 import org.agrona.CloseHelper;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -165,9 +168,11 @@ class ApplyAgentDeterminismTest {
                 batch.close();
             }
             batch = new ApplyBatch(engine, DedupTable.load(engine));
-            agent = new ApplyAgent(queue, store, batch, RegionApplyState.load(engine, REGION), registry,
+            final AppliedRegions regions = new AppliedRegions(new RegionRegistry());
+            regions.add(RegionApplyState.load(engine, REGION), RegionDescriptor.founding(REGION, new long[] {1}));
+            agent = new ApplyAgent(queue, store, batch, regions, registry,
                 new ReplySender(counters.repliesDropped()), counters, 64 * 1024, null,
-                new DurableAppliedIndex(REGION, Long.MAX_VALUE, engine::syncWal, 0), engine, failure);
+                new DurableAppliedIndex(Long.MAX_VALUE, engine::syncWal, new Long2LongHashMap(0)), engine, failure);
         }
 
         void offer(final byte[] data, final ClientSession session) {
@@ -425,7 +430,7 @@ class ApplyAgentDeterminismTest {
 
             for (final Replica replica : List.of(proposer, batched, noOps)) {
                 assertNull(replica.failure.reason(), "no entry stops the apply agent");
-                assertEquals(entries.size(), replica.agent.appliedIndex(), "every entry counts as applied");
+                assertEquals(entries.size(), replica.agent.appliedIndex(REGION), "every entry counts as applied");
             }
             final RegionChecksum.Result expected = noOps.checksum();
             assertEquals(expected, proposer.checksum(), "a malformed entry is a no-op");
@@ -471,7 +476,7 @@ class ApplyAgentDeterminismTest {
                 replica.offer(new byte[0], null);
                 replica.offer(EntryType.CONF_CHANGE, new byte[] {1, 2, 3}, null);
                 replica.drain();
-                assertEquals(13, replica.agent.appliedIndex());
+                assertEquals(13, replica.agent.appliedIndex(REGION));
             }
             assertEquals(steady.checksum(), restarted.checksum());
         }

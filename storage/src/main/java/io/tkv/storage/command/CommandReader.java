@@ -124,6 +124,12 @@ public final class CommandReader {
         itemsRead++;
     }
 
+    /** Reads the items again from the first. */
+    public void rewind() {
+        cursor = offset + Command.HEADER_LENGTH;
+        itemsRead = 0;
+    }
+
     /** @return why the last {@link #wrap} failed. */
     public String reason() {
         return reason;
