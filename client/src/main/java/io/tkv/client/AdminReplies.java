@@ -3,14 +3,17 @@ package io.tkv.client;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader, RegionChecksum) and completes
+ * Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader, RegionChecksum, SplitRegion) and
+ * completes
  * them.
  */
 final class AdminReplies {
@@ -20,6 +23,9 @@ final class AdminReplies {
     private final InjectFaultResponseDecoder fault = new InjectFaultResponseDecoder();
     private final TransferLeaderResponseDecoder transfer = new TransferLeaderResponseDecoder();
     private final RegionChecksumResponseDecoder checksum = new RegionChecksumResponseDecoder();
+    private final SplitRegionResponseDecoder split = new SplitRegionResponseDecoder();
+    private final RegionListReader regionLists = new RegionListReader();
+    private final UnsafeBuffer regionsView = new UnsafeBuffer(0, 0);
     private final InFlightRequests inFlight;
 
     AdminReplies(final InFlightRequests inFlight) {
@@ -62,6 +68,24 @@ final class AdminReplies {
             inFlight.complete(request, result);
         } else {
             inFlight.fail(request, Statuses.toException(statusRaw, message));
+        }
+    }
+
+    void onSplitRegion(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        split.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = split.statusRaw();
+        final String message = split.errorMessage();
+        if (statusRaw != OK) {
+            inFlight.fail(request, Statuses.toException(statusRaw, message));
+            return;
+        }
+        split.wrapRegions(regionsView);
+        try {
+            inFlight.complete(request, regionLists.read(regionsView, 0, regionsView.capacity()));
+        } catch (final TkvException ex) {
+            inFlight.fail(request, ex);
         }
     }
 

@@ -16,6 +16,7 @@ import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
@@ -206,6 +207,9 @@ final class EgressAdapter implements FragmentHandler {
                 break;
             case RegionChecksumResponseDecoder.TEMPLATE_ID:
                 admin.onRegionChecksum(request, buffer, offset, blockLength, version);
+                break;
+            case SplitRegionResponseDecoder.TEMPLATE_ID:
+                admin.onSplitRegion(request, buffer, offset, blockLength, version);
                 break;
             default:
                 inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,

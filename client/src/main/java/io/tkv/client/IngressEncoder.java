@@ -18,6 +18,7 @@ import io.tkv.codec.RawScanEncoder;
 import io.tkv.codec.RegionChecksumEncoder;
 import io.tkv.codec.RegionContextEncoder;
 import io.tkv.codec.StoreStatusEncoder;
+import io.tkv.codec.SplitRegionEncoder;
 import io.tkv.codec.TransferLeaderEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -60,6 +61,7 @@ final class IngressEncoder {
     private final StoreStatusEncoder storeStatus = new StoreStatusEncoder();
     private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
     private final TransferLeaderEncoder transferLeader = new TransferLeaderEncoder();
+    private final SplitRegionEncoder splitRegion = new SplitRegionEncoder();
     private final RegionChecksumEncoder regionChecksum = new RegionChecksumEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
 
@@ -244,6 +246,20 @@ final class IngressEncoder {
         transferLeader.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
             .regionId(regionId).toStoreId(toStoreId);
         return frame(transferLeader.encodedLength());
+    }
+
+    byte[] splitRegion(
+        final long correlationId, final RegionEpoch region, final byte[] storedSplitKey, final long newRegionId,
+        final long[] newPeerIds) {
+        splitRegion.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(splitRegion.region(), region);
+        splitRegion.newRegionId(newRegionId);
+        final SplitRegionEncoder.NewPeersEncoder peers = splitRegion.newPeersCount(newPeerIds.length);
+        for (final long peerId : newPeerIds) {
+            peers.next().peerId(peerId);
+        }
+        splitRegion.putSplitKey(storedSplitKey, 0, storedSplitKey.length);
+        return frame(splitRegion.encodedLength());
     }
 
     byte[] regionChecksum(final long correlationId, final long regionId) {

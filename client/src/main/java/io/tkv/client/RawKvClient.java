@@ -7,7 +7,9 @@ import io.tkv.codec.RawCompareAndSwapResponseDecoder;
 import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
+import io.tkv.codec.keys.KeySpace;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.auth.ClientIds;
@@ -549,6 +551,32 @@ public final class RawKvClient implements AutoCloseable {
     public void transferLeader(final long regionId, final long toStoreId) {
         requests.await(requests.<Void>submit("transferLeader", TransferLeaderResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().transferLeader(id, regionId, toStoreId)));
+    }
+
+    /**
+     * Splits a region at a RawKV key (admin): the region keeps the keys before {@code splitKey}, a new region
+     * {@code newRegionId} takes it and those after, with one new peer per peer of the region (on the same stores, in
+     * the order the region lists its peers). Sent to the region's leader (followed like any request); returns once
+     * the split applied there. The ids are the caller's to allocate, unique in the cluster.
+     *
+     * @param regionId the region.
+     * @param confVer  its epoch's conf version, as the caller knows it (both counters must be current).
+     * @param version  its epoch's version.
+     * @return the two regions after the split.
+     * @throws TkvException EPOCH_NOT_MATCH if the region changed, KEY_NOT_IN_REGION if the key is not strictly inside
+     *                      it, MALFORMED for ids that cannot make the region, REGION_NOT_FOUND.
+     */
+    public List<RegionInfo> splitRegion(
+        final long regionId, final long confVer, final long version, final byte[] splitKey, final long newRegionId,
+        final long... newPeerIds) {
+        final RegionEpoch region = new RegionEpoch(regionId, confVer, version);
+        Objects.requireNonNull(splitKey, "splitKey");
+        final byte[] stored = new byte[splitKey.length + 1];
+        stored[0] = KeySpace.RAW;
+        System.arraycopy(splitKey, 0, stored, 1, splitKey.length);
+        return requests.await(requests.<List<RegionInfo>>submit("splitRegion",
+            SplitRegionResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().splitRegion(id, region, stored, newRegionId, newPeerIds.clone())));
     }
 
     /** @return the id the stores deduplicate this client's writes under (it is in every write frame). */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -54,6 +55,7 @@ public final class ApplyBatch implements AutoCloseable {
     private final ColumnFamilyHandle raftCf;
     private final DedupTable dedup;
     private final StagedWrites staged = new StagedWrites();
+    private final LongArrayList createdRegions = new LongArrayList();
     private final CasResult casResult = new CasResult();
     private final ExpandableDirectByteBuffer keyScratch = new ExpandableDirectByteBuffer(INITIAL_KEY_CAPACITY);
     private final ExpandableDirectByteBuffer valueScratch = new ExpandableDirectByteBuffer(INITIAL_VALUE_CAPACITY);
@@ -353,6 +355,29 @@ public final class ApplyBatch implements AutoCloseable {
     }
 
     /**
+     * Creates the region a split of the batch's region makes, in the same write as the split entry: its descriptor,
+     * its apply state at {@code (index, term)}, and a copy of the batch's region's dedup records
+     * ({@link SplitStaging}).
+     * The split entry must be alone in the batch (the region's earlier entries committed), so the records copied are
+     * those every replica has committed; the new region's records are loaded when the batch commits.
+     *
+     * @return the new region's apply state, valid once the batch committed.
+     * @throws IllegalStateException if the batch holds other entries than the split's, or changed dedup records.
+     */
+    public RegionApplyState createSplitRegion(final RegionDescriptor created, final long index, final long term) {
+        ensureOpen();
+        if (entryCount != 1 || regionDedup.changes != dedupChangesAtBegin) {
+            throw new IllegalStateException("a split of region " + region.regionId() + " must be alone in its batch");
+        }
+        if (created.id() == region.regionId()) {
+            throw new IllegalArgumentException("a split cannot create region " + created.id() + " from itself");
+        }
+        SplitStaging.stage(engine, batch, region.regionId(), created, index, term);
+        createdRegions.add(created.id());
+        return new RegionApplyState(created.id(), index, term);
+    }
+
+    /**
      * Writes everything staged, and the region's apply state as of the last entry, in one write batch
      * ({@code sync=false}), then advances the {@link RegionApplyState} and closes the batch. A batch without
      * entries writes nothing. On failure nothing was written and the batch is aborted.
@@ -378,6 +403,9 @@ public final class ApplyBatch implements AutoCloseable {
             throw abortOn(ex);
         }
         region.advance(entryIndex, entryTerm);
+        for (int i = 0; i < createdRegions.size(); i++) {
+            dedup.reload(createdRegions.getLong(i));
+        }
         finish();
     }
 
@@ -499,6 +527,7 @@ public final class ApplyBatch implements AutoCloseable {
 
     private void finish() {
         batch.clear();
+        createdRegions.clear();
         staged.clear();
         regionDedup.batchOpen = false;
         region = null;

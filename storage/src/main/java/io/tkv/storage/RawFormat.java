@@ -1,5 +1,6 @@
 package io.tkv.storage;
 
+import io.tkv.codec.keys.KeySpace;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;

@@ -1,5 +1,6 @@
 package io.tkv.storage;
 
+import io.tkv.codec.keys.KeySpace;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.rocksdb.RocksDBException;
@@ -153,6 +154,28 @@ public final class RegionDescriptor {
     public boolean containsKey(final byte space, final DirectBuffer key, final int offset, final int length) {
         return compare(space, key, offset, length, start) >= 0
             && (end.length == 0 || compare(space, key, offset, length, end) < 0);
+    }
+
+    /** @return whether a stored key (its key space's byte first) lies in the region's range. Allocation-free. */
+    public boolean containsStoredKey(final DirectBuffer key, final int offset, final int length) {
+        return compareStored(key, offset, length, start) >= 0
+            && (end.length == 0 || compareStored(key, offset, length, end) < 0);
+    }
+
+    /** @return whether a stored key sorts before the region's start. Allocation-free. */
+    public boolean startsAfter(final DirectBuffer key, final int offset, final int length) {
+        return compareStored(key, offset, length, start) < 0;
+    }
+
+    private static int compareStored(final DirectBuffer key, final int offset, final int length, final byte[] bound) {
+        final int common = Math.min(length, bound.length);
+        for (int i = 0; i < common; i++) {
+            final int diff = (key.getByte(offset + i) & 0xFF) - (bound[i] & 0xFF);
+            if (diff != 0) {
+                return diff;
+            }
+        }
+        return Integer.compare(length, bound.length);
     }
 
     /**

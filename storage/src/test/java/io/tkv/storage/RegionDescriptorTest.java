@@ -1,5 +1,6 @@
 package io.tkv.storage;
 
+import io.tkv.codec.keys.KeySpace;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

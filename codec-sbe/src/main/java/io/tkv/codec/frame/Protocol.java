@@ -8,6 +8,8 @@ import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseDecoder;
 import io.tkv.codec.InjectFaultDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.LocateRegionDecoder;
+import io.tkv.codec.LocateRegionResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RaftBatchDecoder;
 import io.tkv.codec.RaftSnapshotDecoder;
@@ -35,6 +37,8 @@ import io.tkv.codec.RegionListDecoder;
 import io.tkv.codec.SnapshotChunkDecoder;
 import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotDoneDecoder;
+import io.tkv.codec.SplitRegionDecoder;
+import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.TransferLeaderDecoder;
@@ -85,7 +89,10 @@ public final class Protocol {
             .accept(InjectFaultDecoder.TEMPLATE_ID, FrameShape.of(InjectFaultDecoder.BLOCK_LENGTH,
                 FrameShape.of(InjectFaultDecoder.StoresDecoder.sbeBlockLength())))
             .accept(TransferLeaderDecoder.TEMPLATE_ID, FrameShape.of(TransferLeaderDecoder.BLOCK_LENGTH))
-            .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH));
+            .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH))
+            .accept(SplitRegionDecoder.TEMPLATE_ID, FrameShape.of(SplitRegionDecoder.BLOCK_LENGTH,
+                FrameShape.of(SplitRegionDecoder.NewPeersDecoder.sbeBlockLength()), DATA))
+            .accept(LocateRegionDecoder.TEMPLATE_ID, FrameShape.of(LocateRegionDecoder.BLOCK_LENGTH, DATA));
     }
 
     /**
@@ -190,7 +197,11 @@ public final class Protocol {
             .accept(TransferLeaderResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(TransferLeaderResponseDecoder.BLOCK_LENGTH, DATA))
             .accept(RegionChecksumResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(RegionChecksumResponseDecoder.BLOCK_LENGTH, DATA));
+                FrameShape.of(RegionChecksumResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(SplitRegionResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(SplitRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(LocateRegionResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(LocateRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA));
     }
 
     /**

@@ -556,6 +556,13 @@ public final class RaftNode {
         }
     }
 
+    /** A follower that may vote starts an election at once (pre-vote first), as a split's new peer on the leader. */
+    public void campaignNow() {
+        if (role == Role.FOLLOWER && promotable()) {
+            campaign(false);
+        }
+    }
+
     /**
      * Leader only: stops leading in this term, because the driver found it cannot replicate its log (an entry larger
      * than any frame its transport can send). It becomes a follower and waits an extra election timeout before it

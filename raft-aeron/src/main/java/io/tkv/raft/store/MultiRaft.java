@@ -310,6 +310,14 @@ public final class MultiRaft implements AutoCloseable {
         }
     }
 
+    /** Has the store's peer of a region start an election at once (a region a split made, on its leader's store). */
+    public void campaign(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        if (peer != null && failure == null) {
+            peer.node().campaignNow();
+        }
+    }
+
     /** @return how many of the store's regions its peers lead. Walks every region: not for each request. */
     public int ledRegionCount() {
         int led = 0;

@@ -5,11 +5,16 @@ import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
  * The state the apply agent owns for each region on the store: how far it applied ({@link RegionApplyState}) and the
  * region as of that point ({@link RegionDescriptor}) — both persisted together, both changed only by applying the log
- * or installing a snapshot. Each change of a descriptor is published to the store's {@link RegionRegistry} for the
- * other agents once it is committed. Filled at start-up, then owned by the apply agent.
+ * (a split) or installing a snapshot. Each change of a descriptor is published to the store's {@link RegionRegistry}
+ * for the other agents once it is committed, and each region a split made is announced to the raft agent. Filled at
+ * start-up, then owned by the apply agent.
  */
 public final class AppliedRegions {
     /** One region's apply-side state. */
@@ -23,12 +28,28 @@ public final class AppliedRegions {
         }
     }
 
+    /**
+     * A region a split applied on this store made, for the raft agent to start.
+     *
+     * @param region   the new region.
+     * @param parentId the region it split from.
+     */
+    public record Created(RegionDescriptor region, long parentId) {
+    }
+
     private final Long2ObjectHashMap<Region> regions = new Long2ObjectHashMap<>();
     private final RegionRegistry registry;
+    private final Consumer<Created> onCreated;
+    private final List<RegionDescriptor> toPublish = new ArrayList<>();
+    private final List<Created> toAnnounce = new ArrayList<>();
 
-    /** @param registry where descriptors are published. */
-    public AppliedRegions(final RegionRegistry registry) {
+    /**
+     * @param registry  where descriptors are published.
+     * @param onCreated where regions splits made are announced, after their split committed.
+     */
+    public AppliedRegions(final RegionRegistry registry, final Consumer<Created> onCreated) {
         this.registry = registry;
+        this.onCreated = onCreated;
     }
 
     /** Adds a region (start-up, before the agents run) and publishes it. */
@@ -49,6 +70,35 @@ public final class AppliedRegions {
     public long appliedIndex(final long regionId) {
         final Region region = regions.get(regionId);
         return region == null ? 0 : region.state.appliedIndex();
+    }
+
+    /**
+     * A split staged in the open batch: the parent's new descriptor and the new region take effect here at once (the
+     * entries after the split see them); they are published and the new region announced once the batch commits
+     * ({@link #afterCommit}). Were the batch to fail, the store fails stop and nothing is published. Apply agent only.
+     */
+    void split(final Region parent, final RegionDescriptor left, final RegionApplyState childState,
+        final RegionDescriptor child) {
+        parent.descriptor = left;
+        regions.put(child.id(), new Region(childState, child));
+        toPublish.add(left);
+        toPublish.add(child);
+        toAnnounce.add(new Created(child, left.id()));
+    }
+
+    /** The open batch committed: publishes what it changed and announces the regions it made. Apply agent only. */
+    void afterCommit() {
+        if (toPublish.isEmpty()) {
+            return;
+        }
+        for (final RegionDescriptor region : toPublish) {
+            registry.publish(region);
+        }
+        for (final Created created : toAnnounce) {
+            onCreated.accept(created);
+        }
+        toPublish.clear();
+        toAnnounce.clear();
     }
 
     /** Replaces a region's state after a snapshot install, and publishes its descriptor. Apply agent only. */

@@ -14,6 +14,7 @@ import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.StorageEngine;
+import io.tkv.storage.command.Command;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -62,6 +63,7 @@ public final class ApplyAgent implements Agent {
     private final ReadExecutor reads;
     private final CommandExecutor writes = new CommandExecutor(replies);
     private final EntryDecoder entries = new EntryDecoder();
+    private final SplitExecutor splits;
     private final ChecksumExecutor checksums;
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -94,6 +96,7 @@ public final class ApplyAgent implements Agent {
         this.batch = batch;
         this.regions = regions;
         this.engine = engine;
+        this.splits = new SplitExecutor(replies, regions);
         this.installer = installer;
         this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
@@ -160,6 +163,7 @@ public final class ApplyAgent implements Agent {
         // nothing to apply yet).
         final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
         final boolean wellFormed = write && entries.decode(buffer, data, dataLength);
+        final boolean split = wellFormed && entries.command().type() == Command.SPLIT;
         if (write) {
             counters.requests().increment();
         }
@@ -168,15 +172,23 @@ public final class ApplyAgent implements Agent {
             return;
         }
         try {
+            if (split && batch.isOpen()) {
+                // A split goes in a batch of its own: the dedup records it copies are then the committed ones.
+                commitOrThrow();
+            }
             final AppliedRegions.Region region = beginRegion(regionId);
-            if (write && entries.hasTime()) {
+            // A split is begun without its time: it must change nothing but the regions (no dedup expiry).
+            if (write && entries.hasTime() && !split) {
                 batch.beginEntry(entryIndex, term, entries.timeMs());
             } else {
                 // A no-op, or a write without a time this build trusts: a time from this replica's memory would differ
                 // on one that restarted.
                 batch.beginEntry(entryIndex, term);
             }
-            if (wellFormed) {
+            if (split) {
+                splits.execute(batch, entries.command(), region, slot, generation);
+                commitOrThrow();
+            } else if (wellFormed) {
                 writes.execute(batch, entries.command(), region.descriptor, slot, generation);
             } else if (write) {
                 counters.malformed().increment();
@@ -197,10 +209,7 @@ public final class ApplyAgent implements Agent {
     /** @return the entry's region, with the batch open on it (the batch of another region committed first). */
     private AppliedRegions.Region beginRegion(final long regionId) {
         if (open != null && open.state.regionId() != regionId) {
-            commit();
-            if (failure != null) {
-                throw new IllegalStateException(failure);
-            }
+            commitOrThrow();
         }
         if (!batch.isOpen()) {
             final AppliedRegions.Region region = regions.get(regionId);
@@ -294,11 +303,19 @@ public final class ApplyAgent implements Agent {
         }
     }
 
+    private void commitOrThrow() {
+        commit();
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
     private void commit() {
         try {
             final RegionApplyState state = open.state;
             open = null;
             batch.commit();
+            regions.afterCommit();
             durable.afterCommit(state.regionId(), state.appliedIndex());
         } catch (final RuntimeException ex) {
             failStop("committing applied entries failed: " + ex.getMessage(), ex);

@@ -13,7 +13,7 @@ import io.tkv.server.raft.ProposalAdapter;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.CasResult;
 import io.tkv.storage.DedupStatus;
-import io.tkv.storage.KeySpace;
+import io.tkv.codec.keys.KeySpace;
 import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.command.Command;
 import io.tkv.storage.command.CommandReader;

@@ -6,6 +6,7 @@ import io.aeron.logbuffer.Header;
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.DisconnectDecoder;
+import io.tkv.codec.LocateRegionDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RawGetDecoder;
 import io.tkv.codec.RawPutDecoder;
@@ -65,6 +66,7 @@ public final class IngressAgent implements Agent {
     private final ControlledFragmentHandler gate = this::onFragmentGated;
     private final IntPredicate imageAlive;
     private final RegionListWriter regionList = new RegionListWriter();
+    private final RegionLocator locator;
     private final ExpandableDirectByteBuffer regionFrame = new ExpandableDirectByteBuffer(512);
     private long nowMs;
     private long nowNs;
@@ -91,6 +93,7 @@ public final class IngressAgent implements Agent {
         this.assembler = new BoundedFragmentAssembler(this::onFragment, this::onOversize, limits.maxRequestBytes(),
             MAX_PARTIAL_REQUESTS);
         this.imageAlive = sessionId -> subscription.imageBySessionId(sessionId) != null;
+        this.locator = new RegionLocator(regions.registry(), router::leaderStoreId, replies);
     }
 
     @Override
@@ -180,6 +183,10 @@ public final class IngressAgent implements Agent {
             counters.unauthenticated().increment();
             replyToImage(header.sessionId(), correlationId, Status.UNAUTHENTICATED, templateId,
                 "no session: connect and authenticate first");
+            return;
+        }
+        if (templateId == LocateRegionDecoder.TEMPLATE_ID) {
+            locator.onRequest(session, buffer, offset, blockLength, version);
             return;
         }
         if (AdminHandler.isAdmin(templateId)) {

@@ -12,7 +12,7 @@ import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.Status;
 import io.tkv.server.region.RegionRegistry;
-import io.tkv.storage.KeySpace;
+import io.tkv.codec.keys.KeySpace;
 import io.tkv.storage.RegionDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +48,11 @@ public final class RegionGuard {
 
     public RegionGuard(final RegionRegistry registry) {
         this.registry = registry;
+    }
+
+    /** @return the registry the guard checks against. */
+    public RegionRegistry registry() {
+        return registry;
     }
 
     /** @return the region id a request names (every request carries its region context at the same offset). */

@@ -8,6 +8,7 @@ import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RaftRole;
 import io.tkv.codec.RegionChecksumDecoder;
 import io.tkv.codec.Status;
+import io.tkv.codec.SplitRegionDecoder;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseEncoder;
 import io.tkv.codec.TransferLeaderDecoder;
@@ -37,7 +38,8 @@ import java.util.Arrays;
  * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing — and
  * {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK), or answers NOT_LEADER
  * with the leader this store knows of, or REGION_NOT_FOUND — and {@code RegionChecksum}, handed to the apply agent
- * in order with the committed entries.
+ * in order with the committed entries — and {@code SplitRegion} ({@link SplitRequests}), proposed through the region's
+ * log.
  */
 public final class AdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -61,11 +63,13 @@ public final class AdminHandler {
     private final TransferLeaderDecoder transferRequest = new TransferLeaderDecoder();
     private final TransferLeaderResponseEncoder transferReply = new TransferLeaderResponseEncoder();
     private final RegionChecksumDecoder checksumRequest = new RegionChecksumDecoder();
+    private final SplitRegionDecoder splitRequest = new SplitRegionDecoder();
+    private final SplitRequests splits;
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
         final long storeId, final ReplySender replies, final TransportCounters transportCounters,
-        final CommandQueue queue) {
+        final CommandQueue queue, final SplitRequests splits) {
         this.raft = raft;
         this.log = log;
         this.faults = faults;
@@ -74,12 +78,14 @@ public final class AdminHandler {
         this.replies = replies;
         this.transportCounters = transportCounters;
         this.queue = queue;
+        this.splits = splits;
     }
 
     /** @return whether the template is an admin request. */
     public static boolean isAdmin(final int templateId) {
         return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID
-            || templateId == TransferLeaderDecoder.TEMPLATE_ID || templateId == RegionChecksumDecoder.TEMPLATE_ID;
+            || templateId == TransferLeaderDecoder.TEMPLATE_ID || templateId == RegionChecksumDecoder.TEMPLATE_ID
+            || templateId == SplitRegionDecoder.TEMPLATE_ID;
     }
 
     /** Handles a validated admin frame from an authenticated session: served for admin sessions only. */
@@ -99,6 +105,8 @@ public final class AdminHandler {
         } else if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
             statusRequest.wrap(buffer, body, blockLength, version);
             onStoreStatus(session, statusRequest.correlationId());
+        } else if (templateId == SplitRegionDecoder.TEMPLATE_ID) {
+            splits.onSplit(session, splitRequest.wrap(buffer, body, blockLength, version));
         } else if (templateId == TransferLeaderDecoder.TEMPLATE_ID) {
             transferRequest.wrap(buffer, body, blockLength, version);
             onTransferLeader(session);

@@ -8,6 +8,7 @@ import io.tkv.codec.RawCompareAndSwapDecoder;
 import io.tkv.codec.RawDeleteDecoder;
 import io.tkv.codec.RawDeleteRangeDecoder;
 import io.tkv.codec.RawPutDecoder;
+import io.tkv.codec.SplitRegionDecoder;
 import io.tkv.storage.command.Command;
 import io.tkv.storage.command.CommandWriter;
 import org.agrona.DirectBuffer;
@@ -61,6 +62,7 @@ public final class ProposalAdapter {
             case Command.BATCH_DELETE -> RawBatchDeleteDecoder.TEMPLATE_ID;
             case Command.DELETE_RANGE -> RawDeleteRangeDecoder.TEMPLATE_ID;
             case Command.COMPARE_AND_SWAP -> RawCompareAndSwapDecoder.TEMPLATE_ID;
+            case Command.SPLIT -> SplitRegionDecoder.TEMPLATE_ID;
             default -> 0;
         };
     }

@@ -5,7 +5,10 @@ import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.transport.RaftAdapter;
 import io.tkv.raft.transport.RaftMessageHandler;
 import io.tkv.server.StoreFailure;
+import io.tkv.server.apply.AppliedRegions;
 import org.agrona.concurrent.Agent;
+
+import java.util.Queue;
 
 /**
  * The Raft half of the store's raft agent (the ingress half, on the same thread, proposes into the same driver):
@@ -26,16 +29,21 @@ public final class RaftAgent implements Agent {
     private final RaftAdapter adapter;
     private final RaftLog log;
     private final StoreFailure storeFailure;
+    private final Queue<AppliedRegions.Created> createdRegions;
+    private final RegionStarter starter;
     private final RaftMessageHandler onMessage;
     private volatile int ledRegions;
     private long cycles;
 
     RaftAgent(
-        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure) {
+        final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure,
+        final Queue<AppliedRegions.Created> createdRegions, final RegionStarter starter) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
         this.storeFailure = storeFailure;
+        this.createdRegions = createdRegions;
+        this.starter = starter;
         this.onMessage = raft::onMessage;
     }
 
@@ -51,12 +59,27 @@ public final class RaftAgent implements Agent {
             // The state machine cannot follow the log: stop leading and serving, so the other stores take over.
             raft.failStop(storeFailure.reason(), null);
         }
-        int work = adapter.poll(onMessage, FRAGMENT_LIMIT);
+        int work = startCreatedRegions();
+        work += adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
         if ((++cycles & LED_COUNT_EVERY_CYCLES) == 0) {
             ledRegions = raft.ledRegionCount();
         }
         return work;
+    }
+
+    /** Starts the peers of regions that splits applied on this store made. */
+    private int startCreatedRegions() {
+        if (raft.failure() != null) {
+            return 0;
+        }
+        int started = 0;
+        AppliedRegions.Created created;
+        while ((created = createdRegions.poll()) != null) {
+            starter.startSplit(created.region(), created.parentId());
+            started++;
+        }
+        return started;
     }
 
     @Override

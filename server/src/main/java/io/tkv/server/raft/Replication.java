@@ -4,10 +4,8 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogConfig;
-import io.tkv.raft.core.ConfState;
 import io.tkv.raft.store.MultiRaft;
 import io.tkv.raft.store.MultiRaftConfig;
-import io.tkv.raft.store.PeerDirectory;
 import io.tkv.raft.snapshot.SnapshotAgent;
 import io.tkv.raft.snapshot.SnapshotConfig;
 import io.tkv.raft.snapshot.SnapshotDirs;
@@ -48,6 +46,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +83,9 @@ public final class Replication implements AutoCloseable {
     private RequestRouter router;
     private AdminHandler admin;
     private AppliedRegions regions;
+    private RegionStarter starter;
+    /** Regions splits made, from the apply agent to the raft agent (one per split applied: bounded by the log). */
+    private final Queue<AppliedRegions.Created> createdRegions = new ConcurrentLinkedQueue<>();
     private Subscription snapshotSubscription;
     private SnapshotAgent snapshotAgent;
     private SnapshotExporter exporter;
@@ -190,7 +193,7 @@ public final class Replication implements AutoCloseable {
         driver[0] = raft;
 
         final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
-        regions = new AppliedRegions(regionRegistry);
+        regions = new AppliedRegions(regionRegistry, createdRegions::add);
         final Long2LongHashMap applied = new Long2LongHashMap(0);
         for (final long regionId : regionsToRecover(engine, regionSnapshot)) {
             final RegionDescriptor region = recoverOrBootstrap(engine, regionSnapshot, batch, regionId, voters);
@@ -203,19 +206,14 @@ public final class Replication implements AutoCloseable {
         final long threshold = settings.compactThresholdEntries();
         durableApplied = new DurableAppliedIndex(threshold > 0 ? Math.max(1, threshold / 4) : Long.MAX_VALUE,
             engine::syncWal, applied);
+        starter = new RegionStarter(raft, log, config.storeId());
         for (final RegionDescriptor region : regionRegistry.all()) {
-            final RegionDescriptor.Peer self = region.peerOnStore(config.storeId());
-            if (self == null) {
-                LOG.warn("region {} has no peer on store {}: not served ({})", region.id(), config.storeId(), region);
-                continue;
-            }
-            raft.addRegion(region.id(), self.id(), new ConfState(region.voterIds(), region.learnerIds()),
-                applied.get(region.id()), peerDirectory(region));
+            starter.start(region, applied.get(region.id()));
         }
-        agent = new RaftAgent(raft, adapter, log, storeFailure);
+        agent = new RaftAgent(raft, adapter, log, storeFailure, createdRegions, starter);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
-            transportCounters, queue);
+            transportCounters, queue, new SplitRequests(regionRegistry, router, replies));
         LOG.info("replication: store {} of {}, log {}, {} regions", config.storeId(), stores, settings.logDir(),
             regionRegistry.size());
     }
@@ -280,12 +278,18 @@ public final class Replication implements AutoCloseable {
         }
         RegionApplyState state = RegionApplyState.load(engine, regionId);
         final boolean logEmpty = log.lastIndex(regionId) == 0 && log.hardState(regionId).term() == 0;
+        final RegionDescriptor persisted = RegionDescriptor.load(engine, regionId);
         if (!logEmpty) {
             final long snapshotIndex = log.firstIndex(regionId) - 1;
             if (state.appliedIndex() < snapshotIndex) {
                 // The log was compacted for a snapshot from the leader that was not installed before a crash.
                 state = installer.installPending(regionId, snapshotIndex);
             }
+        } else if (persisted != null && regionId != FOUNDING_REGION_ID
+            && state.appliedIndex() == MultiRaft.BOOTSTRAP_INDEX) {
+            // A region a split made, whose log the raft agent had not started before the store stopped: its log
+            // starts at the split's initial point, which is all that was applied.
+            raft.bootstrapRegion(regionId);
         } else if (state.appliedIndex() != 0) {
             throw new IllegalStateException("region " + regionId + " has state applied up to index "
                 + state.appliedIndex() + " but the Raft log in " + log.config().dir() + " is empty: the log "
@@ -321,15 +325,6 @@ public final class Replication implements AutoCloseable {
         batch.commit();
         LOG.info("bootstrapped region {} as a founding peer", region.id());
         return state;
-    }
-
-    /** @return which store hosts each of the region's peers. */
-    private static PeerDirectory peerDirectory(final RegionDescriptor region) {
-        final Long2LongHashMap stores = new Long2LongHashMap(0);
-        for (final RegionDescriptor.Peer peer : region.peers()) {
-            stores.put(peer.id(), peer.storeId());
-        }
-        return stores::get;
     }
 
     /** Deletes every export and received snapshot left from before this start (none is in use any more). */

@@ -69,6 +69,31 @@ public final class RequestRouter {
                 reads.refused();
             }
         }
+        answer(outcome, session, regionId, correlationId, templateId);
+    }
+
+    /**
+     * Proposes a command the store made itself (an admin command, already checked), answered by the apply agent once
+     * it applied, or here if Raft refuses it at once.
+     */
+    public void propose(
+        final ClientSession session, final long regionId, final int templateId, final long correlationId,
+        final byte[] command) {
+        final long id = proposals.add(session.slot(), session.generation(), correlationId, templateId);
+        if (id == 0) {
+            busy(session, correlationId, templateId, "too many proposals in flight");
+            return;
+        }
+        final MultiRaft.Outcome outcome = raft.propose(regionId, command, id);
+        if (outcome != MultiRaft.Outcome.ACCEPTED) {
+            proposals.remove(id);
+        }
+        answer(outcome, session, regionId, correlationId, templateId);
+    }
+
+    private void answer(
+        final MultiRaft.Outcome outcome, final ClientSession session, final long regionId, final long correlationId,
+        final int templateId) {
         switch (outcome) {
             case ACCEPTED -> {
             }

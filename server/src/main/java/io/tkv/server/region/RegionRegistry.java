@@ -1,9 +1,9 @@
 package io.tkv.server.region;
 
 import io.tkv.storage.RegionDescriptor;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class RegionRegistry {
     private volatile Long2ObjectHashMap<RegionDescriptor> regions = new Long2ObjectHashMap<>();
+    /** The same regions, by start key: published with {@link #regions}, read after it. */
+    private volatile RegionDescriptor[] byStart = new RegionDescriptor[0];
 
     /** @return the region's descriptor, or null if the region is not on this store. Any thread. */
     public RegionDescriptor get(final long regionId) {
@@ -30,21 +32,49 @@ public final class RegionRegistry {
     public void publish(final RegionDescriptor region) {
         final Long2ObjectHashMap<RegionDescriptor> next = new Long2ObjectHashMap<>(regions);
         next.put(region.id(), region);
-        regions = next;
+        install(next);
     }
 
     /** Forgets a region that left this store. Its single writer only. */
     public void remove(final long regionId) {
         final Long2ObjectHashMap<RegionDescriptor> next = new Long2ObjectHashMap<>(regions);
         next.remove(regionId);
+        install(next);
+    }
+
+    private void install(final Long2ObjectHashMap<RegionDescriptor> next) {
+        final RegionDescriptor[] sorted = next.values().toArray(new RegionDescriptor[0]);
+        Arrays.sort(sorted, Comparator.comparing(RegionDescriptor::start, Arrays::compareUnsigned));
+        byStart = sorted;
         regions = next;
     }
 
     /** @return every region on this store, by start key. Any thread; allocates (tools, not the hot path). */
     public List<RegionDescriptor> all() {
-        final List<RegionDescriptor> all = new ArrayList<>(regions.values());
-        all.sort(Comparator.comparing(RegionDescriptor::start, Arrays::compareUnsigned));
-        return all;
+        return List.of(byStart);
+    }
+
+    /**
+     * @return the region of this store whose range holds the stored key, or null. Any thread; a binary search over the
+     *     regions by start key, allocation-free.
+     */
+    public RegionDescriptor containing(final DirectBuffer key, final int offset, final int length) {
+        final RegionDescriptor[] sorted = byStart;
+        int low = 0;
+        int high = sorted.length - 1;
+        while (low <= high) {
+            final int mid = (low + high) >>> 1;
+            final RegionDescriptor region = sorted[mid];
+            if (region.containsStoredKey(key, offset, length)) {
+                return region;
+            }
+            if (region.startsAfter(key, offset, length)) {
+                high = mid - 1;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return null;
     }
 
     /** @return how many regions are on this store. Any thread. */

@@ -168,7 +168,7 @@ class ApplyAgentDeterminismTest {
                 batch.close();
             }
             batch = new ApplyBatch(engine, DedupTable.load(engine));
-            final AppliedRegions regions = new AppliedRegions(new RegionRegistry());
+            final AppliedRegions regions = new AppliedRegions(new RegionRegistry(), created -> { });
             regions.add(RegionApplyState.load(engine, REGION), RegionDescriptor.founding(REGION, new long[] {1}));
             agent = new ApplyAgent(queue, store, batch, regions, registry,
                 new ReplySender(counters.repliesDropped()), counters, 64 * 1024, null,

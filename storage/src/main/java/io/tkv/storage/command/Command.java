@@ -16,7 +16,7 @@ package io.tkv.storage.command;
  *  16  int64   region id
  *  24  int64   region epoch conf version, as the proposer checked it
  *  32  int64   region epoch version, as the proposer checked it
- *  40  int64   client id (0: none; the write is not deduplicated)
+ *  40  int64   client id (0: none; the write is not deduplicated; always 0 for an admin command)
  *  48  int64   request id (the client's correlation id)
  *  56  int64   first incomplete request id of the client
  *  64  int64   ttl seconds (0: no expiry)
@@ -24,8 +24,9 @@ package io.tkv.storage.command;
  * </pre>
  * All little-endian. The items per type: PUT key, value; BATCH_PUT count/2 pairs of key, value; DELETE key;
  * BATCH_DELETE keys; DELETE_RANGE start key, end key (empty: to the end); COMPARE_AND_SWAP key, expected value, new
- * value. A command is never larger than the request it came from plus {@link #HEADER_LENGTH}: its items are the
- * request's byte fields with the same 4-byte lengths, and nothing else follows the header.
+ * value; SPLIT (an admin command, see {@link #SPLIT}) split key, new region id, new peer ids. A client write's command
+ * is never larger than the request it came from plus {@link #HEADER_LENGTH}: its items are the request's byte fields
+ * with the same 4-byte lengths, and nothing else follows the header.
  *
  * <p>Versioning: a reader that meets a version or a type it does not know treats the entry as a malformed no-op, the
  * same on every replica; so a new command type or version may only be proposed once every store of the cluster
@@ -47,8 +48,16 @@ public final class Command {
     public static final byte DELETE_RANGE = 5;
     /** Compare and swap one key. */
     public static final byte COMPARE_AND_SWAP = 6;
-    /** The highest type this build reads. */
-    static final byte MAX_TYPE = COMPARE_AND_SWAP;
+    /** The highest client write type this build reads. */
+    static final byte MAX_WRITE_TYPE = COMPARE_AND_SWAP;
+    /**
+     * Admin: split the region at a key. Items: the split key (a stored key, strictly inside the region), the new
+     * region's id (8 bytes, big-endian), then one new peer id (8 bytes, big-endian) per peer of the region, in the
+     * order its descriptor lists them. The header's epoch must be the region's, both counters.
+     */
+    public static final byte SPLIT = 16;
+    /** Bytes of an id item of an admin command. */
+    public static final int ID_ITEM_LENGTH = Long.BYTES;
 
     /** Flag: the compare-and-swap expects the key to be absent. */
     public static final int FLAG_EXPECT_ABSENT = 1;
@@ -86,6 +95,7 @@ public final class Command {
             case BATCH_DELETE -> "BATCH_DELETE";
             case DELETE_RANGE -> "DELETE_RANGE";
             case COMPARE_AND_SWAP -> "COMPARE_AND_SWAP";
+            case SPLIT -> "SPLIT";
             default -> "type " + type;
         };
     }

@@ -40,7 +40,7 @@ public final class CommandReader {
             return fail("command format version " + version() + " is not " + Command.VERSION);
         }
         final int type = type();
-        if (type < Command.PUT || type > Command.MAX_TYPE) {
+        if ((type < Command.PUT || type > Command.MAX_WRITE_TYPE) && type != Command.SPLIT) {
             return fail("unknown command type " + type);
         }
         if ((flags() & ~Command.KNOWN_FLAGS) != 0 || source.getByte(at + Command.RESERVED_OFFSET) != 0) {
@@ -48,6 +48,9 @@ public final class CommandReader {
         }
         if (ttlSeconds() < 0) {
             return fail("negative ttl");
+        }
+        if (type >= Command.SPLIT && clientId() != 0) {
+            return fail("an admin command with a client id");
         }
         return checkItems(type);
     }
@@ -75,6 +78,9 @@ public final class CommandReader {
             if (itemLength == 0 && namesKey(type, i)) {
                 return fail("empty key");
             }
+            if (type == Command.SPLIT && i > 0 && itemLength != Command.ID_ITEM_LENGTH) {
+                return fail("split id item " + i + " of " + itemLength + " bytes");
+            }
             position += Command.ITEM_LENGTH_BYTES + itemLength;
         }
         if (position != end) {
@@ -90,6 +96,7 @@ public final class CommandReader {
             case Command.DELETE -> count == 1;
             case Command.BATCH_DELETE -> count >= 0;
             case Command.COMPARE_AND_SWAP -> count == 3;
+            case Command.SPLIT -> count >= 3;
             default -> false;
         };
     }
@@ -99,7 +106,7 @@ public final class CommandReader {
         return switch (type) {
             case Command.PUT, Command.BATCH_PUT -> index % 2 == 0;
             case Command.DELETE, Command.BATCH_DELETE -> true;
-            case Command.COMPARE_AND_SWAP -> index == 0;
+            case Command.COMPARE_AND_SWAP, Command.SPLIT -> index == 0;
             default -> false;
         };
     }
@@ -122,6 +129,16 @@ public final class CommandReader {
         view.wrap(buffer, cursor + Command.ITEM_LENGTH_BYTES, itemLength);
         cursor += Command.ITEM_LENGTH_BYTES + itemLength;
         itemsRead++;
+    }
+
+    /**
+     * Reads the next item as an id (an admin command's 8-byte items).
+     *
+     * @throws IllegalStateException if every item was read.
+     */
+    public long nextId(final UnsafeBuffer view) {
+        nextItem(view);
+        return view.getLong(0, ByteOrder.BIG_ENDIAN);
     }
 
     /** Reads the items again from the first. */

@@ -70,6 +70,19 @@ public final class CommandWriter {
     }
 
     /**
+     * Appends an id: an 8-byte big-endian item, as admin commands carry them.
+     *
+     * @return this.
+     */
+    public CommandWriter id(final long id) {
+        buffer.putInt(limit, Command.ID_ITEM_LENGTH, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(limit + Command.ITEM_LENGTH_BYTES, id, ByteOrder.BIG_ENDIAN);
+        limit += Command.ITEM_LENGTH_BYTES + Command.ID_ITEM_LENGTH;
+        count++;
+        return this;
+    }
+
+    /**
      * Completes the command: writes its item count.
      *
      * @return the command's length in bytes.

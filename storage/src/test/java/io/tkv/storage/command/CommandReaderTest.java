@@ -102,7 +102,7 @@ class CommandReaderTest {
             bad[0] = (byte)version;
             assertFalse(read(bad), "version " + version);
         }
-        for (final int type : new int[] {0, Command.MAX_TYPE + 1, 255}) {
+        for (final int type : new int[] {0, Command.MAX_WRITE_TYPE + 1, Command.SPLIT - 1, Command.SPLIT + 1, 255}) {
             final byte[] bad = good.clone();
             bad[1] = (byte)type;
             assertFalse(read(bad), "type " + type);
@@ -117,6 +117,37 @@ class CommandReaderTest {
         assertFalse(read(reserved));
         assertFalse(read(command(Command.PUT, 0, -1, b("k"), b("v"))));
         assertEquals("negative ttl", reader.reason());
+    }
+
+    @Test
+    void shouldReadASplitAndRefuseOneWithBadIdsOrAClientId() {
+        final CommandWriter writer = new CommandWriter();
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(16);
+        final int length = writer.begin(out, 0, Command.SPLIT, 0, 1, 7, 2, 3, 0, 42, 0, 0).item(b("rm")).id(9).id(91)
+            .id(92).finish();
+        final byte[] split = Arrays.copyOf(out.byteArray(), length);
+        assertTrue(read(split), reader.reason());
+        assertEquals(Command.SPLIT, reader.type());
+        assertEquals(4, reader.count());
+        assertArrayEquals(b("rm"), next());
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        assertEquals(9, reader.nextId(view));
+        assertEquals(91, reader.nextId(view));
+        assertEquals(92, reader.nextId(view));
+
+        final int shortIdLength = writer.begin(out, 0, Command.SPLIT, 0, 1, 7, 2, 3, 0, 42, 0, 0).item(b("rm")).id(9)
+            .item(b("1234567")).finish();
+        assertFalse(read(Arrays.copyOf(out.byteArray(), shortIdLength)), "an id of 7 bytes");
+        final int noPeersLength = writer.begin(out, 0, Command.SPLIT, 0, 1, 7, 2, 3, 0, 42, 0, 0).item(b("rm")).id(9)
+            .finish();
+        assertFalse(read(Arrays.copyOf(out.byteArray(), noPeersLength)), "a split with no peer");
+        final int emptyKeyLength = writer.begin(out, 0, Command.SPLIT, 0, 1, 7, 2, 3, 0, 42, 0, 0).item(new byte[0])
+            .id(9).id(91).finish();
+        assertFalse(read(Arrays.copyOf(out.byteArray(), emptyKeyLength)), "an empty split key");
+        final int withClientLength = writer.begin(out, 0, Command.SPLIT, 0, 1, 7, 2, 3, 5, 42, 0, 0).item(b("rm"))
+            .id(9).id(91).finish();
+        final byte[] withClient = Arrays.copyOf(out.byteArray(), withClientLength);
+        assertFalse(read(withClient), "an admin command carries no client id");
     }
 
     @Test

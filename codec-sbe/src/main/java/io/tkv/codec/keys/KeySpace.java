@@ -1,4 +1,4 @@
-package io.tkv.storage;
+package io.tkv.codec.keys;
 
 /**
  * The key spaces that share a store's data column families, each behind its own first byte, as TiKV's API v2 keeps

@@ -1,0 +1,82 @@
+package io.tkv.ops;
+
+import io.tkv.server.StoreNode;
+import io.tkv.server.config.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tkv-ctl split} against one store: it splits region 1 at a key and prints both regions; split again under the
+ * epoch it had before, it is refused (exit 3, EPOCH_NOT_MATCH); under the new epoch, at a key of the new region, it
+ * is refused too (KEY_NOT_IN_REGION), since region 1 now ends there.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SplitCommandTest {
+    private static final String ADMIN_SECRET = "split test admin secret";
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result ctl(final String endpoint, final String... args) throws IOException {
+        final Path secret = dir.resolve("admin.secret");
+        if (!Files.exists(secret)) {
+            Files.writeString(secret, ADMIN_SECRET);
+        }
+        final List<String> full = new ArrayList<>(List.of(args));
+        full.addAll(List.of("--endpoint", endpoint, "--secret-file", secret.toString()));
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = TkvCtl.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+            full.toArray(new String[0]));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldSplitARegionAndRefuseAStaleSplit() throws Exception {
+        final int port;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        final String endpoint = "127.0.0.1:" + port;
+        try (StoreNode store = StoreNode.start(new ServerConfig()
+            .adminSecret(ADMIN_SECRET)
+            .listenEndpoint(endpoint)
+            .dataDir(dir.resolve("data"))
+            .aeronDir("/dev/shm/tkv-splittest-" + ProcessHandle.current().pid())
+            .idleStrategy("sleep-us:200"))) {
+            assertEquals(0, ctl(endpoint, "put", "a", "1").code());
+            final Result split = ctl(endpoint, "split", "m", "--new-region", "2", "--new-peers", "101");
+            assertEquals(0, split.code(), split.err());
+            assertEquals("region 1 [, 726d) epoch (1, 2) peers [1@1]\n"
+                + "region 2 [726d, end) epoch (1, 2) peers [101@1]\n", split.out());
+            assertEquals(2, store.regions().size());
+
+            final Result stale = ctl(endpoint, "split", "f", "--new-region", "3", "--new-peers", "102");
+            assertEquals(3, stale.code());
+            assertTrue(stale.err().contains("EPOCH_NOT_MATCH"), stale.err());
+            final Result outside = ctl(endpoint, "split", "x", "--epoch", "1,2", "--new-region", "3", "--new-peers",
+                "102");
+            assertEquals(3, outside.code());
+            assertTrue(outside.err().contains("KEY_NOT_IN_REGION"), outside.err());
+            assertEquals(2, store.regions().size());
+        }
+    }
+}
