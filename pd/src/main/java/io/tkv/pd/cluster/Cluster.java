@@ -179,7 +179,7 @@ public final class Cluster {
         return load.leaderCount(storeId);
     }
 
-    /** @return approximate bytes of the regions with a peer on the store. */
+    /** @return bytes the regions with a peer on the store weigh ({@link RegionInfo#scoreSizeBytes()}). */
     public long regionSizeBytes(final long storeId) {
         return load.regionSizeBytes(storeId);
     }

@@ -9,6 +9,12 @@ import java.util.List;
  * (keys are copied in and never handed out for writing); {@link #toBuilder()} makes a changed copy.
  */
 public final class RegionInfo {
+    /**
+     * What an empty or unmeasured region weighs in a store's score: it still costs the store a Raft group (PD
+     * counts an empty region as 1 MB), so a store full of empty regions is not "empty".
+     */
+    public static final long MIN_SCORE_SIZE_BYTES = 1 << 20;
+
     private final long id;
     private final byte[] startKey;
     private final byte[] endKey;
@@ -136,6 +142,11 @@ public final class RegionInfo {
     /** @return the approximate size of the region's data. */
     public long approximateSizeBytes() {
         return approximateSizeBytes;
+    }
+
+    /** @return the size this region weighs in a store's score: its approximate size, at least 1 MiB. */
+    public long scoreSizeBytes() {
+        return Math.max(MIN_SCORE_SIZE_BYTES, approximateSizeBytes);
     }
 
     /** @return the approximate number of keys. */

@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Per-store counts derived from the region registry: peers, leaders and the approximate bytes they hold. Kept
+ * Per-store counts derived from the region registry: peers, leaders and the bytes they weigh
+ * ({@link RegionInfo#scoreSizeBytes()}). Kept
  * incrementally as regions come and go, so schedulers read them in O(1) instead of walking every region.
  */
 final class StoreLoad {
@@ -28,7 +29,7 @@ final class StoreLoad {
         for (final Peer p : region.peers()) {
             final Counts c = byStore.computeIfAbsent(p.storeId(), k -> new Counts());
             c.regions += sign;
-            c.sizeBytes += sign * region.approximateSizeBytes();
+            c.sizeBytes += sign * region.scoreSizeBytes();
             if (region.leader() != null && region.leader().peerId() == p.peerId()) {
                 c.leaders += sign;
             }

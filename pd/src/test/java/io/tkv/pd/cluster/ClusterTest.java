@@ -73,6 +73,7 @@ class ClusterTest {
         assertEquals(2, cluster.leaderCount(1));
         assertEquals(0, cluster.leaderCount(2));
         assertEquals(2L << 20, cluster.regionSizeBytes(3));
+        assertEquals(RegionInfo.MIN_SCORE_SIZE_BYTES, RegionInfo.builder(9).build().scoreSizeBytes());
         // Region 2's leader moves to store 2 and its peer on store 3 moves to store 4.
         final RegionInfo r2 = cluster.regions().byId(2);
         final List<Peer> peers = List.of(r2.peers().get(0), r2.peers().get(1), Peer.voter(99, 4));
