@@ -14,6 +14,9 @@ import java.util.List;
  * data movement and takes PD's fast step timeout.
  */
 public final class BalanceLeaderScheduler implements Scheduler {
+    /** Half a leader: see {@link ScheduleContext#shouldBalance}. */
+    private static final double LEADER_BAND = 0.5;
+
     @Override
     public SchedulerType type() {
         return SchedulerType.BALANCE_LEADER;
@@ -36,7 +39,7 @@ public final class BalanceLeaderScheduler implements Scheduler {
         final double lowest = ctx.leaderScore(stores.get(stores.size() - 1).id());
         for (final StoreInfo source : stores) {
             final double sourceScore = ctx.leaderScore(source.id());
-            if (!ctx.shouldBalance(sourceScore, lowest, 1, average)) {
+            if (!ctx.shouldBalance(sourceScore, lowest, LEADER_BAND, average)) {
                 break;
             }
             final Operator op = fromSource(source, sourceScore, average, ctx);
@@ -60,7 +63,8 @@ public final class BalanceLeaderScheduler implements Scheduler {
                     target = p;
                 }
             }
-            if (target != null && ctx.shouldBalance(sourceScore, ctx.leaderScore(target.storeId()), 1, average)) {
+            if (target != null && ctx.shouldBalance(sourceScore, ctx.leaderScore(target.storeId()), LEADER_BAND,
+                average)) {
                 return ctx.newOperator(region, OperatorKind.LEADER, "balance-leader",
                     List.of(new OperatorStep.TransferLeader(source.id(), target.storeId())));
             }

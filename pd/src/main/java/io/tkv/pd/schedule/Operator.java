@@ -34,6 +34,11 @@ public final class Operator {
     private final long peerStepTimeoutMs;
     private final long createdMs;
     private int current;
+    /**
+     * Whether the current step's new learner already shows in the region (still catching up): the registry then
+     * counts it on its store, and the influence must not count it a second time.
+     */
+    private boolean learnerVisible;
     private long stepStartMs;
     private Status status = Status.RUNNING;
 
@@ -85,6 +90,8 @@ public final class Operator {
                 break;
             }
         }
+        learnerVisible = status == Status.RUNNING && steps.get(current) instanceof OperatorStep.AddLearner a
+            && region.peerOnStore(a.storeId()) != null;
         checkTimeout(nowMs);
         return status == Status.RUNNING ? steps.get(current) : null;
     }
@@ -118,7 +125,7 @@ public final class Operator {
             if (step instanceof OperatorStep.TransferLeader t) {
                 influence.addLeader(t.fromStore(), -1);
                 influence.addLeader(t.toStore(), 1);
-            } else if (step instanceof OperatorStep.AddLearner a) {
+            } else if (step instanceof OperatorStep.AddLearner a && !(i == current && learnerVisible)) {
                 influence.addRegion(a.storeId(), 1, regionSizeBytes);
             } else if (step instanceof OperatorStep.RemovePeer r) {
                 influence.addRegion(r.storeId(), -1, regionSizeBytes);

@@ -41,7 +41,7 @@ public final class ReplicaChecker {
         final int voters = region.voters().size();
         final int maxReplicas = ctx.config().maxReplicas();
         if (voters < maxReplicas) {
-            final StoreInfo target = bestTarget(region, 0, ctx);
+            final StoreInfo target = bestTarget(region, 0, true, ctx);
             return target == null ? null : addVoter(region, target, 0, "add-replica", ctx);
         }
         if (voters > maxReplicas) {
@@ -72,7 +72,7 @@ public final class ReplicaChecker {
         if (!victim.isVoter() || healthyVoters >= ctx.config().maxReplicas()) {
             return removeVoter(region, victim, "remove-unhealthy-replica", ctx);
         }
-        final StoreInfo target = bestTarget(region, victim.storeId(), ctx);
+        final StoreInfo target = bestTarget(region, victim.storeId(), true, ctx);
         if (target == null) {
             return null;
         }
@@ -80,16 +80,18 @@ public final class ReplicaChecker {
     }
 
     /**
-     * The best store for a new peer: UP, not holding the region, with room for a peer change; most isolated from
-     * the region's other stores (without {@code leavingStore}), then least loaded, then lowest id.
+     * The best store for a new peer: UP, not holding the region, with room for a peer change if
+     * {@code requireRoom}; most isolated from the region's other stores (without {@code leavingStore}), then least
+     * loaded, then lowest id.
      */
-    private static StoreInfo bestTarget(final RegionInfo region, final long leavingStore, final ScheduleContext ctx) {
+    private static StoreInfo bestTarget(final RegionInfo region, final long leavingStore, final boolean requireRoom,
+        final ScheduleContext ctx) {
         final List<StoreInfo> others = ctx.storesOf(region, leavingStore);
         StoreInfo best = null;
         double bestDistinct = 0;
         double bestLoad = 0;
         for (final StoreInfo s : ctx.upStores()) {
-            if (region.peerOnStore(s.id()) != null || !ctx.storeHasRoom(s.id())) {
+            if (region.peerOnStore(s.id()) != null || requireRoom && !ctx.storeHasRoom(s.id())) {
                 continue;
             }
             final double distinct = ctx.placement().distinctScore(others, s);
@@ -123,16 +125,34 @@ public final class ReplicaChecker {
 
     private static Operator improvePlacement(final RegionInfo region, final ScheduleContext ctx) {
         final Peer worst = worstVoter(region, ctx);
-        final StoreInfo worstStore = ctx.cluster().store(worst.storeId());
-        final List<StoreInfo> others = ctx.storesOf(region, worst.storeId());
-        final double current = ctx.placement().distinctScore(others, worstStore);
-        final StoreInfo target = bestTarget(region, worst.storeId(), ctx);
-        // Strictly better only: an equal score is no reason to move data, and moves stop once nothing improves.
-        if (target == null || ctx.placement().distinctScore(others, target) <= current
-            || !ctx.storeHasRoom(worst.storeId())) {
+        final StoreInfo target = betterPlaced(region, worst, true, ctx);
+        if (target == null || !ctx.storeHasRoom(worst.storeId())) {
             return null;
         }
         return addVoter(region, target, worst.storeId(), "improve-isolation", ctx);
+    }
+
+    /**
+     * @return a store that would isolate the region strictly better than the worst-placed voter's, or null. Only
+     *     strictly better: an equal score is no reason to move data, and moves stop once nothing improves.
+     */
+    private static StoreInfo betterPlaced(final RegionInfo region, final Peer worst, final boolean requireRoom,
+        final ScheduleContext ctx) {
+        final List<StoreInfo> others = ctx.storesOf(region, worst.storeId());
+        final double current = ctx.placement().distinctScore(others, ctx.cluster().store(worst.storeId()));
+        final StoreInfo target = bestTarget(region, worst.storeId(), requireRoom, ctx);
+        return target == null || ctx.placement().distinctScore(others, target) <= current ? null : target;
+    }
+
+    /**
+     * Whether the replica checker would move one of the region's peers for better isolation, were there room:
+     * balancing leaves such a region alone, or two schedulers would each move one of its peers.
+     */
+    static boolean placementImprovable(final RegionInfo region, final ScheduleContext ctx) {
+        if (!ctx.placement().enabled() || region.voters().isEmpty()) {
+            return false;
+        }
+        return betterPlaced(region, worstVoter(region, ctx), false, ctx) != null;
     }
 
     /** A repair move: see {@link Moves#movePeer}. */

@@ -126,18 +126,29 @@ public final class ScheduleContext {
     }
 
     /**
-     * Whether moving one unit of {@code weight} from a store scoring {@code source} to one scoring {@code target}
-     * is worth it. The gap must be at least twice the weight, so after the move the source still scores at least as
-     * much as the target: the move can never call for its own reversal, and every move lowers the sum of squared
-     * scores, so balancing terminates. The gap must also exceed the tolerance (a fraction of the average), so
-     * stores that are close enough are left alone.
+     * Whether moving a unit (a leader, or a region's peer) from a store scoring {@code source} to one scoring
+     * {@code target} is worth it. Givers are stores at least {@code band} above the average, takers stores more
+     * than {@code band} below it, where {@code band} is half the heaviest unit: a giver never drops low enough to
+     * take and a taker never climbs high enough to give, so a store only ever gives or only ever takes and a unit
+     * never comes back to a store it left (as long as the average holds), and every move lowers the sum of squared
+     * scores, so balancing ends. (A plain "gap at least twice the weight" rule is not enough: while the emptiest
+     * store is at its operator limit, moves go sideways between two full stores on projected scores, and later
+     * back; and with a band per unit's own weight, a store that took a large region can then give a small one.)
+     * The gap must also exceed the tolerance, a fraction of the average, so stores that are close enough are left
+     * alone.
+     *
+     * @param source  the source's score, counting running operators.
+     * @param target  the target's score, counting running operators.
+     * @param band    half the weight of the heaviest unit that may move.
+     * @param average the average score of the stores that take part.
+     * @return whether to move.
      */
-    public boolean shouldBalance(final double source, final double target, final double weight,
+    public boolean shouldBalance(final double source, final double target, final double band,
         final double average) {
         final double gap = source - target;
         if (config.brokenRule() == ScheduleConfig.BrokenRule.NO_BALANCE_TOLERANCE) {
             return gap > 0;
         }
-        return gap >= 2 * weight && gap > config.balanceToleranceRatio() * average;
+        return source >= average + band && target < average - band && gap > config.balanceToleranceRatio() * average;
     }
 }

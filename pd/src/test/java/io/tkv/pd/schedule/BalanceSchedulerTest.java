@@ -97,6 +97,7 @@ class BalanceSchedulerTest {
             // Only store 1's peers may move to store 4: both are in z1, so isolation stays the same.
             assertTrue(op.steps().contains(new OperatorStep.RemovePeer(1)), op.toString());
         }
-        assertEquals(3, ops.running().size());
+        // Store 1 gives while it is a giver (at least half a region above the 4.5 MiB average): 6 → 5 → 4.
+        assertEquals(2, ops.running().size());
     }
 }
