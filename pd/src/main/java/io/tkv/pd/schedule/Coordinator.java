@@ -3,6 +3,8 @@ package io.tkv.pd.schedule;
 import io.tkv.pd.cluster.Cluster;
 import io.tkv.pd.cluster.RegionHeartbeatResult;
 import io.tkv.pd.cluster.RegionInfo;
+import io.tkv.pd.cluster.StoreInfo;
+import io.tkv.pd.cluster.StoreState;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,13 +37,19 @@ public final class Coordinator {
     public Coordinator(final Cluster cluster, final ScheduleConfig config, final LongSupplier peerIds) {
         this.cluster = cluster;
         this.config = config.conclude();
-        this.operators = new OperatorController(config);
+        this.operators = new OperatorController(config, this::isAlive);
         this.placement = new Placement(config.locationLabels(),
             config.brokenRule() == ScheduleConfig.BrokenRule.IGNORE_LOCATION_LABELS);
         this.peerIds = peerIds;
         for (final SchedulerType t : SchedulerType.values()) {
             enabled.put(t, true);
         }
+    }
+
+    /** @return whether the store is alive (UP or OFFLINE): only then does a peer change cost it anything. */
+    private boolean isAlive(final long storeId) {
+        final StoreInfo s = cluster.store(storeId);
+        return s != null && (s.state() == StoreState.UP || s.state() == StoreState.OFFLINE);
     }
 
     /** Switches a scheduler or checker on or off; running operators it made run to their end. */

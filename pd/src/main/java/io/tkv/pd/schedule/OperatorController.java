@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * The running operators: at most one per region, within per-kind limits ({@code leader/region/replicaScheduleLimit})
@@ -32,17 +33,28 @@ public final class OperatorController {
     }
 
     private final ScheduleConfig config;
+    private final LongPredicate limitedStore;
     private final Map<Long, Operator> byRegion = new LinkedHashMap<>();
     private final Map<OperatorKind, Integer> runningByKind = new EnumMap<>(OperatorKind.class);
     private final Map<Operator.Status, Long> finished = new EnumMap<>(Operator.Status.class);
     private long added;
 
-    /** @param config the schedule settings (concluded here). */
-    public OperatorController(final ScheduleConfig config) {
+    /**
+     * @param config       the schedule settings (concluded here).
+     * @param limitedStore whether a store's peer changes count toward its limit: a store that is gone (down, a
+     *                     tombstone) pays nothing for a peer removed from it, so repairs are not throttled by it.
+     */
+    public OperatorController(final ScheduleConfig config, final LongPredicate limitedStore) {
         this.config = config.conclude();
+        this.limitedStore = limitedStore;
         for (final OperatorKind k : OperatorKind.values()) {
             runningByKind.put(k, 0);
         }
+    }
+
+    /** @param config the schedule settings (concluded here); every store's peer changes are limited. */
+    public OperatorController(final ScheduleConfig config) {
+        this(config, storeId -> true);
     }
 
     /**
@@ -87,6 +99,9 @@ public final class OperatorController {
      * @return whether another operator may add or remove a peer on the store.
      */
     boolean storeHasRoom(final long storeId, final Operator ignore) {
+        if (!limitedStore.test(storeId)) {
+            return true;
+        }
         int running = 0;
         for (final Operator op : byRegion.values()) {
             if (op != ignore && op.changesPeerOn(storeId)) {

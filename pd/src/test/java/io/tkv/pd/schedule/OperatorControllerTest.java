@@ -50,6 +50,18 @@ class OperatorControllerTest {
     }
 
     @Test
+    void shouldNotLimitPeerRemovalsFromAStoreThatIsGone() {
+        final OperatorController ops = new OperatorController(new ScheduleConfig().storePeerOperatorLimit(1),
+            storeId -> storeId != 3);
+        for (int i = 0; i < 3; i++) {
+            final RegionInfo r = fx.region(1, 2, 3);
+            final Operator repair = new Operator(r, OperatorKind.REPLICA, "r", List.of(
+                new OperatorStep.AddLearner(4 + i, 100 + i), new OperatorStep.RemovePeer(3)), 10, 100, 0);
+            assertEquals(OperatorController.AddResult.ADDED, ops.add(repair), "store 3 is gone: no limit");
+        }
+    }
+
+    @Test
     void shouldAnswerHeartbeatsWithTheCurrentStepAndRetireFinishedOperators() {
         final OperatorController ops = new OperatorController(new ScheduleConfig());
         final RegionInfo r = fx.region(1, 2, 3);

@@ -17,7 +17,16 @@ final class Scenarios {
     /** Leaders may end this far apart: a transfer needs a region led by one store with a voter on the other. */
     static final int MAX_LEADER_SPREAD = 2;
 
-    /** Figures of one run. */
+    /**
+     * Figures of one run.
+     *
+     * @param settleMs    simulated ms from the event (a store joins; for a dead store: its death) to the last
+     *                    operator activity; for a dead store, to every region being back at full strength.
+     * @param regionMoves balance-region operators.
+     * @param leaderMoves balance-leader operators.
+     * @param repairs     replica checker operators.
+     * @param rounds      scheduling rounds (one a second) from the event to the end of the run.
+     */
     record Figures(long settleMs, int regionMoves, int leaderMoves, int repairs, int rounds) {
     }
 
@@ -75,18 +84,36 @@ final class Scenarios {
         sim.settle(SETTLE_DEADLINE_MS);
         final long victim = 1 + new SplittableRandom(seed).nextInt(5);
         final int repairsBefore = sim.added().get(OperatorKind.REPLICA);
+        final long killedAt = sim.nowMs();
+        final int roundsBefore = sim.rounds();
         sim.kill(victim);
         sim.run(PdSimulation.MAX_STORE_DOWN_TIME_MS - 2 * PdSimulation.HEARTBEAT_MS);
         if (sim.added().get(OperatorKind.REPLICA) != repairsBefore) {
             throw new SimulationFailure("repair: started before maxStoreDownTime");
         }
-        final long settleMs = sim.settle(SETTLE_DEADLINE_MS);
+        final long repairedMs = untilFullyReplicated(sim) - killedAt;
+        sim.settle(SETTLE_DEADLINE_MS);
         SimChecks.fullyReplicated(sim);
         SimChecks.noLeaderSelfRemoval(sim);
         SimChecks.balanced(sim, MAX_LEADER_SPREAD);
-        return new Figures(PdSimulation.MAX_STORE_DOWN_TIME_MS - 2 * PdSimulation.HEARTBEAT_MS + settleMs,
-            sim.added().get(OperatorKind.REGION), sim.added().get(OperatorKind.LEADER),
-            sim.added().get(OperatorKind.REPLICA) - repairsBefore, sim.rounds());
+        return new Figures(repairedMs, sim.added().get(OperatorKind.REGION), sim.added().get(OperatorKind.LEADER),
+            sim.added().get(OperatorKind.REPLICA) - repairsBefore, sim.rounds() - roundsBefore);
+    }
+
+    /** @return the simulated time at which every region was first back to full strength (checked each second). */
+    private static long untilFullyReplicated(final PdSimulation sim) {
+        final long deadline = sim.nowMs() + SETTLE_DEADLINE_MS;
+        while (true) {
+            try {
+                SimChecks.fullyReplicated(sim);
+                return sim.nowMs();
+            } catch (final SimulationFailure notYet) {
+                if (sim.nowMs() > deadline) {
+                    throw notYet;
+                }
+                sim.run(PdSimulation.HEARTBEAT_MS);
+            }
+        }
     }
 
     /**
@@ -102,12 +129,13 @@ final class Scenarios {
         sim.bootstrap(stores, 3, false);
         sim.settle(SETTLE_DEADLINE_MS);
         SimChecks.distinctZones(sim);
+        final int roundsBefore = sim.rounds();
         sim.addStore(7, Map.of("zone", "z2", "host", "h7"));
         final long settleMs = sim.settle(SETTLE_DEADLINE_MS);
         SimChecks.distinctZones(sim);
         SimChecks.noReturns(sim);
         SimChecks.noLeaderSelfRemoval(sim);
         return new Figures(settleMs, sim.added().get(OperatorKind.REGION), sim.added().get(OperatorKind.LEADER),
-            sim.added().get(OperatorKind.REPLICA), sim.rounds());
+            sim.added().get(OperatorKind.REPLICA), sim.rounds() - roundsBefore);
     }
 }

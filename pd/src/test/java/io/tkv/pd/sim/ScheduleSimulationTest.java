@@ -40,10 +40,10 @@ class ScheduleSimulationTest {
             repairs += f.repairs();
             rounds += f.rounds();
         }
-        System.out.printf("pd simulation %s: %d seeds; per run on average: settled in %.1f s simulated (max %.1f s), "
-            + "%d rounds, %.1f region moves, %.1f leader moves, %.1f repairs%n", name, count,
-            settleMs / 1000.0 / count, maxSettleMs / 1000.0, rounds / count, (double) regionMoves / count,
-            (double) leaderMoves / count, (double) repairs / count);
+        System.out.printf("pd simulation %s: %d seeds; per run on average: settled (repaired) %.1f s simulated "
+            + "after the event (max %.1f s), %d rounds, %.1f region moves, %.1f leader moves, %.1f repairs%n",
+            name, count, settleMs / 1000.0 / count, maxSettleMs / 1000.0, rounds / count,
+            (double) regionMoves / count, (double) leaderMoves / count, (double) repairs / count);
     }
 
     @Test
