@@ -165,12 +165,14 @@ final class PdSimulation {
             return;
         }
         inFlight.put(regionId, step);
-        events.after(random.nextLong(params.minStepMs(), params.maxStepMs() + 1), () -> carryOut(regionId, step));
+        final boolean balanceMove = coordinator.operators().get(regionId).kind() == OperatorKind.REGION;
+        events.after(random.nextLong(params.minStepMs(), params.maxStepMs() + 1),
+            () -> carryOut(regionId, step, balanceMove));
     }
 
-    private void carryOut(final long regionId, final OperatorStep step) {
+    private void carryOut(final long regionId, final OperatorStep step, final boolean balanceMove) {
         inFlight.remove(regionId);
-        if (!truth.apply(regionId, step)) {
+        if (!truth.apply(regionId, step, balanceMove)) {
             return;
         }
         lastActivityMs = events.now();

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The simulated stores and the true state of their regions: what the leaders would report. Steps are carried out
  * as TiKV would: a conf change needs a live majority of voters, a leader never removes itself, a transfer needs a
- * live voter. Records what the property checks need (peers that came back to a store they left).
+ * live voter. Records what the property checks need (balance moves that brought a peer back to a store a balance
+ * move had taken it from).
  */
 final class SimCluster {
     /** A simulated store. */
@@ -31,7 +32,7 @@ final class SimCluster {
 
     final Map<Long, SimStore> stores = new TreeMap<>();
     final Map<Long, RegionInfo> regions = new TreeMap<>();
-    /** region → stores a peer of it was removed from. */
+    /** region → stores a balance move took a peer of it from. */
     private final Map<Long, Set<Long>> leftStores = new TreeMap<>();
     private final List<String> returns = new ArrayList<>();
     int leaderSelfRemovals;
@@ -72,9 +73,12 @@ final class SimCluster {
     /**
      * Carries out a step if the region's state still allows it.
      *
+     * @param balanceMove whether the step belongs to a balance-region operator: the back-and-forth check is about
+     *                    those (a repair or isolation move may well be followed by a balance move to the store the
+     *                    repair left; the repair is judged by its own properties).
      * @return whether the region changed.
      */
-    boolean apply(final long regionId, final OperatorStep step) {
+    boolean apply(final long regionId, final OperatorStep step, final boolean balanceMove) {
         final RegionInfo r = regions.get(regionId);
         if (r.leader() == null || !alive(r.leader().storeId()) || !liveMajority(r)) {
             return false;
@@ -97,7 +101,7 @@ final class SimCluster {
             pending.add(learner);
             next = r.toBuilder().epoch(r.epoch().nextConfVer()).peers(peers).pendingPeers(pending).build();
             final Set<Long> left = leftStores.get(regionId);
-            if (left != null && left.contains(a.storeId())) {
+            if (balanceMove && left != null && left.contains(a.storeId())) {
                 returns.add("region " + regionId + " came back to store " + a.storeId());
             }
         } else if (step instanceof OperatorStep.PromoteLearner p) {
@@ -123,7 +127,9 @@ final class SimCluster {
             final List<Peer> pending = new ArrayList<>(r.pendingPeers());
             pending.remove(victim);
             next = r.toBuilder().epoch(r.epoch().nextConfVer()).peers(peers).pendingPeers(pending).build();
-            leftStores.computeIfAbsent(regionId, k -> new HashSet<>()).add(rm.storeId());
+            if (balanceMove) {
+                leftStores.computeIfAbsent(regionId, k -> new HashSet<>()).add(rm.storeId());
+            }
         } else {
             throw new IllegalStateException("unknown step " + step);
         }
@@ -167,7 +173,13 @@ final class SimCluster {
         return false;
     }
 
-    /** @return peers that came back to a store their region had left (moves back and forth). */
+    /** Forgets the moves so far: the back-and-forth check starts over from a settled cluster. */
+    void forgetMoves() {
+        leftStores.clear();
+        returns.clear();
+    }
+
+    /** @return peers a balance move brought back to a store a balance move had taken them from. */
     List<String> returns() {
         return returns;
     }
