@@ -17,8 +17,9 @@ import java.util.TreeMap;
  *   <li>otherwise it replaces the known region and drops every region it overlaps (after a split, the older,
  *       wider range is gone as soon as either half reports).</li>
  * </ul>
- * Stores: registered UP, updated by heartbeats; one not heard from for {@code maxStoreDownTimeMs} turns DOWN and
- * back UP when it reports again; TOMBSTONE is final. Deterministic (the caller passes the clock); iteration over
+ * Stores: registered UP, updated by heartbeats; an UP store not heard from for {@code maxStoreDownTimeMs} turns
+ * DOWN and back UP when it reports again (an OFFLINE store stays OFFLINE: it is being drained either way);
+ * TOMBSTONE is final. Deterministic (the caller passes the clock); iteration over
  * stores is in id order and over regions in key order, so schedulers built on it replay exactly. Not thread safe.
  */
 public final class Cluster {
@@ -79,7 +80,7 @@ public final class Cluster {
     }
 
     /**
-     * Marks DOWN every UP or OFFLINE store not heard from for {@code maxStoreDownTimeMs}.
+     * Marks DOWN every UP store not heard from for {@code maxStoreDownTimeMs}.
      *
      * @param nowMs              PD's clock.
      * @param maxStoreDownTimeMs silence after which a store is down.
@@ -88,8 +89,7 @@ public final class Cluster {
     public List<Long> updateStoreStates(final long nowMs, final long maxStoreDownTimeMs) {
         List<Long> turned = Collections.emptyList();
         for (final StoreInfo s : stores.values()) {
-            final boolean live = s.state() == StoreState.UP || s.state() == StoreState.OFFLINE;
-            if (live && nowMs - s.lastHeartbeatMs() >= maxStoreDownTimeMs) {
+            if (s.state() == StoreState.UP && nowMs - s.lastHeartbeatMs() >= maxStoreDownTimeMs) {
                 if (turned.isEmpty()) {
                     turned = new ArrayList<>();
                 }

@@ -6,7 +6,7 @@ public enum StoreState {
     UP,
     /** Being drained by an operator's request: keeps its peers until they are moved away, receives no new ones. */
     OFFLINE,
-    /** Not heard from for {@code maxStoreDownTimeMs}: its peers are replaced elsewhere. Back to UP on a heartbeat. */
+    /** An UP store not heard from for {@code maxStoreDownTimeMs}: its peers are replaced. UP again on a heartbeat. */
     DOWN,
     /** Removed for good: its heartbeats are refused and its id is never reused. */
     TOMBSTONE

@@ -106,6 +106,16 @@ class ClusterTest {
     }
 
     @Test
+    void shouldKeepADrainingStoreOfflineThroughSilence() {
+        final Cluster cluster = clusterOfThree();
+        assertTrue(cluster.setStoreState(2, StoreState.OFFLINE));
+        assertEquals(List.of(1L, 3L), cluster.updateStoreStates(DOWN_MS, DOWN_MS));
+        assertEquals(StoreState.OFFLINE, cluster.store(2).state());
+        assertEquals(Cluster.StoreHeartbeatOutcome.OK, cluster.storeHeartbeat(2, StoreStats.EMPTY, DOWN_MS + 1));
+        assertEquals(StoreState.OFFLINE, cluster.store(2).state());
+    }
+
+    @Test
     void shouldRefuseTombstonesAndUnknownStores() {
         final Cluster cluster = clusterOfThree();
         assertTrue(cluster.setStoreState(3, StoreState.TOMBSTONE));

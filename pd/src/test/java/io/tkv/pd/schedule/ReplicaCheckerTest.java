@@ -54,6 +54,17 @@ class ReplicaCheckerTest {
     }
 
     @Test
+    void shouldDrainAnOfflineStoreMovingItsLeaderFirst() {
+        final Fixture fx = new Fixture().stores(1, 2, 3, 4);
+        final RegionInfo r = fx.region(3, 1, 2);
+        fx.cluster.setStoreState(3, StoreState.OFFLINE);
+        final Operator op = check(fx, config(), r, 0);
+        final OperatorStep.AddLearner add = (OperatorStep.AddLearner) op.steps().get(0);
+        assertEquals(List.of(new OperatorStep.AddLearner(4, add.peerId()), new OperatorStep.PromoteLearner(4,
+            add.peerId()), new OperatorStep.TransferLeader(3, 4), new OperatorStep.RemovePeer(3)), op.steps());
+    }
+
+    @Test
     void shouldAddMissingAndRemoveExtraReplicas() {
         final Fixture fx = new Fixture().stores(1, 2, 3, 4);
         final Operator add = check(fx, config(), fx.region(1, 2), 0);
