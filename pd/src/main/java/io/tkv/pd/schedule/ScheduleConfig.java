@@ -35,6 +35,11 @@ public final class ScheduleConfig {
         NONE,
         /** Balance moves whenever a source scores above a target, without tolerance: moves ping-pong. */
         NO_BALANCE_TOLERANCE,
+        /**
+         * Balance by the gap alone (at least twice the heaviest unit), without givers and takers: moves go sideways
+         * between full stores while the emptiest is at its limit, and some come back.
+         */
+        GAP_ONLY_BALANCE,
         /** Placement ignores location labels: replicas may share a zone. */
         IGNORE_LOCATION_LABELS
     }

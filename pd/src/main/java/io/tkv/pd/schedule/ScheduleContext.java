@@ -149,6 +149,9 @@ public final class ScheduleContext {
         if (config.brokenRule() == ScheduleConfig.BrokenRule.NO_BALANCE_TOLERANCE) {
             return gap > 0;
         }
+        if (config.brokenRule() == ScheduleConfig.BrokenRule.GAP_ONLY_BALANCE) {
+            return gap >= 4 * band && gap > config.balanceToleranceRatio() * average;
+        }
         return source >= average + band && target < average - band && gap > config.balanceToleranceRatio() * average;
     }
 }

@@ -37,6 +37,12 @@ class ScheduleSimulationNegativeControlTest {
     }
 
     @Test
+    void shouldCatchBalancingByTheGapAlone() {
+        final String failure = firstFailure(BrokenRule.GAP_ONLY_BALANCE, 100, Scenarios::fourthStoreJoins);
+        assertTrue(failure.contains("oscillation"), failure);
+    }
+
+    @Test
     void shouldCatchPlacementThatIgnoresLocationLabels() {
         final String failure = firstFailure(BrokenRule.IGNORE_LOCATION_LABELS, 5, Scenarios::zonesFromRandomPlacement);
         assertTrue(failure.startsWith("seed 1: zones:"), failure);
