@@ -16,8 +16,10 @@ import java.util.function.LongSupplier;
  * Drives scheduling (PD's coordinator): region heartbeats go to the registry and then to the operator controller,
  * which answers with the step the leader should take; a periodic {@link #schedule(long)} round marks silent stores
  * down, retires timed-out operators, runs the replica checker over every region without an operator, then each
- * enabled balance scheduler until it has nothing worth doing or a limit stops it. Deterministic: the clock is passed
- * in and every iteration is ordered. Not thread safe: the PD leader's one scheduling thread owns it.
+ * enabled balance scheduler until it has nothing worth doing or a limit stops it. The checker leaves a region with a
+ * running operator alone (a stuck one times out first); balancing leaves alone regions the checker would change.
+ * Deterministic: the clock is passed in and every iteration is ordered. Not thread safe: the PD leader's one
+ * scheduling thread owns it.
  */
 public final class Coordinator {
     private final Cluster cluster;
