@@ -3,6 +3,7 @@ package io.tkv.client;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader, RegionChecksum, SplitRegion) and
+ * Decodes the replies to the admin requests (StoreStatus, InjectFault, TransferLeader, RegionChecksum, SplitRegion,
+ * ChangePeer) and
  * completes
  * them.
  */
@@ -24,6 +26,7 @@ final class AdminReplies {
     private final TransferLeaderResponseDecoder transfer = new TransferLeaderResponseDecoder();
     private final RegionChecksumResponseDecoder checksum = new RegionChecksumResponseDecoder();
     private final SplitRegionResponseDecoder split = new SplitRegionResponseDecoder();
+    private final ChangePeerResponseDecoder changePeer = new ChangePeerResponseDecoder();
     private final RegionListReader regionLists = new RegionListReader();
     private final UnsafeBuffer regionsView = new UnsafeBuffer(0, 0);
     private final InFlightRequests inFlight;
@@ -82,6 +85,24 @@ final class AdminReplies {
             return;
         }
         split.wrapRegions(regionsView);
+        completeWithRegions(request);
+    }
+
+    void onChangePeer(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        changePeer.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = changePeer.statusRaw();
+        final String message = changePeer.errorMessage();
+        if (statusRaw != OK) {
+            inFlight.fail(request, Statuses.toException(statusRaw, message));
+            return;
+        }
+        changePeer.wrapRegions(regionsView);
+        completeWithRegions(request);
+    }
+
+    private void completeWithRegions(final PendingRequest<?> request) {
         try {
             inFlight.complete(request, regionLists.read(regionsView, 0, regionsView.capacity()));
         } catch (final TkvException ex) {

@@ -16,6 +16,7 @@ import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
+import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
@@ -210,6 +211,9 @@ final class EgressAdapter implements FragmentHandler {
                 break;
             case SplitRegionResponseDecoder.TEMPLATE_ID:
                 admin.onSplitRegion(request, buffer, offset, blockLength, version);
+                break;
+            case ChangePeerResponseDecoder.TEMPLATE_ID:
+                admin.onChangePeer(request, buffer, offset, blockLength, version);
                 break;
             default:
                 inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,

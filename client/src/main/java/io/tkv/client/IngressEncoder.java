@@ -18,6 +18,8 @@ import io.tkv.codec.RawScanEncoder;
 import io.tkv.codec.RegionChecksumEncoder;
 import io.tkv.codec.RegionContextEncoder;
 import io.tkv.codec.StoreStatusEncoder;
+import io.tkv.codec.ChangePeerEncoder;
+import io.tkv.codec.ConfChangeType;
 import io.tkv.codec.SplitRegionEncoder;
 import io.tkv.codec.TransferLeaderEncoder;
 import org.agrona.ExpandableArrayBuffer;
@@ -62,6 +64,7 @@ final class IngressEncoder {
     private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
     private final TransferLeaderEncoder transferLeader = new TransferLeaderEncoder();
     private final SplitRegionEncoder splitRegion = new SplitRegionEncoder();
+    private final ChangePeerEncoder changePeer = new ChangePeerEncoder();
     private final RegionChecksumEncoder regionChecksum = new RegionChecksumEncoder();
     private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
 
@@ -260,6 +263,15 @@ final class IngressEncoder {
         }
         splitRegion.putSplitKey(storedSplitKey, 0, storedSplitKey.length);
         return frame(splitRegion.encodedLength());
+    }
+
+    byte[] changePeer(
+        final long correlationId, final RegionEpoch region, final PeerChange change, final long peerId,
+        final long storeId) {
+        changePeer.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        region(changePeer.region(), region);
+        changePeer.changeType(ConfChangeType.get((short)change.ordinal())).peerId(peerId).storeId(storeId);
+        return frame(changePeer.encodedLength());
     }
 
     byte[] regionChecksum(final long correlationId, final long regionId) {

@@ -7,6 +7,7 @@ import io.tkv.codec.RawCompareAndSwapResponseDecoder;
 import io.tkv.codec.RawDeleteRangeResponseDecoder;
 import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.keys.KeySpace;
@@ -577,6 +578,32 @@ public final class RawKvClient implements AutoCloseable {
         return requests.await(requests.<List<RegionInfo>>submit("splitRegion",
             SplitRegionResponseDecoder.TEMPLATE_ID,
             id -> IngressEncoder.current().splitRegion(id, region, stored, newRegionId, newPeerIds.clone())));
+    }
+
+    /**
+     * Changes a region's membership (admin), one change at a time through its Raft log: sent to the region's leader
+     * (followed like any request); returns once the change applied there. A new peer's id must be unique in the
+     * cluster and its store must not hold another peer of the region.
+     *
+     * @param regionId the region.
+     * @param confVer  its epoch's conf version as the caller knows it (both counters must be current).
+     * @param version  its epoch's version.
+     * @return the region after the change.
+     * @throws TkvException EPOCH_NOT_MATCH if the region changed, SERVER_BUSY while a previous change is not applied,
+     *                      MALFORMED for a change that cannot be made, REGION_NOT_FOUND.
+     */
+    public RegionInfo changePeer(
+        final long regionId, final long confVer, final long version, final PeerChange change, final long peerId,
+        final long storeId) {
+        Objects.requireNonNull(change, "change");
+        final RegionEpoch region = new RegionEpoch(regionId, confVer, version);
+        final List<RegionInfo> regions = requests.await(requests.<List<RegionInfo>>submit("changePeer",
+            ChangePeerResponseDecoder.TEMPLATE_ID,
+            id -> IngressEncoder.current().changePeer(id, region, change, peerId, storeId)));
+        if (regions.isEmpty()) {
+            throw new TkvException(ErrorCode.MALFORMED, "a ChangePeer answer without the region");
+        }
+        return regions.get(0);
     }
 
     /** @return the id the stores deduplicate this client's writes under (it is in every write frame). */

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code tkv-ctl split} against one store: it splits region 1 at a key and prints both regions; split again under the
  * epoch it had before, it is refused (exit 3, EPOCH_NOT_MATCH); under the new epoch, at a key of the new region, it
- * is refused too (KEY_NOT_IN_REGION), since region 1 now ends there.
+ * is refused too (KEY_NOT_IN_REGION), since region 1 now ends there. {@code tkv-ctl change-peer} is refused for a store
+ * the region's leader cannot reach, a peer that is not there and a stale epoch, and needs {@code --store} to add.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SplitCommandTest {
@@ -77,6 +78,21 @@ class SplitCommandTest {
             assertEquals(3, outside.code());
             assertTrue(outside.err().contains("KEY_NOT_IN_REGION"), outside.err());
             assertEquals(2, store.regions().size());
+
+            // Membership changes the store refuses before anything reaches the log.
+            final Result unreachable = ctl(endpoint, "change-peer", "add-learner", "5", "--store", "9", "--epoch",
+                "1,2");
+            assertEquals(3, unreachable.code());
+            assertTrue(unreachable.err().contains("store 9 is not one this store can reach"), unreachable.err());
+            final Result absent = ctl(endpoint, "change-peer", "remove", "42", "--epoch", "1,2");
+            assertEquals(3, absent.code());
+            assertTrue(absent.err().contains("peer 42 is not in"), absent.err());
+            final Result noStore = ctl(endpoint, "change-peer", "add-voter", "5", "--epoch", "1,2");
+            assertEquals(2, noStore.code(), "usage: a new peer needs its store");
+            final Result staleEpoch = ctl(endpoint, "change-peer", "remove", "1");
+            assertEquals(3, staleEpoch.code());
+            assertTrue(staleEpoch.err().contains("EPOCH_NOT_MATCH"), staleEpoch.err());
+            assertEquals(1, store.regions().get(1).peers().size(), "nothing changed");
         }
     }
 }

@@ -163,7 +163,7 @@ public final class StoreNode implements AutoCloseable {
         store = new RawKvStore(engine, clock);
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.regions(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
-            replication.durableApplied(), engine, storeFailure);
+            replication.durableApplied(), engine, storeFailure, config.storeId());
         raftAgent = replication.agent();
         exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
             replication.exporter());

@@ -94,6 +94,11 @@ public final class TkvServer implements Callable<Integer> {
         description = "every store of the cluster, this one included: id=host:port,id=host:port,...")
     private String initialCluster;
 
+    @Option(names = "--founding-voters", split = ",",
+        description = "the stores that found region 1, a subset of --initial-cluster (default: all of it); a store "
+            + "not among them starts without regions and joins them through membership changes")
+    private long[] foundingVoters;
+
     @Option(names = "--raft-log-dir", description = "Raft log directory (default <data-dir>/raft)")
     private Path raftLogDir;
 
@@ -180,6 +185,9 @@ public final class TkvServer implements Callable<Integer> {
                 }
             }
             config.raft().initialCluster(stores);
+        }
+        if (foundingVoters != null) {
+            config.raft().foundingVoters(foundingVoters);
         }
         if (raftLogDir != null) config.raft().logDir(raftLogDir);
         if (faultInjection) config.raft().faultInjection(true);

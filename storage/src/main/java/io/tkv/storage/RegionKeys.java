@@ -18,6 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 0x01 regionId:8 0x03                                   region descriptor: range, epoch, peers
  * 0x01 regionId:8 0x04..0xFF ...                         reserved for more region metadata
  * 0x02 regionId:8                                        snapshot ingest under way: the data range it replaces
+ * 0x03 regionId:8                                        tombstone: the region left this store; value: the highest
+ *                                                        peer id of it removed here
  * </pre>
  * Every number is 8 bytes big-endian. Region and client ids sort as unsigned numbers; a request id is stored with
  * its sign bit flipped, so a client's replies sort by signed request id and load in ascending order.
@@ -34,6 +36,8 @@ final class RegionKeys {
     static final byte REGION_PREFIX = 0x01;
     /** First byte of the snapshot-ingest markers. */
     static final byte INGEST_MARKER_PREFIX = 0x02;
+    /** First byte of the tombstones of regions destroyed here. */
+    static final byte TOMBSTONE_PREFIX = 0x03;
 
     /** Kind byte after the region id: the apply state. */
     static final byte KIND_APPLY_STATE = 0x01;
@@ -155,6 +159,20 @@ final class RegionKeys {
      */
     static byte[] ingestMarkerKey(final long regionId) {
         return prefixed(INGEST_MARKER_PREFIX, regionId);
+    }
+
+    /**
+     * @return the key of a region's tombstone.
+     */
+    static byte[] tombstoneKey(final long regionId) {
+        return prefixed(TOMBSTONE_PREFIX, regionId);
+    }
+
+    /**
+     * @return the first key of the tombstones.
+     */
+    static byte[] tombstonesStart() {
+        return new byte[] {TOMBSTONE_PREFIX};
     }
 
     /**

@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.rocksdb.ColumnFamilyHandle;
@@ -151,6 +153,50 @@ public final class RegionSnapshot {
             dedup.reload(regionId);
         }
         return RegionApplyState.load(engine, regionId);
+    }
+
+    /**
+     * Destroys a region this store no longer holds a peer of (its removal applied here): deletes its data range and its
+     * band, and records a tombstone with the removed peer's id, in one synced write, then forgets its dedup records.
+     * The tombstone outlives the region, so a late message of the region to that peer (or an older one) never makes a
+     * peer of it here again ({@link #tombstones}). Apply agent, with no batch of the region open.
+     *
+     * @throws StorageException if RocksDB fails.
+     */
+    public void destroy(final long regionId, final KeyRange dataRange, final long removedPeerId) {
+        ensureNoBatch(regionId);
+        try (WriteOptions synced = new WriteOptions().setSync(true)) {
+            clear(regionId, dataRange, synced);
+            final byte[] peer = new byte[Long.BYTES];
+            ByteBuffer.wrap(peer).order(ByteOrder.BIG_ENDIAN).putLong(removedPeerId);
+            engine.db().put(engine.handle(ColumnFamily.RAFT), synced, RegionKeys.tombstoneKey(regionId), peer);
+        } catch (final RocksDBException ex) {
+            throw new StorageException("cannot destroy region " + regionId + ": " + ex.getMessage(), ex);
+        } finally {
+            dedup.reload(regionId);
+        }
+    }
+
+    /**
+     * @return per region destroyed here, the highest peer id of it removed from this store.
+     * @throws StorageException if RocksDB fails.
+     */
+    public Map<Long, Long> tombstones() {
+        final Map<Long, Long> tombstones = new HashMap<>();
+        try (RocksIterator iterator = engine.db().newIterator(engine.handle(ColumnFamily.RAFT))) {
+            for (iterator.seek(RegionKeys.tombstonesStart()); iterator.isValid(); iterator.next()) {
+                final byte[] key = iterator.key();
+                if (key.length != RegionKeys.REGION_PREFIX_LENGTH || key[0] != RegionKeys.TOMBSTONE_PREFIX) {
+                    break;
+                }
+                tombstones.put(RegionKeys.regionId(new UnsafeBuffer(key)),
+                    ByteBuffer.wrap(iterator.value()).order(ByteOrder.BIG_ENDIAN).getLong());
+            }
+            iterator.status();
+        } catch (final RocksDBException ex) {
+            throw new StorageException("cannot list tombstones: " + ex.getMessage(), ex);
+        }
+        return tombstones;
     }
 
     /**

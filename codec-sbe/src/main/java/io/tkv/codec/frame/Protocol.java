@@ -2,6 +2,8 @@ package io.tkv.codec.frame;
 
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ChallengeDecoder;
+import io.tkv.codec.ChangePeerDecoder;
+import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.ConnectedDecoder;
 import io.tkv.codec.DisconnectDecoder;
@@ -92,7 +94,8 @@ public final class Protocol {
             .accept(RegionChecksumDecoder.TEMPLATE_ID, FrameShape.of(RegionChecksumDecoder.BLOCK_LENGTH))
             .accept(SplitRegionDecoder.TEMPLATE_ID, FrameShape.of(SplitRegionDecoder.BLOCK_LENGTH,
                 FrameShape.of(SplitRegionDecoder.NewPeersDecoder.sbeBlockLength()), DATA))
-            .accept(LocateRegionDecoder.TEMPLATE_ID, FrameShape.of(LocateRegionDecoder.BLOCK_LENGTH, DATA));
+            .accept(LocateRegionDecoder.TEMPLATE_ID, FrameShape.of(LocateRegionDecoder.BLOCK_LENGTH, DATA))
+            .accept(ChangePeerDecoder.TEMPLATE_ID, FrameShape.of(ChangePeerDecoder.BLOCK_LENGTH));
     }
 
     /**
@@ -201,7 +204,9 @@ public final class Protocol {
             .accept(SplitRegionResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(SplitRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(LocateRegionResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(LocateRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA));
+                FrameShape.of(LocateRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(ChangePeerResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(ChangePeerResponseDecoder.BLOCK_LENGTH, DATA, DATA));
     }
 
     /**

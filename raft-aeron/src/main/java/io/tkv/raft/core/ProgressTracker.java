@@ -86,7 +86,11 @@ final class ProgressTracker {
         return new Progress(id, learner, nextIndex, maxInflight);
     }
 
-    /** Forgets leaving peers whose removal is committed and which hold it. */
+    /**
+     * Forgets leaving peers whose removal is committed, which hold it, and which were sent a commit index that covers
+     * it: a removed peer learns that its removal committed, and so applies it (its store then destroys its copy of the
+     * region), only from the leader's messages, which stop once it is forgotten.
+     */
     void pruneLeaving(final long commitIndex) {
         int keep = 0;
         for (final Progress p : peers) {
@@ -108,7 +112,7 @@ final class ProgressTracker {
     }
 
     private static boolean isGone(final Progress p, final long commitIndex) {
-        return p.leavingAt > 0 && p.leavingAt <= commitIndex && p.match >= p.leavingAt;
+        return p.leavingAt > 0 && p.leavingAt <= commitIndex && p.match >= p.leavingAt && p.sentCommit >= p.leavingAt;
     }
 
     int size() {

@@ -575,6 +575,11 @@ public final class RaftNode {
         }
     }
 
+    /** @return whether this peer knows a membership (an uninitialized one, made by a message, knows none). */
+    public boolean hasMembership() {
+        return membership.current().voters().length > 0;
+    }
+
     /** @return whether to step messages of this peer: a member now, or a removed peer the leader still informs. */
     public boolean knowsPeer(final long peerId) {
         return membership.current().isMember(peerId) || (role == Role.LEADER && leader.tracker().get(peerId) != null);

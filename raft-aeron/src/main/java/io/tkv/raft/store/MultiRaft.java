@@ -3,6 +3,7 @@ package io.tkv.raft.store;
 import io.tkv.log.LogHardState;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogException;
+import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftConfig;
@@ -93,6 +94,7 @@ public final class MultiRaft implements AutoCloseable {
     private final SnapshotTransfers.Events transferEvents = new TransferEvents();
     private final Long2ObjectHashMap<RegionPeer> regions = new Long2ObjectHashMap<>();
     private final List<RegionPeer> peerList = new ArrayList<>();
+    private PeerFactory peerFactory = (fromStoreId, message) -> false;
     private final List<RegionPeer> readyPeers = new ArrayList<>();
     private final SplittableRandom random;
     private final NanoClock clock;
@@ -211,9 +213,15 @@ public final class MultiRaft implements AutoCloseable {
      * SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped once its files are here.
      */
     public void onMessage(final long fromStoreId, final RaftMessage message) {
-        final RegionPeer peer = regions.get(message.regionId());
-        if (peer == null || failure != null) {
+        if (failure != null) {
             return;
+        }
+        RegionPeer peer = regions.get(message.regionId());
+        if (peer == null) {
+            if (!peerFactory.create(fromStoreId, message)) {
+                return;
+            }
+            peer = regions.get(message.regionId());
         }
         if (!peer.acceptsFrom(fromStoreId, message)) {
             messagesFromNonMembers++;
@@ -284,6 +292,31 @@ public final class MultiRaft implements AutoCloseable {
     }
 
     /**
+     * Proposes a membership change of a region this store leads (one at a time: the core refuses one while the last
+     * is not applied, BUSY). Its entry is handed to the sink when committed, like any proposal.
+     *
+     * @param token the caller's id for the proposal (nonzero).
+     */
+    public Outcome proposeConfChange(final long regionId, final ConfChange change, final long token) {
+        if (failure != null) {
+            return Outcome.FAILED;
+        }
+        final RegionPeer peer = regions.get(regionId);
+        if (peer == null) {
+            return Outcome.NO_REGION;
+        }
+        try {
+            if (peer.proposeConfChange(change, token) >= 0) {
+                return Outcome.ACCEPTED;
+            }
+        } catch (final RuntimeException ex) {
+            failStop("region " + regionId + " failed to propose a membership change: " + ex, ex);
+            return Outcome.FAILED;
+        }
+        return peer.isLeader() ? Outcome.BUSY : Outcome.NOT_LEADER;
+    }
+
+    /**
      * Asks for a linearizable read: under a valid leader lease at once, else after a ReadIndex round. The lease is
      * judged by the clock now: the ticks due since the last duty cycle are taken first. The read is handed to the
      * sink once every entry committed before it was confirmed has been handed over.
@@ -316,6 +349,52 @@ public final class MultiRaft implements AutoCloseable {
         if (peer != null && failure == null) {
             peer.node().campaignNow();
         }
+    }
+
+    /**
+     * Decides whether a message for a region this store does not serve makes a peer of it here (a membership change
+     * added one on this store; the leader's messages are the first it hears of it). None by default.
+     */
+    @FunctionalInterface
+    public interface PeerFactory {
+        /**
+         * @param fromStoreId the authenticated store that sent the message.
+         * @return whether a peer now serves the region (see {@link #addUninitializedRegion}); the message is then
+         *     stepped into it.
+         */
+        boolean create(long fromStoreId, RaftMessage message);
+    }
+
+    /** Sets who decides whether a message for an unknown region creates a peer of it. */
+    public void peerFactory(final PeerFactory factory) {
+        this.peerFactory = factory;
+    }
+
+    /**
+     * Starts a peer of a region this store knows nothing of yet (no membership, no log, no state), because the
+     * region's leader addressed it: it takes the region's messages only from that leader until a snapshot gives it
+     * the region's membership, and it cannot campaign before (it is in no membership of its own).
+     *
+     * @param creatorPeerId the leader peer whose message made it.
+     */
+    public void addUninitializedRegion(
+        final long regionId, final long peerId, final long creatorPeerId, final PeerDirectory peers) {
+        addRegion(regionId, peerId, new ConfState(new long[0], new long[0]), 0, peers);
+        regions.get(regionId).admitCreator(creatorPeerId);
+    }
+
+    /**
+     * Stops serving a region whose peer here was removed from it: what waits on it here is refused, and the log
+     * forgets it (entries, hard state). Its state machine's data is the apply side's to delete.
+     */
+    public void removeRegion(final long regionId) {
+        final RegionPeer peer = regions.remove(regionId);
+        if (peer == null) {
+            return;
+        }
+        peerList.remove(peer);
+        peer.abandon();
+        log.removeRegion(regionId);
     }
 
     /** @return how many of the store's regions its peers lead. Walks every region: not for each request. */

@@ -1,7 +1,9 @@
 package io.tkv.raft.store;
 
 import io.tkv.log.RaftLog;
+import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.Entry;
+import io.tkv.raft.core.EntryType;
 import io.tkv.raft.core.HardState;
 import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftMessage;
@@ -59,6 +61,8 @@ final class RegionPeer {
     private long syncedTerm = -1;
     private long syncedVote = -1;
     private long leaderPeerId;
+    /** For a peer a leader's message created: that leader, the one peer heard before a snapshot gives a membership. */
+    private long creatorPeerId;
     private Role role = Role.FOLLOWER;
     private Ready ready;
 
@@ -97,7 +101,8 @@ final class RegionPeer {
      *     a member of the configuration in effect (or, on the leader, a removed peer still being told of it).
      */
     boolean acceptsFrom(final long fromStoreId, final RaftMessage message) {
-        return message.to() == peerId && peers.storeOf(message.from()) == fromStoreId && node.knowsPeer(message.from());
+        return message.to() == peerId && peers.storeOf(message.from()) == fromStoreId
+            && (node.knowsPeer(message.from()) || message.from() == creatorPeerId && !node.hasMembership());
     }
 
     long storeOf(final long peer) {
@@ -112,7 +117,15 @@ final class RegionPeer {
      * @return the entry's index, or -1 if the core refused (not leader, transfer, window full).
      */
     long propose(final byte[] data, final long token) {
-        final long index = node.propose(data);
+        return track(node.propose(data), token);
+    }
+
+    /** @return the change's index, or -1 if the core refused it (not leader, a change pending, or a no-op). */
+    long proposeConfChange(final ConfChange change, final long token) {
+        return track(node.proposeConfChange(change), token);
+    }
+
+    private long track(final long index, final long token) {
         if (index < 0) {
             return -1;
         }
@@ -200,6 +213,9 @@ final class RegionPeer {
         }
         for (final Entry entry : ready.entries()) {
             final byte[] data = entry.data();
+            if (entry.type() == EntryType.CONF_CHANGE) {
+                learnPeer(data);
+            }
             payload.wrap(data);
             log.append(regionId, entry.index(), entry.term(), entry.type().ordinal(), payload, 0, data.length);
         }
@@ -216,6 +232,18 @@ final class RegionPeer {
         }
         send(transport, ready.messages());
         return mustSync;
+    }
+
+    /** Where a peer a membership change adds lives, known before this Ready's messages go out. */
+    private void learnPeer(final byte[] data) {
+        try {
+            final ConfChange change = ConfChange.decode(data);
+            if (change.type() != ConfChange.Type.REMOVE_PEER) {
+                peers.learn(change.peerId(), change.storeId());
+            }
+        } catch (final IllegalArgumentException ex) {
+            // A malformed change is a no-op for the membership on every peer alike (Membership); nothing to learn.
+        }
     }
 
     /**
@@ -348,6 +376,28 @@ final class RegionPeer {
         log.compact(regionId, index, term);
         node.compact(index);
         return true;
+    }
+
+    /** This peer was made by {@code leaderPeerId}'s message, before it knew any membership. */
+    void admitCreator(final long leaderPeerId) {
+        creatorPeerId = leaderPeerId;
+    }
+
+    /** The region left this store: every proposal and read waiting here is told it will not happen here. */
+    void abandon() {
+        while (!proposals.isEmpty()) {
+            final long dropped = proposals.headToken();
+            proposals.removeHead();
+            sink.onProposalDropped(regionId, dropped, 0);
+        }
+        for (final TokenQueue reads : new TokenQueue[] {unconfirmedReads, leaseReads, confirmedReads}) {
+            while (!reads.isEmpty()) {
+                final long token = reads.headToken();
+                reads.removeHead();
+                sink.onReadRejected(regionId, token, 0);
+            }
+        }
+        ready = null;
     }
 
     /** Proposals at or below a snapshot from the leader: their fate is in the snapshot, not in an entry here. */

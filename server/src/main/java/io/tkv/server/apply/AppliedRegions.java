@@ -29,27 +29,38 @@ public final class AppliedRegions {
     }
 
     /**
-     * A region a split applied on this store made, for the raft agent to start.
+     * A change of the regions on this store that the raft agent acts on, once the apply agent committed it: a region a
+     * split made (start its peer), a region whose peer here was removed (stop serving it).
      *
-     * @param region   the new region.
-     * @param parentId the region it split from.
+     * @param region   the region.
+     * @param parentId for a split, the region it split from; 0 for a removal.
+     * @param removed  whether this store's peer was removed from the region (and its state here destroyed).
      */
-    public record Created(RegionDescriptor region, long parentId) {
+    public record RegionEvent(RegionDescriptor region, long parentId, boolean removed) {
+        /** A region a split of {@code parentId} made. */
+        public RegionEvent(final RegionDescriptor region, final long parentId) {
+            this(region, parentId, false);
+        }
+
+        /** A region this store's peer was removed from. */
+        static RegionEvent removal(final RegionDescriptor region) {
+            return new RegionEvent(region, 0, true);
+        }
     }
 
     private final Long2ObjectHashMap<Region> regions = new Long2ObjectHashMap<>();
     private final RegionRegistry registry;
-    private final Consumer<Created> onCreated;
+    private final Consumer<RegionEvent> onEvent;
     private final List<RegionDescriptor> toPublish = new ArrayList<>();
-    private final List<Created> toAnnounce = new ArrayList<>();
+    private final List<RegionEvent> toAnnounce = new ArrayList<>();
 
     /**
      * @param registry  where descriptors are published.
-     * @param onCreated where regions splits made are announced, after their split committed.
+     * @param onEvent   where regions splits make and regions that left the store are announced, once committed.
      */
-    public AppliedRegions(final RegionRegistry registry, final Consumer<Created> onCreated) {
+    public AppliedRegions(final RegionRegistry registry, final Consumer<RegionEvent> onEvent) {
         this.registry = registry;
-        this.onCreated = onCreated;
+        this.onEvent = onEvent;
     }
 
     /** Adds a region (start-up, before the agents run) and publishes it. */
@@ -83,7 +94,29 @@ public final class AppliedRegions {
         regions.put(child.id(), new Region(childState, child));
         toPublish.add(left);
         toPublish.add(child);
-        toAnnounce.add(new Created(child, left.id()));
+        toAnnounce.add(new RegionEvent(child, left.id()));
+    }
+
+    /**
+     * A membership change staged in the open batch: the region's new descriptor takes effect here at once and is
+     * published once the batch commits. Apply agent only.
+     */
+    void change(final Region region, final RegionDescriptor next) {
+        region.descriptor = next;
+        toPublish.add(next);
+    }
+
+    /**
+     * The region left this store (its peer here was removed, and its state here destroyed, committed): forgotten here
+     * and in the registry at once, and announced for the raft agent to stop serving it. Apply agent only.
+     */
+    void remove(final long regionId) {
+        final Region region = regions.remove(regionId);
+        if (region != null) {
+            toPublish.removeIf(descriptor -> descriptor.id() == regionId);
+            registry.remove(regionId);
+            onEvent.accept(RegionEvent.removal(region.descriptor));
+        }
     }
 
     /** The open batch committed: publishes what it changed and announces the regions it made. Apply agent only. */
@@ -94,18 +127,25 @@ public final class AppliedRegions {
         for (final RegionDescriptor region : toPublish) {
             registry.publish(region);
         }
-        for (final Created created : toAnnounce) {
-            onCreated.accept(created);
+        for (final RegionEvent created : toAnnounce) {
+            onEvent.accept(created);
         }
         toPublish.clear();
         toAnnounce.clear();
     }
 
-    /** Replaces a region's state after a snapshot install, and publishes its descriptor. Apply agent only. */
+    /**
+     * Replaces a region's state after a snapshot install (or adds the region, for a peer a membership change created
+     * here, whose first state the snapshot is), and publishes its descriptor. Apply agent only.
+     */
     void replace(final RegionApplyState state, final RegionDescriptor descriptor) {
         final Region region = regions.get(state.regionId());
-        region.state = state;
-        region.descriptor = descriptor;
+        if (region == null) {
+            regions.put(state.regionId(), new Region(state, descriptor));
+        } else {
+            region.state = state;
+            region.descriptor = descriptor;
+        }
         registry.publish(descriptor);
     }
 }

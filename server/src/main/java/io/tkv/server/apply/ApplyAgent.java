@@ -64,6 +64,7 @@ public final class ApplyAgent implements Agent {
     private final CommandExecutor writes = new CommandExecutor(replies);
     private final EntryDecoder entries = new EntryDecoder();
     private final SplitExecutor splits;
+    private final ConfChangeExecutor confChanges;
     private final ChecksumExecutor checksums;
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -83,12 +84,13 @@ public final class ApplyAgent implements Agent {
      * @param durable       where the durable applied index is published.
      * @param engine        the store's engine, read by region checksums.
      * @param storeFailure  where a failure to apply is reported, for the raft agent to fail-stop Raft too.
+     * @param storeId       this store, to know its own peer's removal.
      */
     public ApplyAgent(
         final CommandQueue queue, final RawKvStore store, final ApplyBatch batch, final AppliedRegions regions,
         final SessionRegistry registry, final ReplySender sender, final StoreCounters counters,
         final int maxReplyBytes, final SnapshotInstaller installer, final DurableAppliedIndex durable,
-        final StorageEngine engine, final StoreFailure storeFailure) {
+        final StorageEngine engine, final StoreFailure storeFailure, final long storeId) {
         this.queue = queue;
         this.registry = registry;
         this.sender = sender;
@@ -97,6 +99,7 @@ public final class ApplyAgent implements Agent {
         this.regions = regions;
         this.engine = engine;
         this.splits = new SplitExecutor(replies, regions);
+        this.confChanges = new ConfChangeExecutor(replies, regions, storeId);
         this.installer = installer;
         this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
@@ -164,6 +167,7 @@ public final class ApplyAgent implements Agent {
         final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
         final boolean wellFormed = write && entries.decode(buffer, data, dataLength);
         final boolean split = wellFormed && entries.command().type() == Command.SPLIT;
+        final boolean confChange = entryType == EntryType.CONF_CHANGE.ordinal();
         if (write) {
             counters.requests().increment();
         }
@@ -171,9 +175,19 @@ public final class ApplyAgent implements Agent {
             failWrite(write, slot, generation);
             return;
         }
+        if (regions.get(regionId) == null) {
+            // The region left this store (its peer here was removed and destroyed): what Raft still hands over of it
+            // is not this store's to apply.
+            if (write && generation != 0) {
+                replies.commitError(slot, generation, entries.requestId(), Status.REGION_NOT_FOUND,
+                    entries.requestTemplateId(), "region " + regionId + " left this store before the write applied");
+            }
+            return;
+        }
         try {
-            if (split && batch.isOpen()) {
-                // A split goes in a batch of its own: the dedup records it copies are then the committed ones.
+            if ((split || confChange) && batch.isOpen()) {
+                // A split goes in a batch of its own (the dedup records it copies are then the committed ones), and
+                // so does a membership change (a removal of this store's peer destroys the region after its commit).
                 commitOrThrow();
             }
             final AppliedRegions.Region region = beginRegion(regionId);
@@ -185,7 +199,15 @@ public final class ApplyAgent implements Agent {
                 // on one that restarted.
                 batch.beginEntry(entryIndex, term);
             }
-            if (split) {
+            if (confChange) {
+                final byte[] change = new byte[dataLength];
+                buffer.getBytes(data, change);
+                final long removedPeer = confChanges.execute(batch, change, region, slot, generation);
+                commitOrThrow();
+                if (removedPeer != 0) {
+                    destroy(region, removedPeer);
+                }
+            } else if (split) {
                 splits.execute(batch, entries.command(), region, slot, generation);
                 commitOrThrow();
             } else if (wellFormed) {
@@ -204,6 +226,14 @@ public final class ApplyAgent implements Agent {
             replies.failWrites(failure);
             failWrite(write, slot, generation);
         }
+    }
+
+    /** This store's peer was removed from the region, committed: its data and state here go, and Raft stops it. */
+    private void destroy(final AppliedRegions.Region region, final long removedPeer) {
+        final long regionId = region.state.regionId();
+        installer.destroy(regionId, region.descriptor.range(), removedPeer);
+        regions.remove(regionId);
+        LOG.info("region {}: this store's peer {} was removed; its data here is deleted", regionId, removedPeer);
     }
 
     /** @return the entry's region, with the batch open on it (the batch of another region committed first). */

@@ -2,6 +2,7 @@ package io.tkv.server.apply;
 
 import io.tkv.raft.snapshot.SnapshotData;
 import io.tkv.raft.snapshot.SnapshotDirs;
+import io.tkv.storage.KeyRange;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.SnapshotDescriptor;
@@ -78,6 +79,11 @@ public final class SnapshotInstaller {
             LOG.warn("snapshot directory {} stays until the next start-up", dir);
         }
         return state;
+    }
+
+    /** Destroys a region this store's peer left (see {@link RegionSnapshot#destroy}). Apply agent. */
+    public void destroy(final long regionId, final KeyRange dataRange, final long removedPeerId) {
+        regionSnapshot.destroy(regionId, dataRange, removedPeerId);
     }
 
     /**

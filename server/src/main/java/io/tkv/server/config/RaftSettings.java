@@ -55,6 +55,8 @@ public final class RaftSettings {
     }
 
     private List<StoreAddress> initialCluster = new ArrayList<>();
+    /** Stores that found region 1 as its voters; null: every store of the initial cluster. */
+    private long[] foundingVoters;
     private int streamId = 1002;
     private long tickIntervalMs = 20;
     private int electionTimeoutTicks = 20;
@@ -97,6 +99,13 @@ public final class RaftSettings {
             }
         }
         require(self, "raft.initial-cluster does not name this store (" + storeId + ")");
+        if (foundingVoters != null) {
+            for (final long voter : foundingVoters) {
+                require(initialCluster.stream().anyMatch(store -> store.storeId() == voter),
+                    "raft.founding-voters names store " + voter + ", which raft.initial-cluster does not");
+            }
+            require(foundingVoters.length > 0, "raft.founding-voters must name a store");
+        }
         require(streamId != 0, "raft.stream-id must not be 0");
         require(tickIntervalMs > 0, "raft.tick-ms must be > 0");
         require(electionTimeoutTicks >= 2, "raft.election-ticks must be >= 2");
@@ -128,6 +137,22 @@ public final class RaftSettings {
     /** @return every store of the cluster, this one included, in the order configured. */
     public List<StoreAddress> initialCluster() {
         return Collections.unmodifiableList(initialCluster);
+    }
+
+    /**
+     * @return the stores that found region 1 as its voters (each a founding peer whose id is its store id): those
+     *     configured, else every store of the initial cluster. A store not among them founds nothing: it starts
+     *     without regions and gets its peers from membership changes (a leader's snapshot).
+     */
+    public long[] foundingVoters() {
+        return foundingVoters != null ? foundingVoters.clone()
+            : initialCluster.stream().mapToLong(StoreAddress::storeId).toArray();
+    }
+
+    /** @param voters the stores that found region 1, a subset of the initial cluster. */
+    public RaftSettings foundingVoters(final long... voters) {
+        this.foundingVoters = voters.clone();
+        return this;
     }
 
     /** @param stores every store of the cluster, this one included; replaces the list. */

@@ -27,9 +27,10 @@ import java.util.Set;
  * [threads]  mode ("shared" | "dedicated"), idle, ring-buffer-kb
  * [limits]   max-key-bytes, max-value-bytes, max-batch-size, max-scan-limit
  * [security] secret-file, admin-secret-file, cluster-secret-file
- * [raft]     initial-cluster (["id=host:port", ...]), stream-id, tick-ms, election-ticks, heartbeat-ticks,
- *            lease-ticks, log-dir, fault-injection, compact-threshold-entries, compact-keep-entries,
- *            snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb, log-reserve-mb
+ * [raft]     initial-cluster (["id=host:port", ...]), founding-voters ([id, ...]), stream-id, tick-ms,
+ *            election-ticks, heartbeat-ticks, lease-ticks, log-dir, fault-injection, compact-threshold-entries,
+ *            compact-keep-entries, snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb,
+ *            log-reserve-mb
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -41,9 +42,9 @@ public final class TomlConfigLoader {
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
         "limits", Set.of("max-key-bytes", "max-value-bytes", "max-batch-size", "max-scan-limit"),
         "security", Set.of("secret-file", "admin-secret-file", "cluster-secret-file"),
-        "raft", Set.of("initial-cluster", "stream-id", "tick-ms", "election-ticks", "heartbeat-ticks", "lease-ticks",
-            "log-dir", "fault-injection", "compact-threshold-entries", "compact-keep-entries", "snapshot-chunk-kb",
-            "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
+        "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
+            "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
+            "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
             "log-reserve-mb"));
 
     private TomlConfigLoader() {
@@ -128,6 +129,20 @@ public final class TomlConfigLoader {
                 stores.add(RaftSettings.StoreAddress.parse(item.textValue()));
             }
             settings.initialCluster(stores);
+        }
+        if (raft.has("founding-voters")) {
+            final JsonNode list = raft.get("founding-voters");
+            if (!list.isArray()) {
+                throw new IllegalArgumentException("founding-voters must be a list of store ids");
+            }
+            final long[] voters = new long[list.size()];
+            for (int i = 0; i < voters.length; i++) {
+                if (!list.get(i).canConvertToLong()) {
+                    throw new IllegalArgumentException("founding-voters entries must be store ids, got " + list.get(i));
+                }
+                voters[i] = list.get(i).asLong();
+            }
+            settings.foundingVoters(voters);
         }
         if (raft.has("stream-id")) settings.streamId((int)asLong(raft, "stream-id"));
         if (raft.has("tick-ms")) settings.tickIntervalMs(asLong(raft, "tick-ms"));

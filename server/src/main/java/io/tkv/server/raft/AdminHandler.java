@@ -1,6 +1,7 @@
 package io.tkv.server.raft;
 
 import io.tkv.codec.BooleanType;
+import io.tkv.codec.ChangePeerDecoder;
 import io.tkv.codec.InjectFaultDecoder;
 import io.tkv.codec.InjectFaultResponseEncoder;
 import io.tkv.codec.MessageHeaderDecoder;
@@ -38,8 +39,8 @@ import java.util.Arrays;
  * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing — and
  * {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK), or answers NOT_LEADER
  * with the leader this store knows of, or REGION_NOT_FOUND — and {@code RegionChecksum}, handed to the apply agent
- * in order with the committed entries — and {@code SplitRegion} ({@link SplitRequests}), proposed through the region's
- * log.
+ * in order with the committed entries — and {@code SplitRegion} ({@link SplitRequests}) and {@code ChangePeer}
+ * ({@link ChangePeerRequests}), proposed through the region's log.
  */
 public final class AdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -65,11 +66,13 @@ public final class AdminHandler {
     private final RegionChecksumDecoder checksumRequest = new RegionChecksumDecoder();
     private final SplitRegionDecoder splitRequest = new SplitRegionDecoder();
     private final SplitRequests splits;
+    private final ChangePeerDecoder changePeerRequest = new ChangePeerDecoder();
+    private final ChangePeerRequests changePeers;
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
         final long storeId, final ReplySender replies, final TransportCounters transportCounters,
-        final CommandQueue queue, final SplitRequests splits) {
+        final CommandQueue queue, final SplitRequests splits, final ChangePeerRequests changePeers) {
         this.raft = raft;
         this.log = log;
         this.faults = faults;
@@ -79,13 +82,14 @@ public final class AdminHandler {
         this.transportCounters = transportCounters;
         this.queue = queue;
         this.splits = splits;
+        this.changePeers = changePeers;
     }
 
     /** @return whether the template is an admin request. */
     public static boolean isAdmin(final int templateId) {
         return templateId == StoreStatusDecoder.TEMPLATE_ID || templateId == InjectFaultDecoder.TEMPLATE_ID
             || templateId == TransferLeaderDecoder.TEMPLATE_ID || templateId == RegionChecksumDecoder.TEMPLATE_ID
-            || templateId == SplitRegionDecoder.TEMPLATE_ID;
+            || templateId == SplitRegionDecoder.TEMPLATE_ID || templateId == ChangePeerDecoder.TEMPLATE_ID;
     }
 
     /** Handles a validated admin frame from an authenticated session: served for admin sessions only. */
@@ -105,6 +109,8 @@ public final class AdminHandler {
         } else if (templateId == StoreStatusDecoder.TEMPLATE_ID) {
             statusRequest.wrap(buffer, body, blockLength, version);
             onStoreStatus(session, statusRequest.correlationId());
+        } else if (templateId == ChangePeerDecoder.TEMPLATE_ID) {
+            changePeers.onChangePeer(session, changePeerRequest.wrap(buffer, body, blockLength, version));
         } else if (templateId == SplitRegionDecoder.TEMPLATE_ID) {
             splits.onSplit(session, splitRequest.wrap(buffer, body, blockLength, version));
         } else if (templateId == TransferLeaderDecoder.TEMPLATE_ID) {

@@ -29,7 +29,7 @@ public final class RaftAgent implements Agent {
     private final RaftAdapter adapter;
     private final RaftLog log;
     private final StoreFailure storeFailure;
-    private final Queue<AppliedRegions.Created> createdRegions;
+    private final Queue<AppliedRegions.RegionEvent> regionEvents;
     private final RegionStarter starter;
     private final RaftMessageHandler onMessage;
     private volatile int ledRegions;
@@ -37,12 +37,12 @@ public final class RaftAgent implements Agent {
 
     RaftAgent(
         final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure,
-        final Queue<AppliedRegions.Created> createdRegions, final RegionStarter starter) {
+        final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
         this.storeFailure = storeFailure;
-        this.createdRegions = createdRegions;
+        this.regionEvents = regionEvents;
         this.starter = starter;
         this.onMessage = raft::onMessage;
     }
@@ -59,7 +59,7 @@ public final class RaftAgent implements Agent {
             // The state machine cannot follow the log: stop leading and serving, so the other stores take over.
             raft.failStop(storeFailure.reason(), null);
         }
-        int work = startCreatedRegions();
+        int work = onRegionEvents();
         work += adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
         if ((++cycles & LED_COUNT_EVERY_CYCLES) == 0) {
@@ -68,18 +68,22 @@ public final class RaftAgent implements Agent {
         return work;
     }
 
-    /** Starts the peers of regions that splits applied on this store made. */
-    private int startCreatedRegions() {
+    /** Starts the peers of regions splits made here, and stops serving regions this store's peer left. */
+    private int onRegionEvents() {
         if (raft.failure() != null) {
             return 0;
         }
-        int started = 0;
-        AppliedRegions.Created created;
-        while ((created = createdRegions.poll()) != null) {
-            starter.startSplit(created.region(), created.parentId());
-            started++;
+        int work = 0;
+        AppliedRegions.RegionEvent event;
+        while ((event = regionEvents.poll()) != null) {
+            if (event.removed()) {
+                starter.stop(event.region());
+            } else {
+                starter.startSplit(event.region(), event.parentId());
+            }
+            work++;
         }
-        return started;
+        return work;
     }
 
     @Override

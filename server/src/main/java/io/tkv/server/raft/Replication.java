@@ -85,7 +85,7 @@ public final class Replication implements AutoCloseable {
     private AppliedRegions regions;
     private RegionStarter starter;
     /** Regions splits made, from the apply agent to the raft agent (one per split applied: bounded by the log). */
-    private final Queue<AppliedRegions.Created> createdRegions = new ConcurrentLinkedQueue<>();
+    private final Queue<AppliedRegions.RegionEvent> regionEvents = new ConcurrentLinkedQueue<>();
     private Subscription snapshotSubscription;
     private SnapshotAgent snapshotAgent;
     private SnapshotExporter exporter;
@@ -192,10 +192,11 @@ public final class Replication implements AutoCloseable {
             region -> durableApplied.durableAppliedIndex(region));
         driver[0] = raft;
 
-        final long[] voters = stores.stream().mapToLong(RaftSettings.StoreAddress::storeId).toArray();
-        regions = new AppliedRegions(regionRegistry, createdRegions::add);
+        final long[] voters = settings.foundingVoters();
+        final boolean founder = Arrays.stream(voters).anyMatch(voter -> voter == config.storeId());
+        regions = new AppliedRegions(regionRegistry, regionEvents::add);
         final Long2LongHashMap applied = new Long2LongHashMap(0);
-        for (final long regionId : regionsToRecover(engine, regionSnapshot)) {
+        for (final long regionId : regionsToRecover(engine, regionSnapshot, founder)) {
             final RegionDescriptor region = recoverOrBootstrap(engine, regionSnapshot, batch, regionId, voters);
             applied.put(regionId, regions.appliedIndex(regionId));
             LOG.info("region {} applied to {}: {}", regionId, applied.get(regionId), region);
@@ -206,14 +207,17 @@ public final class Replication implements AutoCloseable {
         final long threshold = settings.compactThresholdEntries();
         durableApplied = new DurableAppliedIndex(threshold > 0 ? Math.max(1, threshold / 4) : Long.MAX_VALUE,
             engine::syncWal, applied);
-        starter = new RegionStarter(raft, log, config.storeId());
+        starter = new RegionStarter(raft, log, config.storeId(), regionRegistry);
+        starter.tombstones(regionSnapshot.tombstones());
+        raft.peerFactory(starter);
         for (final RegionDescriptor region : regionRegistry.all()) {
             starter.start(region, applied.get(region.id()));
         }
-        agent = new RaftAgent(raft, adapter, log, storeFailure, createdRegions, starter);
+        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
-            transportCounters, queue, new SplitRequests(regionRegistry, router, replies));
+            transportCounters, queue, new SplitRequests(regionRegistry, router, replies),
+            new ChangePeerRequests(regionRegistry, raft, proposals, router, replies, knownStores(stores)));
         LOG.info("replication: store {} of {}, log {}, {} regions", config.storeId(), stores, settings.logDir(),
             regionRegistry.size());
     }
@@ -241,10 +245,12 @@ public final class Replication implements AutoCloseable {
 
     /**
      * The regions whose state this store has: those with a descriptor, and those whose snapshot ingest a crash
-     * interrupted (their band, descriptor included, may be half gone). A store with none — a new one, or one from a
-     * build before the region registry — holds the founding region.
+     * interrupted (their band, descriptor included, may be half gone). A founding store with none — a new one, or one
+     * from a build before the region registry — holds the founding region, unless its peer of it was removed before
+     * (a tombstone); any other store starts without regions.
      */
-    private static long[] regionsToRecover(final StorageEngine engine, final RegionSnapshot regionSnapshot) {
+    private static long[] regionsToRecover(
+        final StorageEngine engine, final RegionSnapshot regionSnapshot, final boolean founder) {
         final LongHashSet ids = new LongHashSet();
         for (final RegionDescriptor region : RegionDescriptor.loadAll(engine)) {
             ids.add(region.id());
@@ -252,7 +258,7 @@ public final class Replication implements AutoCloseable {
         for (final long regionId : regionSnapshot.interruptedIngests()) {
             ids.add(regionId);
         }
-        if (ids.isEmpty()) {
+        if (ids.isEmpty() && founder && !regionSnapshot.tombstones().containsKey(FOUNDING_REGION_ID)) {
             ids.add(FOUNDING_REGION_ID);
         }
         final long[] sorted = new long[ids.size()];
@@ -325,6 +331,15 @@ public final class Replication implements AutoCloseable {
         batch.commit();
         LOG.info("bootstrapped region {} as a founding peer", region.id());
         return state;
+    }
+
+    /** @return the stores the transport can reach. */
+    private static LongHashSet knownStores(final List<RaftSettings.StoreAddress> stores) {
+        final LongHashSet ids = new LongHashSet();
+        for (final RaftSettings.StoreAddress store : stores) {
+            ids.add(store.storeId());
+        }
+        return ids;
     }
 
     /** Deletes every export and received snapshot left from before this start (none is in use any more). */

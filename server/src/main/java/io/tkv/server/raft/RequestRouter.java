@@ -91,7 +91,8 @@ public final class RequestRouter {
         answer(outcome, session, regionId, correlationId, templateId);
     }
 
-    private void answer(
+    /** Answers a request Raft refused at once (nothing for ACCEPTED): NOT_LEADER with the hint, SERVER_BUSY, ... */
+    void answer(
         final MultiRaft.Outcome outcome, final ClientSession session, final long regionId, final long correlationId,
         final int templateId) {
         switch (outcome) {

@@ -172,7 +172,7 @@ class ApplyAgentDeterminismTest {
             regions.add(RegionApplyState.load(engine, REGION), RegionDescriptor.founding(REGION, new long[] {1}));
             agent = new ApplyAgent(queue, store, batch, regions, registry,
                 new ReplySender(counters.repliesDropped()), counters, 64 * 1024, null,
-                new DurableAppliedIndex(Long.MAX_VALUE, engine::syncWal, new Long2LongHashMap(0)), engine, failure);
+                new DurableAppliedIndex(Long.MAX_VALUE, engine::syncWal, new Long2LongHashMap(0)), engine, failure, 1);
         }
 
         void offer(final byte[] data, final ClientSession session) {

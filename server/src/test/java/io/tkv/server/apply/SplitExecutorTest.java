@@ -56,7 +56,7 @@ class SplitExecutorTest {
     private StorageEngine engine;
     private ApplyBatch batch;
     private final RegionRegistry registry = new RegionRegistry();
-    private final List<AppliedRegions.Created> created = new ArrayList<>();
+    private final List<AppliedRegions.RegionEvent> created = new ArrayList<>();
     private final AppliedRegions regions = new AppliedRegions(registry, created::add);
     private final PendingReplies replies = new PendingReplies();
     private final CommandExecutor writes = new CommandExecutor(replies);
@@ -150,7 +150,7 @@ class SplitExecutorTest {
         assertEquals(left, RegionDescriptor.load(engine, 1), "persisted with the split");
         assertEquals(right, RegionDescriptor.load(engine, 2));
         assertEquals(MultiRaft.BOOTSTRAP_INDEX, RegionApplyState.load(engine, 2).appliedIndex());
-        assertEquals(List.of(new AppliedRegions.Created(right, 1)), created, "announced after the commit");
+        assertEquals(List.of(new AppliedRegions.RegionEvent(right, 1)), created, "announced after the commit");
         assertEquals(right, registry.get(2));
         assertEquals(left, registry.get(1));
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,6 +134,16 @@ class TomlConfigLoaderTest {
         assertEquals(10, raft.tickIntervalMs());
         assertEquals(30, raft.electionTimeoutTicks());
         assertEquals(dir.resolve("d2").resolve("raft"), raft.logDir());
+        assertEquals(List.of(1L, 2L, 3L), Arrays.stream(raft.foundingVoters()).boxed().toList(),
+            "by default every store of the initial cluster founds region 1");
+
+        Files.writeString(file, Files.readString(file) + "founding-voters = [1, 3]\n");
+        assertEquals(List.of(1L, 3L), Arrays.stream(
+            TomlConfigLoader.load(file, new ServerConfig()).conclude().raft().foundingVoters()).boxed().toList());
+        Files.writeString(file, Files.readString(file).replace("[1, 3]", "[1, 7]"));
+        final IllegalArgumentException stranger = assertThrows(IllegalArgumentException.class,
+            () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        assertTrue(stranger.getMessage().contains("founding-voters names store 7"), stranger.getMessage());
 
         Files.writeString(file, "[server]\nstore-id = 4\n[raft]\ninitial-cluster = [\"1=127.0.0.1:20160\"]\n");
         final IllegalArgumentException notMe = assertThrows(IllegalArgumentException.class,
