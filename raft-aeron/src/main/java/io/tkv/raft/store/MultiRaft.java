@@ -351,20 +351,6 @@ public final class MultiRaft implements AutoCloseable {
         }
     }
 
-    /**
-     * Decides whether a message for a region this store does not serve makes a peer of it here (a membership change
-     * added one on this store; the leader's messages are the first it hears of it). None by default.
-     */
-    @FunctionalInterface
-    public interface PeerFactory {
-        /**
-         * @param fromStoreId the authenticated store that sent the message.
-         * @return whether a peer now serves the region (see {@link #addUninitializedRegion}); the message is then
-         *     stepped into it.
-         */
-        boolean create(long fromStoreId, RaftMessage message);
-    }
-
     /** Sets who decides whether a message for an unknown region creates a peer of it. */
     public void peerFactory(final PeerFactory factory) {
         this.peerFactory = factory;

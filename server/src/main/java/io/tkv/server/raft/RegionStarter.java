@@ -3,6 +3,7 @@ package io.tkv.server.raft;
 import io.tkv.log.RaftLog;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.store.MultiRaft;
+import io.tkv.raft.store.PeerFactory;
 import io.tkv.storage.RegionDescriptor;
 import io.tkv.server.region.RegionRegistry;
 import io.tkv.raft.core.MessageType;
@@ -21,7 +22,7 @@ import java.util.Map;
  * leads the parent its peer campaigns at once, as TiKV's does, so the new region has a leader without waiting out an
  * election timeout). Raft agent thread (or start-up, before the agents run).
  */
-final class RegionStarter implements MultiRaft.PeerFactory {
+final class RegionStarter implements PeerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(RegionStarter.class);
 
     private final MultiRaft raft;
