@@ -50,9 +50,29 @@ final class AdminReplies {
             orZero(status.raftMessagesNotMember(), StoreStatusResponseDecoder.raftMessagesNotMemberNullValue()));
         final List<StoreStatus.Region> regions = new ArrayList<>();
         for (final StoreStatusResponseDecoder.RegionsDecoder region : status.regions()) {
-            regions.add(new StoreStatus.Region(region.regionId(), region.peerId(), region.role().name(),
-                region.term(), region.leaderPeerId(), region.leaderStoreId(), region.commitIndex(),
-                region.appliedIndex(), region.firstIndex(), region.lastIndex()));
+            final long regionId = region.regionId();
+            final long peerId = region.peerId();
+            final String role = region.role().name();
+            final long term = region.term();
+            final long leaderPeerId = region.leaderPeerId();
+            final long leaderStoreId = region.leaderStoreId();
+            final long commit = region.commitIndex();
+            final long applied = region.appliedIndex();
+            final long first = region.firstIndex();
+            final long last = region.lastIndex();
+            final long confVer = orZero(region.confVer(), StoreStatusResponseDecoder.RegionsDecoder.confVerNullValue());
+            final long epochVersion = orZero(region.version(),
+                StoreStatusResponseDecoder.RegionsDecoder.versionNullValue());
+            final long bytes = orZero(region.approximateBytes(),
+                StoreStatusResponseDecoder.RegionsDecoder.approximateBytesNullValue());
+            final long keys = orZero(region.approximateKeys(),
+                StoreStatusResponseDecoder.RegionsDecoder.approximateKeysNullValue());
+            final byte[] start = new byte[region.startKeyLength()];
+            region.getStartKey(start, 0, start.length);
+            final byte[] end = new byte[region.endKeyLength()];
+            region.getEndKey(end, 0, end.length);
+            regions.add(new StoreStatus.Region(regionId, peerId, role, term, leaderPeerId, leaderStoreId, commit,
+                applied, first, last, confVer, epochVersion, start, end, bytes, keys));
         }
         final String failure = status.errorMessage();
         inFlight.complete(request, new StoreStatus(storeId, logBytes, logCycleFiles, logSyncs, failure,

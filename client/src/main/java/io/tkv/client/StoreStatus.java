@@ -42,8 +42,15 @@ public record StoreStatus(long storeId, long logBytes, int logCycleFiles, long l
      * @param appliedIndex  highest index handed to the state machine.
      * @param firstIndex    first index still in its log.
      * @param lastIndex     last index in its log.
+     * @param confVer       the region's epoch conf version as the store has it (0 from a store before version 4).
+     * @param version       the region's epoch version.
+     * @param startKey      the region's first stored key (RawKV: 'r' + key); empty for the first key.
+     * @param endKey        the stored key after the region; empty for no end.
+     * @param approximateBytes the region's data, approximately (RocksDB's estimate).
+     * @param approximateKeys  its keys, approximately.
      */
     public record Region(long regionId, long peerId, String role, long term, long leaderPeerId, long leaderStoreId,
-        long commitIndex, long appliedIndex, long firstIndex, long lastIndex) {
+        long commitIndex, long appliedIndex, long firstIndex, long lastIndex, long confVer, long version,
+        byte[] startKey, byte[] endKey, long approximateBytes, long approximateKeys) {
     }
 }

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code tkv-ctl split} against one store: it splits region 1 at a key and prints both regions; split again under the
  * epoch it had before, it is refused (exit 3, EPOCH_NOT_MATCH); under the new epoch, at a key of the new region, it
- * is refused too (KEY_NOT_IN_REGION), since region 1 now ends there. {@code tkv-ctl change-peer} is refused for a store
- * the region's leader cannot reach, a peer that is not there and a stale epoch, and needs {@code --store} to add.
+ * is refused too (KEY_NOT_IN_REGION), since region 1 now ends there; {@code tkv-ctl regions} lists both.
+ * {@code tkv-ctl change-peer} is refused for a store the region's leader cannot reach, a peer that is not there and a
+ * stale epoch, and needs {@code --store} to add.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SplitCommandTest {
@@ -69,6 +70,12 @@ class SplitCommandTest {
             assertEquals("region 1 [, 726d) epoch (1, 2) peers [1@1]\n"
                 + "region 2 [726d, end) epoch (1, 2) peers [101@1]\n", split.out());
             assertEquals(2, store.regions().size());
+            final Result regions = ctl(endpoint, "regions");
+            assertEquals(0, regions.code(), regions.err());
+            final String[] lines = regions.out().split("\n");
+            assertEquals(2, lines.length, regions.out());
+            assertTrue(lines[0].startsWith("region 1 [, 726d) epoch (1, 2) stores [1] leader store 1 ~"), lines[0]);
+            assertTrue(lines[1].startsWith("region 2 [726d, end) epoch (1, 2) stores [1] leader store 1 ~"), lines[1]);
 
             final Result stale = ctl(endpoint, "split", "f", "--new-region", "3", "--new-peers", "102");
             assertEquals(3, stale.code());

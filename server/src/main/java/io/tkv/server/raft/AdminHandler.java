@@ -22,7 +22,10 @@ import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ClientSession;
+import io.tkv.server.region.RegionRegistry;
 import io.tkv.server.session.ReplySender;
+import io.tkv.storage.RegionDescriptor;
+import io.tkv.storage.RegionSize;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
@@ -34,13 +37,13 @@ import java.util.Arrays;
 /**
  * Answers the admin requests of an admin session (one that proved the admin secret; any other session is answered
  * UNAUTHENTICATED and nothing happens), on the raft agent's thread (it reads the driver's state): {@code StoreStatus}
- * — per region role, term, leader, commit, applied and log range, the log's size, and the store-to-store frames
- * refused — and {@code InjectFault}, which replaces the transport's partition, only on a store configured with
- * {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED and changes nothing — and
- * {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK), or answers NOT_LEADER
- * with the leader this store knows of, or REGION_NOT_FOUND — and {@code RegionChecksum}, handed to the apply agent
- * in order with the committed entries — and {@code SplitRegion} ({@link SplitRequests}) and {@code ChangePeer}
- * ({@link ChangePeerRequests}), proposed through the region's log.
+ * — per region role, term, leader, commit, applied and log range, epoch, key range and approximate size, the log's
+ * size, and the store-to-store frames refused — and {@code InjectFault}, which replaces the transport's partition,
+ * only on a store configured with {@code raft.fault-injection = true}; elsewhere it is refused with UNAUTHENTICATED
+ * and changes nothing — and {@code TransferLeader}, which starts a leader transfer of a region this store leads (OK),
+ * or answers NOT_LEADER with the leader this store knows of, or REGION_NOT_FOUND — and {@code RegionChecksum}, handed
+ * to the apply agent in order with the committed entries — and {@code SplitRegion} ({@link SplitRequests}) and
+ * {@code ChangePeer} ({@link ChangePeerRequests}), proposed through the region's log.
  */
 public final class AdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -68,11 +71,14 @@ public final class AdminHandler {
     private final SplitRequests splits;
     private final ChangePeerDecoder changePeerRequest = new ChangePeerDecoder();
     private final ChangePeerRequests changePeers;
+    private final RegionRegistry registry;
+    private final RegionSize sizes;
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
         final long storeId, final ReplySender replies, final TransportCounters transportCounters,
-        final CommandQueue queue, final SplitRequests splits, final ChangePeerRequests changePeers) {
+        final CommandQueue queue, final SplitRequests splits, final ChangePeerRequests changePeers,
+        final RegionRegistry registry, final RegionSize sizes) {
         this.raft = raft;
         this.log = log;
         this.faults = faults;
@@ -83,6 +89,8 @@ public final class AdminHandler {
         this.queue = queue;
         this.splits = splits;
         this.changePeers = changePeers;
+        this.registry = registry;
+        this.sizes = sizes;
     }
 
     /** @return whether the template is an admin request. */
@@ -187,6 +195,8 @@ public final class AdminHandler {
         final StoreStatusResponseEncoder.RegionsEncoder regions = statusReply.regionsCount(regionIds.length);
         for (final long regionId : regionIds) {
             final RaftStatus status = raft.status(regionId);
+            final RegionDescriptor region = registry.get(regionId);
+            final long[] size = region == null ? new long[2] : sizes.estimate(region.range());
             regions.next()
                 .regionId(regionId)
                 .peerId(status.id())
@@ -197,7 +207,14 @@ public final class AdminHandler {
                 .appliedIndex(status.applied())
                 .firstIndex(status.firstIndex())
                 .lastIndex(status.lastIndex())
-                .role(ROLES[status.role().ordinal()]);
+                .role(ROLES[status.role().ordinal()])
+                .confVer(region == null ? 0 : region.confVer())
+                .version(region == null ? 0 : region.version())
+                .approximateBytes(size[0])
+                .approximateKeys(size[1]);
+            final byte[] start = region == null ? new byte[0] : region.start();
+            final byte[] end = region == null ? new byte[0] : region.end();
+            regions.putStartKey(start, 0, start.length).putEndKey(end, 0, end.length);
         }
         statusReply.errorMessage(raft.failure() == null ? "" : raft.failure());
         replies.send(session.publication(), scratch, 0,

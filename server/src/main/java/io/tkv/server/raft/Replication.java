@@ -29,6 +29,7 @@ import io.tkv.storage.FsyncPolicy;
 import io.tkv.server.region.RegionRegistry;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
+import io.tkv.storage.RegionSize;
 import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.command.Command;
@@ -217,7 +218,8 @@ public final class Replication implements AutoCloseable {
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue, new SplitRequests(regionRegistry, router, replies),
-            new ChangePeerRequests(regionRegistry, raft, proposals, router, replies, knownStores(stores)));
+            new ChangePeerRequests(regionRegistry, raft, proposals, router, replies, knownStores(stores)),
+            regionRegistry, new RegionSize(engine));
         LOG.info("replication: store {} of {}, log {}, {} regions", config.storeId(), stores, settings.logDir(),
             regionRegistry.size());
     }

@@ -1,0 +1,92 @@
+package io.tkv.ops;
+
+import io.tkv.client.StoreStatus;
+import io.tkv.client.TkvException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tkv-ctl regions}: asks each store given with {@code --endpoint} for the regions it holds and prints one line
+ * per region, in key order: its range (stored keys, hex; a RawKV key k is {@code 'r' + k}), epoch, the stores holding
+ * it (the leader marked), and its approximate size and keys as its leader's store estimates them. Where stores
+ * disagree on a region's epoch the newest is shown (the others are catching up). Exit 3 if a store could not be asked.
+ * An admin request: give the admin secret ({@code --secret-file}).
+ */
+@Command(name = "regions", description = "Every region of the stores given: range, epoch, stores, leader, size.")
+final class RegionsCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
+
+    /** What the stores said of one region. */
+    private static final class Seen {
+        StoreStatus.Region newest;
+        long leaderStoreId;
+        final List<Long> stores = new ArrayList<>();
+        long bytes;
+        long keys;
+    }
+
+    @Override
+    public Integer call() {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        int code = KvCommand.OK;
+        final Map<Long, Seen> regions = new TreeMap<>();
+        for (final String endpoint : connection.endpoints()) {
+            try {
+                final StoreStatus status = connection.statusOf(endpoint);
+                for (final StoreStatus.Region region : status.regions()) {
+                    final Seen seen = regions.computeIfAbsent(region.regionId(), id -> new Seen());
+                    seen.stores.add(status.storeId());
+                    if (seen.newest == null || region.confVer() > seen.newest.confVer()
+                        || region.version() > seen.newest.version()) {
+                        seen.newest = region;
+                    }
+                    if ("LEADER".equals(region.role())) {
+                        seen.leaderStoreId = status.storeId();
+                        seen.bytes = region.approximateBytes();
+                        seen.keys = region.approximateKeys();
+                    } else if (seen.leaderStoreId == 0) {
+                        seen.bytes = Math.max(seen.bytes, region.approximateBytes());
+                        seen.keys = Math.max(seen.keys, region.approximateKeys());
+                    }
+                }
+            } catch (final TkvException ex) {
+                err.println("store ? " + endpoint + ": " + ex.getMessage());
+                code = KvCommand.FAILED;
+            } catch (final IOException ex) {
+                err.println("store ? " + endpoint + " unreachable: " + ex.getMessage());
+                code = KvCommand.FAILED;
+            }
+        }
+        final List<Map.Entry<Long, Seen>> byKey = new ArrayList<>(regions.entrySet());
+        byKey.sort((a, b) -> Arrays.compareUnsigned(a.getValue().newest.startKey(), b.getValue().newest.startKey()));
+        for (final Map.Entry<Long, Seen> entry : byKey) {
+            final Seen seen = entry.getValue();
+            final StoreStatus.Region region = seen.newest;
+            out.printf("region %d [%s, %s) epoch (%d, %d) stores %s leader %s ~%d bytes ~%d keys%n", entry.getKey(),
+                HexFormat.of().formatHex(region.startKey()),
+                region.endKey().length == 0 ? "end" : HexFormat.of().formatHex(region.endKey()), region.confVer(),
+                region.version(), seen.stores, seen.leaderStoreId == 0 ? "none" : "store " + seen.leaderStoreId,
+                seen.bytes, seen.keys);
+        }
+        err.println(regions.size() + " region(s)");
+        out.flush();
+        return code;
+    }
+}
