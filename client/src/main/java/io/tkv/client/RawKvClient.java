@@ -78,7 +78,11 @@ public final class RawKvClient implements AutoCloseable {
     private final ClientConfig ctx;
     private final ClientRuntime runtime;
     private final RequestSubmitter requests;
+    /** The region every request names when the configuration pins one; else requests are routed by key. */
     private final RegionEpoch region;
+    private final boolean pinned;
+    /** Requests routed by key (the default). */
+    private final RoutedRawKv routed;
     /**
      * Names this client to the stores' deduplication of retried writes: derived from a random client key the
      * handshake proves to every store ({@link ClientIds}), so no other client can write under it.
@@ -92,6 +96,8 @@ public final class RawKvClient implements AutoCloseable {
         this.clientId = ClientIds.idOf(clientKey);
         this.runtime = ClientRuntime.start(ctx, clientKey);
         this.requests = runtime.submitter();
+        this.pinned = ctx.regionPinned();
+        this.routed = new RoutedRawKv(requests, runtime.regionCache(), runtime.regionSource(), clientId);
     }
 
     /**
@@ -171,8 +177,11 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("get", RawGetResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().get(id, region, key));
+        if (pinned) {
+            return requests.submit("get", RawGetResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().get(id, region, key));
+        }
+        return routed.get(key);
     }
 
     /**
@@ -195,8 +204,11 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Collections.emptyList());
         }
-        return requests.submit("batchGet", RawBatchGetResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchGet(id, region, keys));
+        if (pinned) {
+            return requests.submit("batchGet", RawBatchGetResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().batchGet(id, region, keys));
+        }
+        return routed.batchGet(keys);
     }
 
     // ---------------------------------------------------------------------------------------------- put
@@ -247,8 +259,11 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("put", RawPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().put(id, clientId, region, key, value, ttlSeconds));
+        if (pinned) {
+            return requests.submit("put", RawPutResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().put(id, clientId, region, key, value, ttlSeconds));
+        }
+        return routed.put(key, value, ttlSeconds);
     }
 
     /**
@@ -303,8 +318,11 @@ public final class RawKvClient implements AutoCloseable {
         if (pairs.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return requests.submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchPut(id, clientId, region, pairs, ttlSeconds));
+        if (pinned) {
+            return requests.submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().batchPut(id, clientId, region, pairs, ttlSeconds));
+        }
+        return routed.batchPut(pairs, ttlSeconds);
     }
 
     // ---------------------------------------------------------------------------------------------- delete
@@ -324,8 +342,11 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().delete(id, clientId, region, key));
+        if (pinned) {
+            return requests.submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().delete(id, clientId, region, key));
+        }
+        return routed.delete(key);
     }
 
     /** @param keys the keys to delete atomically, at most the store's batch size. */
@@ -345,8 +366,11 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return requests.submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchDelete(id, clientId, region, keys));
+        if (pinned) {
+            return requests.submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().batchDelete(id, clientId, region, keys));
+        }
+        return routed.batchDelete(keys);
     }
 
     /**
@@ -375,8 +399,11 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().deleteRange(id, clientId, region, start, end));
+        if (pinned) {
+            return requests.submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().deleteRange(id, clientId, region, start, end));
+        }
+        return routed.deleteRange(start, end);
     }
 
     // ---------------------------------------------------------------------------------------------- scan
@@ -445,9 +472,12 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.scan((from, to, pageLimit, rev, keys) ->
-            IngressEncoder.current().scan(0, region, from, to, pageLimit, rev, keys), start, end, limit, reverse,
-            keyOnly);
+        if (pinned) {
+            return requests.scan((from, to, pageLimit, rev, keys) ->
+                IngressEncoder.current().scan(0, region, from, to, pageLimit, rev, keys), start, end, limit, reverse,
+                keyOnly);
+        }
+        return routed.scan(start, end, limit, reverse, keyOnly);
     }
 
     // ---------------------------------------------------------------------------------------------- cas
@@ -512,8 +542,12 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().compareAndSwap(id, clientId, region, key, expected, newValue, ttlSeconds));
+        if (pinned) {
+            return requests.submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
+                id -> IngressEncoder.current().compareAndSwap(id, clientId, region, key, expected, newValue,
+                    ttlSeconds));
+        }
+        return routed.compareAndSwap(key, expected, newValue, ttlSeconds);
     }
 
     // ---------------------------------------------------------------------------------------------- close
