@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * RawKV requests routed by key, behind {@link RawKvClient} when no region is pinned: each key's request names the
@@ -21,7 +20,7 @@ import java.util.function.Function;
  * first) and goes to that region's leader; batches are split by region ({@link RegionBatches}), scans and
  * delete-range walk the regions ({@link RegionScan}, {@link RegionDeleteRange}). Arguments are checked by the caller.
  */
-final class RoutedRawKv {
+final class RoutedRawKv implements RawKvRequests {
     private static final byte[] EMPTY = new byte[0];
 
     private final RequestSubmitter requests;
@@ -42,12 +41,18 @@ final class RoutedRawKv {
         cache.put(new RegionInfo(1, EMPTY, EMPTY, 1, 1, 0, List.of()));
     }
 
-    CompletableFuture<byte[]> get(final byte[] key) {
+    @Override
+    public CompletableFuture<byte[]> get(final byte[] key) {
         final CachedRegion cached = cache.findRaw(key);
-        return cached != null ? getIn(cached, key, 0) : locateThen(key, found -> getIn(found, key, deadline()));
+        if (cached != null) {
+            return getIn(cached, key, 0);
+        }
+        final long deadlineNs = deadline();
+        return locator.locate(key).thenCompose(found -> getIn(found, key, deadlineNs));
     }
 
-    CompletableFuture<List<KvPair>> batchGet(final List<byte[]> keys) {
+    @Override
+    public CompletableFuture<List<KvPair>> batchGet(final List<byte[]> keys) {
         final KvPair[] found = new KvPair[keys.size()];
         return batches.run(keys, (in, part, first, last, deadlineNs) -> {
             final List<byte[]> partKeys = select(keys, part);
@@ -57,13 +62,18 @@ final class RoutedRawKv {
         }, deadline()).thenApply(done -> inOrder(found));
     }
 
-    CompletableFuture<Void> put(final byte[] key, final byte[] value, final long ttlSeconds) {
+    @Override
+    public CompletableFuture<Void> put(final byte[] key, final byte[] value, final long ttlSeconds) {
         final CachedRegion cached = cache.findRaw(key);
-        return cached != null ? putIn(cached, key, value, ttlSeconds, 0) :
-            locateThen(key, found -> putIn(found, key, value, ttlSeconds, deadline()));
+        if (cached != null) {
+            return putIn(cached, key, value, ttlSeconds, 0);
+        }
+        final long deadlineNs = deadline();
+        return locator.locate(key).thenCompose(found -> putIn(found, key, value, ttlSeconds, deadlineNs));
     }
 
-    CompletableFuture<Void> batchPut(final List<KvPair> pairs, final long ttlSeconds) {
+    @Override
+    public CompletableFuture<Void> batchPut(final List<KvPair> pairs, final long ttlSeconds) {
         final List<byte[]> keys = pairs.stream().map(KvPair::keyRef).toList();
         return batches.run(keys, (in, part, first, last, deadlineNs) -> {
             final List<KvPair> partPairs = select(pairs, part);
@@ -73,12 +83,18 @@ final class RoutedRawKv {
         }, deadline());
     }
 
-    CompletableFuture<Void> delete(final byte[] key) {
+    @Override
+    public CompletableFuture<Void> delete(final byte[] key) {
         final CachedRegion cached = cache.findRaw(key);
-        return cached != null ? deleteIn(cached, key, 0) : locateThen(key, found -> deleteIn(found, key, deadline()));
+        if (cached != null) {
+            return deleteIn(cached, key, 0);
+        }
+        final long deadlineNs = deadline();
+        return locator.locate(key).thenCompose(found -> deleteIn(found, key, deadlineNs));
     }
 
-    CompletableFuture<Void> batchDelete(final List<byte[]> keys) {
+    @Override
+    public CompletableFuture<Void> batchDelete(final List<byte[]> keys) {
         return batches.run(keys, (in, part, first, last, deadlineNs) -> {
             final List<byte[]> partKeys = select(keys, part);
             return requests.submitRouted("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
@@ -87,12 +103,14 @@ final class RoutedRawKv {
         }, deadline());
     }
 
-    CompletableFuture<Void> deleteRange(final byte[] start, final byte[] end) {
+    @Override
+    public CompletableFuture<Void> deleteRange(final byte[] start, final byte[] end) {
         return new RegionDeleteRange(requests, locator, clientId).run(start, end);
     }
 
-    CompletableFuture<List<KvPair>> scan(final byte[] start, final byte[] end, final int limit, final boolean reverse,
-        final boolean keyOnly) {
+    @Override
+    public CompletableFuture<List<KvPair>> scan(final byte[] start, final byte[] end, final int limit,
+        final boolean reverse, final boolean keyOnly) {
         final long deadlineNs = deadline();
         final TkvException noSlot = requests.acquire(deadlineNs);
         if (noSlot != null) {
@@ -110,11 +128,16 @@ final class RoutedRawKv {
         return result;
     }
 
-    CompletableFuture<CasResult> compareAndSwap(final byte[] key, final byte[] expected, final byte[] newValue,
+    @Override
+    public CompletableFuture<CasResult> compareAndSwap(final byte[] key, final byte[] expected, final byte[] newValue,
         final long ttlSeconds) {
         final CachedRegion cached = cache.findRaw(key);
-        return cached != null ? casIn(cached, key, expected, newValue, ttlSeconds, 0) :
-            locateThen(key, found -> casIn(found, key, expected, newValue, ttlSeconds, deadline()));
+        if (cached != null) {
+            return casIn(cached, key, expected, newValue, ttlSeconds, 0);
+        }
+        final long deadlineNs = deadline();
+        return locator.locate(key)
+            .thenCompose(found -> casIn(found, key, expected, newValue, ttlSeconds, deadlineNs));
     }
 
     private CompletableFuture<byte[]> getIn(final CachedRegion in, final byte[] key, final long deadlineNs) {
@@ -144,12 +167,6 @@ final class RoutedRawKv {
                 ttlSeconds), in, key, key, false, deadlineNs);
     }
 
-
-    /** A cache miss: locate the key's region, then send. */
-    private <T> CompletableFuture<T> locateThen(final byte[] key,
-        final Function<CachedRegion, CompletableFuture<T>> send) {
-        return locator.locate(key).thenCompose(send);
-    }
 
     private long deadline() {
         return System.nanoTime() + requests.requestTimeoutNs();
