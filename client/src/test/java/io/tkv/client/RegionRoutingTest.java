@@ -159,6 +159,24 @@ class RegionRoutingTest {
     }
 
     @Test
+    void shouldSplitABatchAndAScanAgainWhenTheirRegionSplitsUnderThem() {
+        client.batchPut(List.of(KvPair.of("q", "1"), KvPair.of("v", "2")));
+        assertEquals(List.of("q", "v"), keys(client.scan(bytes("p"), null, 10)));
+        regions.split("u", 4);
+        final int before = cluster.store(2).received(RawBatchPutDecoder.TEMPLATE_ID);
+        client.batchPut(List.of(KvPair.of("q", "3"), KvPair.of("v", "4"), KvPair.of("w", "5")));
+        assertEquals(before + 3, cluster.store(2).received(RawBatchPutDecoder.TEMPLATE_ID),
+            "refused once as one part, then sent as two: " + regions.lastRefusal());
+        final List<KvPair> found = client.batchGet(List.of(bytes("w"), bytes("q"), bytes("v")));
+        assertEquals(List.of("w=5", "q=3", "v=4"), found.stream().map(p -> text(p.key()) + "=" + text(p.value()))
+            .toList());
+        regions.split("w", 5);
+        assertEquals(List.of("q", "v", "w"), keys(client.scan(bytes("p"), null, 10)));
+        regions.split("r", 6);
+        assertEquals(List.of("w", "v", "q"), keys(client.scan(bytes("p"), null, 10, true, false)));
+    }
+
+    @Test
     void shouldFollowARegionsLeaderWhenItMoves() {
         client.put(bytes("h"), bytes("1"));
         regions.leader(2, 3);
