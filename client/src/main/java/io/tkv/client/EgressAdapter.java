@@ -37,8 +37,9 @@ import java.util.List;
  * {@link EgressListener}, and completes the request each reply's correlation id names. Replies to requests that
  * already completed, and replies the listener does not take (from a store or session the request's copy did not
  * go to), are dropped. NOT_LEADER, SERVER_BUSY and UNAUTHENTICATED in an ErrorResponse (the request was rejected
- * before it ran) go to the listener, which routes and resends; any other status fails the request. Poller thread
- * only.
+ * before it ran) go to the listener, which routes and resends; so do EPOCH_NOT_MATCH, KEY_NOT_IN_REGION and
+ * REGION_NOT_FOUND for a request routed by key, with the regions the refusal carries; any other status fails the
+ * request. Poller thread only.
  */
 final class EgressAdapter implements FragmentHandler {
     private static final short OK = Status.OK.value();

@@ -1,7 +1,5 @@
 package io.tkv.client;
 
-import io.tkv.codec.keys.KeySpace;
-
 /**
  * What the poller does when a store refuses a request routed by key for its region (EPOCH_NOT_MATCH,
  * KEY_NOT_IN_REGION, REGION_NOT_FOUND; the request ran nowhere): it corrects the {@link RegionCache} — the regions
@@ -56,13 +54,13 @@ final class RegionRetries {
             resend(request, next, attempt, failure, nowNs);
             return;
         }
-        final byte[] storedKey = storedFirst(request);
-        source.locate(storedKey).whenComplete((info, locateFailure) -> {
+        source.locate(RawKeys.stored(request.routeFirst())).whenComplete((info, locateFailure) -> {
             if (request.isDone()) {
                 return;
             }
             final CachedRegion located = info == null ? null : cache.put(info);
-            final CachedRegion found = located != null ? located : cache.findRaw(request.routeFirst());
+            final CachedRegion found = located != null && located.containsRaw(request.routeFirst()) ? located :
+                cache.findRaw(request.routeFirst());
             if (found == null) {
                 inFlight.fail(request, new TkvException(failure.code(), failure.detail() +
                     " (and the key's region could not be located: " + locateFailure + ")", null, failure.regions()));
@@ -82,13 +80,5 @@ final class RegionRetries {
         request.reroute(next);
         retries.onRerouted(request, attempt == 1,
             failure.code() + " for " + request + ": " + failure.detail() + "; now " + next, nowNs);
-    }
-
-    private static byte[] storedFirst(final PendingRequest<?> request) {
-        final byte[] first = request.routeFirst();
-        final byte[] stored = new byte[first.length + 1];
-        stored[0] = KeySpace.RAW;
-        System.arraycopy(first, 0, stored, 1, first.length);
-        return stored;
     }
 }
