@@ -4,6 +4,8 @@ import io.tkv.client.ClientConfig;
 import io.tkv.client.KvPair;
 import io.tkv.client.RawKvClient;
 import io.tkv.client.RegionInfo;
+import io.tkv.client.StoreStatus;
+import io.tkv.client.TkvException;
 import io.tkv.raft.linearizability.LinearizabilityChecker;
 import io.tkv.raft.linearizability.Operation;
 import io.tkv.raft.linearizability.RegisterModel;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -28,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three real stores; clients with no region configured route by key while region 1 is split into 11 regions under
- * load. A register workload over keys in several regions stays linearizable; one writer's batches, batch gets, scans
- * (forward and reverse, with limits) and delete-ranges across regions always return what a single-region store
- * would, checked against its own model; no client sees an error (refusals for a region are retried inside the client).
+ * load, whose leaders are then spread over the stores. A register workload over keys in several regions stays
+ * linearizable; one writer's batches, batch gets, scans (forward and reverse, with limits) and delete-ranges across
+ * regions always return what a single-region store would, checked against its own model; no client sees an error
+ * (refusals for a region, and NOT_LEADER as leaders move, are retried inside the client).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RoutingSystemTest {
@@ -59,6 +63,7 @@ class RoutingSystemTest {
                 bulk.start();
                 TimeUnit.MILLISECONDS.sleep(1_000);
                 splitAll(admin);
+                spreadLeaders(cluster);
                 TimeUnit.MILLISECONDS.sleep(1_500);
                 bulk.stop();
                 history = workload.stop();
@@ -94,6 +99,50 @@ class RoutingSystemTest {
             TimeUnit.MILLISECONDS.sleep(300);
         }
         assertEquals(SPLITS.size() + 1, regions.size());
+    }
+
+    /**
+     * Hands each new region's leadership to store {@code id % 3 + 1} (the splits left them all on region 1's leader),
+     * so the clients must follow a leader per region; returns once at least two stores lead regions.
+     */
+    private static void spreadLeaders(final StoreCluster cluster) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            final Map<Long, Long> leaders = leaders(cluster);
+            for (final Map.Entry<Long, Long> region : leaders.entrySet()) {
+                final long target = region.getKey() % 3 + 1;
+                if (region.getKey() > 1 && region.getValue() > 0 && region.getValue() != target) {
+                    try (RawKvClient leader = RawKvClient.connect(new ClientConfig()
+                        .storeEndpoints(List.of(cluster.store(region.getValue()).endpoint()))
+                        .secret(StoreCluster.ADMIN_SECRET).clientName("transfer").requestTimeoutMs(5_000)
+                        .connectTimeoutMs(20_000))) {
+                        leader.transferLeader(region.getKey(), target);
+                    } catch (final TkvException ex) {
+                        // The leadership moved meanwhile: the next round looks again.
+                    }
+                }
+            }
+            final long distinct = leaders(cluster).values().stream().filter(id -> id > 0).distinct().count();
+            if (distinct >= 2) {
+                System.out.println("ROUTING_LEADERS " + leaders(cluster));
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "leaders never spread: " + leaders(cluster));
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /** @return region id to the store leading it, as store 1 knows (0: unknown). */
+    private static Map<Long, Long> leaders(final StoreCluster cluster) {
+        try (RawKvClient one = RawKvClient.connect(new ClientConfig()
+            .storeEndpoints(List.of(cluster.store(1).endpoint())).secret(StoreCluster.ADMIN_SECRET)
+            .clientName("status").requestTimeoutMs(5_000).connectTimeoutMs(20_000))) {
+            final Map<Long, Long> leaders = new TreeMap<>();
+            for (final StoreStatus.Region region : one.storeStatus().regions()) {
+                leaders.put(region.regionId(), region.leaderStoreId());
+            }
+            return leaders;
+        }
     }
 
     private static RawKvClient client(final StoreCluster cluster, final String name) {
