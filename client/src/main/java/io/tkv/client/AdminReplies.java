@@ -5,6 +5,7 @@ import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
+import io.tkv.codec.LocateRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,6 +28,7 @@ final class AdminReplies {
     private final RegionChecksumResponseDecoder checksum = new RegionChecksumResponseDecoder();
     private final SplitRegionResponseDecoder split = new SplitRegionResponseDecoder();
     private final ChangePeerResponseDecoder changePeer = new ChangePeerResponseDecoder();
+    private final LocateRegionResponseDecoder locate = new LocateRegionResponseDecoder();
     private final RegionListReader regionLists = new RegionListReader();
     private final UnsafeBuffer regionsView = new UnsafeBuffer(0, 0);
     private final InFlightRequests inFlight;
@@ -123,6 +125,24 @@ final class AdminReplies {
     }
 
     private void completeWithRegions(final PendingRequest<?> request) {
+        try {
+            inFlight.complete(request, regionLists.read(regionsView, 0, regionsView.capacity()));
+        } catch (final TkvException ex) {
+            inFlight.fail(request, ex);
+        }
+    }
+
+    void onLocateRegion(
+        final PendingRequest<?> request, final DirectBuffer buffer, final int offset, final int blockLength,
+        final int version) {
+        locate.wrap(buffer, offset, blockLength, version);
+        final short statusRaw = locate.statusRaw();
+        final String message = locate.errorMessage();
+        if (statusRaw != OK) {
+            inFlight.fail(request, Statuses.toException(statusRaw, message));
+            return;
+        }
+        locate.wrapRegions(regionsView);
         try {
             inFlight.complete(request, regionLists.read(regionsView, 0, regionsView.capacity()));
         } catch (final TkvException ex) {

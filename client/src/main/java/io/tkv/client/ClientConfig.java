@@ -86,6 +86,7 @@ public final class ClientConfig {
     private long regionId = 1;
     private long regionConfVer = 1;
     private long regionVersion = 1;
+    private boolean regionPinned;
     private ErrorHandler errorHandler = ClientConfig::printError;
 
     /**
@@ -473,7 +474,9 @@ public final class ClientConfig {
     }
 
     /**
-     * The region every request names (a single region until routing arrives).
+     * Pins the client to one region: every request names it, with this epoch, and goes to the store the client
+     * follows, whatever its keys — no routing by key, no batch split, and region errors fail the request (tests and
+     * tools that send a chosen epoch). Without it (the default) the client routes each key to its region.
      *
      * @param regionId      region id. Default 1.
      * @param regionConfVer the region's configuration version. Default 1.
@@ -485,7 +488,13 @@ public final class ClientConfig {
         this.regionId = regionId;
         this.regionConfVer = regionConfVer;
         this.regionVersion = regionVersion;
+        this.regionPinned = true;
         return this;
+    }
+
+    /** @return whether {@link #region(long, long, long)} pinned the client to one region. */
+    public boolean regionPinned() {
+        return regionPinned;
     }
 
     /** @return the region id requests carry. */
@@ -527,7 +536,7 @@ public final class ClientConfig {
             ", requestTimeoutMs=" + requestTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs +
             ", maxInFlight=" + maxInFlight + ", retryBackoffMs=" + retryBackoffInitialMs + ".." + retryBackoffMaxMs +
             ", storeSilenceTimeoutMs=" + storeSilenceTimeoutMs + ", region=" + regionId + '/' + regionConfVer + '/' +
-            regionVersion + '}';
+            regionVersion + (regionPinned ? " pinned" : "") + '}';
     }
 
     /**

@@ -30,6 +30,8 @@ final class ClientRuntime implements AutoCloseable {
     private final SessionAgent agent;
     private final AgentRunner runner;
     private final RequestSubmitter submitter;
+    private final RegionCache regionCache = new RegionCache();
+    private final RegionSource regionSource;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientRuntime(final ClientConfig ctx, final byte[] clientKey, final long connectDeadlineNs) {
@@ -41,12 +43,17 @@ final class ClientRuntime implements AutoCloseable {
             final HandshakeFrames handshake = new HandshakeFrames(new HmacProof(ctx.secret(), clientKey),
                 correlationIds, transport.resolvedEgressChannel(), ctx.egressStreamId(), ctx.clientName());
             connections = new StoreConnections(ctx, transport, handshake, clock.nanoTime());
-            router = new LeaderRouter(connections, TimeUnit.MILLISECONDS.toNanos(ctx.storeSilenceTimeoutMs()));
-            publisher = new IngressPublisher(router, inFlight, ctx.requestTimeoutMs(),
+            final long graceNs = TimeUnit.MILLISECONDS.toNanos(ctx.storeSilenceTimeoutMs());
+            router = new LeaderRouter(connections, graceNs);
+            final RegionRoutes routes = new RegionRoutes(connections, router, graceNs);
+            publisher = new IngressPublisher(routes, inFlight, ctx.requestTimeoutMs(),
                 connections.first().publication().maxMessageLength());
-            final RequestRetries retries = new RequestRetries(publisher, inFlight, router, ctx);
+            final RequestRetries retries = new RequestRetries(publisher, inFlight, router, routes, ctx);
+            submitter = new RequestSubmitter(inFlight, publisher, router, ctx.requestTimeoutMs());
+            regionSource = new StoreRegionSource(submitter);
             agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
                 publisher, inFlight, connections, router, retries, ctx, clock);
+            agent.regionRetries(new RegionRetries(regionCache, regionSource, retries, inFlight));
             connections.listener(agent);
             transport.imageLossListener(agent::onUnavailableImage);
             runner = new AgentRunner(ctx.idleStrategySupplier().get(), ctx.errorHandler(), null, agent);
@@ -54,7 +61,6 @@ final class ClientRuntime implements AutoCloseable {
             transport.close();
             throw ex;
         }
-        submitter = new RequestSubmitter(inFlight, publisher, router, ctx.requestTimeoutMs());
         AgentRunner.startOnThread(runner, runnable -> {
             final Thread thread = new Thread(runnable, "tkv-client-poller-" + ctx.clientName());
             thread.setDaemon(true);
@@ -82,6 +88,16 @@ final class ClientRuntime implements AutoCloseable {
 
     RequestSubmitter submitter() {
         return submitter;
+    }
+
+    /** @return where requests routed by key find their region. */
+    RegionCache regionCache() {
+        return regionCache;
+    }
+
+    /** @return where the client locates a key's region on a cache miss. */
+    RegionSource regionSource() {
+        return regionSource;
     }
 
     boolean isConnected() {

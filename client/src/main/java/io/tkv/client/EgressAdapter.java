@@ -18,6 +18,7 @@ import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
+import io.tkv.codec.LocateRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
@@ -37,8 +38,9 @@ import java.util.List;
  * {@link EgressListener}, and completes the request each reply's correlation id names. Replies to requests that
  * already completed, and replies the listener does not take (from a store or session the request's copy did not
  * go to), are dropped. NOT_LEADER, SERVER_BUSY and UNAUTHENTICATED in an ErrorResponse (the request was rejected
- * before it ran) go to the listener, which routes and resends; any other status fails the request. Poller thread
- * only.
+ * before it ran) go to the listener, which routes and resends; so do EPOCH_NOT_MATCH, KEY_NOT_IN_REGION and
+ * REGION_NOT_FOUND for a request routed by key, with the regions the refusal carries; any other status fails the
+ * request. Poller thread only.
  */
 final class EgressAdapter implements FragmentHandler {
     private static final short OK = Status.OK.value();
@@ -46,6 +48,9 @@ final class EgressAdapter implements FragmentHandler {
     private static final short UNAUTHENTICATED = Status.UNAUTHENTICATED.value();
     private static final short NOT_LEADER = Status.NOT_LEADER.value();
     private static final short SERVER_BUSY = Status.SERVER_BUSY.value();
+    private static final short EPOCH_NOT_MATCH = Status.EPOCH_NOT_MATCH.value();
+    private static final short KEY_NOT_IN_REGION = Status.KEY_NOT_IN_REGION.value();
+    private static final short REGION_NOT_FOUND = Status.REGION_NOT_FOUND.value();
 
     private final FrameValidator validator = Protocol.clientEgressValidator();
     private final InFlightRequests inFlight;
@@ -209,6 +214,9 @@ final class EgressAdapter implements FragmentHandler {
             case RegionChecksumResponseDecoder.TEMPLATE_ID:
                 admin.onRegionChecksum(request, buffer, offset, blockLength, version);
                 break;
+            case LocateRegionResponseDecoder.TEMPLATE_ID:
+                admin.onLocateRegion(request, buffer, offset, blockLength, version);
+                break;
             case SplitRegionResponseDecoder.TEMPLATE_ID:
                 admin.onSplitRegion(request, buffer, offset, blockLength, version);
                 break;
@@ -239,20 +247,32 @@ final class EgressAdapter implements FragmentHandler {
             listener.onUnauthenticated(request, message);
         } else if (status == OK) {
             inFlight.fail(request, new TkvException(ErrorCode.MALFORMED, "ErrorResponse with status OK: " + message));
-        } else if (error.regionsLength() > 0) {
-            error.wrapRegions(regionsView);
-            List<RegionInfo> regions;
-            try {
-                regions = regionLists.read(regionsView, 0, regionsView.capacity());
-            } catch (final TkvException ex) {
-                // The refusal stands; only the hint is unreadable, and the client asks again where the keys are.
-                regions = List.of();
-            }
-            final TkvException failure = Statuses.toException(status, message);
-            inFlight.fail(request, new TkvException(failure.code(), message, null, regions));
         } else {
-            inFlight.fail(request, Statuses.toException(status, message));
+            List<RegionInfo> regions = List.of();
+            if (error.regionsLength() > 0) {
+                error.wrapRegions(regionsView);
+                try {
+                    regions = regionLists.read(regionsView, 0, regionsView.capacity());
+                } catch (final TkvException ex) {
+                    // The refusal stands; only the hint is unreadable, and the client asks again where the keys are.
+                    regions = List.of();
+                }
+            } else {
+                error.skipRegions();
+            }
+            final TkvException plain = Statuses.toException(status, message);
+            final TkvException failure = regions.isEmpty() ? plain : new TkvException(plain.code(), message, null,
+                regions);
+            if (request.region() != null && isRegionError(status)) {
+                listener.onRegionError(request, failure);
+            } else {
+                inFlight.fail(request, failure);
+            }
         }
+    }
+
+    private static boolean isRegionError(final short status) {
+        return status == EPOCH_NOT_MATCH || status == KEY_NOT_IN_REGION || status == REGION_NOT_FOUND;
     }
 
     private void onGet(

@@ -63,4 +63,13 @@ interface EgressListener {
      * @param errorMessage the store's message.
      */
     void onUnauthenticated(PendingRequest<?> request, String errorMessage);
+
+    /**
+     * A request the client routed by key was refused for its region (EPOCH_NOT_MATCH, KEY_NOT_IN_REGION,
+     * REGION_NOT_FOUND): it ran nowhere, and may be resent to the region that holds its keys now.
+     *
+     * @param request the request, routed ({@link PendingRequest#region()} not null).
+     * @param failure the refusal, with the regions the store sent ({@link TkvException#regions()}).
+     */
+    void onRegionError(PendingRequest<?> request, TkvException failure);
 }

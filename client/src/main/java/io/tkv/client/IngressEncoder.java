@@ -5,6 +5,7 @@ import io.tkv.codec.BooleanType;
 import io.tkv.codec.ConnectEncoder;
 import io.tkv.codec.DisconnectEncoder;
 import io.tkv.codec.InjectFaultEncoder;
+import io.tkv.codec.LocateRegionEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawBatchDeleteEncoder;
 import io.tkv.codec.RawBatchGetEncoder;
@@ -24,6 +25,9 @@ import io.tkv.codec.SplitRegionEncoder;
 import io.tkv.codec.TransferLeaderEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -41,6 +45,10 @@ final class IngressEncoder {
         MessageHeaderEncoder.ENCODED_LENGTH + RawGetEncoder.sessionTokenEncodingOffset();
 
     private static final int TEMPLATE_ID_OFFSET = 2;
+    /** Where every region-scoped request carries its RegionContext {regionId, confVer, version}. */
+    private static final int REGION_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + RawGetEncoder.regionEncodingOffset();
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int INITIAL_CAPACITY = 4096;
     /** A thread that once sent a huge batch does not keep a huge buffer. */
     private static final int MAX_RETAINED_CAPACITY = 1024 * 1024;
@@ -60,6 +68,7 @@ final class IngressEncoder {
     private final RawDeleteRangeEncoder deleteRange = new RawDeleteRangeEncoder();
     private final RawScanEncoder scan = new RawScanEncoder();
     private final RawCompareAndSwapEncoder cas = new RawCompareAndSwapEncoder();
+    private final LocateRegionEncoder locateRegion = new LocateRegionEncoder();
     private final StoreStatusEncoder storeStatus = new StoreStatusEncoder();
     private final InjectFaultEncoder injectFault = new InjectFaultEncoder();
     private final TransferLeaderEncoder transferLeader = new TransferLeaderEncoder();
@@ -278,6 +287,23 @@ final class IngressEncoder {
         regionChecksum.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
             .regionId(regionId);
         return frame(regionChecksum.encodedLength());
+    }
+
+    byte[] locateRegion(final long correlationId, final byte[] storedKey) {
+        locateRegion.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
+            .putKey(storedKey, 0, storedKey.length);
+        return frame(locateRegion.encodedLength());
+    }
+
+    /**
+     * Rewrites the region context of an encoded region-scoped request in place (every such request carries it at
+     * the same offset), so a request the cache moved to another region is resent as the same frame under its own
+     * correlation id.
+     */
+    static void patchRegion(final byte[] frame, final RegionEpoch region) {
+        LONG_LE.set(frame, REGION_OFFSET, region.regionId());
+        LONG_LE.set(frame, REGION_OFFSET + Long.BYTES, region.confVer());
+        LONG_LE.set(frame, REGION_OFFSET + 2 * Long.BYTES, region.version());
     }
 
     private static void region(final RegionContextEncoder encoder, final RegionEpoch region) {

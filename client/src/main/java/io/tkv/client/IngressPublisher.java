@@ -9,7 +9,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Puts requests on the ingress publication of the store the {@link LeaderRouter} names (concurrent Aeron
+ * Puts requests on the ingress publication of the store {@link RegionRoutes} names for each: its region's leader, or
+ * the store the {@link LeaderRouter} follows (concurrent Aeron
  * publications, safe to offer from any thread).
  *
  * <p>While the session with the leader is open, the calling thread offers its own frame: no hand-off to another
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 final class IngressPublisher {
     private static final ThreadLocal<UnsafeBuffer> SEND_BUFFERS = ThreadLocal.withInitial(UnsafeBuffer::new);
 
-    private final LeaderRouter router;
+    private final RegionRoutes routes;
     private final InFlightRequests inFlight;
     private final ManyToOneConcurrentLinkedQueue<PendingRequest<?>> backlog = new ManyToOneConcurrentLinkedQueue<>();
     private final UnsafeBuffer pollerBuffer = new UnsafeBuffer();
@@ -32,14 +33,14 @@ final class IngressPublisher {
     private volatile boolean kicked;
 
     /**
-     * @param router           names the store to send to.
+     * @param routes           names the store to send each request to.
      * @param inFlight         the requests in flight.
      * @param requestTimeoutMs for messages.
      * @param maxMessageLength the largest frame the ingress publications take (they share one term length).
      */
-    IngressPublisher(final LeaderRouter router, final InFlightRequests inFlight, final long requestTimeoutMs,
+    IngressPublisher(final RegionRoutes routes, final InFlightRequests inFlight, final long requestTimeoutMs,
         final int maxMessageLength) {
-        this.router = router;
+        this.routes = routes;
         this.inFlight = inFlight;
         this.requestTimeoutMs = requestTimeoutMs;
         this.maxMessageLength = maxMessageLength;
@@ -66,7 +67,12 @@ final class IngressPublisher {
                 request.frame().length + " bytes, over the ingress channel's message limit of " + maxMessageLength));
             return;
         }
-        final StoreConnection leader = router.leader();
+        final StoreConnection leader = routes.settledTarget(request);
+        if (leader == null) {
+            // Routed by key to a region whose leader is not settled: the poller picks the store.
+            enqueue(request);
+            return;
+        }
         final SessionState session = leader.session();
         final SessionState.Phase phase = session.phase();
         if (phase == SessionState.Phase.REFUSED) {
@@ -103,7 +109,7 @@ final class IngressPublisher {
                 work++;
                 continue;
             }
-            final StoreConnection leader = router.leader();
+            final StoreConnection leader = routes.target(request, nowNs);
             final SessionState session = leader.session();
             if (session.phase() == SessionState.Phase.REFUSED) {
                 backlog.poll();
@@ -183,7 +189,7 @@ final class IngressPublisher {
                             requestTimeoutMs + " ms: the ingress publication stayed back-pressured"));
                         return;
                     }
-                    if (router.leader() != leader || leader.session().token() != token) {
+                    if (routes.settledTarget(request) != leader || leader.session().token() != token) {
                         // Failed over while we waited: the poller sends it to the new leader.
                         enqueue(request);
                         return;

@@ -1,9 +1,10 @@
 package io.tkv.client;
 
 /**
- * Which store requests go to: the leader of the region, as far as the client knows. Today every request names
- * region 1, so there is one leader to track; callers read it (one volatile read) to send on their own thread, and
- * the poller moves it:
+ * The store the client talks to by default: where admin requests, the requests of a pinned region, and requests
+ * whose region's leader is not known yet go ({@link RegionRoutes} routes the rest to their region's leader). It
+ * follows the leader of the region those requests name, as far as the client knows; callers read it (one volatile
+ * read) to send on their own thread, and the poller moves it:
  * <ul>
  *   <li>NOT_LEADER from the leader with a hint (an endpoint, possibly of a store not configured, or a store id a
  *       session reported): to the hinted store, unless it is lost ({@link StoreConnection#isUsable});</li>

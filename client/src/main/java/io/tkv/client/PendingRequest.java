@@ -43,6 +43,17 @@ final class PendingRequest<T> {
     private long backoffNs;
     private long retryAtNs;
     private String lastProblem;
+    private int regionRetries;
+    /**
+     * The cache entry of the region the frame names, for a request routed by key; null for one sent to the store
+     * the client talks to by default (a pinned region, admin and handshake requests). Written by the caller before
+     * the first send, then by the poller only, which re-routes it on a region error.
+     */
+    private volatile CachedRegion region;
+    /** The keys the request touches (user keys): the first and last of a batch, or a range's bounds. */
+    private byte[] routeFirst;
+    private byte[] routeLast;
+    private boolean routeRange;
 
     /**
      * @param operation          name for messages ("get", "scan", ...).
@@ -60,6 +71,48 @@ final class PendingRequest<T> {
         this.frame = frame;
         this.deadlineNs = deadlineNs;
         this.holdsPermit = holdsPermit;
+    }
+
+    /**
+     * Routes the request by key. Called by the submitting thread before the first send.
+     *
+     * @param cached the region the frame names.
+     * @param first  the lowest user key it touches, or its range's start.
+     * @param last   the highest user key it touches, or its range's exclusive end (empty: the end of the keys).
+     * @param range  whether {@code first} and {@code last} are a range's bounds.
+     */
+    void route(final CachedRegion cached, final byte[] first, final byte[] last, final boolean range) {
+        this.routeFirst = first;
+        this.routeLast = last;
+        this.routeRange = range;
+        this.region = cached;
+    }
+
+    /** @return the region it is routed to, or null if not routed by key. */
+    CachedRegion region() {
+        return region;
+    }
+
+    /** Moves it to another region: the frame's region context is rewritten. Poller thread only. */
+    void reroute(final CachedRegion cached) {
+        IngressEncoder.patchRegion(frame, cached.epoch());
+        this.region = cached;
+    }
+
+    /** @return whether all its keys lie in the region. */
+    boolean fitsIn(final CachedRegion cached) {
+        return routeRange ? cached.containsRawRange(routeFirst, routeLast)
+            : cached.containsRaw(routeFirst) && cached.containsRaw(routeLast);
+    }
+
+    /** @return the first user key it touches (where to locate its region). */
+    byte[] routeFirst() {
+        return routeFirst;
+    }
+
+    /** @return resends for region errors so far, counting this one. Poller thread only. */
+    int countRegionRetry() {
+        return ++regionRetries;
     }
 
     String operation() {

@@ -1,21 +1,13 @@
 package io.tkv.client;
 
-import io.tkv.codec.RawBatchDeleteResponseDecoder;
-import io.tkv.codec.RawBatchGetResponseDecoder;
-import io.tkv.codec.RawBatchPutResponseDecoder;
-import io.tkv.codec.RawCompareAndSwapResponseDecoder;
-import io.tkv.codec.RawDeleteRangeResponseDecoder;
-import io.tkv.codec.RawDeleteResponseDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
 import io.tkv.codec.ChangePeerResponseDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.keys.KeySpace;
-import io.tkv.codec.RawGetResponseDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.auth.ClientIds;
 import io.tkv.codec.StoreStatusResponseDecoder;
-import io.tkv.codec.RawPutResponseDecoder;
 
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +23,19 @@ import java.util.concurrent.CompletableFuture;
  * correlation id. It is safe to use from many threads. A caller encodes and offers its request on its own thread,
  * to the store the client takes for the region's leader; one poller thread reads the replies, completes the
  * futures, times requests out, keeps the sessions alive and follows the leader.
+ *
+ * <p><b>Routing by region.</b> The cluster's keys are split into regions, each a range of keys served by its own Raft
+ * group. The client keeps a region cache (key to region: range, epoch, peers, leader), filled from the stores
+ * ({@code LocateRegion}) on a miss and corrected by their refusals, and sends each request to its region's leader
+ * with that region's epoch. A batch is split by region and the parts run in parallel, merged back in request order; a
+ * scan walks the regions in key order (or reverse), a delete-range deletes region by region. <b>A batch is atomic only
+ * within one region</b>: the parts of a batch across regions are separate writes, each applied once, so a failure can
+ * leave some parts applied. A request refused because its region changed (EPOCH_NOT_MATCH after a split,
+ * KEY_NOT_IN_REGION, REGION_NOT_FOUND) ran nowhere: the client takes the regions the refusal carries, finds the region
+ * holding the keys now and resends the same frame there under the same correlation id (a batch part whose keys now
+ * span regions is split again), at once the first time and after the backoff from then on, at most 10 times, within
+ * the request's timeout. {@link ClientConfig#region(long, long, long)} pins the client to one region instead: no
+ * routing, and such refusals fail the request.
  *
  * <p><b>Leader following.</b> A region is served by its Raft leader only; a follower answers NOT_LEADER, with a hint
  * of the leader when it knows one. The client opens sessions with all configured stores
@@ -51,8 +56,8 @@ import java.util.concurrent.CompletableFuture;
  * the stores deduplicate writes by the two, so a put or CAS resent to any store, any number of times, applies once
  * and answers with its first outcome. A reply from a store or session the request's current copy did not go to is
  * ignored. All of it happens within the request's own {@link ClientConfig#requestTimeoutMs()}, never past it: a
- * request that finds no leader in time fails with {@link TkvTimeoutException}. Other statuses (EPOCH_NOT_MATCH,
- * REGION_NOT_FOUND, TOO_LARGE, MALFORMED, INTERNAL_ERROR, ...) fail the request at once, as does any status in a
+ * request that finds no leader in time fails with {@link TkvTimeoutException}. Region refusals are retried as above;
+ * other statuses (TOO_LARGE, MALFORMED, INTERNAL_ERROR, ...) fail the request at once, as does any status in a
  * response of the request's own type (the request ran). Requests issued while no session is open wait for one,
  * within their timeout.
  *
@@ -79,7 +84,10 @@ public final class RawKvClient implements AutoCloseable {
     private final ClientConfig ctx;
     private final ClientRuntime runtime;
     private final RequestSubmitter requests;
+    /** The region every request names when the configuration pins one; else requests are routed by key. */
     private final RegionEpoch region;
+    /** How requests are made: routed by key (the default), or all to the pinned region. */
+    private final RawKvRequests kv;
     /**
      * Names this client to the stores' deduplication of retried writes: derived from a random client key the
      * handshake proves to every store ({@link ClientIds}), so no other client can write under it.
@@ -93,6 +101,8 @@ public final class RawKvClient implements AutoCloseable {
         this.clientId = ClientIds.idOf(clientKey);
         this.runtime = ClientRuntime.start(ctx, clientKey);
         this.requests = runtime.submitter();
+        this.kv = ctx.regionPinned() ? new PinnedRawKv(requests, region, clientId) :
+            new RoutedRawKv(requests, runtime.regionCache(), runtime.regionSource(), clientId);
     }
 
     /**
@@ -127,7 +137,10 @@ public final class RawKvClient implements AutoCloseable {
         return runtime.isConnected();
     }
 
-    /** @return host:port of the store requests go to now: the region's leader, as far as the client knows. */
+    /**
+     * @return host:port of the store the client talks to by default: where admin requests go, and requests whose
+     *     region's leader is not known yet (the leader of region 1 while the cluster has one region).
+     */
     public String leaderEndpoint() {
         return runtime.leaderEndpoint();
     }
@@ -172,8 +185,7 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("get", RawGetResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().get(id, region, key));
+        return kv.get(key);
     }
 
     /**
@@ -196,8 +208,7 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Collections.emptyList());
         }
-        return requests.submit("batchGet", RawBatchGetResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchGet(id, region, keys));
+        return kv.batchGet(keys);
     }
 
     // ---------------------------------------------------------------------------------------------- put
@@ -248,12 +259,11 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("put", RawPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().put(id, clientId, region, key, value, ttlSeconds));
+        return kv.put(key, value, ttlSeconds);
     }
 
     /**
-     * Writes all pairs atomically; they do not expire.
+     * Writes all pairs; they do not expire. Atomic within one region only (see the class comment).
      *
      * @param pairs the pairs, at most the store's batch size.
      */
@@ -262,7 +272,7 @@ public final class RawKvClient implements AutoCloseable {
     }
 
     /**
-     * Writes all pairs atomically, with one ttl.
+     * Writes all pairs, with one ttl. Atomic within one region only (see the class comment).
      *
      * @param pairs      the pairs, at most the store's batch size.
      * @param ttlSeconds after how long the values expire; 0 for never.
@@ -272,7 +282,7 @@ public final class RawKvClient implements AutoCloseable {
     }
 
     /**
-     * Writes all pairs atomically; they do not expire.
+     * Writes all pairs; they do not expire. Atomic within one region only (see the class comment).
      *
      * @param pairs the pairs, at most the store's batch size.
      * @return completes when the store has applied the batch.
@@ -282,7 +292,7 @@ public final class RawKvClient implements AutoCloseable {
     }
 
     /**
-     * Writes all pairs atomically, with one ttl.
+     * Writes all pairs, with one ttl. Atomic within one region only (see the class comment).
      *
      * @param pairs      the pairs, at most the store's batch size.
      * @param ttlSeconds after how long the values expire; 0 for never.
@@ -304,8 +314,7 @@ public final class RawKvClient implements AutoCloseable {
         if (pairs.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return requests.submit("batchPut", RawBatchPutResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchPut(id, clientId, region, pairs, ttlSeconds));
+        return kv.batchPut(pairs, ttlSeconds);
     }
 
     // ---------------------------------------------------------------------------------------------- delete
@@ -325,17 +334,16 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("delete", RawDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().delete(id, clientId, region, key));
+        return kv.delete(key);
     }
 
-    /** @param keys the keys to delete atomically, at most the store's batch size. */
+    /** @param keys the keys to delete (atomically within one region), at most the store's batch size. */
     public void batchDelete(final List<byte[]> keys) {
         requests.await(batchDeleteAsync(keys));
     }
 
     /**
-     * @param keys the keys to delete atomically, at most the store's batch size.
+     * @param keys the keys to delete (atomically within one region), at most the store's batch size.
      * @return completes when the store has applied the deletes.
      */
     public CompletableFuture<Void> batchDeleteAsync(final List<byte[]> keys) {
@@ -346,12 +354,12 @@ public final class RawKvClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return requests.submit("batchDelete", RawBatchDeleteResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().batchDelete(id, clientId, region, keys));
+        return kv.batchDelete(keys);
     }
 
     /**
-     * Deletes every key in {@code [startKey, endKey)}.
+     * Deletes every key in {@code [startKey, endKey)}: one delete per region the range crosses, in key order (not
+     * atomic across regions).
      *
      * @param startKey first key deleted; null or empty for the beginning.
      * @param endKey   first key kept; null or empty for no end.
@@ -361,7 +369,8 @@ public final class RawKvClient implements AutoCloseable {
     }
 
     /**
-     * Deletes every key in {@code [startKey, endKey)}.
+     * Deletes every key in {@code [startKey, endKey)}: one delete per region the range crosses, in key order (not
+     * atomic across regions).
      *
      * @param startKey first key deleted; null or empty for the beginning.
      * @param endKey   first key kept; null or empty for no end.
@@ -376,8 +385,7 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("deleteRange", RawDeleteRangeResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().deleteRange(id, clientId, region, start, end));
+        return kv.deleteRange(start, end);
     }
 
     // ---------------------------------------------------------------------------------------------- scan
@@ -446,9 +454,7 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.scan((from, to, pageLimit, rev, keys) ->
-            IngressEncoder.current().scan(0, region, from, to, pageLimit, rev, keys), start, end, limit, reverse,
-            keyOnly);
+        return kv.scan(start, end, limit, reverse, keyOnly);
     }
 
     // ---------------------------------------------------------------------------------------------- cas
@@ -513,8 +519,7 @@ public final class RawKvClient implements AutoCloseable {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        return requests.submit("compareAndSwap", RawCompareAndSwapResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().compareAndSwap(id, clientId, region, key, expected, newValue, ttlSeconds));
+        return kv.compareAndSwap(key, expected, newValue, ttlSeconds);
     }
 
     // ---------------------------------------------------------------------------------------------- close

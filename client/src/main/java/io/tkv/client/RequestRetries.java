@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
  * the requests waiting out a backoff. A request is always resent as it is, under its own correlation id, so a
  * write resent to any store applies once (the stores deduplicate writes by client id and correlation id).
  * <ul>
- *   <li>NOT_LEADER: the {@link LeaderRouter} moves; a request following a hint for the first time goes at once,
+ *   <li>NOT_LEADER: the {@link LeaderRouter} (or, for a request routed by key, its region's leader in {@link
+ *       RegionRoutes}) moves; a request following a hint for the first time goes at once,
  *       otherwise after a backoff;</li>
  *   <li>SERVER_BUSY, or the copy on the wire lost with its session: after a backoff;</li>
  *   <li>UNAUTHENTICATED (the request had no effect): at once under a fresh session, once; a second fails it.</li>
@@ -20,6 +21,7 @@ final class RequestRetries {
     private final IngressPublisher publisher;
     private final InFlightRequests inFlight;
     private final LeaderRouter router;
+    private final RegionRoutes routes;
     private final long initialBackoffNs;
     private final long maxBackoffNs;
     private final ArrayList<PendingRequest<?>> delayed = new ArrayList<>();
@@ -27,10 +29,11 @@ final class RequestRetries {
     private long earliestDueNs;
 
     RequestRetries(final IngressPublisher publisher, final InFlightRequests inFlight, final LeaderRouter router,
-        final ClientConfig ctx) {
+        final RegionRoutes routes, final ClientConfig ctx) {
         this.publisher = publisher;
         this.inFlight = inFlight;
         this.router = router;
+        this.routes = routes;
         this.initialBackoffNs = TimeUnit.MILLISECONDS.toNanos(ctx.retryBackoffInitialMs());
         this.maxBackoffNs = TimeUnit.MILLISECONDS.toNanos(ctx.retryBackoffMaxMs());
     }
@@ -44,7 +47,11 @@ final class RequestRetries {
     void onNotLeader(final PendingRequest<?> request, final long hintStoreId, final String hintEndpoint,
         final String message, final long nowNs) {
         final StoreConnection from = request.sentTo();
-        final boolean followHint = router.onNotLeader(from, hintStoreId, hintEndpoint, nowNs);
+        final CachedRegion region = request.region();
+        // The default store follows hints too: it is where requests go whose region's leader is unknown.
+        final boolean routerFollows = router.onNotLeader(from, hintStoreId, hintEndpoint, nowNs);
+        final boolean followHint = region == null ? routerFollows
+            : routes.onNotLeader(region, from, hintStoreId, hintEndpoint, nowNs);
         final String hint = hintEndpoint != null && !hintEndpoint.isEmpty() ? hintEndpoint :
             hintStoreId > 0 ? "store " + hintStoreId : "none";
         retry(request, followHint && request.retries() == 0,
@@ -125,6 +132,14 @@ final class RequestRetries {
             inFlight.fail(request, failure);
         }
         delayed.clear();
+    }
+
+    /**
+     * A request routed by key moved to the region that holds its keys now ({@link RegionRetries}): resent at once
+     * the first time, after a backoff from then on.
+     */
+    void onRerouted(final PendingRequest<?> request, final boolean atOnce, final String problem, final long nowNs) {
+        retry(request, atOnce, problem, nowNs);
     }
 
     private void retry(final PendingRequest<?> request, final boolean atOnce, final String problem,

@@ -55,7 +55,57 @@ final class RequestSubmitter {
         if (noSlot != null) {
             return CompletableFuture.failedFuture(noSlot);
         }
-        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true);
+        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true, null, null, null, false);
+    }
+
+    /**
+     * A request routed by key: it names {@code region}, goes to that region's leader, and is moved to the region
+     * holding its keys if a store refuses it for its region ({@link RegionRetries}).
+     *
+     * @param region     the region the encoder names (its {@link CachedRegion#epoch()}).
+     * @param first      the lowest user key the request touches, or its range's start.
+     * @param last       the highest user key, or the range's exclusive end (empty: the end of the keys).
+     * @param range      whether {@code first} and {@code last} are a range's bounds.
+     * @param deadlineNs when it fails at the latest ({@link System#nanoTime()} clock); 0 for a request timeout
+     *                   from now.
+     */
+    <T> CompletableFuture<T> submitRouted(final String operation, final int responseTemplateId,
+        final LongFunction<byte[]> encoder, final CachedRegion region, final byte[] first, final byte[] last,
+        final boolean range, final long deadlineNs) {
+        final long nowNs = System.nanoTime();
+        final long deadline = deadlineNs != 0 ? deadlineNs : nowNs + requestTimeoutNs;
+        final TkvException noSlot = inFlight.acquire(deadline, !publisher.onPollerThread());
+        if (noSlot != null) {
+            return CompletableFuture.failedFuture(noSlot);
+        }
+        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range);
+    }
+
+    /** One page of a routed scan: holds no in-flight slot of its own (the scan holds one). */
+    CompletableFuture<ScanPage> sendPage(final LongFunction<byte[]> encoder, final CachedRegion region,
+        final byte[] start, final byte[] end, final long deadlineNs) {
+        return send("scan", RawScanResponseDecoder.TEMPLATE_ID, encoder, deadlineNs, System.nanoTime(), false, region,
+            start, end, true);
+    }
+
+    /** @return the request timeout in nanoseconds. */
+    long requestTimeoutNs() {
+        return requestTimeoutNs;
+    }
+
+    /** @return whether the calling thread is the client's poller (which must never wait for a slot). */
+    boolean onPollerThread() {
+        return publisher.onPollerThread();
+    }
+
+    /** Takes an in-flight slot for an operation of many requests that take none ({@link #sendPage}). */
+    TkvException acquire(final long deadlineNs) {
+        return inFlight.acquire(deadlineNs, !publisher.onPollerThread());
+    }
+
+    /** Returns a slot taken by {@link #acquire}. */
+    void release() {
+        inFlight.release();
     }
 
     /**
@@ -73,7 +123,8 @@ final class RequestSubmitter {
         try {
             result = new ScanOperation(
                 (from, to, pageLimit, rev, keys) -> send("scan", RawScanResponseDecoder.TEMPLATE_ID,
-                    id -> encoder.encode(from, to, pageLimit, rev, keys), deadlineNs, System.nanoTime(), false),
+                    id -> encoder.encode(from, to, pageLimit, rev, keys), deadlineNs, System.nanoTime(), false, null,
+                    null, null, false),
                 router::limits, startKey, endKey, limit, reverse, keyOnly).start();
         } catch (final RuntimeException ex) {
             inFlight.release();
@@ -98,7 +149,8 @@ final class RequestSubmitter {
     }
 
     private <T> CompletableFuture<T> send(final String operation, final int responseTemplateId,
-        final LongFunction<byte[]> encoder, final long deadlineNs, final long nowNs, final boolean holdsPermit) {
+        final LongFunction<byte[]> encoder, final long deadlineNs, final long nowNs, final boolean holdsPermit,
+        final CachedRegion region, final byte[] first, final byte[] last, final boolean range) {
         final byte[] frame;
         try {
             // The id is allocated when the request is registered, and stamped into the frame then.
@@ -118,6 +170,9 @@ final class RequestSubmitter {
         }
         final PendingRequest<T> request =
             inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
+        if (region != null) {
+            request.route(region, first, last, range);
+        }
         if (!request.isDone()) {
             publisher.submit(request, nowNs);
         }

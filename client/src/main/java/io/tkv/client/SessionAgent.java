@@ -40,6 +40,7 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
     private final StoreConnections connections;
     private final LeaderRouter router;
     private final RequestRetries retries;
+    private RegionRetries regionRetries;
     private final long requestTimeoutMs;
     private final long silenceTimeoutNs;
     private final NanoClock clock;
@@ -67,6 +68,11 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
         this.assembler = new FragmentAssembler(adapter);
         this.nowNs = clock.nanoTime();
         this.nextSweepNs = nowNs;
+    }
+
+    /** Who handles refusals of requests routed by key; set once, before the poller starts. */
+    void regionRetries(final RegionRetries regionRetries) {
+        this.regionRetries = regionRetries;
     }
 
     /** @return completes when the first session with any store is open, or fails when a store refuses it. */
@@ -145,6 +151,11 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
     public void onNotLeader(final PendingRequest<?> request, final long hintStoreId, final String hintEndpoint,
         final String errorMessage) {
         retries.onNotLeader(request, hintStoreId, hintEndpoint, errorMessage, nowNs);
+    }
+
+    @Override
+    public void onRegionError(final PendingRequest<?> request, final TkvException failure) {
+        regionRetries.onRegionError(request, failure, nowNs);
     }
 
     @Override

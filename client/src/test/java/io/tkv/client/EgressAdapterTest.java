@@ -352,5 +352,10 @@ class EgressAdapterTest {
         public void onUnauthenticated(final PendingRequest<?> request, final String errorMessage) {
             unauthenticated.add(request);
         }
+
+        @Override
+        public void onRegionError(final PendingRequest<?> request, final TkvException failure) {
+            events.add("regionError " + request + " " + failure.code() + " " + failure.regions().size());
+        }
     }
 }

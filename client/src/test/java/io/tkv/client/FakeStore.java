@@ -10,6 +10,8 @@ import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseEncoder;
+import io.tkv.codec.LocateRegionDecoder;
+import io.tkv.codec.LocateRegionResponseEncoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawGetDecoder;
@@ -72,6 +74,7 @@ final class FakeStore implements AutoCloseable {
     private final List<long[]> regions = new CopyOnWriteArrayList<>();
     private final List<Long> ttlsSeen = new CopyOnWriteArrayList<>();
     private final List<Integer> scanLimits = new CopyOnWriteArrayList<>();
+    private volatile FakeRegions regionMap;
     private volatile boolean dropRequests;
     private volatile boolean frozen;
     private volatile boolean holdReplies;
@@ -171,6 +174,15 @@ final class FakeStore implements AutoCloseable {
      */
     void notLeader(final long hintStoreId, final String hintEndpoint) {
         notLeader.set(new Hint(hintStoreId, hintEndpoint));
+    }
+
+    /**
+     * Checks every RawKV request against these regions (shared by the cluster) as a real store does, refusing with
+     * NOT_LEADER for a region another store leads, and answers LocateRegion from them. Null: no checks, and
+     * LocateRegion answers region 1 over every key at (1, 1).
+     */
+    void regionMap(final FakeRegions regions) {
+        regionMap = regions;
     }
 
     /** Serves requests again (the leader). */
@@ -338,6 +350,7 @@ final class FakeStore implements AutoCloseable {
         regions.clear();
         ttlsSeen.clear();
         scanLimits.clear();
+        regionMap = null;
         dropRequests = false;
         frozen = false;
         holdReplies = false;
@@ -495,6 +508,20 @@ final class FakeStore implements AutoCloseable {
                 reply(publication, error(correlationId, error, "fake store says " + error, null));
                 return;
             }
+            if (templateId == LocateRegionDecoder.TEMPLATE_ID) {
+                reply(publication, locate(new LocateRegionDecoder().wrap(buffer, body, blockLength, version)));
+                return;
+            }
+            final FakeRegions checked = regionMap;
+            final FakeRegions.Refusal refusal = checked == null ? null :
+                checked.check(storeId, templateId, buffer, body, blockLength, version);
+            if (refusal != null) {
+                final FakeRegions.Region leader = refusal.leaderStoreId() == 0 ? null :
+                    checked.byId(buffer.getLong(body + RawGetDecoder.regionEncodingOffset(), ByteOrder.LITTLE_ENDIAN));
+                reply(publication, error(correlationId, refusal.status(), "fake store " + storeId + " refuses",
+                    leader == null ? null : new Hint(refusal.leaderStoreId(), ""), refusal.regions()));
+                return;
+            }
             final long clientId = FakeRawKv.clientId(templateId, buffer, body, blockLength);
             final byte[] earlier = clientId == 0 ? null : data.outcome(clientId, correlationId);
             if (earlier != null) {
@@ -515,10 +542,31 @@ final class FakeStore implements AutoCloseable {
         }
 
         private int error(final long correlationId, final Status status, final String message, final Hint hint) {
+            return error(correlationId, status, message, hint, List.of());
+        }
+
+        private int error(final long correlationId, final Status status, final String message, final Hint hint,
+            final List<FakeRegions.Region> carried) {
+            final byte[] list = carried.isEmpty() ? new byte[0] : FakeRegions.encode(carried);
             final ErrorResponseEncoder encoder = new ErrorResponseEncoder().wrapAndApplyHeader(out, 0, header)
                 .correlationId(correlationId).status(status).requestTemplateId(0)
                 .leaderStoreId(hint == null ? 0 : hint.storeId).errorMessage(message)
-                .leaderEndpoint(hint == null ? "" : hint.endpoint).putRegions(new byte[0], 0, 0);
+                .leaderEndpoint(hint == null ? "" : hint.endpoint).putRegions(list, 0, list.length);
+            return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        }
+
+        private int locate(final LocateRegionDecoder request) {
+            final long correlationId = request.correlationId();
+            final byte[] key = new byte[request.keyLength()];
+            request.getKey(key, 0, key.length);
+            final FakeRegions map = regionMap;
+            final List<FakeRegions.Region> found = map != null ? map.locate(key) :
+                List.of(new FakeRegions.Region(1, new byte[0], new byte[0], 1, 1, 0, new long[0]));
+            final byte[] list = found.isEmpty() ? new byte[0] : FakeRegions.encode(found);
+            final LocateRegionResponseEncoder encoder = new LocateRegionResponseEncoder()
+                .wrapAndApplyHeader(out, 0, header).correlationId(correlationId)
+                .status(found.isEmpty() ? Status.REGION_NOT_FOUND : Status.OK).errorMessage("")
+                .putRegions(list, 0, list.length);
             return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         }
 

@@ -222,8 +222,30 @@ class RawKvClientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Status.class, names = {"EPOCH_NOT_MATCH", "REGION_NOT_FOUND", "KEY_NOT_IN_REGION",
-        "MALFORMED", "TOO_LARGE", "INTERNAL_ERROR", "KEY_LOCKED", "WRITE_CONFLICT"})
+    @EnumSource(value = Status.class, names = {"EPOCH_NOT_MATCH", "REGION_NOT_FOUND", "KEY_NOT_IN_REGION"})
+    void shouldResendAWriteRefusedForItsRegionUnderItsCorrelationId(final Status status) {
+        store.failNextWithError(status);
+        client.put(bytes("e"), bytes("v"));
+        assertEquals("v", text(client.get(bytes("e"))));
+        final List<Long> ids = store.requestIds();
+        assertEquals(ids.get(0), ids.get(ids.size() - 2), "the put was resent under its first correlation id");
+        assertEquals(1, store.applied());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Status.class, names = {"EPOCH_NOT_MATCH", "REGION_NOT_FOUND", "KEY_NOT_IN_REGION"})
+    void shouldFailARegionRefusalWhenTheRegionIsPinned(final Status status) {
+        try (RawKvClient pinned = RawKvClient.connect(fixture.context().region(1, 1, 1))) {
+            store.failNextWithError(status);
+            final TkvException ex = assertThrows(TkvException.class, () -> pinned.put(bytes("e"), bytes("v")));
+            assertEquals(ErrorCode.valueOf(status.name()), ex.code());
+            assertNull(pinned.get(bytes("e")), "a rejected put has no effect");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Status.class, names = {"MALFORMED", "TOO_LARGE", "INTERNAL_ERROR", "KEY_LOCKED",
+        "WRITE_CONFLICT"})
     void shouldMapErrorResponsesToExceptions(final Status status) {
         store.failNextWithError(status);
         final TkvException ex = assertThrows(TkvException.class, () -> client.put(bytes("e"), bytes("v")));

@@ -51,19 +51,51 @@ class SplitCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    @Test
-    void shouldSplitARegionAndRefuseAStaleSplit() throws Exception {
-        final int port;
+    private static String freeEndpoint() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+            return "127.0.0.1:" + socket.getLocalPort();
         }
-        final String endpoint = "127.0.0.1:" + port;
-        try (StoreNode store = StoreNode.start(new ServerConfig()
+    }
+
+    private StoreNode store(final String endpoint) {
+        return StoreNode.start(new ServerConfig()
             .adminSecret(ADMIN_SECRET)
             .listenEndpoint(endpoint)
             .dataDir(dir.resolve("data"))
             .aeronDir("/dev/shm/tkv-splittest-" + ProcessHandle.current().pid())
-            .idleStrategy("sleep-us:200"))) {
+            .idleStrategy("sleep-us:200"));
+    }
+
+    @Test
+    void shouldPutGetScanAndDeleteRangeAcrossRegions() throws Exception {
+        final String endpoint = freeEndpoint();
+        try (StoreNode store = store(endpoint)) {
+            for (final String key : List.of("a", "f", "m", "q", "t", "z")) {
+                assertEquals(0, ctl(endpoint, "put", key, "v-" + key).code());
+            }
+            assertEquals(0, ctl(endpoint, "split", "m", "--new-region", "2", "--new-peers", "101").code());
+            assertEquals(0, ctl(endpoint, "split", "t", "--epoch", "1,2", "--region", "2", "--new-region", "3",
+                "--new-peers", "102").code());
+            assertEquals(3, store.regions().size());
+
+            assertEquals(0, ctl(endpoint, "put", "u", "v-u").code(), "a put to the last region");
+            assertEquals("v-f\n", ctl(endpoint, "get", "f").out());
+            assertEquals("v-q\n", ctl(endpoint, "get", "q").out());
+            assertEquals("v-u\n", ctl(endpoint, "get", "u").out());
+            assertEquals("a\tv-a\nf\tv-f\nm\tv-m\nq\tv-q\nt\tv-t\nu\tv-u\nz\tv-z\n",
+                ctl(endpoint, "scan", "", "").out(), "a scan walks the three regions");
+            assertEquals("z\nu\nt\nq\n", ctl(endpoint, "scan", "", "", "--reverse", "--keys-only", "--limit", "4")
+                .out(), "and backwards, to its limit");
+            final Result deleted = ctl(endpoint, "delete-range", "b", "u");
+            assertEquals(0, deleted.code(), deleted.err());
+            assertEquals("a\nu\nz\n", ctl(endpoint, "scan", "", "", "--keys-only").out());
+        }
+    }
+
+    @Test
+    void shouldSplitARegionAndRefuseAStaleSplit() throws Exception {
+        final String endpoint = freeEndpoint();
+        try (StoreNode store = store(endpoint)) {
             assertEquals(0, ctl(endpoint, "put", "a", "1").code());
             final Result split = ctl(endpoint, "split", "m", "--new-region", "2", "--new-peers", "101");
             assertEquals(0, split.code(), split.err());

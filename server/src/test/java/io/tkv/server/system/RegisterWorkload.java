@@ -34,6 +34,7 @@ final class RegisterWorkload implements AutoCloseable {
     private final int keys;
     private volatile Throwable unexpected;
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
 
     RegisterWorkload(final List<String> endpoints, final int clientCount, final int keyCount, final long seed) {
         this(endpoints, "127.0.0.1", clientCount, keyCount, seed);
@@ -71,6 +72,13 @@ final class RegisterWorkload implements AutoCloseable {
 
     void start() {
         threads.forEach(Thread::start);
+    }
+
+    /** @return every error a client saw (timeouts included), in the order they came. */
+    List<String> errors() {
+        synchronized (errors) {
+            return new ArrayList<>(errors);
+        }
     }
 
     long completedOperations() {
@@ -136,6 +144,7 @@ final class RegisterWorkload implements AutoCloseable {
             completed.incrementAndGet();
         } catch (final TkvException ex) {
             // A read that failed changed nothing: it is not part of the history.
+            errors.add("get: " + ex);
         }
     }
 
@@ -146,7 +155,9 @@ final class RegisterWorkload implements AutoCloseable {
             completed.incrementAndGet();
         } catch (final TkvTimeoutException ex) {
             history.add(Operation.pending(client, op, call));
+            errors.add(op + ": " + ex);
         } catch (final TkvException ex) {
+            errors.add(op + ": " + ex);
             // Not OK: the write may or may not have been applied (e.g. the leader failed after proposing).
             history.add(Operation.pending(client, op, call));
         }
