@@ -21,6 +21,7 @@ import java.util.List;
  */
 final class AdminReplies {
     private static final short OK = 0;
+    private static final byte[] NO_KEY = new byte[0];
 
     private final StoreStatusResponseDecoder status = new StoreStatusResponseDecoder();
     private final InjectFaultResponseDecoder fault = new InjectFaultResponseDecoder();
@@ -69,16 +70,39 @@ final class AdminReplies {
                 StoreStatusResponseDecoder.RegionsDecoder.approximateBytesNullValue());
             final long keys = orZero(region.approximateKeys(),
                 StoreStatusResponseDecoder.RegionsDecoder.approximateKeysNullValue());
-            final byte[] start = new byte[region.startKeyLength()];
-            region.getStartKey(start, 0, start.length);
-            final byte[] end = new byte[region.endKeyLength()];
-            region.getEndKey(end, 0, end.length);
             regions.add(new StoreStatus.Region(regionId, peerId, role, term, leaderPeerId, leaderStoreId, commit,
-                applied, first, last, confVer, epochVersion, start, end, bytes, keys));
+                applied, first, last, confVer, epochVersion, NO_KEY, NO_KEY, bytes, keys));
         }
         final String failure = status.errorMessage();
-        inFlight.complete(request, new StoreStatus(storeId, logBytes, logCycleFiles, logSyncs, failure,
-            List.copyOf(regions), refused));
+        status.wrapRegionList(regionsView);
+        final List<StoreStatus.Region> withRanges;
+        try {
+            withRanges = withRanges(regions, regionLists.read(regionsView, 0, regionsView.capacity()));
+        } catch (final TkvException ex) {
+            inFlight.fail(request, ex);
+            return;
+        }
+        inFlight.complete(request, new StoreStatus(storeId, logBytes, logCycleFiles, logSyncs, failure, withRanges,
+            refused));
+    }
+
+    /** @return the regions with the ranges the store's region list gives (none from a store before version 4). */
+    private static List<StoreStatus.Region> withRanges(
+        final List<StoreStatus.Region> regions, final List<RegionInfo> ranges) {
+        final List<StoreStatus.Region> out = new ArrayList<>(regions.size());
+        for (final StoreStatus.Region region : regions) {
+            StoreStatus.Region full = region;
+            for (final RegionInfo range : ranges) {
+                if (range.regionId() == region.regionId()) {
+                    full = new StoreStatus.Region(region.regionId(), region.peerId(), region.role(), region.term(),
+                        region.leaderPeerId(), region.leaderStoreId(), region.commitIndex(), region.appliedIndex(),
+                        region.firstIndex(), region.lastIndex(), region.confVer(), region.version(), range.startKey(),
+                        range.endKey(), region.approximateBytes(), region.approximateKeys());
+                }
+            }
+            out.add(full);
+        }
+        return List.copyOf(out);
     }
 
     void onRegionChecksum(

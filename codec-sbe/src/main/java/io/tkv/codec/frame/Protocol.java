@@ -193,9 +193,9 @@ public final class Protocol {
                 FrameShape.of(RawCompareAndSwapResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(StoreStatusResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(StoreStatusResponseDecoder.peerFramesUnauthenticatedEncodingOffset(),
-                    FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.confVerEncodingOffset(),
-                        FrameShape.dataSince(4), FrameShape.dataSince(4))
-                        .since(4, StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA)
+                    FrameShape.of(StoreStatusResponseDecoder.RegionsDecoder.confVerEncodingOffset())
+                        .since(4, StoreStatusResponseDecoder.RegionsDecoder.sbeBlockLength()), DATA,
+                    FrameShape.dataSince(4))
                     .since(3, StoreStatusResponseDecoder.BLOCK_LENGTH))
             .accept(InjectFaultResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(InjectFaultResponseDecoder.BLOCK_LENGTH, DATA))

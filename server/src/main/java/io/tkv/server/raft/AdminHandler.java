@@ -22,6 +22,7 @@ import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.raft.transport.TransportCounters;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ClientSession;
+import io.tkv.server.region.RegionListWriter;
 import io.tkv.server.region.RegionRegistry;
 import io.tkv.server.session.ReplySender;
 import io.tkv.storage.RegionDescriptor;
@@ -73,6 +74,8 @@ public final class AdminHandler {
     private final ChangePeerRequests changePeers;
     private final RegionRegistry registry;
     private final RegionSize sizes;
+    private final RegionListWriter regionList = new RegionListWriter();
+    private final ExpandableDirectByteBuffer list = new ExpandableDirectByteBuffer(1024);
 
     AdminHandler(
         final MultiRaft raft, final RaftLog log, final PartitionFaults faults, final boolean faultInjection,
@@ -212,11 +215,10 @@ public final class AdminHandler {
                 .version(region == null ? 0 : region.version())
                 .approximateBytes(size[0])
                 .approximateKeys(size[1]);
-            final byte[] start = region == null ? new byte[0] : region.start();
-            final byte[] end = region == null ? new byte[0] : region.end();
-            regions.putStartKey(start, 0, start.length).putEndKey(end, 0, end.length);
         }
         statusReply.errorMessage(raft.failure() == null ? "" : raft.failure());
+        final int listLength = regionList.write(registry.all(), raft::leaderStoreId, list, 0);
+        statusReply.putRegionList(list, 0, listLength);
         replies.send(session.publication(), scratch, 0,
             MessageHeaderEncoder.ENCODED_LENGTH + statusReply.encodedLength());
     }
