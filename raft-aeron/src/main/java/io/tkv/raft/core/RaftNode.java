@@ -556,9 +556,12 @@ public final class RaftNode {
         }
     }
 
-    /** A follower that may vote starts an election at once (pre-vote first), as a split's new peer on the leader. */
+    /**
+     * A follower that may vote starts an election at once (pre-vote first), as a split's new peer on the leader does; a
+     * pre-candidate asks again (a pre-vote changes no term, so asking again is safe).
+     */
     public void campaignNow() {
-        if (role == Role.FOLLOWER && promotable()) {
+        if ((role == Role.FOLLOWER || role == Role.PRE_CANDIDATE) && promotable()) {
             campaign(false);
         }
     }

@@ -60,6 +60,7 @@ public final class RaftAgent implements Agent {
             raft.failStop(storeFailure.reason(), null);
         }
         int work = onRegionEvents();
+        work += starter.retryCampaigns();
         work += adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
         if ((++cycles & LED_COUNT_EVERY_CYCLES) == 0) {

@@ -29,11 +29,17 @@ final class RegionStarter implements PeerFactory {
     private final RaftLog log;
     private final long storeId;
     private final RegionRegistry registry;
+    /** How long a split region's peer on the leader's store keeps asking for votes, and how often. */
+    private static final long CAMPAIGN_RETRY_FOR_NS = 2_000_000_000L;
+    private static final long CAMPAIGN_RETRY_EVERY_NS = 20_000_000L;
     /** Most peers a leader's message may have made here that no snapshot has filled yet. */
     private static final int MAX_UNINITIALIZED = 64;
 
     /** Per region that left this store, the highest peer id of it removed here: never made again by a message. */
     private final Long2LongHashMap removedPeers = new Long2LongHashMap(0);
+    /** Split regions whose peer here campaigns, until when. */
+    private final Long2LongHashMap campaigns = new Long2LongHashMap(0);
+    private long lastRetryNs;
     /** Regions made by a leader's message, until their first snapshot installs a descriptor. */
     private final LongHashSet uninitialized = new LongHashSet();
 
@@ -107,8 +113,39 @@ final class RegionStarter implements PeerFactory {
         }
         if (start(region, MultiRaft.BOOTSTRAP_INDEX) && raft.leaderStoreId(parentId) == storeId) {
             raft.campaign(region.id());
+            campaigns.put(region.id(), System.nanoTime() + CAMPAIGN_RETRY_FOR_NS);
         }
         LOG.info("region {} split from region {}: {}", region.id(), parentId, region);
+    }
+
+    /**
+     * A new region's first election often fails: the other stores make their peers of it only when they apply the
+     * split, a moment after the leader's store, and drop the votes asked before. Ask again every few milliseconds for a
+     * short while instead of waiting out an election timeout. Raft agent, each duty cycle.
+     *
+     * @return work done.
+     */
+    int retryCampaigns() {
+        if (campaigns.isEmpty()) {
+            return 0;
+        }
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastRetryNs < CAMPAIGN_RETRY_EVERY_NS) {
+            return 0;
+        }
+        lastRetryNs = nowNs;
+        int work = 0;
+        for (final Long2LongHashMap.EntryIterator it = campaigns.entrySet().iterator(); it.hasNext(); ) {
+            it.next();
+            final long regionId = it.getLongKey();
+            if (nowNs - it.getLongValue() > 0 || raft.leaderStoreId(regionId) != 0 || raft.status(regionId) == null) {
+                it.remove();
+            } else {
+                raft.campaign(regionId);
+                work++;
+            }
+        }
+        return work;
     }
 
     /** @return whether the log holds anything of the region. */
