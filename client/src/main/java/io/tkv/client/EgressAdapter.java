@@ -49,6 +49,7 @@ final class EgressAdapter implements FragmentHandler {
     private final FrameValidator validator = Protocol.clientEgressValidator();
     private final InFlightRequests inFlight;
     private final AdminReplies admin;
+    private final PdReplies pd;
     private final EgressListener listener;
     private final ChallengeDecoder challenge = new ChallengeDecoder();
     private final ConnectedDecoder connected = new ConnectedDecoder();
@@ -71,6 +72,7 @@ final class EgressAdapter implements FragmentHandler {
     EgressAdapter(final InFlightRequests inFlight, final EgressListener listener) {
         this.inFlight = inFlight;
         this.admin = new AdminReplies(inFlight);
+        this.pd = new PdReplies(inFlight);
         this.listener = listener;
     }
 
@@ -212,8 +214,10 @@ final class EgressAdapter implements FragmentHandler {
                 admin.onSplitRegion(request, buffer, offset, blockLength, version);
                 break;
             default:
-                inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,
-                    "unexpected reply template " + templateId + " to " + request));
+                if (!pd.onReply(request, templateId, buffer, offset, blockLength, version)) {
+                    inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,
+                        "unexpected reply template " + templateId + " to " + request));
+                }
                 break;
         }
     }
