@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionException;
     description = "Read and write a running tkv store.",
     subcommands = {Commands.Put.class, Commands.Get.class, Commands.Delete.class, Commands.DeleteRange.class,
         Commands.Scan.class, Commands.Cas.class, LoadCommand.class, StatusCommand.class, FaultCommand.class,
-        TransferLeaderCommand.class, ChecksumCommand.class, SplitCommand.class})
+        TransferLeaderCommand.class, ChecksumCommand.class, SplitCommand.class, TsoCommand.class, PdCommand.class})
 public final class TkvCtl implements Runnable {
     @Override
     public void run() {
