@@ -55,6 +55,7 @@ final class EgressAdapter implements FragmentHandler {
     private final FrameValidator validator = Protocol.clientEgressValidator();
     private final InFlightRequests inFlight;
     private final AdminReplies admin;
+    private final PdReplies pd;
     private final EgressListener listener;
     private final ChallengeDecoder challenge = new ChallengeDecoder();
     private final ConnectedDecoder connected = new ConnectedDecoder();
@@ -77,6 +78,7 @@ final class EgressAdapter implements FragmentHandler {
     EgressAdapter(final InFlightRequests inFlight, final EgressListener listener) {
         this.inFlight = inFlight;
         this.admin = new AdminReplies(inFlight);
+        this.pd = new PdReplies(inFlight);
         this.listener = listener;
     }
 
@@ -224,8 +226,10 @@ final class EgressAdapter implements FragmentHandler {
                 admin.onChangePeer(request, buffer, offset, blockLength, version);
                 break;
             default:
-                inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,
-                    "unexpected reply template " + templateId + " to " + request));
+                if (!pd.onReply(request, templateId, buffer, offset, blockLength, version)) {
+                    inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,
+                        "unexpected reply template " + templateId + " to " + request));
+                }
                 break;
         }
     }

@@ -153,9 +153,14 @@ final class StoreConnection {
         lastFrameNs = nowNs;
     }
 
-    /** @return whether nothing arrived from this store since {@code sinceNs}. Poller thread only. */
+    /**
+     * @return whether nothing arrived from this store after {@code sinceNs}. Poller thread only. A frame stamped with
+     *     the very time a request was sent does not count: the poller stamps both with its duty cycle's clock, and it
+     *     reads replies before it sends, so such a frame came before the request (a request the poller sends in the
+     *     cycle that read the previous reply, as PD's TSO batcher does, was never taken for silence otherwise).
+     */
     boolean isSilentSince(final long sinceNs) {
-        return lastFrameNs - sinceNs < 0;
+        return lastFrameNs - sinceNs <= 0;
     }
 
     /** @return whether a frame on this egress image belongs to the current session. Poller thread only. */

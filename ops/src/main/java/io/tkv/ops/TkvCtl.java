@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionException;
     subcommands = {Commands.Put.class, Commands.Get.class, Commands.Delete.class, Commands.DeleteRange.class,
         Commands.Scan.class, Commands.Cas.class, LoadCommand.class, StatusCommand.class, FaultCommand.class,
         TransferLeaderCommand.class, ChecksumCommand.class, SplitCommand.class, ChangePeerCommand.class,
-        RegionsCommand.class})
+        RegionsCommand.class, TsoCommand.class, PdCommand.class})
 public final class TkvCtl implements Runnable {
     @Override
     public void run() {

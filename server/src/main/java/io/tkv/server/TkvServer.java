@@ -152,6 +152,11 @@ public final class TkvServer implements Callable<Integer> {
         return 0;
     }
 
+    /** @return the pid of {@code --exit-with}, or null (for {@link PdServer}, which takes the same flags). */
+    Long exitWithPid() {
+        return exitWithPid;
+    }
+
     ServerConfig buildConfig() throws Exception {
         final ServerConfig config = new ServerConfig();
         if (configFile != null) {

@@ -1,5 +1,15 @@
 package io.tkv.codec.frame;
 
+import io.tkv.codec.AllocIdDecoder;
+import io.tkv.codec.AllocIdResponseDecoder;
+import io.tkv.codec.BootstrapDecoder;
+import io.tkv.codec.BootstrapResponseDecoder;
+import io.tkv.codec.GetMembersDecoder;
+import io.tkv.codec.GetMembersResponseDecoder;
+import io.tkv.codec.IsBootstrappedDecoder;
+import io.tkv.codec.IsBootstrappedResponseDecoder;
+import io.tkv.codec.TsoDecoder;
+import io.tkv.codec.TsoResponseDecoder;
 import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ChallengeDecoder;
 import io.tkv.codec.ChangePeerDecoder;
@@ -99,6 +109,35 @@ public final class Protocol {
     }
 
     /**
+     * @return a validator for the frames a PD member accepts from clients and stores: the session handshake and the
+     *     PD requests (template band 200-249).
+     */
+    public static FrameValidator pdIngressValidator() {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0)
+            .accept(ConnectDecoder.TEMPLATE_ID, FrameShape.of(ConnectDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(AuthenticateDecoder.TEMPLATE_ID,
+                FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA, FrameShape.dataSince(3)))
+            .accept(DisconnectDecoder.TEMPLATE_ID, FrameShape.of(DisconnectDecoder.BLOCK_LENGTH))
+            .accept(GetMembersDecoder.TEMPLATE_ID, FrameShape.of(GetMembersDecoder.BLOCK_LENGTH))
+            .accept(TsoDecoder.TEMPLATE_ID, FrameShape.of(TsoDecoder.BLOCK_LENGTH))
+            .accept(AllocIdDecoder.TEMPLATE_ID, FrameShape.of(AllocIdDecoder.BLOCK_LENGTH))
+            .accept(IsBootstrappedDecoder.TEMPLATE_ID, FrameShape.of(IsBootstrappedDecoder.BLOCK_LENGTH))
+            .accept(BootstrapDecoder.TEMPLATE_ID, FrameShape.of(BootstrapDecoder.BLOCK_LENGTH));
+    }
+
+    /** The PD replies a client accepts, added to {@link #clientEgressValidator()}. */
+    private static FrameValidator acceptPdReplies(final FrameValidator validator) {
+        return validator
+            .accept(GetMembersResponseDecoder.TEMPLATE_ID, FrameShape.of(GetMembersResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(GetMembersResponseDecoder.MembersDecoder.sbeBlockLength(), DATA), DATA))
+            .accept(TsoResponseDecoder.TEMPLATE_ID, FrameShape.of(TsoResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(AllocIdResponseDecoder.TEMPLATE_ID, FrameShape.of(AllocIdResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(IsBootstrappedResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(IsBootstrappedResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(BootstrapResponseDecoder.TEMPLATE_ID, FrameShape.of(BootstrapResponseDecoder.BLOCK_LENGTH, DATA));
+    }
+
+    /**
      * The validator a store runs again on the client write frame in each committed Raft entry before applying it:
      * the write layouts of {@link #storeIngressValidator}, and nothing else. Every replica must judge an entry
      * alike, so this depends on the entry's bytes and the protocol only, never on a store's configured limits
@@ -169,7 +208,7 @@ public final class Protocol {
 
     /** @return a validator for the frames a client accepts from a store (of this version or a newer one). */
     public static FrameValidator clientEgressValidator() {
-        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
+        return acceptPdReplies(new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions())
             .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
             .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA)
                 .since(2, ConnectedDecoder.maxRequestBytesEncodingOffset()).since(3, ConnectedDecoder.BLOCK_LENGTH))
