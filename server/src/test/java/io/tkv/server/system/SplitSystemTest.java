@@ -84,6 +84,48 @@ class SplitSystemTest {
         }
     }
 
+    @Test
+    void shouldBringUpAFollowerThatMissedTheSplitByBothRegionsSnapshots() throws Exception {
+        try (StoreCluster cluster = StoreCluster.of(3).in(dir)
+            .withArgs("--raft-compact-threshold", "40", "--raft-compact-keep", "10", "--raft-log-cycle-kb", "16")
+            .start()) {
+            final long leader = cluster.awaitLeader(ELECTION_WAIT_MS, cluster.all());
+            final long follower = leader == 1 ? 2 : 1;
+            try (RawKvClient client = routed(cluster)) {
+                for (char c = 'a'; c <= 'z'; c++) {
+                    client.put(b("key-" + c), b("v1-" + c));
+                }
+            }
+            awaitEqualChecksums(cluster, 1);
+            cluster.kill(follower);
+            try (RawKvClient client = routed(cluster)) {
+                client.splitRegion(1, 1, 1, b("key-m"), 2, 1001, 1002, 1003);
+                // Enough writes on both sides that each region's log is compacted past what the follower has.
+                for (int i = 0; i < 120; i++) {
+                    client.put(b("key-a" + i), b("left-" + i));
+                    client.put(b("key-x" + i), b("right-" + i));
+                }
+            }
+            cluster.restart(follower);
+            // Region 1 comes back by a snapshot of [start, key-m); region 2, which the follower never saw split, by the
+            // new region's leader making its peer there and a snapshot of [key-m, end): the keys the follower had of
+            // that range before are replaced, not left behind.
+            final List<RegionChecksum> left = awaitEqualChecksums(cluster, 1);
+            final List<RegionChecksum> right = awaitEqualChecksums(cluster, 2);
+            assertTrue(left.get(0).keys() >= 12 + 120, "keys a..l and the new left ones: " + left);
+            assertTrue(right.get(0).keys() >= 14 + 120, "keys m..z and the new right ones: " + right);
+            final String output = cluster.store(follower).output();
+            assertTrue(output.contains("region 2: peer 100" + follower + " made here by a message"),
+                "the follower never applied the split: region 2's leader made its peer");
+            assertTrue(output.contains("region 2: installed snapshot"), "and a snapshot filled it");
+        }
+    }
+
+    private static RawKvClient routed(final StoreCluster cluster) {
+        return RawKvClient.connect(new ClientConfig().storeEndpoints(cluster.endpoints()).clientName("split-routed")
+            .secret(StoreCluster.ADMIN_SECRET).requestTimeoutMs(5_000).connectTimeoutMs(20_000));
+    }
+
     private static byte[] awaitGet(final RawKvClient client, final byte[] key) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (true) {
