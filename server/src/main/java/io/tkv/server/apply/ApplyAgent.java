@@ -25,9 +25,11 @@ import java.nio.ByteOrder;
 
 /**
  * Applies what Raft decided, in order, and answers clients. Each duty cycle drains a batch of records from the
- * {@link CommandQueue}: committed entries are applied to one {@link ApplyBatch} (RocksDB, unsynced: the Raft log is
- * the durable copy, and the applied index is written with the data); a read first commits what is staged, so it
- * sees every entry before it. The cycle ends with a commit and the replies.
+ * {@link CommandQueue}: committed entries are applied to one {@link ApplyBatch} per region in turn (RocksDB, unsynced:
+ * the Raft log is the durable copy, and the region's applied index is written with the data); a read first commits
+ * what is staged, so it sees every entry before it. The cycle ends with a commit and the replies. A split and a
+ * membership change each go in a batch of their own; the regions they change are published after their commit
+ * ({@link AppliedRegions}), and a store whose own peer was removed destroys its copy of the region.
  *
  * <p>An INGEST record replaces the region's state by a snapshot from the leader ({@link SnapshotInstaller}), after
  * committing what is staged; the ENTRY records after it continue from the snapshot's index. After each commit the
@@ -162,8 +164,8 @@ public final class ApplyAgent implements Agent {
         // the ring differs from store to store.
         final int data = index + CommandQueue.ENTRY_HEADER_LENGTH;
         final int dataLength = length - CommandQueue.ENTRY_HEADER_LENGTH;
-        // A client's write. Anything else is a new leader's no-op (empty) or a membership change (static membership:
-        // nothing to apply yet).
+        // A client's write or an admin command (a split). Anything else is a new leader's no-op (empty) or a
+        // membership change (recorded in the region's descriptor).
         final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
         final boolean wellFormed = write && entries.decode(buffer, data, dataLength);
         final boolean split = wellFormed && entries.command().type() == Command.SPLIT;
