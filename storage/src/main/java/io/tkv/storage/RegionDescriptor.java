@@ -162,6 +162,11 @@ public final class RegionDescriptor {
             && (end.length == 0 || compareStored(key, offset, length, end) < 0);
     }
 
+    /** @return whether a stored key lies inside the region and after its start: a key the region can split at. */
+    public boolean canSplitAt(final byte[] key) {
+        return Arrays.compareUnsigned(key, start) > 0 && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
+    }
+
     /** @return whether a stored key sorts before the region's start. Allocation-free. */
     public boolean startsAfter(final DirectBuffer key, final int offset, final int length) {
         return compareStored(key, offset, length, start) < 0;

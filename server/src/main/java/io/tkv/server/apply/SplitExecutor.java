@@ -15,7 +15,6 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,7 +66,7 @@ final class SplitExecutor {
         final byte[] splitKey = new byte[view.capacity()];
         view.getBytes(0, splitKey);
         final long newRegionId = command.nextId(view);
-        if (!strictlyInside(parent, splitKey)) {
+        if (!parent.canSplitAt(splitKey)) {
             refuse(slot, generation, requestId, Status.KEY_NOT_IN_REGION, "split key not strictly inside " + parent);
             return;
         }
@@ -112,12 +111,6 @@ final class SplitExecutor {
     /** @return how many splits applied. */
     long splits() {
         return splits;
-    }
-
-    private static boolean strictlyInside(final RegionDescriptor region, final byte[] key) {
-        final byte[] end = region.end();
-        return Arrays.compareUnsigned(key, region.start()) > 0
-            && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
     }
 
     /** @return why the ids cannot make the new region, or null if they can. */

@@ -61,7 +61,7 @@ final class SplitRequests {
         } else if (region.confVer() != confVer || region.version() != version) {
             status = Status.EPOCH_NOT_MATCH;
             refusal = "region " + regionId + " is at epoch (" + region.confVer() + ", " + region.version() + ")";
-        } else if (!strictlyInside(region, splitKey)) {
+        } else if (!region.canSplitAt(splitKey)) {
             status = Status.KEY_NOT_IN_REGION;
             refusal = "split key not strictly inside " + region;
         } else if (peerIds.length != region.peers().size()) {
@@ -87,11 +87,5 @@ final class SplitRequests {
         LOG.info("splitting region {} at {} into region {} (asked by {})", regionId, Arrays.toString(splitKey),
             newRegionId, session.clientName());
         router.propose(session, regionId, SplitRegionDecoder.TEMPLATE_ID, correlationId, command);
-    }
-
-    private static boolean strictlyInside(final RegionDescriptor region, final byte[] key) {
-        final byte[] end = region.end();
-        return Arrays.compareUnsigned(key, region.start()) > 0
-            && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
     }
 }
