@@ -56,6 +56,7 @@ final class EgressAdapter implements FragmentHandler {
     private final InFlightRequests inFlight;
     private final AdminReplies admin;
     private final PdReplies pd;
+    private final PdClusterReplies pdCluster;
     private final EgressListener listener;
     private final ChallengeDecoder challenge = new ChallengeDecoder();
     private final ConnectedDecoder connected = new ConnectedDecoder();
@@ -79,6 +80,7 @@ final class EgressAdapter implements FragmentHandler {
         this.inFlight = inFlight;
         this.admin = new AdminReplies(inFlight);
         this.pd = new PdReplies(inFlight);
+        this.pdCluster = new PdClusterReplies(inFlight);
         this.listener = listener;
     }
 
@@ -226,7 +228,8 @@ final class EgressAdapter implements FragmentHandler {
                 admin.onChangePeer(request, buffer, offset, blockLength, version);
                 break;
             default:
-                if (!pd.onReply(request, templateId, buffer, offset, blockLength, version)) {
+                if (!pd.onReply(request, templateId, buffer, offset, blockLength, version)
+                    && !pdCluster.onReply(request, templateId, buffer, offset, blockLength, version)) {
                     inFlight.fail(request, new TkvException(ErrorCode.MALFORMED,
                         "unexpected reply template " + templateId + " to " + request));
                 }

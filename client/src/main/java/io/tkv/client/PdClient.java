@@ -1,15 +1,29 @@
 package io.tkv.client;
 
+import io.tkv.codec.AddOperatorResponseDecoder;
 import io.tkv.codec.AllocIdResponseDecoder;
+import io.tkv.codec.AskSplitResponseDecoder;
 import io.tkv.codec.BootstrapResponseDecoder;
 import io.tkv.codec.GetMembersResponseDecoder;
+import io.tkv.codec.GetOperatorsResponseDecoder;
+import io.tkv.codec.GetRegionResponseDecoder;
+import io.tkv.codec.GetStoresResponseDecoder;
 import io.tkv.codec.IsBootstrappedResponseDecoder;
+import io.tkv.codec.PutStoreResponseDecoder;
+import io.tkv.codec.RegionHeartbeatResponseDecoder;
+import io.tkv.codec.ScanRegionsResponseDecoder;
+import io.tkv.codec.SetSchedulerResponseDecoder;
+import io.tkv.codec.StoreHeartbeatResponseDecoder;
 import io.tkv.codec.auth.ClientIds;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A client of the Placement Driver: timestamps from PD's TSO and ids, from whichever PD member leads. It connects to
+ * A client of the Placement Driver: timestamps from PD's TSO and ids, routes (regions by key, by id, scans) and
+ * stores, operators and schedulers for operators, and, for a store (a session proving the cluster secret), its
+ * registration, heartbeats and split ids, from whichever PD member leads. It connects to
  * the members of {@link ClientConfig#storeEndpoints} (any one is enough: GetMembers and NOT_LEADER hints name the
  * others, and the client opens sessions with them as it is told of them), with the same authenticated session
  * handshake as to a store, and follows the leader as a {@link RawKvClient} follows a region's leader; a leader
@@ -102,6 +116,130 @@ public final class PdClient implements AutoCloseable {
         final Boolean already = requests.await(requests.submit("bootstrap", BootstrapResponseDecoder.TEMPLATE_ID,
             id -> PdRequestEncoder.current().bootstrap(id, clusterId)));
         return already;
+    }
+
+    /**
+     * Registers this store with PD, or updates its address and labels (a store session: the client proved the cluster
+     * secret).
+     *
+     * @param storeId the store's id (from {@link #allocId()} for a new store).
+     * @param address the endpoint clients and stores reach it at.
+     * @param labels  location labels, {@code zone=z1,rack=r1,host=h1} (empty: none).
+     * @return completes once PD's registration of the store is durable.
+     */
+    public CompletableFuture<Void> putStore(final long storeId, final String address, final String labels) {
+        return requests.submit("putStore", PutStoreResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().putStore(id, storeId, address, labels));
+    }
+
+    /** @return completes when PD took the store heartbeat (a store session). */
+    public CompletableFuture<Void> storeHeartbeat(final StoreHeartbeatReport report) {
+        return requests.submit("storeHeartbeat", StoreHeartbeatResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().storeHeartbeat(id, report));
+    }
+
+    /**
+     * @param report a region's state, from its leader (a store session).
+     * @return completes with the step PD asks of the region ({@link OperatorStep.Kind#NONE}: none).
+     */
+    public CompletableFuture<OperatorStep> regionHeartbeat(final RegionHeartbeatReport report) {
+        return requests.submit("regionHeartbeat", RegionHeartbeatResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().regionHeartbeat(id, report));
+    }
+
+    /**
+     * Ids for splitting a region (a store session; the region's leader asks).
+     *
+     * @param peerCount the region's peers: one new peer id each.
+     * @return completes with the new region's id and its peers' ids.
+     */
+    public CompletableFuture<SplitIds> askSplit(final long regionId, final long confVer, final long version,
+        final int peerCount) {
+        return requests.submit("askSplit", AskSplitResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().askSplit(id, regionId, confVer, version, peerCount));
+    }
+
+    /**
+     * @param storedKey a stored key (RawKV: {@code 'r'} + the user key).
+     * @return completes with the region holding it and its leader, as PD knows them; fails REGION_NOT_FOUND if PD
+     *     knows no region there (yet).
+     */
+    public CompletableFuture<RegionInfo> getRegionAsync(final byte[] storedKey) {
+        return requests.submit("getRegion", GetRegionResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getRegion(id, storedKey));
+    }
+
+    /** @return the region holding the stored key, as {@link #getRegionAsync}, waiting for it. */
+    public RegionInfo getRegion(final byte[] storedKey) {
+        return requests.await(getRegionAsync(storedKey));
+    }
+
+    /** @return the region with that id, as PD knows it; fails REGION_NOT_FOUND if it knows none. */
+    public RegionInfo getRegionById(final long regionId) {
+        return requests.await(requests.submit("getRegionById", GetRegionResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getRegionById(id, regionId)));
+    }
+
+    /**
+     * @param startKey   stored key to start at (empty: the first).
+     * @param endKey     stored key to end before (empty: no end).
+     * @param maxRegions the most regions, in [1, 10000].
+     * @return the regions overlapping the range, in key order, with their sizes.
+     */
+    public List<PdRegion> scanRegions(final byte[] startKey, final byte[] endKey, final int maxRegions) {
+        if (maxRegions < 1 || maxRegions > 10_000) {
+            throw new IllegalArgumentException("maxRegions " + maxRegions + " outside [1, 10000]");
+        }
+        return requests.await(requests.submit("scanRegions", ScanRegionsResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().scanRegions(id, startKey, endKey, maxRegions)));
+    }
+
+    /** @return every store PD knows, tombstones included. */
+    public List<PdStore> stores() {
+        return requests.await(requests.submit("getStores", GetStoresResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getStores(id, 0)));
+    }
+
+    /** @return the store as PD knows it, or an empty list if PD knows no such store. */
+    public List<PdStore> store(final long storeId) {
+        return requests.await(requests.submit("getStores", GetStoresResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getStores(id, storeId)));
+    }
+
+    /** @return completes with the store as PD knows it (an empty list if it knows no such store). */
+    public CompletableFuture<List<PdStore>> storeAsync(final long storeId) {
+        return requests.submit("getStores", GetStoresResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getStores(id, storeId));
+    }
+
+    /** @return the operators PD runs now. */
+    public List<PdOperator> operators() {
+        return requests.await(requests.submit("getOperators", GetOperatorsResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getOperators(id)));
+    }
+
+    /**
+     * Turns a scheduler on or off (admin).
+     *
+     * @param name    {@code balance-leader}, {@code balance-region} or {@code replica-checker}.
+     * @param enabled on or off.
+     * @return every scheduler and whether it is on, after the change.
+     */
+    public Map<String, Boolean> setScheduler(final String name, final boolean enabled) {
+        return requests.await(requests.submit("setScheduler", SetSchedulerResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().setScheduler(id, name, enabled)));
+    }
+
+    /**
+     * Asks PD to run one step on a region (admin): add a learner or voter on a store, remove the store's peer,
+     * transfer the leadership to the store, or split the region.
+     *
+     * @return PD's id of the operator.
+     */
+    public long addOperator(final long regionId, final OperatorStep.Kind kind, final long storeId) {
+        final Long operatorId = requests.await(requests.submit("addOperator", AddOperatorResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().addOperator(id, regionId, kind, storeId)));
+        return operatorId;
     }
 
     /** @return the endpoint of the member requests go to now. */

@@ -1,16 +1,14 @@
 package io.tkv.codec.frame;
 
+import io.tkv.codec.AddOperatorDecoder;
+import io.tkv.codec.AddOperatorResponseDecoder;
 import io.tkv.codec.AllocIdDecoder;
 import io.tkv.codec.AllocIdResponseDecoder;
+import io.tkv.codec.AskSplitDecoder;
+import io.tkv.codec.AskSplitResponseDecoder;
+import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.BootstrapDecoder;
 import io.tkv.codec.BootstrapResponseDecoder;
-import io.tkv.codec.GetMembersDecoder;
-import io.tkv.codec.GetMembersResponseDecoder;
-import io.tkv.codec.IsBootstrappedDecoder;
-import io.tkv.codec.IsBootstrappedResponseDecoder;
-import io.tkv.codec.TsoDecoder;
-import io.tkv.codec.TsoResponseDecoder;
-import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.ChallengeDecoder;
 import io.tkv.codec.ChangePeerDecoder;
 import io.tkv.codec.ChangePeerResponseDecoder;
@@ -18,11 +16,24 @@ import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.ConnectedDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseDecoder;
+import io.tkv.codec.GetMembersDecoder;
+import io.tkv.codec.GetMembersResponseDecoder;
+import io.tkv.codec.GetOperatorsDecoder;
+import io.tkv.codec.GetOperatorsResponseDecoder;
+import io.tkv.codec.GetRegionByIdDecoder;
+import io.tkv.codec.GetRegionDecoder;
+import io.tkv.codec.GetRegionResponseDecoder;
+import io.tkv.codec.GetStoresDecoder;
+import io.tkv.codec.GetStoresResponseDecoder;
 import io.tkv.codec.InjectFaultDecoder;
 import io.tkv.codec.InjectFaultResponseDecoder;
+import io.tkv.codec.IsBootstrappedDecoder;
+import io.tkv.codec.IsBootstrappedResponseDecoder;
 import io.tkv.codec.LocateRegionDecoder;
 import io.tkv.codec.LocateRegionResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
+import io.tkv.codec.PutStoreDecoder;
+import io.tkv.codec.PutStoreResponseDecoder;
 import io.tkv.codec.RaftBatchDecoder;
 import io.tkv.codec.RaftSnapshotDecoder;
 import io.tkv.codec.RawBatchDeleteDecoder;
@@ -45,16 +56,26 @@ import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.RawScanResponseDecoder;
 import io.tkv.codec.RegionChecksumDecoder;
 import io.tkv.codec.RegionChecksumResponseDecoder;
+import io.tkv.codec.RegionHeartbeatDecoder;
+import io.tkv.codec.RegionHeartbeatResponseDecoder;
 import io.tkv.codec.RegionListDecoder;
+import io.tkv.codec.ScanRegionsDecoder;
+import io.tkv.codec.ScanRegionsResponseDecoder;
+import io.tkv.codec.SetSchedulerDecoder;
+import io.tkv.codec.SetSchedulerResponseDecoder;
 import io.tkv.codec.SnapshotChunkDecoder;
 import io.tkv.codec.SnapshotChunkRequestDecoder;
 import io.tkv.codec.SnapshotDoneDecoder;
 import io.tkv.codec.SplitRegionDecoder;
 import io.tkv.codec.SplitRegionResponseDecoder;
+import io.tkv.codec.StoreHeartbeatDecoder;
+import io.tkv.codec.StoreHeartbeatResponseDecoder;
 import io.tkv.codec.StoreStatusDecoder;
 import io.tkv.codec.StoreStatusResponseDecoder;
 import io.tkv.codec.TransferLeaderDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
+import io.tkv.codec.TsoDecoder;
+import io.tkv.codec.TsoResponseDecoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -122,7 +143,20 @@ public final class Protocol {
             .accept(TsoDecoder.TEMPLATE_ID, FrameShape.of(TsoDecoder.BLOCK_LENGTH))
             .accept(AllocIdDecoder.TEMPLATE_ID, FrameShape.of(AllocIdDecoder.BLOCK_LENGTH))
             .accept(IsBootstrappedDecoder.TEMPLATE_ID, FrameShape.of(IsBootstrappedDecoder.BLOCK_LENGTH))
-            .accept(BootstrapDecoder.TEMPLATE_ID, FrameShape.of(BootstrapDecoder.BLOCK_LENGTH));
+            .accept(BootstrapDecoder.TEMPLATE_ID, FrameShape.of(BootstrapDecoder.BLOCK_LENGTH))
+            .accept(PutStoreDecoder.TEMPLATE_ID, FrameShape.of(PutStoreDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(StoreHeartbeatDecoder.TEMPLATE_ID, FrameShape.of(StoreHeartbeatDecoder.BLOCK_LENGTH))
+            .accept(RegionHeartbeatDecoder.TEMPLATE_ID, FrameShape.of(RegionHeartbeatDecoder.BLOCK_LENGTH,
+                FrameShape.of(RegionHeartbeatDecoder.DownPeersDecoder.sbeBlockLength()),
+                FrameShape.of(RegionHeartbeatDecoder.PendingPeersDecoder.sbeBlockLength()), DATA))
+            .accept(AskSplitDecoder.TEMPLATE_ID, FrameShape.of(AskSplitDecoder.BLOCK_LENGTH))
+            .accept(GetRegionDecoder.TEMPLATE_ID, FrameShape.of(GetRegionDecoder.BLOCK_LENGTH, DATA))
+            .accept(GetRegionByIdDecoder.TEMPLATE_ID, FrameShape.of(GetRegionByIdDecoder.BLOCK_LENGTH))
+            .accept(ScanRegionsDecoder.TEMPLATE_ID, FrameShape.of(ScanRegionsDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(GetStoresDecoder.TEMPLATE_ID, FrameShape.of(GetStoresDecoder.BLOCK_LENGTH))
+            .accept(GetOperatorsDecoder.TEMPLATE_ID, FrameShape.of(GetOperatorsDecoder.BLOCK_LENGTH))
+            .accept(SetSchedulerDecoder.TEMPLATE_ID, FrameShape.of(SetSchedulerDecoder.BLOCK_LENGTH, DATA))
+            .accept(AddOperatorDecoder.TEMPLATE_ID, FrameShape.of(AddOperatorDecoder.BLOCK_LENGTH));
     }
 
     /** The PD replies a client accepts, added to {@link #clientEgressValidator()}. */
@@ -134,7 +168,26 @@ public final class Protocol {
             .accept(AllocIdResponseDecoder.TEMPLATE_ID, FrameShape.of(AllocIdResponseDecoder.BLOCK_LENGTH, DATA))
             .accept(IsBootstrappedResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(IsBootstrappedResponseDecoder.BLOCK_LENGTH, DATA))
-            .accept(BootstrapResponseDecoder.TEMPLATE_ID, FrameShape.of(BootstrapResponseDecoder.BLOCK_LENGTH, DATA));
+            .accept(BootstrapResponseDecoder.TEMPLATE_ID, FrameShape.of(BootstrapResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(PutStoreResponseDecoder.TEMPLATE_ID, FrameShape.of(PutStoreResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(StoreHeartbeatResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(StoreHeartbeatResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(RegionHeartbeatResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(RegionHeartbeatResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(AskSplitResponseDecoder.TEMPLATE_ID, FrameShape.of(AskSplitResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(AskSplitResponseDecoder.NewPeersDecoder.sbeBlockLength()), DATA))
+            .accept(GetRegionResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(GetRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(ScanRegionsResponseDecoder.TEMPLATE_ID, FrameShape.of(ScanRegionsResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(ScanRegionsResponseDecoder.StatsDecoder.sbeBlockLength()), DATA, DATA))
+            .accept(GetStoresResponseDecoder.TEMPLATE_ID, FrameShape.of(GetStoresResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(GetStoresResponseDecoder.StoresDecoder.sbeBlockLength(), DATA, DATA), DATA))
+            .accept(GetOperatorsResponseDecoder.TEMPLATE_ID, FrameShape.of(GetOperatorsResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(GetOperatorsResponseDecoder.OperatorsDecoder.sbeBlockLength(), DATA), DATA))
+            .accept(SetSchedulerResponseDecoder.TEMPLATE_ID, FrameShape.of(SetSchedulerResponseDecoder.BLOCK_LENGTH,
+                FrameShape.of(SetSchedulerResponseDecoder.SchedulersDecoder.sbeBlockLength(), DATA), DATA))
+            .accept(AddOperatorResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(AddOperatorResponseDecoder.BLOCK_LENGTH, DATA));
     }
 
     /**
