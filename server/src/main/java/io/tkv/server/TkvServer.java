@@ -121,6 +121,34 @@ public final class TkvServer implements Callable<Integer> {
         description = "free space kept on the Raft log's disk: below it the store fails stop (disk full); 0: off")
     private Long logReserveMb;
 
+    @Option(names = "--pd", description = "PD members, host:port,host:port,... (default none: no PD, static "
+        + "membership; with PD and no --initial-cluster the store joins a running cluster)")
+    private String pd;
+
+    @Option(names = "--labels", description = "this store's location labels for PD: zone=z1,rack=r1,host=h1")
+    private String labels;
+
+    @Option(names = "--pd-store-heartbeat-ms", description = "store heartbeat interval (default 10000)")
+    private Long storeHeartbeatMs;
+
+    @Option(names = "--pd-region-heartbeat-ms", description = "region heartbeat interval (default 60000)")
+    private Long regionHeartbeatMs;
+
+    @Option(names = "--region-max-size-kb", description = "split a region led here past this size (default 147456)")
+    private Long regionMaxSizeKb;
+
+    @Option(names = "--region-split-size-kb", description = "split key after this much of a region (default 98304)")
+    private Long regionSplitSizeKb;
+
+    @Option(names = "--region-max-keys", description = "split a region led here past this many keys (default 1440000)")
+    private Long regionMaxKeys;
+
+    @Option(names = "--region-split-keys", description = "split key after this many keys (default 960000)")
+    private Long regionSplitKeys;
+
+    @Option(names = "--split-check-interval-ms", description = "how often regions led here are checked (10000)")
+    private Long splitCheckIntervalMs;
+
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
@@ -202,7 +230,28 @@ public final class TkvServer implements Callable<Integer> {
         if (snapshotWindow != null) config.raft().snapshotWindowChunks(snapshotWindow);
         if (logCycleKb != null) config.raft().logCycleFileBytes(logCycleKb << 10);
         if (logReserveMb != null) config.raft().logReserveBytes(logReserveMb << 20);
+        applyPdFlags(config);
         return config;
+    }
+
+    private void applyPdFlags(final ServerConfig config) {
+        if (pd != null) {
+            final List<String> endpoints = new ArrayList<>();
+            for (final String endpoint : pd.split(",")) {
+                if (!endpoint.isBlank()) {
+                    endpoints.add(endpoint.trim());
+                }
+            }
+            config.pd().endpoints(endpoints);
+        }
+        if (labels != null) config.pd().labels(labels);
+        if (storeHeartbeatMs != null) config.pd().storeHeartbeatIntervalMs(storeHeartbeatMs);
+        if (regionHeartbeatMs != null) config.pd().regionHeartbeatIntervalMs(regionHeartbeatMs);
+        if (regionMaxSizeKb != null) config.split().regionMaxSizeBytes(regionMaxSizeKb << 10);
+        if (regionSplitSizeKb != null) config.split().regionSplitSizeBytes(regionSplitSizeKb << 10);
+        if (regionMaxKeys != null) config.split().regionMaxKeys(regionMaxKeys);
+        if (regionSplitKeys != null) config.split().regionSplitKeys(regionSplitKeys);
+        if (splitCheckIntervalMs != null) config.split().splitCheckIntervalMs(splitCheckIntervalMs);
     }
 
     /**

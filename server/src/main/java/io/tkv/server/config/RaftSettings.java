@@ -57,6 +57,8 @@ public final class RaftSettings {
     private List<StoreAddress> initialCluster = new ArrayList<>();
     /** Stores that found region 1 as its voters; null: every store of the initial cluster. */
     private long[] foundingVoters;
+    /** A store with PD and no initial cluster: it founds nothing and waits for PD's operators. */
+    private boolean joining;
     private int streamId = 1002;
     private long tickIntervalMs = 20;
     private int electionTimeoutTicks = 20;
@@ -76,12 +78,17 @@ public final class RaftSettings {
      * Checks the settings for the store {@code storeId} listening on {@code listenEndpoint}. An empty
      * initial cluster means this store alone (a one-voter group).
      *
-     * @param dataDir the store's data dir, for the default log dir.
+     * @param dataDir  the store's data dir, for the default log dir.
+     * @param withPd   whether the store talks to PD: then an empty initial cluster means a store that joins a running
+     *                 cluster (it founds no region; PD's operators give it peers), not a store alone.
      * @throws IllegalArgumentException naming the setting that is wrong.
      */
-    void conclude(final long storeId, final String listenEndpoint, final Path dataDir) {
+    void conclude(final long storeId, final String listenEndpoint, final Path dataDir, final boolean withPd) {
         if (initialCluster.isEmpty()) {
             initialCluster.add(new StoreAddress(storeId, listenEndpoint));
+            if (withPd && foundingVoters == null) {
+                joining = true;
+            }
         }
         boolean self = false;
         for (int i = 0; i < initialCluster.size(); i++) {
@@ -142,9 +149,13 @@ public final class RaftSettings {
     /**
      * @return the stores that found region 1 as its voters (each a founding peer whose id is its store id): those
      *     configured, else every store of the initial cluster. A store not among them founds nothing: it starts
-     *     without regions and gets its peers from membership changes (a leader's snapshot).
+     *     without regions and gets its peers from membership changes (a leader's snapshot). None for a store with PD
+     *     and no initial cluster: it joins a running cluster.
      */
     public long[] foundingVoters() {
+        if (joining) {
+            return new long[0];
+        }
         return foundingVoters != null ? foundingVoters.clone()
             : initialCluster.stream().mapToLong(StoreAddress::storeId).toArray();
     }
@@ -302,7 +313,8 @@ public final class RaftSettings {
 
     @Override
     public String toString() {
-        return "raft{cluster=" + initialCluster + ", tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks
+        return "raft{cluster=" + initialCluster + (joining ? " (joining through PD)" : "") + ", tick=" + tickIntervalMs
+            + "ms, election=" + electionTimeoutTicks
             + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir
             + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + ", snapshot chunk="
             + snapshotChunkBytes + " window=" + snapshotWindowChunks + " stream=" + snapshotStreamId + ", cycle="

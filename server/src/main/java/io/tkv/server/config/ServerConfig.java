@@ -31,6 +31,8 @@ public final class ServerConfig {
 
     private long clusterId = 1;
     private long storeId = 1;
+    /** Whether the store id was set (file, flag or code): a store with PD and none gets one from PD. */
+    private boolean storeIdGiven;
     private String listenEndpoint = "127.0.0.1:20160";
     private int ingressStreamId = 1001;
     private Path dataDir = Paths.get("data");
@@ -58,6 +60,8 @@ public final class ServerConfig {
     private long writeBufferBytes = 32L * 1024 * 1024;
     private String compression = "lz4";
     private final RaftSettings raft = new RaftSettings();
+    private final PdSettings pd = new PdSettings();
+    private final SplitCheckSettings split = new SplitCheckSettings();
 
     /**
      * Checks every setting and fills derived defaults.
@@ -93,7 +97,10 @@ public final class ServerConfig {
         if (aeronDir == null || aeronDir.isEmpty()) {
             aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
         }
-        raft.conclude(storeId, listenEndpoint, dataDir);
+        require(storeId > 0, "server.store-id must be > 0");
+        pd.conclude();
+        split.conclude();
+        raft.conclude(storeId, listenEndpoint, dataDir, pd.enabled());
         checkSecrets();
         return this;
     }
@@ -115,11 +122,24 @@ public final class ServerConfig {
         require(clusterSecret.isEmpty()
             || clusterSecret.getBytes(StandardCharsets.UTF_8).length >= ClusterKey.MIN_SECRET_BYTES,
             "the cluster secret needs at least " + ClusterKey.MIN_SECRET_BYTES + " bytes");
+        require(!pd.enabled() || !clusterSecret.isEmpty(),
+            "pd.endpoints is set and no cluster secret is: a store's session with PD proves the cluster secret. Give "
+                + "--cluster-secret-file (security.cluster-secret-file), the one PD and every store share");
         final long others = raft.initialCluster().stream().filter(store -> store.storeId() != storeId).count();
         require(others == 0 || !clusterSecret.isEmpty(),
             "raft.initial-cluster names " + others + " other store(s), and no cluster secret is set: frames between "
                 + "stores must be authenticated. Give every store of the cluster the same --cluster-secret-file "
                 + "(security.cluster-secret-file), distinct from the client secret");
+    }
+
+    /** @return how the store talks to PD (section {@code [pd]}; no endpoints: PD-less). */
+    public PdSettings pd() {
+        return pd;
+    }
+
+    /** @return when the store splits regions it leads by itself (section {@code [split]}; with PD only). */
+    public SplitCheckSettings split() {
+        return split;
     }
 
     /** @return the key frames to and from other stores are authenticated under ({@link ClusterKey#NONE}: none). */
@@ -187,7 +207,13 @@ public final class ServerConfig {
 
     public ServerConfig storeId(final long storeId) {
         this.storeId = storeId;
+        this.storeIdGiven = true;
         return this;
+    }
+
+    /** @return whether the store id was set; a store with PD and none takes one from PD ({@code StoreIdentity}). */
+    public boolean storeIdGiven() {
+        return storeIdGiven;
     }
 
     public String listenEndpoint() {
@@ -439,6 +465,7 @@ public final class ServerConfig {
             + ", maxHandshakesPerSecond=" + maxHandshakesPerSecond + ", handshakeTimeoutMs=" + handshakeTimeoutMs
             + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", adminSecret="
             + (adminSecret.isEmpty() ? "<none>" : "<set>") + ", clusterSecret="
-            + (clusterSecret.isEmpty() ? "<none>" : "<set>") + ", " + raft + '}';
+            + (clusterSecret.isEmpty() ? "<none>" : "<set>") + ", " + raft
+            + (pd.enabled() ? ", " + pd + ", " + split : "") + '}';
     }
 }

@@ -31,12 +31,16 @@ import java.util.Set;
  *            election-ticks, heartbeat-ticks, lease-ticks, log-dir, fault-injection, compact-threshold-entries,
  *            compact-keep-entries, snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb,
  *            log-reserve-mb
+ * [pd]       endpoints (["host:port", ...]; empty: no PD), store-heartbeat-interval-ms,
+ *            region-heartbeat-interval-ms
+ * [split]    region-max-size-kb, region-split-size-kb, region-max-keys, region-split-keys, split-check-interval-ms
  * </pre>
+ * and {@code labels} ("zone=z1,rack=r1,host=h1") in {@code [server]}.
  */
 public final class TomlConfigLoader {
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "server", Set.of("cluster-id", "store-id", "listen", "ingress-stream-id", "secret", "max-sessions",
-            "max-pending-handshakes", "max-handshakes-per-second", "handshake-timeout-ms"),
+            "max-pending-handshakes", "max-handshakes-per-second", "handshake-timeout-ms", "labels"),
         "storage", Set.of("data-dir", "fsync", "sync-interval-ms", "block-cache-mb", "write-buffer-mb", "compression"),
         "aeron", Set.of("dir", "embedded-driver", "term-length-kb", "driver-idle"),
         "threads", Set.of("mode", "idle", "ring-buffer-kb"),
@@ -45,7 +49,10 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb"));
+            "log-reserve-mb"),
+        "pd", Set.of("endpoints", "store-heartbeat-interval-ms", "region-heartbeat-interval-ms"),
+        "split", Set.of("region-max-size-kb", "region-split-size-kb", "region-max-keys", "region-split-keys",
+            "split-check-interval-ms"));
 
     private TomlConfigLoader() {
     }
@@ -74,6 +81,7 @@ public final class TomlConfigLoader {
             config.maxHandshakesPerSecond(asInt(server, "max-handshakes-per-second"));
         }
         if (server.has("handshake-timeout-ms")) config.handshakeTimeoutMs(asLong(server, "handshake-timeout-ms"));
+        if (server.has("labels")) config.pd().labels(asText(server, "labels"));
 
         final JsonNode storage = root.path("storage");
         if (storage.has("data-dir")) config.dataDir(Paths.get(asText(storage, "data-dir")));
@@ -112,7 +120,44 @@ public final class TomlConfigLoader {
         }
 
         loadRaft(root.path("raft"), config.raft());
+        loadPd(root.path("pd"), config.pd());
+        loadSplit(root.path("split"), config.split());
         return config;
+    }
+
+    private static void loadPd(final JsonNode pd, final PdSettings settings) {
+        if (pd.has("endpoints")) {
+            final JsonNode list = pd.get("endpoints");
+            if (!list.isArray()) {
+                throw new IllegalArgumentException("pd.endpoints must be a list of \"host:port\" strings");
+            }
+            final List<String> endpoints = new ArrayList<>();
+            for (final JsonNode item : list) {
+                if (!item.isTextual()) {
+                    throw new IllegalArgumentException("pd.endpoints entries must be strings, got " + item);
+                }
+                endpoints.add(item.textValue().trim());
+            }
+            settings.endpoints(endpoints);
+        }
+        if (pd.has("store-heartbeat-interval-ms")) {
+            settings.storeHeartbeatIntervalMs(asLong(pd, "store-heartbeat-interval-ms"));
+        }
+        if (pd.has("region-heartbeat-interval-ms")) {
+            settings.regionHeartbeatIntervalMs(asLong(pd, "region-heartbeat-interval-ms"));
+        }
+    }
+
+    private static void loadSplit(final JsonNode split, final SplitCheckSettings settings) {
+        if (split.has("region-max-size-kb")) settings.regionMaxSizeBytes(asLong(split, "region-max-size-kb") << 10);
+        if (split.has("region-split-size-kb")) {
+            settings.regionSplitSizeBytes(asLong(split, "region-split-size-kb") << 10);
+        }
+        if (split.has("region-max-keys")) settings.regionMaxKeys(asLong(split, "region-max-keys"));
+        if (split.has("region-split-keys")) settings.regionSplitKeys(asLong(split, "region-split-keys"));
+        if (split.has("split-check-interval-ms")) {
+            settings.splitCheckIntervalMs(asLong(split, "split-check-interval-ms"));
+        }
     }
 
     private static void loadRaft(final JsonNode raft, final RaftSettings settings) {
