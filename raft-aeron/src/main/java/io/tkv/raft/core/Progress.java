@@ -35,6 +35,8 @@ final class Progress {
     long sentCommit;
     /** Heard from since the last check-quorum round. */
     boolean recentActive = true;
+    /** Check-quorum rounds in a row this peer was not heard from in (0: heard from in the last one). */
+    int silentRounds;
     /** Highest heartbeat round this peer acknowledged in the leader's term, and the tick that round was sent at. */
     long ackedRound;
     long ackedRoundSentTick = Long.MIN_VALUE;

@@ -196,6 +196,7 @@ final class ProgressTracker {
 
     void resetRecentActive() {
         for (final Progress p : peers) {
+            p.silentRounds = p.recentActive ? 0 : p.silentRounds + 1;
             p.recentActive = false;
         }
     }

@@ -595,6 +595,20 @@ public final class RaftNode {
             role == Role.LEADER ? leader.transferee() : NONE, dropped + leader.dropped() + replica.dropped());
     }
 
+    /** @return leader only: every other peer's replication state (allocates); empty on a follower. */
+    public List<PeerProgress> peerProgress() {
+        if (role != Role.LEADER) {
+            return List.of();
+        }
+        final ProgressTracker tracker = leader.tracker();
+        final PeerProgress[] peers = new PeerProgress[tracker.size()];
+        for (int i = 0; i < peers.length; i++) {
+            final Progress p = tracker.at(i);
+            peers[i] = new PeerProgress(p.id, p.learner, p.match, p.state == Progress.State.SNAPSHOT, p.silentRounds);
+        }
+        return List.of(peers);
+    }
+
     /** @return the log view, for tests in this package. */
     RaftLogView logView() {
         return log;

@@ -75,6 +75,10 @@ public final class SnapshotAgent implements Agent {
     record Delete(Path dir) {
     }
 
+    /** Any thread to snapshot agent: a store learned while running (from PD), reachable from now on. */
+    record AddStore(long storeId, String endpoint) {
+    }
+
     /** Raft agent to snapshot agent: a fetched snapshot the core did not install. */
     record Discard(long regionId, SnapshotData data) {
     }
@@ -144,6 +148,16 @@ public final class SnapshotAgent implements Agent {
     /** Makes a peer store reachable; call before the agent runs (static membership). */
     public void addStore(final long storeId, final String endpoint) {
         links.addStore(storeId, endpoint);
+    }
+
+    /**
+     * Any thread: makes a peer store reachable (and its frames accepted) on the agent's thread, for a store learned
+     * while running (from PD). Same endpoint as before: nothing changes.
+     *
+     * @return false if the queue is full (ask again).
+     */
+    public boolean addStoreLater(final long storeId, final String endpoint) {
+        return commands.offer(new AddStore(storeId, endpoint));
     }
 
     /** @return the raft agent's side of the hand-over: the driver's {@code SnapshotTransfers}. */
@@ -223,6 +237,8 @@ public final class SnapshotAgent implements Agent {
             delete(delete.dir());
         } else if (command instanceof Discard discard) {
             delete(SnapshotDirs.receiveDir(config.rootDir(), discard.regionId(), discard.data()));
+        } else if (command instanceof AddStore add) {
+            links.addStore(add.storeId(), add.endpoint());
         }
     }
 

@@ -66,7 +66,12 @@ final class SnapshotLinks implements AutoCloseable {
         if (sealer == null) {
             throw new IllegalStateException("no cluster key: this store cannot stream snapshots to store " + storeId);
         }
-        final Link old = links.put(storeId, new Link(config.channelFor(endpoint)));
+        final String channel = config.channelFor(endpoint);
+        final Link existing = links.get(storeId);
+        if (existing != null && existing.channel.equals(channel)) {
+            return;
+        }
+        final Link old = links.put(storeId, new Link(channel));
         if (old != null) {
             CloseHelper.quietClose(old.publication);
         }

@@ -5,6 +5,7 @@ import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogException;
 import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.ConfState;
+import io.tkv.raft.core.PeerProgress;
 import io.tkv.raft.core.MessageType;
 import io.tkv.raft.core.RaftConfig;
 import io.tkv.raft.core.RaftMessage;
@@ -568,6 +569,15 @@ public final class MultiRaft implements AutoCloseable {
     public RaftStatus status(final long regionId) {
         final RegionPeer peer = regions.get(regionId);
         return peer == null ? null : peer.status();
+    }
+
+    /**
+     * @return the other peers' replication state if this store's peer of the region leads it, else an empty list
+     *     (allocates: reports, not the hot path).
+     */
+    public List<PeerProgress> peerProgress(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        return peer == null ? List.of() : peer.node().peerProgress();
     }
 
     /** @return the ids of the regions served, in the order they were added. */
