@@ -16,6 +16,11 @@ public final class LeaderHints {
         }
     }
 
+    /** A store learned while running (from PD), or one that moved. */
+    void put(final long storeId, final String endpoint) {
+        endpoints.put(storeId, endpoint);
+    }
+
     /** @return the store's client endpoint, or "" when the store is 0 or unknown. */
     public String endpointOf(final long storeId) {
         final String endpoint = endpoints.get(storeId);

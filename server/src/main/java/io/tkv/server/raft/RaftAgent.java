@@ -15,7 +15,8 @@ import java.util.Queue;
  * each duty cycle it steps in what other stores sent, then runs the multi-Raft driver — ticks, persistence with one
  * log sync, messages, committed entries to the apply agent. The driver reads its own (monotonic) clock, each cycle
  * and again for each read the ingress asks it for, so no order of agents on this thread can have a read judged by a
- * lease that ran out during a stall. When the apply agent reports that the state machine failed
+ * lease that ran out during a stall. On a store with PD it also reports the regions it leads and takes PD's steps
+ * ({@link PdBridge}). When the apply agent reports that the state machine failed
  * ({@link StoreFailure}), it fail-stops the driver: a store that cannot apply must not go on leading. It publishes
  * how many regions the store leads, for start-up, the only state another thread reads. {@link Replication} closes
  * what it uses, after it stopped.
@@ -32,12 +33,14 @@ public final class RaftAgent implements Agent {
     private final Queue<AppliedRegions.RegionEvent> regionEvents;
     private final RegionStarter starter;
     private final RaftMessageHandler onMessage;
+    /** Null on a store without PD. */
+    private final PdBridge pd;
     private volatile int ledRegions;
     private long cycles;
 
     RaftAgent(
         final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure,
-        final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter) {
+        final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter, final PdBridge pd) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
@@ -45,6 +48,7 @@ public final class RaftAgent implements Agent {
         this.regionEvents = regionEvents;
         this.starter = starter;
         this.onMessage = raft::onMessage;
+        this.pd = pd;
     }
 
     @Override
@@ -63,6 +67,9 @@ public final class RaftAgent implements Agent {
         work += starter.retryCampaigns();
         work += adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
+        if (pd != null) {
+            work += pd.doWork(System.nanoTime());
+        }
         if ((++cycles & LED_COUNT_EVERY_CYCLES) == 0) {
             ledRegions = raft.ledRegionCount();
         }

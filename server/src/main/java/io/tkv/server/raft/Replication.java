@@ -24,6 +24,7 @@ import io.tkv.server.config.ServerConfig;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
+import io.tkv.server.storepd.PdLink;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.server.region.RegionRegistry;
@@ -49,6 +50,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +87,8 @@ public final class Replication implements AutoCloseable {
     private AdminHandler admin;
     private AppliedRegions regions;
     private RegionStarter starter;
+    /** Null on a store without PD. */
+    private PdBridge pd;
     /** Regions splits made, from the apply agent to the raft agent (one per split applied: bounded by the log). */
     private final Queue<AppliedRegions.RegionEvent> regionEvents = new ConcurrentLinkedQueue<>();
     private Subscription snapshotSubscription;
@@ -144,22 +148,12 @@ public final class Replication implements AutoCloseable {
         transportCounters = new TransportCounters(aeron::addCounter);
         subscription = aeron.addSubscription("aeron:udp?endpoint=" + config.listenEndpoint(), settings.streamId());
         final List<RaftSettings.StoreAddress> stores = settings.initialCluster();
-        final LongHashSet otherStores = new LongHashSet();
-        for (final RaftSettings.StoreAddress store : stores) {
-            if (store.storeId() != config.storeId()) {
-                otherStores.add(store.storeId());
-            }
-        }
-        final RaftAdapter adapter = new RaftAdapter(subscription, transportConfig, otherStores::contains, faults,
-            transportCounters);
+        final StoreAddressBook[] book = new StoreAddressBook[1];
+        final RaftAdapter adapter = new RaftAdapter(subscription, transportConfig, id -> book[0].isOtherStore(id),
+            faults, transportCounters);
         final MultiRaft[] driver = new MultiRaft[1];
         transport = new RaftTransport(aeron, transportConfig, faults, transportCounters,
             (toStore, message) -> driver[0].onDropped(toStore, message));
-        for (final RaftSettings.StoreAddress store : stores) {
-            if (store.storeId() != config.storeId()) {
-                transport.addStore(store.storeId(), store.endpoint());
-            }
-        }
 
         final SnapshotConfig snapshotConfig = new SnapshotConfig()
             .rootDir(snapshotRoot)
@@ -176,17 +170,15 @@ public final class Replication implements AutoCloseable {
             settings.snapshotStreamId());
         snapshotAgent = new SnapshotAgent(snapshotConfig, aeron, snapshotSubscription, SystemNanoClock.INSTANCE,
             transportCounters);
-        for (final RaftSettings.StoreAddress store : stores) {
-            if (store.storeId() != config.storeId()) {
-                snapshotAgent.addStore(store.storeId(), store.endpoint());
-            }
-        }
         exporter = new SnapshotExporter(regionSnapshot, snapshotRoot);
         installer = new SnapshotInstaller(regionSnapshot, snapshotRoot, snapshotAgent::deleteLater);
 
         final ProposalTable proposals = new ProposalTable(MAX_PENDING_PROPOSALS);
         final PendingReads reads = new PendingReads();
         final LeaderHints hints = new LeaderHints(stores);
+        final StoreAddressBook addresses = new StoreAddressBook(config.storeId(), transport, snapshotAgent, hints);
+        addresses.addInitial(stores);
+        book[0] = addresses;
         final StoreApplySink sink = new StoreApplySink(queue, proposals, reads, registry, replies, hints, counters);
         raft = new MultiRaft(multiRaftConfig(config, settings, transportConfig), log, transport, sink,
             new StoreSnapshotSource(config.storeId(), exporter, snapshotAgent.proxy()), snapshotAgent.proxy(),
@@ -214,11 +206,14 @@ public final class Replication implements AutoCloseable {
         for (final RegionDescriptor region : regionRegistry.all()) {
             starter.start(region, applied.get(region.id()));
         }
-        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter);
+        final ConfChangeProposer confChanges = new ConfChangeProposer(regionRegistry, raft, addresses::isReachable);
+        final SplitProposer splits = new SplitProposer(regionRegistry);
+        pd = config.pd().enabled() ? pdBridge(config, regionRegistry, confChanges, splits, addresses) : null;
+        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
-            transportCounters, queue, new SplitRequests(regionRegistry, router, replies),
-            new ChangePeerRequests(regionRegistry, raft, proposals, router, replies, knownStores(stores)),
+            transportCounters, queue, new SplitRequests(splits, router, replies),
+            new ChangePeerRequests(regionRegistry, confChanges, proposals, router, replies),
             regionRegistry, new RegionSize(engine));
         LOG.info("replication: store {} of {}, log {}, {} regions", config.storeId(), stores, settings.logDir(),
             regionRegistry.size());
@@ -335,13 +330,16 @@ public final class Replication implements AutoCloseable {
         return state;
     }
 
-    /** @return the stores the transport can reach. */
-    private static LongHashSet knownStores(final List<RaftSettings.StoreAddress> stores) {
-        final LongHashSet ids = new LongHashSet();
-        for (final RaftSettings.StoreAddress store : stores) {
-            ids.add(store.storeId());
-        }
-        return ids;
+    private PdBridge pdBridge(
+        final ServerConfig config, final RegionRegistry regionRegistry, final ConfChangeProposer confChanges,
+        final SplitProposer splits, final StoreAddressBook addresses) {
+        final PdLink link = new PdLink();
+        final RaftSettings settings = config.raft();
+        final LeaderReporter reporter = new LeaderReporter(raft, regionRegistry, config.storeId(), link,
+            TimeUnit.MILLISECONDS.toNanos(config.pd().regionHeartbeatIntervalMs()),
+            settings.tickIntervalMs() * settings.electionTimeoutTicks());
+        return new PdBridge(reporter,
+            new PdCommandHandler(raft, regionRegistry, config.storeId(), link, confChanges, splits, addresses), link);
     }
 
     /** Deletes every export and received snapshot left from before this start (none is in use any more). */
@@ -391,6 +389,11 @@ public final class Replication implements AutoCloseable {
     /** @return the admin requests' handler (raft agent thread). */
     public AdminHandler admin() {
         return admin;
+    }
+
+    /** @return the hand-over to the store's PD worker, or null on a store without PD. */
+    public PdLink pdLink() {
+        return pd == null ? null : pd.link();
     }
 
     /** @return the regions' apply states and descriptors, for the apply agent. */
