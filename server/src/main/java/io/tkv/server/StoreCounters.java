@@ -22,6 +22,8 @@ public final class StoreCounters implements AutoCloseable {
     private final AtomicCounter duplicateWrites;
     private final AtomicCounter staleWrites;
     private final AtomicCounter proposalsDropped;
+    private final AtomicCounter bytesWritten;
+    private final AtomicCounter keysWritten;
     private final AtomicCounter handshakesDropped;
     private final AtomicCounter handshakesRefused;
     private final AtomicCounter handshakesExpired;
@@ -51,6 +53,8 @@ public final class StoreCounters implements AutoCloseable {
         duplicateWrites = factory.newCounter(TYPE_ID_BASE + 8, "tkv duplicate writes answered from dedup records");
         staleWrites = factory.newCounter(TYPE_ID_BASE + 9, "tkv stale write copies dropped");
         proposalsDropped = factory.newCounter(TYPE_ID_BASE + 10, "tkv proposals dropped (leader change)");
+        bytesWritten = factory.newCounter(TYPE_ID_BASE + 11, "tkv bytes written (keys and values applied)");
+        keysWritten = factory.newCounter(TYPE_ID_BASE + 12, "tkv keys written (applied)");
         // Handshake counters take type ids 20-29, apart from the ids above that other counters may grow into.
         handshakesDropped = factory.newCounter(TYPE_ID_BASE + 20, "tkv handshakes dropped (over the rate)");
         handshakesRefused = factory.newCounter(TYPE_ID_BASE + 21, "tkv handshakes refused (bad proof)");
@@ -98,6 +102,16 @@ public final class StoreCounters implements AutoCloseable {
         return proposalsDropped;
     }
 
+    /** @return bytes of keys and values this store applied (puts, deletes, swaps), for PD's store heartbeat. */
+    public AtomicCounter bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** @return keys this store applied writes to, for PD's store heartbeat. */
+    public AtomicCounter keysWritten() {
+        return keysWritten;
+    }
+
     /** @return Connects dropped unanswered because they came faster than {@code max-handshakes-per-second}. */
     public AtomicCounter handshakesDropped() {
         return handshakesDropped;
@@ -124,7 +138,7 @@ public final class StoreCounters implements AutoCloseable {
     @Override
     public void close() {
         CloseHelper.closeAll(requests, malformed, unauthenticated, tooLarge, serverBusy, repliesDropped, sessions,
-            duplicateWrites, staleWrites, proposalsDropped, handshakesDropped, handshakesRefused, handshakesExpired,
-            pendingHandshakes);
+            duplicateWrites, staleWrites, proposalsDropped, bytesWritten, keysWritten, handshakesDropped,
+            handshakesRefused, handshakesExpired, pendingHandshakes);
     }
 }

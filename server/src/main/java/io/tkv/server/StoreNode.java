@@ -4,11 +4,14 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.tkv.client.ClientConfig;
+import io.tkv.client.PdClient;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.apply.ApplyAgent;
 import io.tkv.server.config.IdleStrategies;
+import io.tkv.server.config.RaftSettings;
 import io.tkv.server.config.ServerConfig;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.ingress.IngressAgent;
@@ -21,6 +24,11 @@ import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.HmacAuthenticator;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
+import io.tkv.server.storepd.EngineRegionData;
+import io.tkv.server.storepd.EngineStoreStats;
+import io.tkv.server.storepd.PdClientStorePd;
+import io.tkv.server.storepd.PdWorker;
+import io.tkv.server.storepd.StoreIdentity;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.DedupTable;
 import io.tkv.storage.FsyncPolicy;
@@ -43,6 +51,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,12 +61,14 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link Replication}: Raft log, transport, multi-Raft driver, snapshots), and the agents — ingress + Raft on one
  * thread, apply and snapshot streaming on the same thread ({@code SHARED}, {@code INVOKER}) or one each
  * ({@code DEDICATED}); the snapshot export worker always on a thread of its own (an export takes as long as the
- * region is big). {@link #close()} stops the agents first, then closes what they used in reverse order.
+ * region is big); with PD, the PD worker on a thread of its own too ({@link PdWorker}). {@link #close()} stops the
+ * agents first, then closes what they used in reverse order.
  */
 public final class StoreNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
     private static final long LEADER_WAIT_S = 10;
     private static final long EXPORT_IDLE_MS = 5;
+    private static final long PD_WORKER_IDLE_MS = 5;
 
     private final ServerConfig config;
     private DataDirLock lock;
@@ -70,6 +82,8 @@ public final class StoreNode implements AutoCloseable {
     private AgentRunner applyRunner;
     private AgentRunner snapshotRunner;
     private AgentRunner exportRunner;
+    private AgentRunner pdRunner;
+    private PdClient pdClient;
     private DedupTable dedup;
     private ApplyBatch applyBatch;
     private Replication replication;
@@ -89,6 +103,9 @@ public final class StoreNode implements AutoCloseable {
      * @return the running store.
      */
     public static StoreNode start(final ServerConfig config) {
+        if (config.pd().enabled() && !config.storeIdGiven()) {
+            config.storeId(StoreIdentity.resolve(config.dataDir(), () -> allocateStoreId(config)));
+        }
         config.conclude();
         final StoreNode node = new StoreNode(config);
         try {
@@ -191,7 +208,40 @@ public final class StoreNode implements AutoCloseable {
             AgentRunner.startOnThread(snapshotRunner);
             AgentRunner.startOnThread(ingressRunner);
         }
+        if (config.pd().enabled()) {
+            startPdWorker(clock, errorHandler);
+        }
         LOG.info("store started: {}", config);
+    }
+
+    /** A store that talks to PD: its PD client over the store's media driver, and its PD worker on its own thread. */
+    private void startPdWorker(final EpochClock clock, final ErrorHandler errorHandler) {
+        pdClient = PdClient.connect(pdClientConfig(config).aeronDirectoryName(config.aeronDir()));
+        final Map<Long, String> initial = new HashMap<>();
+        for (final RaftSettings.StoreAddress store : config.raft().initialCluster()) {
+            initial.put(store.storeId(), store.endpoint());
+        }
+        final PdWorker worker = new PdWorker(config.storeId(), config.listenEndpoint(), config.pd(), config.split(),
+            new PdClientStorePd(pdClient), replication.pdLink(), regions,
+            new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine), initial,
+            clock);
+        pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, worker);
+        AgentRunner.startOnThread(pdRunner);
+    }
+
+    private static ClientConfig pdClientConfig(final ServerConfig config) {
+        // The store's session proves the cluster secret: PD takes registrations and heartbeats only from stores.
+        return new ClientConfig().storeEndpoints(config.pd().endpoints()).secret(config.clusterSecret())
+            .clientName("tkv-store-" + config.storeId());
+    }
+
+    /** A store's first start with PD and no store id: a fresh one from PD (a client of its own, closed after). */
+    private static long allocateStoreId(final ServerConfig config) {
+        try (PdClient client = PdClient.connect(pdClientConfig(config))) {
+            final long id = client.allocId();
+            LOG.info("PD allocated store id {} for the store in {}", id, config.dataDir());
+            return id;
+        }
     }
 
     /**
@@ -242,8 +292,8 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, ingressRunner, applyRunner, snapshotRunner, exportRunner, replication,
-            ingress, counters, aeron, driver, applyBatch, store, engine, lock);
+        CloseHelper.closeAll(onCloseError, pdRunner, pdClient, ingressRunner, applyRunner, snapshotRunner, exportRunner,
+            replication, ingress, counters, aeron, driver, applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }
 }

@@ -355,6 +355,8 @@ public final class ApplyAgent implements Agent {
         }
         counters.duplicateWrites().setOrdered(writes.duplicateWrites());
         counters.staleWrites().setOrdered(writes.staleWrites());
+        counters.bytesWritten().setOrdered(writes.bytesWritten());
+        counters.keysWritten().setOrdered(writes.keysWritten());
     }
 
     private void failStop(final String message, final RuntimeException ex) {

@@ -61,6 +61,8 @@ final class CommandExecutor {
     private long duplicateWrites;
     private long refusedWrites;
     private long epochMismatches;
+    private long bytesWritten;
+    private long keysWritten;
 
     CommandExecutor(final PendingReplies replies) {
         this.replies = replies;
@@ -156,6 +158,16 @@ final class CommandExecutor {
         return epochMismatches;
     }
 
+    /** @return bytes of keys and values put (CAS swaps included) since the start: what PD hears as written. */
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** @return keys put or deleted (CAS swaps included) since the start. */
+    long keysWritten() {
+        return keysWritten;
+    }
+
     /** @return how many writes were stale copies, applied by nobody. */
     long staleWrites() {
         return staleWrites;
@@ -231,7 +243,9 @@ final class CommandExecutor {
             command.nextItem(keyView);
             command.nextItem(valueView);
             batch.put(keyView, 0, keyView.capacity(), valueView, 0, valueView.capacity(), ttlSeconds);
+            bytesWritten += keyView.capacity() + valueView.capacity();
         }
+        keysWritten += command.count() >> 1;
         final int length;
         if (command.type() == Command.PUT) {
             putReply.wrapAndApplyHeader(out(), outOffset(), header)
@@ -249,7 +263,9 @@ final class CommandExecutor {
         for (int i = command.count(); i > 0; i--) {
             command.nextItem(keyView);
             batch.delete(keyView, 0, keyView.capacity());
+            bytesWritten += keyView.capacity();
         }
+        keysWritten += command.count();
         final int length;
         if (command.type() == Command.DELETE) {
             deleteReply.wrapAndApplyHeader(out(), outOffset(), header)
@@ -278,6 +294,10 @@ final class CommandExecutor {
         command.nextItem(thirdView);
         final CasResult result = batch.compareAndSwap(keyView, 0, keyView.capacity(), command.expectAbsent(),
             valueView, 0, valueView.capacity(), thirdView, 0, thirdView.capacity(), command.ttlSeconds(), previous);
+        if (result.swapped()) {
+            bytesWritten += keyView.capacity() + thirdView.capacity();
+            keysWritten++;
+        }
         casReply.wrapAndApplyHeader(out(), outOffset(), header)
             .correlationId(command.requestId())
             .status(Status.OK)

@@ -44,7 +44,8 @@ final class LeaderReporter {
     private final Long2ObjectHashMap<Reported> reported = new Long2ObjectHashMap<>();
     private final LongArrayList led = new LongArrayList();
     private long[] published = new long[0];
-    private long nextScanNs = Long.MIN_VALUE;
+    private long nextScanNs;
+    private boolean scanned;
 
     /**
      * @param intervalNs        the region heartbeat interval.
@@ -65,9 +66,10 @@ final class LeaderReporter {
 
     /** @return work done: reports handed over. */
     int doWork(final long nowNs) {
-        if (nowNs - nextScanNs < 0 || raft.failure() != null) {
+        if (scanned && nowNs - nextScanNs < 0 || raft.failure() != null) {
             return 0;
         }
+        scanned = true;
         nextScanNs = nowNs + scanEveryNs;
         led.clear();
         int work = 0;
