@@ -103,7 +103,7 @@ public final class StoreNode implements AutoCloseable {
      * @return the running store.
      */
     public static StoreNode start(final ServerConfig config) {
-        if (config.pd().enabled() && !config.storeIdGiven()) {
+        if (config.storePd().enabled() && !config.storeIdGiven()) {
             config.storeId(StoreIdentity.resolve(config.dataDir(), () -> allocateStoreId(config)));
         }
         config.conclude();
@@ -208,7 +208,7 @@ public final class StoreNode implements AutoCloseable {
             AgentRunner.startOnThread(snapshotRunner);
             AgentRunner.startOnThread(ingressRunner);
         }
-        if (config.pd().enabled()) {
+        if (config.storePd().enabled()) {
             startPdWorker(clock, errorHandler);
         }
         LOG.info("store started: {}", config);
@@ -221,7 +221,8 @@ public final class StoreNode implements AutoCloseable {
         for (final RaftSettings.StoreAddress store : config.raft().initialCluster()) {
             initial.put(store.storeId(), store.endpoint());
         }
-        final PdWorker worker = new PdWorker(config.storeId(), config.listenEndpoint(), config.pd(), config.split(),
+        final PdWorker worker = new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(),
+            config.split(),
             new PdClientStorePd(pdClient), replication.pdLink(), regions,
             new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine), initial,
             clock);
@@ -231,7 +232,7 @@ public final class StoreNode implements AutoCloseable {
 
     private static ClientConfig pdClientConfig(final ServerConfig config) {
         // The store's session proves the cluster secret: PD takes registrations and heartbeats only from stores.
-        return new ClientConfig().storeEndpoints(config.pd().endpoints()).secret(config.clusterSecret())
+        return new ClientConfig().storeEndpoints(config.storePd().endpoints()).secret(config.clusterSecret())
             .clientName("tkv-store-" + config.storeId());
     }
 

@@ -242,11 +242,11 @@ public final class TkvServer implements Callable<Integer> {
                     endpoints.add(endpoint.trim());
                 }
             }
-            config.pd().endpoints(endpoints);
+            config.storePd().endpoints(endpoints);
         }
-        if (labels != null) config.pd().labels(labels);
-        if (storeHeartbeatMs != null) config.pd().storeHeartbeatIntervalMs(storeHeartbeatMs);
-        if (regionHeartbeatMs != null) config.pd().regionHeartbeatIntervalMs(regionHeartbeatMs);
+        if (labels != null) config.storePd().labels(labels);
+        if (storeHeartbeatMs != null) config.storePd().storeHeartbeatIntervalMs(storeHeartbeatMs);
+        if (regionHeartbeatMs != null) config.storePd().regionHeartbeatIntervalMs(regionHeartbeatMs);
         if (regionMaxSizeKb != null) config.split().regionMaxSizeBytes(regionMaxSizeKb << 10);
         if (regionSplitSizeKb != null) config.split().regionSplitSizeBytes(regionSplitSizeKb << 10);
         if (regionMaxKeys != null) config.split().regionMaxKeys(regionMaxKeys);

@@ -29,10 +29,10 @@ class TkvServerPdFlagsTest {
             "--region-split-size-kb", "16", "--region-max-keys", "100", "--region-split-keys", "50",
             "--split-check-interval-ms", "200");
         final ServerConfig config = server.buildConfig().conclude();
-        assertEquals(List.of("127.0.0.1:2379", "127.0.0.1:2389"), config.pd().endpoints());
-        assertEquals("zone=z1,host=h1", config.pd().labels());
-        assertEquals(900, config.pd().storeHeartbeatIntervalMs());
-        assertEquals(300, config.pd().regionHeartbeatIntervalMs());
+        assertEquals(List.of("127.0.0.1:2379", "127.0.0.1:2389"), config.storePd().endpoints());
+        assertEquals("zone=z1,host=h1", config.storePd().labels());
+        assertEquals(900, config.storePd().storeHeartbeatIntervalMs());
+        assertEquals(300, config.storePd().regionHeartbeatIntervalMs());
         assertEquals(64 << 10, config.split().regionMaxSizeBytes());
         assertEquals(16 << 10, config.split().regionSplitSizeBytes());
         assertEquals(100, config.split().regionMaxKeys());

@@ -60,7 +60,7 @@ public final class ServerConfig {
     private long writeBufferBytes = 32L * 1024 * 1024;
     private String compression = "lz4";
     private final RaftSettings raft = new RaftSettings();
-    private final PdSettings pd = new PdSettings();
+    private final StorePdSettings storePd = new StorePdSettings();
     private final SplitCheckSettings split = new SplitCheckSettings();
 
     /**
@@ -98,9 +98,9 @@ public final class ServerConfig {
             aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
         }
         require(storeId > 0, "server.store-id must be > 0");
-        pd.conclude();
+        storePd.conclude();
         split.conclude();
-        raft.conclude(storeId, listenEndpoint, dataDir, pd.enabled());
+        raft.conclude(storeId, listenEndpoint, dataDir, storePd.enabled());
         checkSecrets();
         return this;
     }
@@ -122,7 +122,7 @@ public final class ServerConfig {
         require(clusterSecret.isEmpty()
             || clusterSecret.getBytes(StandardCharsets.UTF_8).length >= ClusterKey.MIN_SECRET_BYTES,
             "the cluster secret needs at least " + ClusterKey.MIN_SECRET_BYTES + " bytes");
-        require(!pd.enabled() || !clusterSecret.isEmpty(),
+        require(!storePd.enabled() || !clusterSecret.isEmpty(),
             "pd.endpoints is set and no cluster secret is: a store's session with PD proves the cluster secret. Give "
                 + "--cluster-secret-file (security.cluster-secret-file), the one PD and every store share");
         final long others = raft.initialCluster().stream().filter(store -> store.storeId() != storeId).count();
@@ -132,9 +132,9 @@ public final class ServerConfig {
                 + "(security.cluster-secret-file), distinct from the client secret");
     }
 
-    /** @return how the store talks to PD (section {@code [pd]}; no endpoints: PD-less). */
-    public PdSettings pd() {
-        return pd;
+    /** @return how this store talks to PD as a client (section {@code [pd]}; no endpoints: PD-less). */
+    public StorePdSettings storePd() {
+        return storePd;
     }
 
     /** @return when the store splits regions it leads by itself (section {@code [split]}; with PD only). */
@@ -466,6 +466,6 @@ public final class ServerConfig {
             + ", secret=" + (secret.isEmpty() ? "<none>" : "<set>") + ", adminSecret="
             + (adminSecret.isEmpty() ? "<none>" : "<set>") + ", clusterSecret="
             + (clusterSecret.isEmpty() ? "<none>" : "<set>") + ", " + raft
-            + (pd.enabled() ? ", " + pd + ", " + split : "") + '}';
+            + (storePd.enabled() ? ", " + storePd + ", " + split : "") + '}';
     }
 }

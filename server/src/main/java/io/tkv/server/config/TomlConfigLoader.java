@@ -81,7 +81,7 @@ public final class TomlConfigLoader {
             config.maxHandshakesPerSecond(asInt(server, "max-handshakes-per-second"));
         }
         if (server.has("handshake-timeout-ms")) config.handshakeTimeoutMs(asLong(server, "handshake-timeout-ms"));
-        if (server.has("labels")) config.pd().labels(asText(server, "labels"));
+        if (server.has("labels")) config.storePd().labels(asText(server, "labels"));
 
         final JsonNode storage = root.path("storage");
         if (storage.has("data-dir")) config.dataDir(Paths.get(asText(storage, "data-dir")));
@@ -120,12 +120,12 @@ public final class TomlConfigLoader {
         }
 
         loadRaft(root.path("raft"), config.raft());
-        loadPd(root.path("pd"), config.pd());
+        loadPd(root.path("pd"), config.storePd());
         loadSplit(root.path("split"), config.split());
         return config;
     }
 
-    private static void loadPd(final JsonNode pd, final PdSettings settings) {
+    private static void loadPd(final JsonNode pd, final StorePdSettings settings) {
         if (pd.has("endpoints")) {
             final JsonNode list = pd.get("endpoints");
             if (!list.isArray()) {

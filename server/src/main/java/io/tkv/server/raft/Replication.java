@@ -208,7 +208,7 @@ public final class Replication implements AutoCloseable {
         }
         final ConfChangeProposer confChanges = new ConfChangeProposer(regionRegistry, raft, addresses::isReachable);
         final SplitProposer splits = new SplitProposer(regionRegistry);
-        pd = config.pd().enabled() ? pdBridge(config, regionRegistry, confChanges, splits, addresses) : null;
+        pd = config.storePd().enabled() ? pdBridge(config, regionRegistry, confChanges, splits, addresses) : null;
         agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
@@ -336,7 +336,7 @@ public final class Replication implements AutoCloseable {
         final PdLink link = new PdLink();
         final RaftSettings settings = config.raft();
         final LeaderReporter reporter = new LeaderReporter(raft, regionRegistry, config.storeId(), link,
-            TimeUnit.MILLISECONDS.toNanos(config.pd().regionHeartbeatIntervalMs()),
+            TimeUnit.MILLISECONDS.toNanos(config.storePd().regionHeartbeatIntervalMs()),
             settings.tickIntervalMs() * settings.electionTimeoutTicks());
         return new PdBridge(reporter,
             new PdCommandHandler(raft, regionRegistry, config.storeId(), link, confChanges, splits, addresses), link);

@@ -1,7 +1,7 @@
 package io.tkv.server.storepd;
 
 import io.tkv.client.StoreHeartbeatReport;
-import io.tkv.server.config.PdSettings;
+import io.tkv.server.config.StorePdSettings;
 import io.tkv.server.config.SplitCheckSettings;
 import io.tkv.server.region.RegionRegistry;
 import org.agrona.concurrent.Agent;
@@ -26,7 +26,7 @@ public final class PdWorker implements Agent {
     private final long storeId;
     private final String address;
     private final String labels;
-    private final PdSettings settings;
+    private final StorePdSettings settings;
     private final StorePd pd;
     private final RegionRegistry regions;
     private final StoreStats stats;
@@ -51,7 +51,7 @@ public final class PdWorker implements Agent {
      * @param initial  the stores the raft agent can reach from the start (the initial cluster), with their endpoints.
      */
     public PdWorker(
-        final long storeId, final String address, final PdSettings settings, final SplitCheckSettings split,
+        final long storeId, final String address, final StorePdSettings settings, final SplitCheckSettings split,
         final StorePd pd, final PdLink link, final RegionRegistry regions, final StoreStats stats,
         final RegionData data, final Map<Long, String> initial, final EpochClock clock) {
         this.storeId = storeId;

@@ -35,9 +35,9 @@ class TomlConfigLoaderTest {
         assertEquals(defaults.maxPendingHandshakes(), config.maxPendingHandshakes());
         assertEquals(defaults.maxHandshakesPerSecond(), config.maxHandshakesPerSecond());
         assertEquals(defaults.handshakeTimeoutMs(), config.handshakeTimeoutMs());
-        assertEquals(defaults.pd().endpoints(), config.pd().endpoints());
-        assertEquals(defaults.pd().storeHeartbeatIntervalMs(), config.pd().storeHeartbeatIntervalMs());
-        assertEquals(defaults.pd().regionHeartbeatIntervalMs(), config.pd().regionHeartbeatIntervalMs());
+        assertEquals(defaults.storePd().endpoints(), config.storePd().endpoints());
+        assertEquals(defaults.storePd().storeHeartbeatIntervalMs(), config.storePd().storeHeartbeatIntervalMs());
+        assertEquals(defaults.storePd().regionHeartbeatIntervalMs(), config.storePd().regionHeartbeatIntervalMs());
         assertEquals(defaults.split().regionMaxSizeBytes(), config.split().regionMaxSizeBytes());
         assertEquals(defaults.split().regionSplitSizeBytes(), config.split().regionSplitSizeBytes());
         assertEquals(defaults.split().regionMaxKeys(), config.split().regionMaxKeys());

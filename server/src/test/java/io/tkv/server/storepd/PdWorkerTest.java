@@ -5,7 +5,7 @@ import io.tkv.client.PdStore;
 import io.tkv.client.RegionHeartbeatReport;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RegionListDecoder;
-import io.tkv.server.config.PdSettings;
+import io.tkv.server.config.StorePdSettings;
 import io.tkv.server.config.SplitCheckSettings;
 import io.tkv.server.region.RegionRegistry;
 import io.tkv.storage.RegionDescriptor;
@@ -43,7 +43,8 @@ class PdWorkerTest {
     @BeforeEach
     void setUp() {
         clock.update(1_000_000);
-        final PdSettings settings = new PdSettings().endpoints(List.of("127.0.0.1:2379")).labels("zone=z1,host=h1")
+        final StorePdSettings settings = new StorePdSettings().endpoints(List.of("127.0.0.1:2379"))
+            .labels("zone=z1,host=h1")
             .storeHeartbeatIntervalMs(STORE_MS).regionHeartbeatIntervalMs(1000);
         final SplitCheckSettings split = new SplitCheckSettings().regionMaxSizeBytes(1000).regionSplitSizeBytes(600)
             .regionMaxKeys(100).regionSplitKeys(60).splitCheckIntervalMs(CHECK_MS);

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * heartbeat every 10 s, a region heartbeat every 60 s per region led (and soon after a region's epoch or leader
  * changes).
  */
-public final class PdSettings {
+public final class StorePdSettings {
     /** A label key or value: letters, digits, '.', '_' and '-'. */
     private static final Pattern LABEL_PART = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -84,7 +84,7 @@ public final class PdSettings {
         return Collections.unmodifiableList(endpoints);
     }
 
-    public PdSettings endpoints(final List<String> endpoints) {
+    public StorePdSettings endpoints(final List<String> endpoints) {
         this.endpoints = new ArrayList<>(endpoints);
         return this;
     }
@@ -99,7 +99,7 @@ public final class PdSettings {
         return out.toString();
     }
 
-    public PdSettings labels(final String labels) {
+    public StorePdSettings labels(final String labels) {
         this.labels = labels == null ? "" : labels;
         return this;
     }
@@ -108,7 +108,7 @@ public final class PdSettings {
         return storeHeartbeatIntervalMs;
     }
 
-    public PdSettings storeHeartbeatIntervalMs(final long storeHeartbeatIntervalMs) {
+    public StorePdSettings storeHeartbeatIntervalMs(final long storeHeartbeatIntervalMs) {
         this.storeHeartbeatIntervalMs = storeHeartbeatIntervalMs;
         return this;
     }
@@ -117,7 +117,7 @@ public final class PdSettings {
         return regionHeartbeatIntervalMs;
     }
 
-    public PdSettings regionHeartbeatIntervalMs(final long regionHeartbeatIntervalMs) {
+    public StorePdSettings regionHeartbeatIntervalMs(final long regionHeartbeatIntervalMs) {
         this.regionHeartbeatIntervalMs = regionHeartbeatIntervalMs;
         return this;
     }

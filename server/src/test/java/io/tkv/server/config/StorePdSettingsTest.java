@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PdSettingsTest {
+class StorePdSettingsTest {
     private static final String CLUSTER_SECRET = "a cluster secret of enough bytes!";
 
     @TempDir
@@ -22,10 +22,10 @@ class PdSettingsTest {
     @Test
     void shouldDefaultToNoPdAndTikvThresholds() {
         final ServerConfig config = new ServerConfig().dataDir(dir).conclude();
-        assertFalse(config.pd().enabled());
-        assertEquals(10_000, config.pd().storeHeartbeatIntervalMs());
-        assertEquals(60_000, config.pd().regionHeartbeatIntervalMs());
-        assertEquals("", config.pd().labels());
+        assertFalse(config.storePd().enabled());
+        assertEquals(10_000, config.storePd().storeHeartbeatIntervalMs());
+        assertEquals(60_000, config.storePd().regionHeartbeatIntervalMs());
+        assertEquals("", config.storePd().labels());
         assertEquals(144L << 20, config.split().regionMaxSizeBytes());
         assertEquals(96L << 20, config.split().regionSplitSizeBytes());
         assertEquals(1_440_000, config.split().regionMaxKeys());
@@ -45,11 +45,11 @@ class PdSettingsTest {
             + "region-split-keys = 600\nsplit-check-interval-ms = 250\n");
         final ServerConfig config = TomlConfigLoader.load(file, new ServerConfig()).dataDir(dir)
             .clusterSecret(CLUSTER_SECRET).conclude();
-        assertTrue(config.pd().enabled());
-        assertEquals(List.of("127.0.0.1:2379", "127.0.0.1:2389"), config.pd().endpoints());
-        assertEquals("zone=z1,rack=r1,host=h1", config.pd().labels());
-        assertEquals(300, config.pd().storeHeartbeatIntervalMs());
-        assertEquals(500, config.pd().regionHeartbeatIntervalMs());
+        assertTrue(config.storePd().enabled());
+        assertEquals(List.of("127.0.0.1:2379", "127.0.0.1:2389"), config.storePd().endpoints());
+        assertEquals("zone=z1,rack=r1,host=h1", config.storePd().labels());
+        assertEquals(300, config.storePd().storeHeartbeatIntervalMs());
+        assertEquals(500, config.storePd().regionHeartbeatIntervalMs());
         assertEquals(64 << 10, config.split().regionMaxSizeBytes());
         assertEquals(32 << 10, config.split().regionSplitSizeBytes());
         assertEquals(1000, config.split().regionMaxKeys());
@@ -65,7 +65,7 @@ class PdSettingsTest {
     void shouldFoundRegionOneWithPdWhenTheInitialClusterIsGiven() {
         final ServerConfig config = new ServerConfig().dataDir(dir).clusterSecret(CLUSTER_SECRET).storeId(2)
             .listenEndpoint("127.0.0.1:20161");
-        config.pd().endpoints(List.of("127.0.0.1:2379"));
+        config.storePd().endpoints(List.of("127.0.0.1:2379"));
         config.raft().initialCluster(List.of(RaftSettings.StoreAddress.parse("1=127.0.0.1:20160"),
             RaftSettings.StoreAddress.parse("2=127.0.0.1:20161")));
         assertArrayEquals(new long[] {1, 2}, config.conclude().raft().foundingVoters());
@@ -73,18 +73,19 @@ class PdSettingsTest {
 
     @Test
     void shouldRefuseBadPdSettingsNamingTheSetting() {
-        assertRefused("pd.endpoints", config -> config.pd().endpoints(List.of("no-port")));
-        assertRefused("pd.endpoints", config -> config.pd().endpoints(List.of("127.0.0.1:2379", "127.0.0.1:2379")));
+        assertRefused("pd.endpoints", config -> config.storePd().endpoints(List.of("no-port")));
+        assertRefused("pd.endpoints",
+            config -> config.storePd().endpoints(List.of("127.0.0.1:2379", "127.0.0.1:2379")));
         assertRefused("cluster secret", config -> {
-            config.pd().endpoints(List.of("127.0.0.1:2379"));
+            config.storePd().endpoints(List.of("127.0.0.1:2379"));
             config.clusterSecret("");
         });
-        assertRefused("pd.store-heartbeat-interval-ms", config -> config.pd().storeHeartbeatIntervalMs(0));
-        assertRefused("pd.region-heartbeat-interval-ms", config -> config.pd().regionHeartbeatIntervalMs(-1));
-        assertRefused("server.labels", config -> config.pd().labels("zone"));
-        assertRefused("server.labels", config -> config.pd().labels("zone=z1,zone=z2"));
-        assertRefused("server.labels", config -> config.pd().labels("zone=z 1"));
-        assertRefused("server.labels", config -> config.pd().labels("zone=z1,"));
+        assertRefused("pd.store-heartbeat-interval-ms", config -> config.storePd().storeHeartbeatIntervalMs(0));
+        assertRefused("pd.region-heartbeat-interval-ms", config -> config.storePd().regionHeartbeatIntervalMs(-1));
+        assertRefused("server.labels", config -> config.storePd().labels("zone"));
+        assertRefused("server.labels", config -> config.storePd().labels("zone=z1,zone=z2"));
+        assertRefused("server.labels", config -> config.storePd().labels("zone=z 1"));
+        assertRefused("server.labels", config -> config.storePd().labels("zone=z1,"));
         assertRefused("split.region-split-size-kb",
             config -> config.split().regionMaxSizeBytes(1024).regionSplitSizeBytes(2048));
         assertRefused("split.region-split-size-kb", config -> config.split().regionSplitSizeBytes(0));
@@ -105,7 +106,7 @@ class PdSettingsTest {
 
     private void assertRefused(final String setting, final java.util.function.Consumer<ServerConfig> change) {
         final ServerConfig config = new ServerConfig().dataDir(dir).clusterSecret(CLUSTER_SECRET);
-        config.pd().endpoints(List.of("127.0.0.1:2379"));
+        config.storePd().endpoints(List.of("127.0.0.1:2379"));
         change.accept(config);
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, config::conclude);
         assertTrue(refused.getMessage().contains(setting), refused.getMessage());
