@@ -49,7 +49,9 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb"),
+            "log-reserve-mb"));
+    /** A store's sections for talking to PD and splitting regions by itself. */
+    private static final Map<String, Set<String>> STORE_PD_KNOWN = Map.of(
         "pd", Set.of("endpoints", "store-heartbeat-interval-ms", "region-heartbeat-interval-ms"),
         "split", Set.of("region-max-size-kb", "region-split-size-kb", "region-max-keys", "region-split-keys",
             "split-check-interval-ms"));
@@ -237,7 +239,7 @@ public final class TomlConfigLoader {
         final Iterator<Map.Entry<String, JsonNode>> sections = root.fields();
         while (sections.hasNext()) {
             final Map.Entry<String, JsonNode> section = sections.next();
-            final Set<String> keys = KNOWN.get(section.getKey());
+            final Set<String> keys = KNOWN.getOrDefault(section.getKey(), STORE_PD_KNOWN.get(section.getKey()));
             if (keys == null || !section.getValue().isObject()) {
                 throw new IllegalArgumentException("unknown config section [" + section.getKey() + "]");
             }
