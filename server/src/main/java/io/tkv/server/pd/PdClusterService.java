@@ -180,7 +180,8 @@ final class PdClusterService {
             replies.regionHeartbeat(session.publication(), correlationId, Status.EPOCH_NOT_MATCH, region.id(),
                 known.epoch().confVer(), known.epoch().version(), 0, OperatorKind.NONE, 0, 0,
                 "stale heartbeat of region " + region.id() + " at epoch " + region.epoch().confVer() + "/"
-                    + region.epoch().version() + " term " + region.leaderTerm() + ": PD knows " + known + " term "
+                    + region.epoch().version() + " term " + region.leaderTerm() + ": PD knows region " + known.id()
+                    + " at epoch " + known.epoch().confVer() + "/" + known.epoch().version() + " term "
                     + known.leaderTerm());
             return;
         }
@@ -210,7 +211,8 @@ final class PdClusterService {
         }
         if (confVer < known.epoch().confVer() || version < known.epoch().version()) {
             errors.error(session.publication(), correlationId, Status.EPOCH_NOT_MATCH, template,
-                "AskSplit for region " + regionId + " at epoch " + confVer + "/" + version + ": PD knows " + known);
+                "AskSplit for region " + regionId + " at epoch " + confVer + "/" + version + ": PD knows epoch "
+                    + known.epoch().confVer() + "/" + known.epoch().version());
             return;
         }
         final long newRegionId = service.allocateId();
