@@ -172,6 +172,10 @@ public final class PdNode implements AutoCloseable {
             PeerDirectory.IDENTITY);
 
         // Stores prove the cluster secret: their sessions are store sessions (registration, heartbeats, AskSplit).
+        if (config.clusterSecret().isEmpty()) {
+            LOG.warn("PD member {} has no cluster secret (--cluster-secret-file): no store can register or heartbeat",
+                config.storeId());
+        }
         final SessionRegistry registry = new SessionRegistry(config.maxSessions(),
             new HmacAuthenticator(config.secret(), config.adminSecret(), config.clusterSecret()));
         final ReplySender replies = new ReplySender(counters.repliesDropped());

@@ -46,9 +46,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * session may not heartbeat; a stale heartbeat changes nothing; an admin's leader transfer comes back in the region's
  * next heartbeat; a store that stops heartbeating for longer than max-store-down-time has its replica repaired on the
  * spare fourth store; and after a restart PD still knows every store (durable), while regions come back only with
- * their heartbeats.
+ * their heartbeats. With three PD members, the leader killed (-9): the new leader knows every store and its address at
+ * once (they are in PD's Raft log) and relearns the region from its next heartbeat.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PdRoutingSystemTest {
     private static final String CLUSTER_SECRET = "pd routing test cluster secret";
     private static final String ADMIN_SECRET = "pd routing test admin secret";
@@ -224,6 +225,58 @@ class PdRoutingSystemTest {
         assertTrue(notYet.getMessage().contains("heartbeats"), notYet.getMessage());
         assertEquals(OperatorStep.Kind.NONE, heartbeat(after, 10, EMPTY, SPLIT_KEY, 2, 1, 5, 1000).kind());
         assertEquals(10, after.getRegion(stored("apple")).regionId());
+    }
+
+    @Test
+    void aNewPdLeaderKnowsEveryStoreAtOnceAndRelearnsRegionsFromHeartbeats() throws Exception {
+        final int[] ports = {StoreProcess.freePort(), StoreProcess.freePort(), StoreProcess.freePort()};
+        final String initialCluster = "1=127.0.0.1:" + ports[0] + ",2=127.0.0.1:" + ports[1] + ",3=127.0.0.1:"
+            + ports[2];
+        final Path secret = Files.writeString(dir.resolve("cluster.secret"), CLUSTER_SECRET);
+        for (int i = 0; i < 3; i++) {
+            processes.add(new PdProcess(dir.resolve("pd" + (i + 1)), ports[i], "--store-id", String.valueOf(i + 1),
+                "--initial-cluster", initialCluster, "--cluster-secret-file", secret.toString()));
+        }
+        for (final PdProcess member : processes) {
+            member.launch();
+        }
+        for (final PdProcess member : processes) {
+            member.awaitReady();
+        }
+        final PdClient store = PdClient.connect(new ClientConfig()
+            .storeEndpoints(processes.stream().map(PdProcess::endpoint).toList())
+            .clientName("stores")
+            .secret(CLUSTER_SECRET)
+            .requestTimeoutMs(5_000)
+            .connectTimeoutMs(20_000));
+        clients.add(store);
+        for (int id = 1; id <= 3; id++) {
+            store.putStore(id, address(id), "zone=z" + id).get(WAIT_S, TimeUnit.SECONDS);
+            storeHeartbeat(store, id);
+        }
+        assertEquals(OperatorStep.Kind.NONE, heartbeat(store, 10, EMPTY, EMPTY, 1, 1, 3, 100).kind());
+        assertEquals(10, store.getRegion(stored("k")).regionId());
+
+        final long leader = store.members().leaderId();
+        processes.get((int)leader - 1).kill();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<PdStore> known = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                known = store.stores();
+                break;
+            } catch (final TkvException ex) {
+                Thread.sleep(100);
+            }
+        }
+        final long newLeader = store.members().leaderId();
+        assertTrue(newLeader != leader && newLeader != 0, "new leader " + newLeader + " after " + leader);
+        assertEquals(List.of(1L, 2L, 3L), known.stream().map(PdStore::storeId).toList());
+        assertEquals(List.of(address(1), address(2), address(3)), known.stream().map(PdStore::address).toList());
+        assertEquals(List.of("zone=z1", "zone=z2", "zone=z3"), known.stream().map(PdStore::labels).toList());
+        assertCode(ErrorCode.REGION_NOT_FOUND, () -> store.getRegionById(10));
+        assertEquals(OperatorStep.Kind.NONE, heartbeat(store, 10, EMPTY, EMPTY, 1, 1, 3, 100).kind());
+        assertEquals(10, store.getRegion(stored("k")).regionId());
     }
 
     private void startHeartbeats(final PdClient store, final int... storeIds) {
