@@ -26,7 +26,10 @@ import java.util.List;
 
 /**
  * What a PD member serves, on the PD agent's thread: it drives the deterministic core ({@link TimestampOracle},
- * {@link IdAllocator}) from PD's Raft group and answers the requests the ingress hands it.
+ * {@link IdAllocator}) from PD's Raft group and answers the requests the ingress hands it. It also owns PD's
+ * leadership for the store band, routing and operators ({@link PdClusterService}, {@link PdOperatorsService}): the
+ * leader's {@link PdRegistry} is built when this member starts leading and dropped when it stops, store registrations
+ * go through {@link #proposeStore} and are answered once applied.
  *
  * <p><b>Leadership.</b> The core starts leading only once this member's Raft peer leads <i>and</i> has applied an
  * entry of its own term (the new leader's no-op): every entry committed before, every limit an earlier leader had
