@@ -62,6 +62,7 @@ public final class ServerConfig {
     private final RaftSettings raft = new RaftSettings();
     private final StorePdSettings storePd = new StorePdSettings();
     private final SplitCheckSettings split = new SplitCheckSettings();
+    private final PdSettings pd = new PdSettings();
 
     /**
      * Checks every setting and fills derived defaults.
@@ -101,6 +102,7 @@ public final class ServerConfig {
         storePd.conclude();
         split.conclude();
         raft.conclude(storeId, listenEndpoint, dataDir, storePd.enabled());
+        pd.conclude();
         checkSecrets();
         return this;
     }
@@ -151,6 +153,11 @@ public final class ServerConfig {
     /** @return the replication settings (section {@code [raft]}). */
     public RaftSettings raft() {
         return raft;
+    }
+
+    /** @return a PD member's scheduling settings (sections {@code [replication]} and {@code [schedule]}). */
+    public PdSettings pd() {
+        return pd;
     }
 
     private static String defaultAeronDir(final int port) {

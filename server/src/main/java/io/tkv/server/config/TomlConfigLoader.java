@@ -34,6 +34,10 @@ import java.util.Set;
  * [pd]       endpoints (["host:port", ...]; empty: no PD), store-heartbeat-interval-ms,
  *            region-heartbeat-interval-ms
  * [split]    region-max-size-kb, region-split-size-kb, region-max-keys, region-split-keys, split-check-interval-ms
+ * [replication] (tkv-pd) max-replicas, location-labels (["zone", "rack", "host"])
+ * [schedule] (tkv-pd) interval-ms, max-store-down-time-ms, store-heartbeat-interval-ms, leader-step-timeout-ms,
+ *            peer-step-timeout-ms, schedulers (["balance-leader", "balance-region", "replica-checker"]), max-stores,
+ *            max-regions
  * </pre>
  * and {@code labels} ("zone=z1,rack=r1,host=h1") in {@code [server]}.
  */
@@ -49,7 +53,10 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb"));
+            "log-reserve-mb"),
+        "replication", Set.of("max-replicas", "location-labels"),
+        "schedule", Set.of("interval-ms", "max-store-down-time-ms", "store-heartbeat-interval-ms",
+            "leader-step-timeout-ms", "peer-step-timeout-ms", "schedulers", "max-stores", "max-regions"));
     /** A store's sections for talking to PD and splitting regions by itself. */
     private static final Map<String, Set<String>> STORE_PD_KNOWN = Map.of(
         "pd", Set.of("endpoints", "store-heartbeat-interval-ms", "region-heartbeat-interval-ms"),
@@ -122,12 +129,13 @@ public final class TomlConfigLoader {
         }
 
         loadRaft(root.path("raft"), config.raft());
-        loadPd(root.path("pd"), config.storePd());
+        loadStorePd(root.path("pd"), config.storePd());
+        loadPd(root.path("replication"), root.path("schedule"), config.pd());
         loadSplit(root.path("split"), config.split());
         return config;
     }
 
-    private static void loadPd(final JsonNode pd, final StorePdSettings settings) {
+    private static void loadStorePd(final JsonNode pd, final StorePdSettings settings) {
         if (pd.has("endpoints")) {
             final JsonNode list = pd.get("endpoints");
             if (!list.isArray()) {
@@ -160,6 +168,40 @@ public final class TomlConfigLoader {
         if (split.has("split-check-interval-ms")) {
             settings.splitCheckIntervalMs(asLong(split, "split-check-interval-ms"));
         }
+    }
+
+    private static void loadPd(final JsonNode replication, final JsonNode schedule, final PdSettings pd) {
+        if (replication.has("max-replicas")) pd.maxReplicas(asInt(replication, "max-replicas"));
+        if (replication.has("location-labels")) pd.locationLabels(asStrings(replication, "location-labels"));
+        if (schedule.has("interval-ms")) pd.scheduleIntervalMs(asLong(schedule, "interval-ms"));
+        if (schedule.has("max-store-down-time-ms")) {
+            pd.maxStoreDownTimeMs(asLong(schedule, "max-store-down-time-ms"));
+        }
+        if (schedule.has("store-heartbeat-interval-ms")) {
+            pd.storeHeartbeatIntervalMs(asLong(schedule, "store-heartbeat-interval-ms"));
+        }
+        if (schedule.has("leader-step-timeout-ms")) {
+            pd.leaderStepTimeoutMs(asLong(schedule, "leader-step-timeout-ms"));
+        }
+        if (schedule.has("peer-step-timeout-ms")) pd.peerStepTimeoutMs(asLong(schedule, "peer-step-timeout-ms"));
+        if (schedule.has("schedulers")) pd.schedulers(asStrings(schedule, "schedulers"));
+        if (schedule.has("max-stores")) pd.maxStores(asInt(schedule, "max-stores"));
+        if (schedule.has("max-regions")) pd.maxRegions(asInt(schedule, "max-regions"));
+    }
+
+    private static List<String> asStrings(final JsonNode section, final String key) {
+        final JsonNode list = section.get(key);
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(key + " must be a list of strings, got " + list);
+        }
+        final List<String> out = new ArrayList<>();
+        for (final JsonNode item : list) {
+            if (!item.isTextual()) {
+                throw new IllegalArgumentException(key + " entries must be strings, got " + item);
+            }
+            out.add(item.textValue());
+        }
+        return out;
     }
 
     private static void loadRaft(final JsonNode raft, final RaftSettings settings) {
