@@ -69,6 +69,7 @@ public final class StoreNode implements AutoCloseable {
     private static final long LEADER_WAIT_S = 10;
     private static final long EXPORT_IDLE_MS = 5;
     private static final long PD_WORKER_IDLE_MS = 5;
+    private static final int MAX_STORE_ID_ATTEMPTS = 1000;
 
     private final ServerConfig config;
     private DataDirLock lock;
@@ -236,12 +237,22 @@ public final class StoreNode implements AutoCloseable {
             .clientName("tkv-store-" + config.storeId());
     }
 
-    /** A store's first start with PD and no store id: a fresh one from PD (a client of its own, closed after). */
+    /**
+     * A store's first start with PD and no store id: a fresh one from PD (a client of its own, closed after). PD's ids
+     * may start below the ids of stores configured statically ({@code --initial-cluster}, ids 1, 2, 3...): an id PD
+     * knows a store by already is skipped, so a joining store never registers over another one.
+     */
     private static long allocateStoreId(final ServerConfig config) {
         try (PdClient client = PdClient.connect(pdClientConfig(config))) {
-            final long id = client.allocId();
-            LOG.info("PD allocated store id {} for the store in {}", id, config.dataDir());
-            return id;
+            for (int attempt = 0; attempt < MAX_STORE_ID_ATTEMPTS; attempt++) {
+                final long id = client.allocId();
+                if (client.store(id).isEmpty()) {
+                    LOG.info("PD allocated store id {} for the store in {}", id, config.dataDir());
+                    return id;
+                }
+                LOG.info("PD allocated id {}, but a store has it already: asking again", id);
+            }
+            throw new IllegalStateException("PD allocated " + MAX_STORE_ID_ATTEMPTS + " ids that stores have already");
         }
     }
 
