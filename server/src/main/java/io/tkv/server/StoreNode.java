@@ -265,10 +265,15 @@ public final class StoreNode implements AutoCloseable {
         if (config.raft().initialCluster().size() != 1) {
             return;
         }
+        // Only the regions whose one voter is this store's peer: a store that joined through PD holds peers of
+        // regions others lead (a learner never leads).
+        final long alone = regions.all().stream().filter(region -> region.voterIds().length == 1
+            && region.peerOnStore(config.storeId()) != null
+            && region.voterIds()[0] == region.peerOnStore(config.storeId()).id()).count();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADER_WAIT_S);
-        while (raftAgent.ledRegions() < regions.size()) {
+        while (raftAgent.ledRegions() < alone) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the store did not elect itself leader of its " + regions.size()
+                throw new IllegalStateException("the store did not elect itself leader of its " + alone
                     + " regions within " + LEADER_WAIT_S + " s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
