@@ -2,6 +2,7 @@ package io.tkv.client;
 
 import io.tkv.codec.LocateRegionDecoder;
 import io.tkv.codec.RawPutDecoder;
+import io.tkv.codec.Status;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +111,18 @@ class PdRoutingTest {
         client.admin().forgetRegions();
         assertEquals("2", text(client.get(bytes("h"))));
         assertEquals(2, pd.regionAsks(), "a forgotten region is asked of PD again");
+    }
+
+    @Test
+    void shouldAskPdAgainWhenAStoreNoLongerKnowsTheRegion() {
+        client = connect(pd.stores());
+        client.put(bytes("h"), bytes("1"));
+        assertEquals(1, pd.regionAsks());
+        cluster.store(1).failNextWithError(Status.REGION_NOT_FOUND);
+        client.put(bytes("h"), bytes("2"));
+        assertEquals(2, pd.regionAsks(), "the refusal dropped the entry and PD was asked for the region again");
+        assertEquals(0, counts(LocateRegionDecoder.TEMPLATE_ID)[0]);
+        assertEquals("2", text(client.get(bytes("h"))));
     }
 
     private RawKvClient connect(final List<PdStore> listed) {
