@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three real stores; clients with no region configured route by key while region 1 is split into 11 regions under
+ * Three real stores; clients with no region configured route by key while region 1 is split into 16 regions under
  * load, whose leaders are then spread over the stores. A register workload over keys in several regions stays
  * linearizable; one writer's batches, batch gets, scans (forward and reverse, with limits) and delete-ranges across
  * regions always return what a single-region store would, checked against its own model; no client sees an error
@@ -39,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RoutingSystemTest {
     private static final long ELECTION_WAIT_MS = 20_000;
-    /** Split points (RawKV keys): 11 regions, the registers reg-0..reg-7 spread over four of them. */
-    private static final List<String> SPLITS =
-        List.of("i", "reg-4", "c", "u", "reg-2", "f", "o", "x", "reg-6", "l");
+    /** Split points (RawKV keys), in no order: 16 regions, each register reg-0..reg-7 in a region of its own. */
+    private static final List<String> SPLITS = List.of("i", "reg-4", "c", "u", "reg-2", "f", "o", "x", "reg-6", "l",
+        "reg-1", "s", "reg-3", "reg-5", "reg-7");
     /** Data keys: every letter but 'r' (the registers' prefix), so a scan over [a, r) or [s, end) sees data only. */
     private static final String LETTERS = "abcdefghijklmnopqstuvwxyz";
 
@@ -49,7 +49,7 @@ class RoutingSystemTest {
     Path dir;
 
     @Test
-    void shouldRouteByRegionWhileARegionSplitsIntoElevenUnderLoad() throws Exception {
+    void shouldRouteByRegionWhileARegionSplitsIntoSixteenUnderLoad() throws Exception {
         try (StoreCluster cluster = StoreCluster.of(3).in(dir).start()) {
             cluster.awaitLeader(ELECTION_WAIT_MS, cluster.all());
             final List<Operation<RegisterModel.Op, Long>> history;
