@@ -294,6 +294,11 @@ public final class ClientConfig {
     }
 
     /**
+     * The secret the session handshake proves. The client secret opens a client session, the admin secret an admin
+     * session; with a PD member, the cluster secret opens a store session, the only kind PD takes store registration,
+     * heartbeats and AskSplit from: a store's {@link PdClient} is this config with the store's cluster secret (the same
+     * bytes as its {@code --cluster-secret-file}) and PD's endpoints, nothing else.
+     *
      * @param secret the store's shared secret; default empty. Copied.
      * @return this.
      */

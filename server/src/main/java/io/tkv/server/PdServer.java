@@ -11,11 +11,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tkv-pd}: runs one Placement Driver member until SIGTERM or SIGINT. It takes the flags and the TOML file of
- * {@code tkv-server} ({@link TkvServer}): {@code --store-id} is the member id and {@code --initial-cluster} lists the
- * PD members (id=host:port,...). Without {@code --config}, the listen endpoint defaults to {@value #DEFAULT_LISTEN} and
- * the data to {@value #DEFAULT_DATA_DIR}, so a PD and a store started with defaults on one laptop do not collide. A
- * main of the {@code server} module because a PD member is wired from the store's parts (config, sessions and
- * handshake, Raft log and transport, agents); the {@code pd} module stays the deterministic core with no I/O.
+ * {@code tkv-server} ({@link TkvServer}), and PD's scheduling flags ({@link PdFlags}): {@code --store-id} is the
+ * member id and {@code --initial-cluster} lists the PD members (id=host:port,...). Without {@code --config}, the
+ * listen endpoint defaults to {@value #DEFAULT_LISTEN} and the data to {@value #DEFAULT_DATA_DIR}, so a PD and a store
+ * started with defaults on one laptop do not collide. A main of the {@code server} module because a PD member is
+ * wired from the store's parts (config, sessions and handshake, Raft log and transport, agents); the {@code pd}
+ * module stays the deterministic core with no I/O.
  */
 public final class PdServer {
     /** Printed once the member accepts clients; launchers and tests wait for it. */
@@ -35,7 +36,9 @@ public final class PdServer {
      */
     public static void main(final String[] args) {
         final TkvServer options = new TkvServer();
+        final PdFlags pdFlags = new PdFlags();
         final CommandLine commandLine = new CommandLine(options).setCommandName("tkv-pd");
+        commandLine.addMixin("pd", pdFlags);
         try {
             commandLine.parseArgs(withDefaults(args));
             if (commandLine.isUsageHelpRequested()) {
@@ -43,6 +46,7 @@ public final class PdServer {
                 return;
             }
             final ServerConfig config = options.buildConfig();
+            pdFlags.applyTo(config.pd());
             final PdNode node = PdNode.start(config);
             final Long exitWith = options.exitWithPid();
             if (exitWith != null) {

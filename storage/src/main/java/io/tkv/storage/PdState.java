@@ -1,12 +1,19 @@
 package io.tkv.storage;
 
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.TreeMap;
 
 /**
  * The Placement Driver's replicated state as one PD member applied it, persisted in the {@code raft} column family of
@@ -15,14 +22,21 @@ import java.nio.ByteOrder;
  * <pre>
  *   key   0x00 'p' 'd' 's' 't' 'a' 't' 'e'
  *   value int64 appliedIndex, int64 appliedTerm, int64 tsoLimitMs, int64 idEnd, int64 clusterId  (big-endian)
+ *
+ *   key   0x00 'p' 'd' 's' 't' 'o' 'r' 'e' int64 storeId (big-endian)      one per registered store
+ *   value a {@link PdStoreRecord}
  * </pre>
  *
- * {@code clusterId} is 0 until the cluster is bootstrapped. Writes are not synced: the Raft log is durable first, and a
- * member replays it from the applied index after a crash (every PD entry is idempotent: limits only grow).
+ * {@code clusterId} is 0 until the cluster is bootstrapped. A store record and the applied index move in one write
+ * batch. Writes are not synced: the Raft log is durable first, and a member replays it from the applied index after a
+ * crash (every PD entry is idempotent: limits only grow, a store record is replaced by the same record). The store
+ * records are held in memory too (loaded at start): PD holds at most its configured number of stores.
  */
 public final class PdState implements AutoCloseable {
     private static final byte[] KEY = {0x00, 'p', 'd', 's', 't', 'a', 't', 'e'};
     private static final int VALUE_LENGTH = 5 * Long.BYTES;
+    private static final byte[] STORE_PREFIX = {0x00, 'p', 'd', 's', 't', 'o', 'r', 'e'};
+    private static final byte[] STORE_PREFIX_END = {0x00, 'p', 'd', 's', 't', 'o', 'r', 'f'};
 
     private final RocksDB db;
     private final ColumnFamilyHandle cf;
@@ -34,6 +48,7 @@ public final class PdState implements AutoCloseable {
     private long tsoLimitMs;
     private long idEnd;
     private long clusterId;
+    private final TreeMap<Long, PdStoreRecord> stores = new TreeMap<>();
 
     /**
      * Loads the state the member applied last (all zero on a new member).
@@ -58,6 +73,24 @@ public final class PdState implements AutoCloseable {
             }
         } catch (final RocksDBException ex) {
             throw new StorageException("cannot read the PD state: " + ex.getMessage(), ex);
+        }
+        loadStores();
+    }
+
+    private void loadStores() {
+        try (Slice lower = new Slice(STORE_PREFIX);
+            Slice upper = new Slice(STORE_PREFIX_END);
+            ReadOptions options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+            RocksIterator it = db.newIterator(cf, options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                final PdStoreRecord record;
+                try {
+                    record = PdStoreRecord.decode(ByteBuffer.wrap(it.value()).order(ByteOrder.BIG_ENDIAN));
+                } catch (final IllegalArgumentException ex) {
+                    throw new StorageException("unreadable PD store record: " + ex.getMessage(), ex);
+                }
+                stores.put(record.storeId(), record);
+            }
         }
     }
 
@@ -88,6 +121,41 @@ public final class PdState implements AutoCloseable {
         } catch (final RocksDBException ex) {
             throw new StorageException("cannot write the PD state at index " + index + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Records one applied entry that registers or updates a store, with the applied index, in one write batch.
+     *
+     * @param index  the entry's index.
+     * @param term   the entry's term.
+     * @param record the store as the entry records it (replaces what was recorded for its id).
+     */
+    public void applyStore(final long index, final long term, final PdStoreRecord record) {
+        appliedIndex = index;
+        appliedTerm = term;
+        view.clear();
+        view.putLong(appliedIndex).putLong(appliedTerm).putLong(tsoLimitMs).putLong(idEnd).putLong(clusterId);
+        final byte[] storeKey = ByteBuffer.allocate(STORE_PREFIX.length + Long.BYTES).order(ByteOrder.BIG_ENDIAN)
+            .put(STORE_PREFIX).putLong(record.storeId()).array();
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(cf, storeKey, record.encode());
+            batch.put(cf, KEY, value);
+            db.write(writeOptions, batch);
+        } catch (final RocksDBException ex) {
+            throw new StorageException("cannot write PD store " + record.storeId() + " at index " + index + ": "
+                + ex.getMessage(), ex);
+        }
+        stores.put(record.storeId(), record);
+    }
+
+    /** @return the store recorded under this id, or null. */
+    public PdStoreRecord store(final long storeId) {
+        return stores.get(storeId);
+    }
+
+    /** @return every recorded store, in id order (read-only). */
+    public Collection<PdStoreRecord> stores() {
+        return Collections.unmodifiableCollection(stores.values());
     }
 
     /** @return the index of the last entry applied (0: none). */

@@ -72,14 +72,36 @@ public final class Coordinator {
      * @return the step the leader should take now (the heartbeat response), or null.
      */
     public OperatorStep onRegionHeartbeat(final RegionInfo region, final long nowMs) {
+        return regionHeartbeat(region, nowMs).step();
+    }
+
+    /**
+     * A region leader's heartbeat, with what the registry made of it.
+     *
+     * @param region what it reports.
+     * @param nowMs  PD's clock.
+     * @return the registry's outcome, and the step (with its operator) for the leader to take now, if any.
+     */
+    public HeartbeatAnswer regionHeartbeat(final RegionInfo region, final long nowMs) {
         final RegionHeartbeatResult result = cluster.regionHeartbeat(region);
         if (!result.accepted()) {
-            return null;
+            return new HeartbeatAnswer(result, null, null);
         }
         for (final RegionInfo gone : result.dropped()) {
             operators.onRegionGone(gone.id());
         }
-        return operators.dispatch(region, nowMs);
+        final OperatorStep step = operators.dispatch(region, nowMs);
+        return new HeartbeatAnswer(result, step, step == null ? null : operators.get(region.id()));
+    }
+
+    /**
+     * What a region heartbeat led to.
+     *
+     * @param result   the registry's outcome (a stale heartbeat is refused and changes nothing).
+     * @param step     the step for the region's leader now, or null.
+     * @param operator the operator the step belongs to, or null.
+     */
+    public record HeartbeatAnswer(RegionHeartbeatResult result, OperatorStep step, Operator operator) {
     }
 
     /**

@@ -90,6 +90,7 @@ public final class OperatorController {
             case LEADER -> config.leaderScheduleLimit();
             case REGION -> config.regionScheduleLimit();
             case REPLICA -> config.replicaScheduleLimit();
+            case ADMIN -> Integer.MAX_VALUE;
         };
     }
 

@@ -7,7 +7,9 @@ public enum OperatorKind {
     /** Balance-region: a peer moved between stores. */
     REGION(0),
     /** The replica checker: missing, extra, unhealthy or badly placed replicas. Repairs come first. */
-    REPLICA(1);
+    REPLICA(1),
+    /** An operator's request ({@code tkv-ctl}): comes before anything PD planned itself; no kind limit. */
+    ADMIN(2);
 
     private final int priority;
 

@@ -114,4 +114,23 @@ public sealed interface OperatorStep {
             return false;
         }
     }
+
+    /**
+     * Split the region (its leader picks the key and asks PD for the new ids); done once the region's version is past
+     * the one the split was asked at.
+     *
+     * @param version the region's version when the split was asked.
+     */
+    record SplitRegion(long version) implements OperatorStep {
+        @Override
+        public Progress check(final RegionInfo region) {
+            return region.epoch().version() > version ? Progress.DONE : Progress.RUNNING;
+        }
+
+        @Override
+        public boolean isLeaderStep() {
+            // Only the leader's own work (no snapshot): as fast as a leader transfer.
+            return true;
+        }
+    }
 }

@@ -58,6 +58,7 @@ public final class ServerConfig {
     private long writeBufferBytes = 32L * 1024 * 1024;
     private String compression = "lz4";
     private final RaftSettings raft = new RaftSettings();
+    private final PdSettings pd = new PdSettings();
 
     /**
      * Checks every setting and fills derived defaults.
@@ -94,6 +95,7 @@ public final class ServerConfig {
             aeronDir = defaultAeronDir(HostPort.parse(listenEndpoint).port());
         }
         raft.conclude(storeId, listenEndpoint, dataDir);
+        pd.conclude();
         checkSecrets();
         return this;
     }
@@ -131,6 +133,11 @@ public final class ServerConfig {
     /** @return the replication settings (section {@code [raft]}). */
     public RaftSettings raft() {
         return raft;
+    }
+
+    /** @return a PD member's scheduling settings (sections {@code [replication]} and {@code [schedule]}). */
+    public PdSettings pd() {
+        return pd;
     }
 
     private static String defaultAeronDir(final int port) {

@@ -31,6 +31,10 @@ import java.util.Set;
  *            election-ticks, heartbeat-ticks, lease-ticks, log-dir, fault-injection, compact-threshold-entries,
  *            compact-keep-entries, snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb,
  *            log-reserve-mb
+ * [replication] (tkv-pd) max-replicas, location-labels (["zone", "rack", "host"])
+ * [schedule] (tkv-pd) interval-ms, max-store-down-time-ms, store-heartbeat-interval-ms, leader-step-timeout-ms,
+ *            peer-step-timeout-ms, schedulers (["balance-leader", "balance-region", "replica-checker"]), max-stores,
+ *            max-regions
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -45,7 +49,10 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb"));
+            "log-reserve-mb"),
+        "replication", Set.of("max-replicas", "location-labels"),
+        "schedule", Set.of("interval-ms", "max-store-down-time-ms", "store-heartbeat-interval-ms",
+            "leader-step-timeout-ms", "peer-step-timeout-ms", "schedulers", "max-stores", "max-regions"));
 
     private TomlConfigLoader() {
     }
@@ -112,7 +119,42 @@ public final class TomlConfigLoader {
         }
 
         loadRaft(root.path("raft"), config.raft());
+        loadPd(root.path("replication"), root.path("schedule"), config.pd());
         return config;
+    }
+
+    private static void loadPd(final JsonNode replication, final JsonNode schedule, final PdSettings pd) {
+        if (replication.has("max-replicas")) pd.maxReplicas(asInt(replication, "max-replicas"));
+        if (replication.has("location-labels")) pd.locationLabels(asStrings(replication, "location-labels"));
+        if (schedule.has("interval-ms")) pd.scheduleIntervalMs(asLong(schedule, "interval-ms"));
+        if (schedule.has("max-store-down-time-ms")) {
+            pd.maxStoreDownTimeMs(asLong(schedule, "max-store-down-time-ms"));
+        }
+        if (schedule.has("store-heartbeat-interval-ms")) {
+            pd.storeHeartbeatIntervalMs(asLong(schedule, "store-heartbeat-interval-ms"));
+        }
+        if (schedule.has("leader-step-timeout-ms")) {
+            pd.leaderStepTimeoutMs(asLong(schedule, "leader-step-timeout-ms"));
+        }
+        if (schedule.has("peer-step-timeout-ms")) pd.peerStepTimeoutMs(asLong(schedule, "peer-step-timeout-ms"));
+        if (schedule.has("schedulers")) pd.schedulers(asStrings(schedule, "schedulers"));
+        if (schedule.has("max-stores")) pd.maxStores(asInt(schedule, "max-stores"));
+        if (schedule.has("max-regions")) pd.maxRegions(asInt(schedule, "max-regions"));
+    }
+
+    private static List<String> asStrings(final JsonNode section, final String key) {
+        final JsonNode list = section.get(key);
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(key + " must be a list of strings, got " + list);
+        }
+        final List<String> out = new ArrayList<>();
+        for (final JsonNode item : list) {
+            if (!item.isTextual()) {
+                throw new IllegalArgumentException(key + " entries must be strings, got " + item);
+            }
+            out.add(item.textValue());
+        }
+        return out;
     }
 
     private static void loadRaft(final JsonNode raft, final RaftSettings settings) {

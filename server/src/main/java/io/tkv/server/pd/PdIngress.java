@@ -31,13 +31,17 @@ import java.util.function.IntPredicate;
 /**
  * Polls a PD member's ingress (stream 1001 on its listen endpoint): validates every frame
  * ({@link Protocol#pdIngressValidator()}), runs the same session handshake as a store ({@link HandshakeHandler}:
- * client secret, admin secret for admin sessions, the same bounds under a flood), checks the session token and hands
- * each PD request to the {@link PdService} with its fields read. Rejected frames are answered with an ErrorResponse
- * when the sender's session is known, and counted.
+ * client secret, admin secret for admin sessions, cluster secret for store sessions, the same bounds under a flood),
+ * checks the session token and hands each PD request to the {@link PdService} with its fields read (the store band,
+ * routing and operators to the {@link PdClusterRequests}). Rejected frames are answered with an ErrorResponse when
+ * the sender's session is known, and counted.
  */
 final class PdIngress implements Agent {
-    /** Every PD request is small: a larger message is dropped as it arrives. */
-    static final int MAX_REQUEST_BYTES = 4096;
+    /**
+     * Every PD request is small but a region heartbeat, which carries its region's two boundary keys: a larger message
+     * is dropped as it arrives.
+     */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int MAX_PARTIAL_REQUESTS = 64;
     /** Every PD request body starts with correlationId then sessionToken, as the store's requests do. */
@@ -50,6 +54,7 @@ final class PdIngress implements Agent {
     private final HandshakeHandler handshake;
     private final ReplySender replies;
     private final PdService service;
+    private final PdClusterRequests clusterRequests;
     private final StoreCounters counters;
     private final NanoClock nanoClock;
     private final BoundedFragmentAssembler assembler;
@@ -62,12 +67,14 @@ final class PdIngress implements Agent {
 
     PdIngress(
         final Subscription subscription, final SessionRegistry registry, final HandshakeHandler handshake,
-        final ReplySender replies, final PdService service, final StoreCounters counters, final NanoClock nanoClock) {
+        final ReplySender replies, final PdService service, final PdClusterRequests clusterRequests,
+        final StoreCounters counters, final NanoClock nanoClock) {
         this.subscription = subscription;
         this.registry = registry;
         this.handshake = handshake;
         this.replies = replies;
         this.service = service;
+        this.clusterRequests = clusterRequests;
         this.counters = counters;
         this.nanoClock = nanoClock;
         this.assembler = new BoundedFragmentAssembler(this::onFragment, (prefix, offset, length, header) -> {
@@ -149,8 +156,13 @@ final class PdIngress implements Agent {
             case IsBootstrappedDecoder.TEMPLATE_ID -> service.onIsBootstrapped(session, correlationId);
             case BootstrapDecoder.TEMPLATE_ID -> service.onBootstrap(session, correlationId,
                 bootstrap.wrap(buffer, body, blockLength, version).clusterId());
-            default -> replies.sendError(session.publication(), correlationId, Status.MALFORMED, templateId,
-                "template " + templateId + " is not served by PD");
+            default -> {
+                if (!clusterRequests.onRequest(session, correlationId, templateId, buffer, body, blockLength,
+                    version)) {
+                    replies.sendError(session.publication(), correlationId, Status.MALFORMED, templateId,
+                        "template " + templateId + " is not served by PD");
+                }
+            }
         }
     }
 

@@ -35,6 +35,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -170,16 +171,27 @@ public final class PdNode implements AutoCloseable {
         raft.addRegion(PdService.GROUP_ID, config.storeId(), ConfState.ofVoters(voters), appliedIndex,
             PeerDirectory.IDENTITY);
 
+        // Stores prove the cluster secret: their sessions are store sessions (registration, heartbeats, AskSplit).
+        if (config.clusterSecret().isEmpty()) {
+            LOG.warn("PD member {} has no cluster secret (--cluster-secret-file): no store can register or heartbeat",
+                config.storeId());
+        }
         final SessionRegistry registry = new SessionRegistry(config.maxSessions(),
-            new HmacAuthenticator(config.secret(), config.adminSecret()));
+            new HmacAuthenticator(config.secret(), config.adminSecret(), config.clusterSecret()));
         final ReplySender replies = new ReplySender(counters.repliesDropped());
-        final PdService service = new PdService(raft, state, new PdPending(MAX_PENDING_REQUESTS),
-            new PdReplies(replies), config.storeId(), config.clusterId(), members, TSO_SAVE_WINDOW_MS);
+        final PdReplies pdReplies = new PdReplies(replies);
+        final PdStoreReplies storeReplies = new PdStoreReplies(replies);
+        final PdService service = new PdService(raft, state, new PdPending(MAX_PENDING_REQUESTS), pdReplies,
+            config.storeId(), config.clusterId(), members, TSO_SAVE_WINDOW_MS, config.pd(), storeReplies);
         stateMachine.listener(service);
+        final EpochClock clock = SystemEpochClock.INSTANCE;
+        final PdClusterRequests clusterRequests = new PdClusterRequests(
+            new PdClusterService(service, state, storeReplies, pdReplies, clock, maxStoredKeyBytes(config)),
+            new PdOperatorsService(service, new PdOperatorReplies(replies), pdReplies, clock));
         final PdIngress ingressAgent = new PdIngress(ingress, registry,
-            new HandshakeHandler(aeron, config, registry, replies, counters), replies, service, counters,
-            SystemNanoClock.INSTANCE);
-        raftAgent = new PdRaftAgent(raft, adapter, log, service, SystemEpochClock.INSTANCE);
+            new HandshakeHandler(aeron, config, registry, replies, counters), replies, service, clusterRequests,
+            counters, SystemNanoClock.INSTANCE);
+        raftAgent = new PdRaftAgent(raft, adapter, log, service, clock);
         runner = new AgentRunner(IdleStrategies.parse(config.idleStrategy()), errorHandler, null,
             new CompositeAgent(ingressAgent, raftAgent));
         AgentRunner.startOnThread(runner);
@@ -213,13 +225,22 @@ public final class PdNode implements AutoCloseable {
         return state.appliedIndex();
     }
 
+    /**
+     * The longest region boundary or routing key PD takes: a stored key (RawKV: 'r' + the user key; transactional
+     * keys memcomparable-encoded, 9 bytes per 8) of the longest user key, with room to spare; two of them fit a
+     * request ({@link PdIngress#MAX_REQUEST_BYTES}).
+     */
+    private static int maxStoredKeyBytes(final ServerConfig config) {
+        return Math.min(2 * config.maxKeyBytes() + 64, (PdIngress.MAX_REQUEST_BYTES - 1024) / 2);
+    }
+
     private static MultiRaftConfig multiRaftConfig(final ServerConfig config, final RaftSettings settings) {
         return new MultiRaftConfig()
             .tickIntervalMs(settings.tickIntervalMs())
             .electionTimeoutTicks(settings.electionTimeoutTicks())
             .heartbeatIntervalTicks(settings.heartbeatIntervalTicks())
             .leaseTicks(settings.leaseTicks())
-            .maxEntryBytes(64)
+            .maxEntryBytes(PdCommand.MAX_LENGTH)
             .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
             .randomSeed(System.nanoTime() ^ config.storeId())

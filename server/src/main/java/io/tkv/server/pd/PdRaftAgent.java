@@ -10,7 +10,8 @@ import org.agrona.concurrent.EpochClock;
 /**
  * PD's Raft duty cycle: the other members' messages in, one multi-Raft cycle (entries written, one sync, committed
  * entries applied by the {@link PdStateMachine} inline), then the {@link PdService}'s cycle (leadership, the TSO's
- * clock, limit saves). Shares its thread with the {@link PdIngress}, which proposes and reads into the same driver.
+ * clock, limit saves), then, while serving, a scheduling round when one is due ({@link PdRegistry}). Shares its
+ * thread with the {@link PdIngress}, which proposes and reads into the same driver.
  */
 final class PdRaftAgent implements Agent {
     private static final int FRAGMENT_LIMIT = 64;
@@ -44,8 +45,13 @@ final class PdRaftAgent implements Agent {
     public int doWork() {
         int work = adapter.poll(onMessage, FRAGMENT_LIMIT);
         work += raft.doWork();
-        work += service.doWork(clock.time());
+        final long nowMs = clock.time();
+        work += service.doWork(nowMs);
         serving = service.isServing();
+        if (serving) {
+            // Scheduling runs only while this member leads and serves.
+            work += service.registry().doWork(nowMs);
+        }
         return work;
     }
 

@@ -3,6 +3,7 @@ package io.tkv.server.pd;
 import io.tkv.codec.AllocIdDecoder;
 import io.tkv.codec.BootstrapDecoder;
 import io.tkv.codec.IsBootstrappedDecoder;
+import io.tkv.codec.PutStoreDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.TsoDecoder;
 import io.tkv.pd.id.IdAllocator;
@@ -13,6 +14,7 @@ import io.tkv.pd.tso.TsoStore;
 import io.tkv.raft.core.RaftStatus;
 import io.tkv.raft.core.Role;
 import io.tkv.raft.store.MultiRaft;
+import io.tkv.server.config.PdSettings;
 import io.tkv.server.config.RaftSettings;
 import io.tkv.server.session.ClientSession;
 import io.tkv.storage.PdState;
@@ -24,7 +26,10 @@ import java.util.List;
 
 /**
  * What a PD member serves, on the PD agent's thread: it drives the deterministic core ({@link TimestampOracle},
- * {@link IdAllocator}) from PD's Raft group and answers the requests the ingress hands it.
+ * {@link IdAllocator}) from PD's Raft group and answers the requests the ingress hands it. It also owns PD's
+ * leadership for the store band, routing and operators ({@link PdClusterService}, {@link PdOperatorsService}): the
+ * leader's {@link PdRegistry} is built when this member starts leading and dropped when it stops, store registrations
+ * go through {@link #proposeStore} and are answered once applied.
  *
  * <p><b>Leadership.</b> The core starts leading only once this member's Raft peer leads <i>and</i> has applied an
  * entry of its own term (the new leader's no-op): every entry committed before, every limit an earlier leader had
@@ -54,6 +59,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     private static final int KIND_TSO = 1;
     private static final int KIND_IS_BOOTSTRAPPED = 2;
     private static final int KIND_BOOTSTRAP = 3;
+    private static final int KIND_PUT_STORE = 4;
 
     private final MultiRaft raft;
     private final PdState state;
@@ -65,17 +71,20 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     private final Long2ObjectHashMap<String> endpoints = new Long2ObjectHashMap<>();
     private final TimestampOracle tso;
     private final IdAllocator ids;
+    private final PdRegistry registry;
+    private final PdStoreReplies storeReplies;
     private boolean leading;
     private long leaderTerm;
     private long tsoWanted;
     private boolean tsoSaveInFlight;
     private long idWanted;
     private boolean idSaveInFlight;
+    private long nowMs;
 
     PdService(
         final MultiRaft raft, final PdState state, final PdPending pending, final PdReplies replies,
         final long memberId, final long clusterId, final List<RaftSettings.StoreAddress> members,
-        final long tsoSaveWindowMs) {
+        final long tsoSaveWindowMs, final PdSettings settings, final PdStoreReplies storeReplies) {
         this.raft = raft;
         this.state = state;
         this.pending = pending;
@@ -99,6 +108,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
                 proposeSaves();
             }
         });
+        this.registry = new PdRegistry(settings, ids::allocate);
+        this.storeReplies = storeReplies;
     }
 
     /**
@@ -108,6 +119,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
      * @return work done.
      */
     int doWork(final long nowMs) {
+        this.nowMs = nowMs;
         final boolean raftLeader = raft.leaderStoreId(GROUP_ID) == memberId;
         if (leading && !raftLeader) {
             resign("this member no longer leads PD's Raft group");
@@ -135,6 +147,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         idWanted = 0;
         tso.becomeLeader(nowMs);
         ids.becomeLeader();
+        registry.start(term, state.stores(), nowMs);
         LOG.info("PD member {} leads (term {}): durable TSO limit {} ms, id end {}; serving once the next window is "
             + "durable", memberId, term, state.tsoLimitMs(), state.idEnd());
     }
@@ -143,6 +156,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         leading = false;
         tso.resign();
         ids.resign();
+        registry.stop();
         LOG.info("PD member {} stops serving TSO and ids: {}", memberId, why);
     }
 
@@ -187,11 +201,17 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             tso.onLimitSaved(state.tsoLimitMs());
         } else if (type == PdCommand.ID_END) {
             ids.onEndSaved(state.idEnd());
+        } else if (type == PdCommand.PUT_STORE) {
+            registry.putStore(state.store(value), nowMs);
         }
         final int slot = pending.slotOf(proposalToken);
         if (slot >= 0) {
-            // Only a Bootstrap waits for a commit.
-            replies.bootstrap(pending.session(slot).publication(), pending.correlationId(slot), false);
+            // A Bootstrap and a PutStore wait for a commit.
+            if (pending.kind(slot) == KIND_PUT_STORE) {
+                storeReplies.putStore(pending.session(slot).publication(), pending.correlationId(slot), Status.OK, "");
+            } else {
+                replies.bootstrap(pending.session(slot).publication(), pending.correlationId(slot), false);
+            }
             pending.remove(slot);
         }
     }
@@ -335,10 +355,43 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     }
 
     /**
+     * Proposes a store's registration; its PutStoreResponse goes out once the entry is applied (or NOT_LEADER if the
+     * proposal is dropped). Leading only.
+     */
+    void proposeStore(final ClientSession session, final long correlationId, final byte[] entry,
+        final int templateId) {
+        final long token = pending.add(session, correlationId, KIND_PUT_STORE, 0);
+        if (token == 0) {
+            replies.error(session.publication(), correlationId, Status.SERVER_BUSY, templateId,
+                "too many PD requests waiting");
+            return;
+        }
+        if (raft.propose(GROUP_ID, entry, token) != MultiRaft.Outcome.ACCEPTED) {
+            pending.remove(pending.slotOf(token));
+            refuse(session, correlationId, templateId);
+        }
+    }
+
+    /** @return a fresh id, or {@link IdAllocator#NONE} when none is durable now (or not leading). */
+    long allocateId() {
+        return leading ? ids.allocate() : IdAllocator.NONE;
+    }
+
+    /** @return whether this member leads PD (its own term's entry applied): the registry is there. */
+    boolean leading() {
+        return leading;
+    }
+
+    /** @return the leader's view of stores and regions (active while leading). */
+    PdRegistry registry() {
+        return registry;
+    }
+
+    /**
      * The member cannot serve now: a leader still making its window durable answers SERVER_BUSY (the client retries
      * shortly); any other member NOT_LEADER with the leader it knows.
      */
-    private void refuse(final ClientSession session, final long correlationId, final int templateId) {
+    void refuse(final ClientSession session, final long correlationId, final int templateId) {
         final long leaderId = raft.leaderStoreId(GROUP_ID);
         if (leaderId == memberId) {
             replies.error(session.publication(), correlationId, Status.SERVER_BUSY, templateId,
@@ -357,6 +410,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         return switch (kind) {
             case KIND_TSO -> TsoDecoder.TEMPLATE_ID;
             case KIND_IS_BOOTSTRAPPED -> IsBootstrappedDecoder.TEMPLATE_ID;
+            case KIND_PUT_STORE -> PutStoreDecoder.TEMPLATE_ID;
             default -> BootstrapDecoder.TEMPLATE_ID;
         };
     }

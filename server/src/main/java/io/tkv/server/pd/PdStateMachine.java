@@ -5,21 +5,26 @@ import io.tkv.raft.core.EntryType;
 import io.tkv.raft.core.Snapshot;
 import io.tkv.raft.store.ApplySink;
 import io.tkv.storage.PdState;
+import io.tkv.storage.PdStoreRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * PD's replicated state machine: applies each committed entry of PD's Raft group to {@link PdState} (one RocksDB write
  * per entry, with its index), on the PD agent's thread, and tells the {@link Listener} what became durable. PD's state
- * is a few numbers, so applying inline on the Raft thread costs less than a hand-over to another agent would.
- * The log is never compacted (PD writes about one entry a second), so no snapshot is ever offered.
+ * is a few numbers and the stores' records, so applying inline on the Raft thread costs less than a hand-over to
+ * another agent would. The log is never compacted (PD writes about one entry a second, and one per store
+ * registration), so no snapshot is ever offered.
  */
 final class PdStateMachine implements ApplySink {
     private static final Logger LOG = LoggerFactory.getLogger(PdStateMachine.class);
 
     /** What the service hears from the state machine (same thread). */
     interface Listener {
-        /** An entry was applied; {@code type} is a {@link PdCommand} type or {@link PdCommand#UNKNOWN} (a no-op). */
+        /**
+         * An entry was applied; {@code type} is a {@link PdCommand} type or {@link PdCommand#UNKNOWN} (a no-op), and
+         * {@code value} its value (PUT_STORE: the store id; its record is in the state).
+         */
         void onApplied(long term, byte type, long value, long proposalToken);
 
         /** A read may be served now. */
@@ -52,14 +57,30 @@ final class PdStateMachine implements ApplySink {
             if (type == PdCommand.UNKNOWN) {
                 LOG.warn("PD entry {} of term {} is not a command this build reads: applied as a no-op",
                     entry.index(), entry.term());
-            } else {
+            } else if (type != PdCommand.PUT_STORE) {
                 value = PdCommand.value(entry.data());
             }
         }
-        state.apply(entry.index(), entry.term(), type == PdCommand.TSO_LIMIT ? value : 0,
-            type == PdCommand.ID_END ? value : 0, type == PdCommand.BOOTSTRAP ? value : 0);
+        if (type == PdCommand.PUT_STORE) {
+            final PdStoreRecord store = PdCommand.store(entry.data());
+            value = store.storeId();
+            applyStore(entry, store);
+        } else {
+            state.apply(entry.index(), entry.term(), type == PdCommand.TSO_LIMIT ? value : 0,
+                type == PdCommand.ID_END ? value : 0, type == PdCommand.BOOTSTRAP ? value : 0);
+        }
         listener.onApplied(entry.term(), type, value, proposalToken);
         return true;
+    }
+
+    /** A tombstone is final: a later registration under its id changes nothing (PD checked it before proposing). */
+    private void applyStore(final Entry entry, final PdStoreRecord store) {
+        final PdStoreRecord known = state.store(store.storeId());
+        if (known != null && known.state() == PdStoreRecord.State.TOMBSTONE) {
+            state.apply(entry.index(), entry.term(), 0, 0, 0);
+        } else {
+            state.applyStore(entry.index(), entry.term(), store);
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class ClientSession {
     private final long token;
     private final String clientName;
     private final boolean admin;
+    private final boolean store;
     private State state = State.ACTIVE;
     private long disconnectedSinceNs;
     private boolean disconnected;
@@ -31,14 +32,15 @@ public final class ClientSession {
 
     ClientSession(
         final int slot, final int generation, final Publication publication, final int imageSessionId,
-        final long token, final String clientName, final boolean admin) {
+        final long token, final String clientName, final HmacAuthenticator.Role role) {
         this.slot = slot;
         this.generation = generation;
         this.publication = publication;
         this.imageSessionId = imageSessionId;
         this.token = token;
         this.clientName = clientName;
-        this.admin = admin;
+        this.admin = role == HmacAuthenticator.Role.ADMIN;
+        this.store = role == HmacAuthenticator.Role.STORE;
     }
 
     public int slot() {
@@ -79,6 +81,14 @@ public final class ClientSession {
     }
 
     /**
+     * @return whether the session proved the cluster secret (a store talking to PD): PD takes store registrations,
+     *     heartbeats and split requests from such sessions alone.
+     */
+    public boolean isStore() {
+        return store;
+    }
+
+    /**
      * @return the client id this session's writes must carry: from its client key at the handshake, or (a version 2
      *     client) the first one it wrote with; 0 while unbound.
      */
@@ -111,6 +121,6 @@ public final class ClientSession {
     @Override
     public String toString() {
         return "ClientSession{slot=" + slot + ", generation=" + generation + ", client=" + clientName
-            + ", state=" + state + (admin ? ", admin" : "") + '}';
+            + ", state=" + state + (admin ? ", admin" : "") + (store ? ", store" : "") + '}';
     }
 }

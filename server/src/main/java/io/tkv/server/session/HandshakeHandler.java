@@ -223,7 +223,7 @@ public final class HandshakeHandler implements AutoCloseable {
         }
         final long registrationId = handshake.registrationId();
         final ClientSession session = registry.open(egress.publication(registrationId), handshake.imageSessionId(),
-            handshake.clientName(), role == HmacAuthenticator.Role.ADMIN, clientKey);
+            handshake.clientName(), role, clientKey);
         if (session == null) {
             counters.serverBusy().increment();
             refuse(handshake, correlationId, Status.SERVER_BUSY,

@@ -61,13 +61,29 @@ public final class SessionRegistry {
     public ClientSession open(
         final Publication publication, final int imageSessionId, final String clientName, final boolean admin,
         final byte[] clientKey) {
+        return open(publication, imageSessionId, clientName,
+            admin ? HmacAuthenticator.Role.ADMIN : HmacAuthenticator.Role.CLIENT, clientKey);
+    }
+
+    /**
+     * Opens a session for a client that proved a secret, as {@link #open(Publication, int, String, boolean, byte[])}.
+     *
+     * @param role what the proof opened (CLIENT, ADMIN or STORE).
+     * @return the session, or null when the table is full.
+     */
+    public ClientSession open(
+        final Publication publication, final int imageSessionId, final String clientName,
+        final HmacAuthenticator.Role role, final byte[] clientKey) {
+        if (role == HmacAuthenticator.Role.NONE) {
+            throw new IllegalArgumentException("no session for a proof that matched no secret");
+        }
         final int slot = freeSlot();
         if (slot < 0) {
             return null;
         }
         final int generation = ++generations[slot];
         final ClientSession session = new ClientSession(slot, generation, publication, imageSessionId,
-            authenticator.newId(), clientName, admin);
+            authenticator.newId(), clientName, role);
         if (clientKey.length > 0) {
             session.bindClientId(ClientIds.idOf(clientKey));
         }

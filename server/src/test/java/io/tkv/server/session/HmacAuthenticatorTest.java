@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import static io.tkv.server.session.HmacAuthenticator.Role.ADMIN;
 import static io.tkv.server.session.HmacAuthenticator.Role.CLIENT;
 import static io.tkv.server.session.HmacAuthenticator.Role.NONE;
+import static io.tkv.server.session.HmacAuthenticator.Role.STORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -40,6 +41,27 @@ class HmacAuthenticatorTest {
         assertEquals(NONE, authenticator.verify(nonce, hmac("", nonce)));
         final HmacAuthenticator noAdmin = new HmacAuthenticator("client-secret", "");
         assertEquals(NONE, noAdmin.verify(nonce, hmac("", nonce)), "an empty admin secret opens nothing");
+    }
+
+    @Test
+    void shouldOpenAStoreSessionForTheClusterSecretOnlyWhereOneIsGiven() throws Exception {
+        final HmacAuthenticator pd = new HmacAuthenticator("client-secret", "admin-secret", "cluster-secret-16+");
+        final byte[] nonce = pd.newNonce();
+        final byte[] clientKey = new byte[32];
+        clientKey[0] = 7;
+        final byte[] message = new byte[nonce.length + clientKey.length];
+        System.arraycopy(nonce, 0, message, 0, nonce.length);
+        System.arraycopy(clientKey, 0, message, nonce.length, clientKey.length);
+        assertEquals(STORE, pd.verify(nonce, clientKey, hmac("cluster-secret-16+", message)));
+        assertEquals(STORE, pd.verify(nonce, hmac("cluster-secret-16+", nonce)));
+        assertEquals(ADMIN, pd.verify(nonce, hmac("admin-secret", nonce)));
+        assertEquals(CLIENT, pd.verify(nonce, hmac("client-secret", nonce)));
+        assertEquals(NONE, pd.verify(nonce, clientKey, hmac("cluster-secret-16+", nonce)), "proof without the key");
+        // A store's own authenticator (two secrets, as StoreNode builds it) opens no store session.
+        final HmacAuthenticator store = new HmacAuthenticator("client-secret", "admin-secret");
+        assertEquals(NONE, store.verify(nonce, hmac("cluster-secret-16+", nonce)));
+        final HmacAuthenticator noCluster = new HmacAuthenticator("client-secret", "admin-secret", "");
+        assertEquals(NONE, noCluster.verify(nonce, hmac("", nonce)), "an empty cluster secret opens nothing");
     }
 
     @Test
