@@ -32,6 +32,7 @@ public final class RaftNode {
     private final VoteTally votes = new VoteTally();
     private final Leader leader;
     private final Replica replica;
+    private final Hibernation hibernation;
     private Role role = Role.FOLLOWER;
     private long term;
     private long vote;
@@ -85,6 +86,7 @@ public final class RaftNode {
         this.leader = new Leader(config, log, outbox);
         this.replica = new Replica(id, regionId, log, membership, outbox);
         this.readies = new ReadyBuilder(log, outbox, config.maxCommittedBytesPerReady(), hs);
+        this.hibernation = new Hibernation(config.hibernateAfterTicks());
         term = hs.term();
         vote = hs.vote();
         resetElectionTimer();
@@ -92,8 +94,11 @@ public final class RaftNode {
 
     // ---------------------------------------------------------------- inputs
 
-    /** One tick of the logical clock. Allocates nothing unless a heartbeat round is due. */
+    /** One tick of the logical clock (none while hibernating). Allocates nothing unless a heartbeat round is due. */
     public void tick() {
+        if (hibernation.asleep()) {
+            return;
+        }
         tickCount++;
         if (role == Role.LEADER) {
             tickLeader();
@@ -129,6 +134,10 @@ public final class RaftNode {
             // A transfer not done within an election timeout is abandoned (the target may be down).
             leader.abortTransfer();
         }
+        if (hibernation.enabled() && hibernation.onLeaderTick(leader.settled())) {
+            leader.broadcastHibernate();
+            return;
+        }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
             leader.broadcastHeartbeat(tickCount);
@@ -146,6 +155,11 @@ public final class RaftNode {
             dropped++;
             return;
         }
+        if (!(role == Role.LEADER && m.type() == MessageType.HEARTBEAT_RESPONSE && m.term() == term)) {
+            // Answers to the rounds a leader sent before it fell asleep change nothing in a settled group, and must
+            // not wake it (it would settle, sleep and be woken by the last round's answers again, for ever).
+            wake();
+        }
         if (m.term() > term) {
             if (!onHigherTerm(m)) {
                 return;
@@ -159,7 +173,7 @@ public final class RaftNode {
             case PRE_VOTE_RESPONSE -> onVoteResponse(m, Role.PRE_CANDIDATE,
                 m.reject() ? m.term() == term : m.term() == term + 1);
             case VOTE_RESPONSE -> onVoteResponse(m, Role.CANDIDATE, m.term() == term);
-            case APPEND, HEARTBEAT, SNAPSHOT -> onLeaderMessage(m);
+            case APPEND, HEARTBEAT, SNAPSHOT, HIBERNATE -> onLeaderMessage(m);
             case APPEND_RESPONSE -> {
                 if (role == Role.LEADER) {
                     if (leader.onAppendResponse(m)) {
@@ -205,7 +219,7 @@ public final class RaftNode {
                 }
                 return true;
             }
-            case APPEND, HEARTBEAT, SNAPSHOT -> {
+            case APPEND, HEARTBEAT, SNAPSHOT, HIBERNATE -> {
                 becomeFollower(m.term(), m.from());
                 return true;
             }
@@ -218,7 +232,8 @@ public final class RaftNode {
 
     private void onLowerTerm(final RaftMessage m) {
         if ((config.checkQuorum() || config.preVote())
-            && (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT)) {
+            && (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT
+            || m.type() == MessageType.HIBERNATE)) {
             // A stale leader (e.g. partitioned away while we moved on) learns our term and steps down; without this
             // it could hold a quorum's worth of peers that never vote for anyone else (check-quorum + pre-vote).
             respond(m, MessageType.APPEND_RESPONSE, term, false);
@@ -285,6 +300,11 @@ public final class RaftNode {
         switch (m.type()) {
             case APPEND -> replica.onAppend(m);
             case HEARTBEAT -> replica.onHeartbeat(m);
+            case HIBERNATE -> {
+                if (replica.onHibernate(m)) {
+                    hibernation.sleepAsFollower();
+                }
+            }
             default -> replica.onSnapshot(m);
         }
     }
@@ -296,6 +316,7 @@ public final class RaftNode {
      * @return its index, or -1 if not leader, a transfer is in progress or the uncommitted window is full.
      */
     public long propose(final byte[] data) {
+        wake();
         if (!acceptsProposals()) {
             return -1;
         }
@@ -311,6 +332,7 @@ public final class RaftNode {
      *     or leave no voter.
      */
     public long proposeConfChange(final ConfChange change) {
+        wake();
         if (!acceptsProposals() || !leader.committedInTerm() || membership.lastConfIndex() > log.applied()) {
             return -1;
         }
@@ -345,6 +367,7 @@ public final class RaftNode {
      * @param context the caller's id for the read.
      */
     public void readIndex(final long context) {
+        wake();
         if (role == Role.LEADER) {
             leader.readIndex(context);
         }
@@ -355,6 +378,8 @@ public final class RaftNode {
      *     entry of its term and started no transfer in this term; else -1. Read once applied reaches it.
      */
     public long leaseReadIndex() {
+        wake();
+        hibernation.stir();
         if (role != Role.LEADER || leader.transferee() != NONE || !leader.committedInTerm()
             || !leader.leaseValid(tickCount)) {
             return -1;
@@ -369,6 +394,7 @@ public final class RaftNode {
      * @param toPeer the target.
      */
     public void transferLeadership(final long toPeer) {
+        wake();
         if (role == Role.LEADER && toPeer != id && leader.transfer(toPeer)) {
             electionElapsed = 0;
         }
@@ -376,6 +402,7 @@ public final class RaftNode {
 
     /** @param peer the transport could not deliver to it: replication to it falls back to probing. */
     public void reportUnreachable(final long peer) {
+        wake();
         if (role == Role.LEADER) {
             leader.onUnreachable(peer);
         }
@@ -389,6 +416,7 @@ public final class RaftNode {
      *                  leader tries again after the peer's next heartbeat answer).
      */
     public void reportSnapshot(final long peer, final boolean delivered) {
+        wake();
         if (role == Role.LEADER) {
             leader.onSnapshotReport(peer, delivered);
         }
@@ -561,6 +589,7 @@ public final class RaftNode {
      * pre-candidate asks again (a pre-vote changes no term, so asking again is safe).
      */
     public void campaignNow() {
+        wake();
         if ((role == Role.FOLLOWER || role == Role.PRE_CANDIDATE) && promotable()) {
             campaign(false);
         }
@@ -572,10 +601,45 @@ public final class RaftNode {
      * campaigns, so a peer without that entry is elected and overwrites it; until then nothing commits anyway.
      */
     public void stepDown() {
+        wake();
         if (role == Role.LEADER) {
             becomeFollower(term, NONE);
             electionElapsed = -electionTimeout;
         }
+    }
+
+    /** @return whether this peer hibernates: it ignores ticks until a message or a request wakes it. */
+    public boolean hibernating() {
+        return hibernation.asleep();
+    }
+
+    /**
+     * The driver saw the store of this peer's leader silent for an election timeout (a store-to-store heartbeat): a
+     * hibernating follower wakes as if its election timer had run that long, so it campaigns within the next election
+     * timeout, as without hibernation, and may vote (it has not heard the leader for that long either).
+     */
+    public void onLeaderStoreSilent() {
+        if (role != Role.LEADER && wake()) {
+            ticksSinceLeader = Math.max(ticksSinceLeader, electionTimeout);
+            electionElapsed = electionTimeout;
+        }
+    }
+
+    /** @return true if it was asleep: a leader restarts its heartbeats and check-quorum, a follower its timer. */
+    private boolean wake() {
+        if (!hibernation.wake()) {
+            return false;
+        }
+        if (role == Role.LEADER) {
+            // It did not count the ticks it slept through: no round sent before may back a lease any more.
+            tickCount += config.leaseTicks() + 1;
+            electionElapsed = 0;
+            heartbeatElapsed = config.heartbeatIntervalTicks();
+            leader.resetRecentActive();
+        } else {
+            resetElectionTimer();
+        }
+        return true;
     }
 
     /** @return whether this peer knows a membership (an uninitialized one, made by a message, knows none). */
