@@ -11,6 +11,7 @@ import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
 import io.tkv.raft.core.RaftStatus;
 import io.tkv.raft.core.Role;
+import io.tkv.raft.transport.RaftMessageHandler;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * The store's multi-Raft driver, in the shape of TiKV's batch-system: one {@link RegionPeer} (state machine and
@@ -53,11 +55,17 @@ import java.util.concurrent.TimeUnit;
  * {@link SnapshotSource}, whose files the {@link SnapshotTransfers} stream: a received SNAPSHOT is stepped into the
  * core only once its files are here, and every SNAPSHOT sent is reported to the core when its stream ends.
  *
+ * <p><b>Hibernation.</b> With {@link MultiRaftConfig#hibernateAfterTicks()} set, a region whose group is settled
+ * sleeps (io.tkv.raft.core.Hibernation): the driver ticks and polls only the {@link AwakeRegions}, and any input
+ * for a region wakes it first. A store heartbeats every other store instead ({@link RaftTransport#keepAlive()}), and
+ * when one has been silent for an election timeout ({@link StoreLiveness}) the sleeping followers of the regions it
+ * leads wake to elect a leader. Compaction of sleeping regions runs in a slow sweep over every region.
+ *
  * <p>A failed log write or sync makes the driver fail-stop: from then on it persists, sends and applies nothing,
  * and {@link #propose} and {@link #read} answer {@link Outcome#FAILED}, since the log cannot say what reached
  * the disk. Owned by the raft agent; not thread safe.
  */
-public final class MultiRaft implements AutoCloseable {
+public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
     /** The index and term a founding peer's log starts after (as TiKV's regions start at 5). */
     public static final long BOOTSTRAP_INDEX = 5;
     /** The term of the founding snapshot point. */
@@ -67,6 +75,8 @@ public final class MultiRaft implements AutoCloseable {
     /** Ticks caught up at once after a stall; beyond them (and never below an election timeout) time is skipped. */
     private static final int MAX_CATCH_UP_TICKS = 1000;
     private static final int MAX_TRANSFER_EVENTS = 16;
+    /** Ticks between sweeps over every region (sleeping ones too): compaction, and a check of the awake set. */
+    private static final int FULL_SWEEP_TICKS = 512;
 
     /** What became of a proposal or a read. */
     public enum Outcome {
@@ -96,6 +106,10 @@ public final class MultiRaft implements AutoCloseable {
     private final List<RegionPeer> peerList = new ArrayList<>();
     private PeerFactory peerFactory = (fromStoreId, message) -> false;
     private final List<RegionPeer> readyPeers = new ArrayList<>();
+    private final AwakeRegions awake = new AwakeRegions();
+    private final StoreLiveness liveness;
+    private final LongConsumer onStoreSilent = this::onStoreSilent;
+    private long tickCount;
     private final SplittableRandom random;
     private final NanoClock clock;
     private final int maxCatchUpTicks;
@@ -143,6 +157,7 @@ public final class MultiRaft implements AutoCloseable {
         // Skipping ticks after a long stall is safe only once they cover an election timeout, which is longer than
         // any lease (MultiRaftConfig#conclude): the lease has run out by then and the leader's check-quorum ran.
         this.maxCatchUpTicks = Math.max(MAX_CATCH_UP_TICKS, this.config.electionTimeoutTicks());
+        this.liveness = new StoreLiveness(this.config.electionTimeoutTicks());
     }
 
     /**
@@ -194,6 +209,7 @@ public final class MultiRaft implements AutoCloseable {
             .maxAppendBytes(config.maxAppendBytes())
             .maxUncommittedEntries(config.maxUncommittedEntries())
             .appliedIndex(appliedIndex)
+            .hibernateAfterTicks(config.hibernateAfterTicks())
             .random(random.split());
         if (config.leaseTicks() > 0) {
             raftConfig.leaseTicks(config.leaseTicks());
@@ -202,6 +218,7 @@ public final class MultiRaft implements AutoCloseable {
         final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, transfers, appliedIndex);
         regions.put(regionId, peer);
         peerList.add(peer);
+        awake.add(peer);
         LOG.info("serving region {} as peer {}: {}", regionId, peerId, node.status());
     }
 
@@ -212,6 +229,7 @@ public final class MultiRaft implements AutoCloseable {
      * another peer: a store of the cluster may only speak for its own peers ({@link #messagesFromNonMembers()}). A
      * SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped once its files are here.
      */
+    @Override
     public void onMessage(final long fromStoreId, final RaftMessage message) {
         if (failure != null) {
             return;
@@ -227,6 +245,7 @@ public final class MultiRaft implements AutoCloseable {
             messagesFromNonMembers++;
             return;
         }
+        awake.add(peer);
         if (message.type() == MessageType.SNAPSHOT && transfers != SnapshotTransfers.NONE) {
             transfers.fetch(fromStoreId, message);
             return;
@@ -246,7 +265,7 @@ public final class MultiRaft implements AutoCloseable {
      * snapshot catches up once the log is compacted past it.
      */
     public void onDropped(final long toStoreId, final RaftMessage message) {
-        final RegionPeer peer = regions.get(message.regionId());
+        final RegionPeer peer = wake(message.regionId());
         if (peer == null) {
             return;
         }
@@ -273,7 +292,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -301,7 +320,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -327,7 +346,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -345,7 +364,7 @@ public final class MultiRaft implements AutoCloseable {
 
     /** Has the store's peer of a region start an election at once (a region a split made, on its leader's store). */
     public void campaign(final long regionId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer != null && failure == null) {
             peer.node().campaignNow();
         }
@@ -379,6 +398,7 @@ public final class MultiRaft implements AutoCloseable {
             return;
         }
         peerList.remove(peer);
+        awake.remove(peer);
         peer.abandon();
         log.removeRegion(regionId);
     }
@@ -434,10 +454,13 @@ public final class MultiRaft implements AutoCloseable {
         if (ticks > 0 && config.compactThresholdEntries() > 0) {
             work += compact();
         }
-        for (int i = 0; i < peerList.size(); i++) {
-            work += peerList.get(i).drainBacklog();
+        for (int i = 0; i < awake.size(); i++) {
+            work += awake.get(i).drainBacklog();
         }
         work += processReadies();
+        if (config.hibernateAfterTicks() > 0) {
+            awake.sweep();
+        }
         if (!config.logSync() && config.periodicSyncIntervalMs() > 0 && nowMs >= nextPeriodicSyncMs) {
             nextPeriodicSyncMs = nowMs + config.periodicSyncIntervalMs();
             try {
@@ -462,8 +485,11 @@ public final class MultiRaft implements AutoCloseable {
         }
         int ticks = 0;
         while (nowMs >= nextTickMs) {
-            for (int i = 0; i < peerList.size(); i++) {
-                peerList.get(i).node().tick();
+            for (int i = 0; i < awake.size(); i++) {
+                awake.get(i).node().tick();
+            }
+            if (config.hibernateAfterTicks() > 0) {
+                onHibernationTick();
             }
             nextTickMs += config.tickIntervalMs();
             if (++ticks == maxCatchUpTicks) {
@@ -474,12 +500,71 @@ public final class MultiRaft implements AutoCloseable {
         ticksSinceCycle += ticks;
     }
 
-    /** @return regions compacted; their COMPACT records are synced here (after the state machine was durable). */
+    /**
+     * Once per tick with hibernation on: the store-to-store heartbeat and liveness, and now and then a check that every
+     * region awake is visited (any input puts a region back, so this finds none unless an input path forgot).
+     */
+    private void onHibernationTick() {
+        tickCount++;
+        liveness.onTick(onStoreSilent);
+        if (tickCount % config.heartbeatIntervalTicks() == 0) {
+            transport.keepAlive();
+        }
+        if (tickCount % FULL_SWEEP_TICKS == 0) {
+            for (int i = 0; i < peerList.size(); i++) {
+                if (!peerList.get(i).node().hibernating()) {
+                    awake.add(peerList.get(i));
+                }
+            }
+        }
+    }
+
+    /** A store has been silent for an election timeout: the sleeping followers of the regions it leads wake. */
+    private void onStoreSilent(final long storeId) {
+        int woken = 0;
+        for (int i = 0; i < peerList.size(); i++) {
+            final RegionPeer peer = peerList.get(i);
+            if (peer.node().hibernating() && !peer.isLeader() && peer.leaderStoreId() == storeId) {
+                peer.node().onLeaderStoreSilent();
+                awake.add(peer);
+                woken++;
+            }
+        }
+        LOG.info("store {} silent for {} ticks: {} hibernating regions it led woke", storeId,
+            config.electionTimeoutTicks(), woken);
+    }
+
+    /** A frame from another store arrived (the transport checked it): that store is alive. */
+    @Override
+    public void onFrame(final long fromStoreId) {
+        liveness.onFrame(fromStoreId);
+    }
+
+    /** @return the region's peer, visited by the duty cycle from now on (an input is about to wake it), or null. */
+    private RegionPeer wake(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        if (peer != null) {
+            awake.add(peer);
+        }
+        return peer;
+    }
+
+    /** @return how many regions the duty cycle visits (those not hibernating, and those just falling asleep). */
+    public int awakeRegionCount() {
+        return awake.size();
+    }
+
+    /**
+     * @return regions compacted; their COMPACT records are synced here (after the state machine was durable). Walks
+     *     the awake regions, and every region each {@link #FULL_SWEEP_TICKS} ticks (sleeping ones apply nothing new,
+     *     but their durable applied index may still move).
+     */
     private int compact() {
         int compacted = 0;
+        final boolean all = config.hibernateAfterTicks() == 0 || tickCount % FULL_SWEEP_TICKS == 0;
         try {
-            for (int i = 0; i < peerList.size(); i++) {
-                final RegionPeer peer = peerList.get(i);
+            for (int i = 0; i < (all ? peerList.size() : awake.size()); i++) {
+                final RegionPeer peer = all ? peerList.get(i) : awake.get(i);
                 if (peer.maybeCompact(log, appliedIndexes.durableAppliedIndex(peer.regionId()),
                     config.compactThresholdEntries(), config.compactKeepEntries())) {
                     compacted++;
@@ -496,8 +581,8 @@ public final class MultiRaft implements AutoCloseable {
 
     private int processReadies() {
         readyPeers.clear();
-        for (int i = 0; i < peerList.size(); i++) {
-            final RegionPeer peer = peerList.get(i);
+        for (int i = 0; i < awake.size(); i++) {
+            final RegionPeer peer = awake.get(i);
             if (peer.takeReady()) {
                 readyPeers.add(peer);
             }
@@ -581,7 +666,7 @@ public final class MultiRaft implements AutoCloseable {
 
     /** Transfers a region's leadership to another peer (leader only; ignored otherwise). */
     public void transferLeader(final long regionId, final long toPeerId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer != null) {
             peer.node().transferLeadership(toPeerId);
         }
@@ -595,7 +680,7 @@ public final class MultiRaft implements AutoCloseable {
      *     lead; NO_REGION if the region is not here, or has no voter on {@code toStoreId}; FAILED if the log failed.
      */
     public Outcome transferLeaderToStore(final long regionId, final long toStoreId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -625,7 +710,7 @@ public final class MultiRaft implements AutoCloseable {
     private final class TransferEvents implements SnapshotTransfers.Events {
         @Override
         public void onFetched(final long fromStoreId, final RaftMessage message) {
-            final RegionPeer peer = regions.get(message.regionId());
+            final RegionPeer peer = wake(message.regionId());
             if (peer == null || failure != null) {
                 transfers.discard(message);
                 return;
@@ -639,7 +724,7 @@ public final class MultiRaft implements AutoCloseable {
 
         @Override
         public void onReport(final long regionId, final long peerId, final boolean delivered) {
-            final RegionPeer peer = regions.get(regionId);
+            final RegionPeer peer = wake(regionId);
             if (peer != null) {
                 peer.node().reportSnapshot(peerId, delivered);
             }
@@ -650,5 +735,6 @@ public final class MultiRaft implements AutoCloseable {
     public void close() {
         regions.clear();
         peerList.clear();
+        awake.clear();
     }
 }

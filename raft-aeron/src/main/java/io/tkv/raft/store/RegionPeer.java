@@ -65,6 +65,8 @@ final class RegionPeer {
     private long creatorPeerId;
     private Role role = Role.FOLLOWER;
     private Ready ready;
+    /** Where this region is in the driver's {@link AwakeRegions}, -1 while it is not visited. */
+    int awakeSlot = -1;
 
     RegionPeer(
         final long regionId, final long peerId, final RaftNode node, final LogBackedStorage storage,
@@ -179,6 +181,12 @@ final class RegionPeer {
             work++;
         }
         return work + offerReadyReads();
+    }
+
+    /** @return whether the region hibernates with nothing left to hand over: the driver may stop visiting it. */
+    boolean asleep() {
+        return node.hibernating() && ready == null && !hasBacklog() && unconfirmedReads.isEmpty()
+            && leaseReads.isEmpty() && confirmedReads.isEmpty() && !node.hasReady();
     }
 
     boolean hasBacklog() {
