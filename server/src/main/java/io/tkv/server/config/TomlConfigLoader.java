@@ -30,7 +30,7 @@ import java.util.Set;
  * [raft]     initial-cluster (["id=host:port", ...]), founding-voters ([id, ...]), stream-id, tick-ms,
  *            election-ticks, heartbeat-ticks, lease-ticks, log-dir, fault-injection, compact-threshold-entries,
  *            compact-keep-entries, snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb,
- *            log-reserve-mb
+ *            log-reserve-mb, hibernate-regions, hibernate-idle-ticks
  * </pre>
  */
 public final class TomlConfigLoader {
@@ -45,7 +45,7 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb"));
+            "log-reserve-mb", "hibernate-regions", "hibernate-idle-ticks"));
 
     private TomlConfigLoader() {
     }
@@ -153,6 +153,8 @@ public final class TomlConfigLoader {
             settings.logDir(Paths.get(asText(raft, "log-dir")));
         }
         if (raft.has("fault-injection")) settings.faultInjection(asBoolean(raft, "fault-injection"));
+        if (raft.has("hibernate-regions")) settings.hibernateRegions(asBoolean(raft, "hibernate-regions"));
+        if (raft.has("hibernate-idle-ticks")) settings.hibernateIdleTicks((int)asLong(raft, "hibernate-idle-ticks"));
         if (raft.has("compact-threshold-entries")) {
             settings.compactThresholdEntries(asLong(raft, "compact-threshold-entries"));
         }
