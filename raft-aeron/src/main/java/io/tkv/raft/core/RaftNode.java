@@ -25,7 +25,6 @@ public final class RaftNode {
     private final RaftConfig config;
     private final long id;
     private final long regionId;
-    private final int electionTimeout;
     private final RaftLogView log;
     private final Membership membership;
     private final Outbox outbox;
@@ -33,16 +32,11 @@ public final class RaftNode {
     private final Leader leader;
     private final Replica replica;
     private final Hibernation hibernation;
+    private final PeerClock clock;
     private Role role = Role.FOLLOWER;
     private long term;
     private long vote;
     private long leaderId;
-    private int electionElapsed;
-    private int randomizedElectionTimeout;
-    /** Ticks since this peer last heard from a leader (or started): it refuses votes below the election timeout. */
-    private int ticksSinceLeader;
-    private int heartbeatElapsed;
-    private long tickCount;
     private final ReadyBuilder readies;
     private long dropped;
 
@@ -59,7 +53,6 @@ public final class RaftNode {
         this.config = config.conclude();
         this.id = config.id();
         this.regionId = config.regionId();
-        this.electionTimeout = config.electionTimeoutTicks();
         this.outbox = new Outbox(config.brokenRule());
         final HardState hs = storage.hardState();
         final ConfState conf = storage.confState();
@@ -89,7 +82,7 @@ public final class RaftNode {
         this.hibernation = new Hibernation(config.hibernateAfterTicks());
         term = hs.term();
         vote = hs.vote();
-        resetElectionTimer();
+        this.clock = new PeerClock(this.config);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -99,31 +92,16 @@ public final class RaftNode {
         if (hibernation.asleep()) {
             return;
         }
-        tickCount++;
+        clock.tick();
         if (role == Role.LEADER) {
             tickLeader();
-        } else {
-            tickElection();
-        }
-    }
-
-    private void tickElection() {
-        if (ticksSinceLeader < Integer.MAX_VALUE) {
-            ticksSinceLeader++;
-        }
-        if (electionElapsed < randomizedElectionTimeout) {
-            electionElapsed++;
-        }
-        if (electionElapsed >= randomizedElectionTimeout && promotable()) {
+        } else if (clock.electionTimedOut() && promotable()) {
             campaign(false);
         }
     }
 
     private void tickLeader() {
-        heartbeatElapsed++;
-        electionElapsed++;
-        if (electionElapsed >= electionTimeout) {
-            electionElapsed = 0;
+        if (clock.leaderWindowEnded()) {
             if (config.checkQuorum()) {
                 if (!leader.quorumActive()) {
                     becomeFollower(term, NONE);
@@ -138,9 +116,8 @@ public final class RaftNode {
             leader.broadcastHibernate();
             return;
         }
-        if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
-            heartbeatElapsed = 0;
-            leader.broadcastHeartbeat(tickCount);
+        if (clock.heartbeatDue()) {
+            leader.broadcastHeartbeat(clock.now());
         }
     }
 
@@ -243,7 +220,7 @@ public final class RaftNode {
     }
 
     private boolean inLease() {
-        return config.checkQuorum() && (role == Role.LEADER || ticksSinceLeader < electionTimeout);
+        return config.checkQuorum() && (role == Role.LEADER || clock.heardLeaderRecently());
     }
 
     private void onVoteRequest(final RaftMessage m) {
@@ -256,7 +233,7 @@ public final class RaftNode {
             respond(m, responseType, m.term(), false);
             if (!pre) {
                 vote = m.from();
-                electionElapsed = 0;
+                clock.restart();
             }
         } else {
             respond(m, responseType, term, true);
@@ -295,8 +272,7 @@ public final class RaftNode {
             return;
         }
         leaderId = m.from();
-        electionElapsed = 0;
-        ticksSinceLeader = 0;
+        clock.heardLeader();
         switch (m.type()) {
             case APPEND -> replica.onAppend(m);
             case HEARTBEAT -> replica.onHeartbeat(m);
@@ -381,7 +357,7 @@ public final class RaftNode {
         wake();
         hibernation.stir();
         if (role != Role.LEADER || leader.transferee() != NONE || !leader.committedInTerm()
-            || !leader.leaseValid(tickCount)) {
+            || !leader.leaseValid(clock.now())) {
             return -1;
         }
         return log.committed();
@@ -396,7 +372,7 @@ public final class RaftNode {
     public void transferLeadership(final long toPeer) {
         wake();
         if (role == Role.LEADER && toPeer != id && leader.transfer(toPeer)) {
-            electionElapsed = 0;
+            clock.restart();
         }
     }
 
@@ -448,7 +424,7 @@ public final class RaftNode {
         stopLeading();
         role = Role.PRE_CANDIDATE;
         leaderId = NONE;
-        resetElectionTimer();
+        clock.reset();
         votes.reset(membership.current());
         votes.record(id, true);
         requestVotes(MessageType.PRE_VOTE, term + 1, 0);
@@ -463,7 +439,7 @@ public final class RaftNode {
         vote = id;
         role = Role.CANDIDATE;
         leaderId = NONE;
-        resetElectionTimer();
+        clock.reset();
         votes.reset(membership.current());
         votes.record(id, true);
         requestVotes(MessageType.VOTE, term, transfer ? CAMPAIGN_TRANSFER : 0);
@@ -491,9 +467,7 @@ public final class RaftNode {
     private void becomeLeader() {
         role = Role.LEADER;
         leaderId = id;
-        electionElapsed = 0;
-        heartbeatElapsed = 0;
-        ticksSinceLeader = electionTimeout;
+        clock.becameLeader();
         leader.start(term, membership.current(), log.lastIndex() + 1);
         log.cacheApplied(true);
         log.append(new Entry(log.lastIndex() + 1, term, EntryType.NORMAL, null));
@@ -505,7 +479,7 @@ public final class RaftNode {
         // merely seeing a higher term (Raft §5.2): otherwise candidates that cannot win (stale logs) keep resetting
         // the timer of the one peer that could.
         if (role == Role.LEADER || newLeader != NONE) {
-            resetElectionTimer();
+            clock.reset();
         }
         stopLeading();
         if (newTerm > term) {
@@ -521,11 +495,6 @@ public final class RaftNode {
             leader.stop();
             log.cacheApplied(false);
         }
-    }
-
-    private void resetElectionTimer() {
-        electionElapsed = 0;
-        randomizedElectionTimeout = electionTimeout + config.random().nextInt(electionTimeout);
     }
 
     /** After the commit index moved on a leader: a leader no longer a voter steps down once its removal commits. */
@@ -549,7 +518,7 @@ public final class RaftNode {
             return false;
         }
         if (role == Role.LEADER && leader.hasPendingOutput()) {
-            leader.flush(tickCount);
+            leader.flush(clock.now());
         }
         return readies.hasReady(term, vote, leaderId, role);
     }
@@ -563,7 +532,7 @@ public final class RaftNode {
             throw new IllegalStateException("advance the previous Ready first");
         }
         if (role == Role.LEADER) {
-            leader.flush(tickCount);
+            leader.flush(clock.now());
         }
         return readies.build(term, vote, leaderId, role);
     }
@@ -604,7 +573,7 @@ public final class RaftNode {
         wake();
         if (role == Role.LEADER) {
             becomeFollower(term, NONE);
-            electionElapsed = -electionTimeout;
+            clock.delayCampaign();
         }
     }
 
@@ -620,8 +589,7 @@ public final class RaftNode {
      */
     public void onLeaderStoreSilent() {
         if (role != Role.LEADER && wake()) {
-            ticksSinceLeader = Math.max(ticksSinceLeader, electionTimeout);
-            electionElapsed = electionTimeout;
+            clock.leaderSilentForATimeout();
         }
     }
 
@@ -631,13 +599,10 @@ public final class RaftNode {
             return false;
         }
         if (role == Role.LEADER) {
-            // It did not count the ticks it slept through: no round sent before may back a lease any more.
-            tickCount += config.leaseTicks() + 1;
-            electionElapsed = 0;
-            heartbeatElapsed = config.heartbeatIntervalTicks();
+            clock.wakeLeader(config.leaseTicks());
             leader.resetRecentActive();
         } else {
-            resetElectionTimer();
+            clock.reset();
         }
         return true;
     }

@@ -6,11 +6,9 @@ import io.tkv.log.RaftLogException;
 import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.MessageType;
-import io.tkv.raft.core.RaftConfig;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
 import io.tkv.raft.core.RaftStatus;
-import io.tkv.raft.core.Role;
 import io.tkv.raft.transport.RaftMessageHandler;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 
 /**
  * The store's multi-Raft driver, in the shape of TiKV's batch-system: one {@link RegionPeer} (state machine and
@@ -75,8 +72,6 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
     /** Ticks caught up at once after a stall; beyond them (and never below an election timeout) time is skipped. */
     private static final int MAX_CATCH_UP_TICKS = 1000;
     private static final int MAX_TRANSFER_EVENTS = 16;
-    /** Ticks between sweeps over every region (sleeping ones too): compaction, and a check of the awake set. */
-    private static final int FULL_SWEEP_TICKS = 512;
 
     /** What became of a proposal or a read. */
     public enum Outcome {
@@ -106,10 +101,8 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
     private final List<RegionPeer> peerList = new ArrayList<>();
     private PeerFactory peerFactory = (fromStoreId, message) -> false;
     private final List<RegionPeer> readyPeers = new ArrayList<>();
-    private final AwakeRegions awake = new AwakeRegions();
-    private final StoreLiveness liveness;
-    private final LongConsumer onStoreSilent = this::onStoreSilent;
-    private long tickCount;
+    private final StoreHibernation hibernation;
+    private final AwakeRegions awake;
     private final SplittableRandom random;
     private final NanoClock clock;
     private final int maxCatchUpTicks;
@@ -157,7 +150,8 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         // Skipping ticks after a long stall is safe only once they cover an election timeout, which is longer than
         // any lease (MultiRaftConfig#conclude): the lease has run out by then and the leader's check-quorum ran.
         this.maxCatchUpTicks = Math.max(MAX_CATCH_UP_TICKS, this.config.electionTimeoutTicks());
-        this.liveness = new StoreLiveness(this.config.electionTimeoutTicks());
+        this.hibernation = new StoreHibernation(this.config, peerList);
+        this.awake = hibernation.awake();
     }
 
     /**
@@ -200,21 +194,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
             log.sync();
         }
         final LogBackedStorage storage = new LogBackedStorage(log, regionId, conf, snapshots);
-        final RaftConfig raftConfig = new RaftConfig()
-            .id(peerId)
-            .regionId(regionId)
-            .electionTimeoutTicks(config.electionTimeoutTicks())
-            .heartbeatIntervalTicks(config.heartbeatIntervalTicks())
-            .maxInflightAppends(config.maxInflightAppends())
-            .maxAppendBytes(config.maxAppendBytes())
-            .maxUncommittedEntries(config.maxUncommittedEntries())
-            .appliedIndex(appliedIndex)
-            .hibernateAfterTicks(config.hibernateAfterTicks())
-            .random(random.split());
-        if (config.leaseTicks() > 0) {
-            raftConfig.leaseTicks(config.leaseTicks());
-        }
-        final RaftNode node = new RaftNode(raftConfig, storage);
+        final RaftNode node = new RaftNode(config.raftConfig(peerId, regionId, appliedIndex, random.split()), storage);
         final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, transfers, appliedIndex);
         regions.put(regionId, peer);
         peerList.add(peer);
@@ -269,17 +249,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         if (peer == null) {
             return;
         }
-        peer.node().reportUnreachable(message.to());
-        if (message.type() == MessageType.SNAPSHOT) {
-            peer.node().reportSnapshot(message.to(), false);
-        }
-        if (message.type() == MessageType.APPEND && !message.entries().isEmpty() && !transport.fitsOneFrame(message)
-            && message.entries().get(0).index() > peer.node().status().commit()) {
-            LOG.error("region {}: entry {} ({} bytes) is larger than any frame to another store can carry; stepping "
-                + "down so a leader without it takes over", message.regionId(), message.entries().get(0).index(),
-                message.entries().get(0).data().length);
-            peer.node().stepDown();
-        }
+        peer.onDropped(message, transport.fitsOneFrame(message));
     }
 
     /**
@@ -458,9 +428,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
             work += awake.get(i).drainBacklog();
         }
         work += processReadies();
-        if (config.hibernateAfterTicks() > 0) {
-            awake.sweep();
-        }
+        hibernation.sweep();
         if (!config.logSync() && config.periodicSyncIntervalMs() > 0 && nowMs >= nextPeriodicSyncMs) {
             nextPeriodicSyncMs = nowMs + config.periodicSyncIntervalMs();
             try {
@@ -488,9 +456,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
             for (int i = 0; i < awake.size(); i++) {
                 awake.get(i).node().tick();
             }
-            if (config.hibernateAfterTicks() > 0) {
-                onHibernationTick();
-            }
+            hibernation.onTick(transport);
             nextTickMs += config.tickIntervalMs();
             if (++ticks == maxCatchUpTicks) {
                 nextTickMs = nowMs + config.tickIntervalMs();
@@ -500,44 +466,10 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         ticksSinceCycle += ticks;
     }
 
-    /**
-     * Once per tick with hibernation on: the store-to-store heartbeat and liveness, and now and then a check that every
-     * region awake is visited (any input puts a region back, so this finds none unless an input path forgot).
-     */
-    private void onHibernationTick() {
-        tickCount++;
-        liveness.onTick(onStoreSilent);
-        if (tickCount % config.heartbeatIntervalTicks() == 0) {
-            transport.keepAlive();
-        }
-        if (tickCount % FULL_SWEEP_TICKS == 0) {
-            for (int i = 0; i < peerList.size(); i++) {
-                if (!peerList.get(i).node().hibernating()) {
-                    awake.add(peerList.get(i));
-                }
-            }
-        }
-    }
-
-    /** A store has been silent for an election timeout: the sleeping followers of the regions it leads wake. */
-    private void onStoreSilent(final long storeId) {
-        int woken = 0;
-        for (int i = 0; i < peerList.size(); i++) {
-            final RegionPeer peer = peerList.get(i);
-            if (peer.node().hibernating() && !peer.isLeader() && peer.leaderStoreId() == storeId) {
-                peer.node().onLeaderStoreSilent();
-                awake.add(peer);
-                woken++;
-            }
-        }
-        LOG.info("store {} silent for {} ticks: {} hibernating regions it led woke", storeId,
-            config.electionTimeoutTicks(), woken);
-    }
-
     /** A frame from another store arrived (the transport checked it): that store is alive. */
     @Override
     public void onFrame(final long fromStoreId) {
-        liveness.onFrame(fromStoreId);
+        hibernation.onFrame(fromStoreId);
     }
 
     /** @return the region's peer, visited by the duty cycle from now on (an input is about to wake it), or null. */
@@ -556,12 +488,11 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
 
     /**
      * @return regions compacted; their COMPACT records are synced here (after the state machine was durable). Walks
-     *     the awake regions, and every region each {@link #FULL_SWEEP_TICKS} ticks (sleeping ones apply nothing new,
-     *     but their durable applied index may still move).
+     *     the awake regions, and now and then every region ({@link StoreHibernation#fullSweepDue()}).
      */
     private int compact() {
         int compacted = 0;
-        final boolean all = config.hibernateAfterTicks() == 0 || tickCount % FULL_SWEEP_TICKS == 0;
+        final boolean all = hibernation.fullSweepDue();
         try {
             for (int i = 0; i < (all ? peerList.size() : awake.size()); i++) {
                 final RegionPeer peer = all ? peerList.get(i) : awake.get(i);
@@ -684,26 +615,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         if (peer == null) {
             return Outcome.NO_REGION;
         }
-        if (failure != null) {
-            return Outcome.FAILED;
-        }
-        final RaftStatus status = peer.status();
-        long toPeer = 0;
-        for (final long voter : status.conf().voters()) {
-            if (peer.storeOf(voter) == toStoreId) {
-                toPeer = voter;
-            }
-        }
-        if (toPeer == 0) {
-            return Outcome.NO_REGION;
-        }
-        if (status.role() != Role.LEADER) {
-            return Outcome.NOT_LEADER;
-        }
-        if (toPeer != status.id()) {
-            peer.node().transferLeadership(toPeer);
-        }
-        return Outcome.ACCEPTED;
+        return failure != null ? Outcome.FAILED : peer.transferToStore(toStoreId);
     }
 
     /** What the streaming side reports, on the raft agent's thread. */

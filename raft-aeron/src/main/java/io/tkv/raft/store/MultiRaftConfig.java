@@ -4,6 +4,8 @@ import io.tkv.raft.core.RaftConfig;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.util.random.RandomGenerator;
+
 /**
  * Settings of the multi-Raft driver (Aeron Context style: setters return this; {@link #conclude()} checks). The
  * Raft clock: a tick every {@code tickIntervalMs} of {@link #clock()}; the core counts elections, heartbeats and the
@@ -215,6 +217,23 @@ public final class MultiRaftConfig {
     public MultiRaftConfig clock(final NanoClock clock) {
         this.clock = clock;
         return this;
+    }
+
+    /** @return the settings of one region's Raft core on this store. */
+    RaftConfig raftConfig(
+        final long peerId, final long regionId, final long appliedIndex, final RandomGenerator random) {
+        final RaftConfig raftConfig = new RaftConfig()
+            .id(peerId)
+            .regionId(regionId)
+            .electionTimeoutTicks(electionTimeoutTicks)
+            .heartbeatIntervalTicks(heartbeatIntervalTicks)
+            .maxInflightAppends(maxInflightAppends)
+            .maxAppendBytes(maxAppendBytes)
+            .maxUncommittedEntries(maxUncommittedEntries)
+            .appliedIndex(appliedIndex)
+            .hibernateAfterTicks(hibernateAfterTicks)
+            .random(random);
+        return leaseTicks > 0 ? raftConfig.leaseTicks(leaseTicks) : raftConfig;
     }
 
     @Override
