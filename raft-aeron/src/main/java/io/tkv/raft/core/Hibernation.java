@@ -26,12 +26,18 @@ package io.tkv.raft.core;
  */
 final class Hibernation {
     private final int afterTicks;
+    private final int leaseTicks;
+    private final PeerClock clock;
+    private final Leader leader;
     private boolean asleep;
     private int quietTicks;
 
-    /** @param afterTicks quiet ticks before a settled leader sleeps; 0: never sleep. */
-    Hibernation(final int afterTicks) {
-        this.afterTicks = afterTicks;
+    /** @param config the peer's settings (quiet ticks before a settled leader sleeps, 0: never; the lease). */
+    Hibernation(final RaftConfig config, final PeerClock clock, final Leader leader) {
+        this.afterTicks = config.hibernateAfterTicks();
+        this.leaseTicks = config.leaseTicks();
+        this.clock = clock;
+        this.leader = leader;
     }
 
     boolean enabled() {
@@ -71,13 +77,45 @@ final class Hibernation {
         quietTicks = 0;
     }
 
-    /** @return true if the peer was asleep (the caller restarts its timers). */
-    boolean wake() {
+    /**
+     * @param leaderHearsItsRound whether the peer leads and the message is of its term.
+     * @return whether a message leaves a sleeping peer asleep: only an answer to a heartbeat round of its own. Those
+     *     change nothing in a settled group, and the answers to the last rounds before it fell asleep must not wake it
+     *     (it would settle, sleep and be woken by the last round's answers again, for ever).
+     */
+    boolean sleepsThrough(final RaftMessage m, final boolean leaderHearsItsRound) {
+        return leaderHearsItsRound && m.type() == MessageType.HEARTBEAT_RESPONSE;
+    }
+
+    /**
+     * Any input: the peer wakes if it slept. A leader restarts its heartbeats and check-quorum window and distrusts
+     * every lease from before (it did not count the ticks it slept through); a follower restarts its election timer.
+     *
+     * @return true if the peer was asleep.
+     */
+    boolean wake(final boolean isLeader) {
         quietTicks = 0;
         if (!asleep) {
             return false;
         }
         asleep = false;
+        if (isLeader) {
+            clock.wakeLeader(leaseTicks);
+            leader.resetRecentActive();
+        } else {
+            clock.reset();
+        }
         return true;
+    }
+
+    /**
+     * The store of a sleeping follower's leader was silent for an election timeout: it wakes as if its election timer
+     * had run that long, so it campaigns within the next election timeout as it would have without hibernation, and
+     * may vote (it has not heard the leader for that long either).
+     */
+    void onLeaderStoreSilent() {
+        if (wake(false)) {
+            clock.leaderSilentForATimeout();
+        }
     }
 }

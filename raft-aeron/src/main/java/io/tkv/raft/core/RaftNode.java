@@ -79,10 +79,10 @@ public final class RaftNode {
         this.leader = new Leader(config, log, outbox);
         this.replica = new Replica(id, regionId, log, membership, outbox);
         this.readies = new ReadyBuilder(log, outbox, config.maxCommittedBytesPerReady(), hs);
-        this.hibernation = new Hibernation(config.hibernateAfterTicks());
         term = hs.term();
         vote = hs.vote();
         this.clock = new PeerClock(this.config);
+        this.hibernation = new Hibernation(this.config, clock, leader);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -132,9 +132,7 @@ public final class RaftNode {
             dropped++;
             return;
         }
-        if (!(role == Role.LEADER && m.type() == MessageType.HEARTBEAT_RESPONSE && m.term() == term)) {
-            // Answers to the rounds a leader sent before it fell asleep change nothing in a settled group, and must
-            // not wake it (it would settle, sleep and be woken by the last round's answers again, for ever).
+        if (!hibernation.sleepsThrough(m, role == Role.LEADER && m.term() == term)) {
             wake();
         }
         if (m.term() > term) {
@@ -582,29 +580,15 @@ public final class RaftNode {
         return hibernation.asleep();
     }
 
-    /**
-     * The driver saw the store of this peer's leader silent for an election timeout (a store-to-store heartbeat): a
-     * hibernating follower wakes as if its election timer had run that long, so it campaigns within the next election
-     * timeout, as without hibernation, and may vote (it has not heard the leader for that long either).
-     */
+    /** The driver saw the store of this peer's leader silent for an election timeout: see {@link Hibernation}. */
     public void onLeaderStoreSilent() {
-        if (role != Role.LEADER && wake()) {
-            clock.leaderSilentForATimeout();
+        if (role != Role.LEADER) {
+            hibernation.onLeaderStoreSilent();
         }
     }
 
-    /** @return true if it was asleep: a leader restarts its heartbeats and check-quorum, a follower its timer. */
-    private boolean wake() {
-        if (!hibernation.wake()) {
-            return false;
-        }
-        if (role == Role.LEADER) {
-            clock.wakeLeader(config.leaseTicks());
-            leader.resetRecentActive();
-        } else {
-            clock.reset();
-        }
-        return true;
+    private void wake() {
+        hibernation.wake(role == Role.LEADER);
     }
 
     /** @return whether this peer knows a membership (an uninitialized one, made by a message, knows none). */
