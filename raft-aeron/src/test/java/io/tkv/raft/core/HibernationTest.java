@@ -102,6 +102,27 @@ class HibernationTest {
         assertEquals(List.of("a", "b"), proposeAndApplied(c, leader));
     }
 
+    @Test
+    void aSleepingLeaderCutOffShouldServeNoStaleReadAfterOthersMovedOn() {
+        final TestCluster c = hibernatedGroup();
+        c.isolated.add(1L);
+        c.node(2).onLeaderStoreSilent();
+        c.node(3).onLeaderStoreSilent();
+        int ticks = 0;
+        while (c.leader() == 0) {
+            assertTrue(++ticks <= 2 * TestCluster.ELECTION, "the others elect within two election timeouts");
+            c.tickAll();
+        }
+        final long next = c.leader();
+        assertTrue(c.propose(next, "b") > 0);
+        assertEquals(List.of("a", "b"), c.appliedData(next));
+        assertEquals(Role.LEADER, c.status(1).role(), "the old leader slept through it all");
+        assertEquals(-1, c.node(1).leaseReadIndex(), "its lease from before sleeping is not trusted");
+        c.node(1).readIndex(77);
+        c.tickAll(3);
+        assertTrue(c.reads.get(1L).isEmpty(), "and no quorum confirms a ReadIndex round");
+    }
+
     private static List<String> proposeAndApplied(final TestCluster c, final long leader) {
         c.propose(leader, "b");
         c.tickAll();
