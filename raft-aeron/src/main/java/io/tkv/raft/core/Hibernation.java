@@ -14,15 +14,15 @@ package io.tkv.raft.core;
  * pre-vote wakes the group, and the leader settles it again). The notice is not answered: an answer would wake the
  * leader. A lost notice costs the same detour.
  *
- * <p><b>Waking.</b> Any message, proposal, read, membership change, campaign or transfer request wakes the peer
- * ({@link RaftNode}). A leader resumes heartbeats at its next tick and restarts its check-quorum window; since it did
- * not count the ticks it slept through, it also stops trusting the lease of any round sent before (see
- * {@link RaftNode}), so a read after waking takes a ReadIndex round. A follower resumes its election timer with a
- * fresh randomized timeout; it keeps its count of ticks since it heard the leader where it was, which only makes it
- * refuse votes longer (the lease stays safe). A follower cannot see its leader die while asleep, so the driver
- * watches the leader's store instead, with a store-to-store heartbeat: when that store has been silent for an election
- * timeout it calls {@link RaftNode#onLeaderStoreSilent()}, which wakes the follower as if its timer had run an
- * election timeout, so it campaigns within the next one, as it would have without hibernation.
+ * <p><b>Waking.</b> Any message (but an answer to one of a sleeping leader's own heartbeat rounds), proposal, read,
+ * membership change, campaign or transfer request wakes the peer. A leader resumes heartbeats at its next tick and
+ * restarts its check-quorum window; since it did not count the ticks it slept through, it also stops trusting the lease
+ * of any round sent before ({@link PeerClock#wakeLeader}), so a read after waking takes a ReadIndex round. A follower
+ * resumes its election timer with a fresh randomized timeout; it keeps its count of ticks since it heard the leader
+ * where it was, which only makes it refuse votes longer (the lease stays safe). A follower cannot see its leader die
+ * while asleep, so the driver watches the leader's store instead, with a store-to-store heartbeat: when that store has
+ * been silent for an election timeout it calls {@link RaftNode#onLeaderStoreSilent()}, which wakes the follower as if
+ * its timer had run an election timeout, so it campaigns within the next one, as it would have without hibernation.
  */
 final class Hibernation {
     private final int afterTicks;
@@ -72,11 +72,6 @@ final class Hibernation {
         asleep = afterTicks > 0;
     }
 
-    /** Activity that keeps a leader awake (a lease read): the quiet ticks start again. */
-    void stir() {
-        quietTicks = 0;
-    }
-
     /**
      * @param leaderHearsItsRound whether the peer leads and the message is of its term.
      * @return whether a message leaves a sleeping peer asleep: only an answer to a heartbeat round of its own. Those
@@ -88,7 +83,8 @@ final class Hibernation {
     }
 
     /**
-     * Any input: the peer wakes if it slept. A leader restarts its heartbeats and check-quorum window and distrusts
+     * Any input (a lease read too: a region read from keeps its lease): the quiet ticks start again, and the peer
+     * wakes if it slept. A leader restarts its heartbeats and check-quorum window and distrusts
      * every lease from before (it did not count the ticks it slept through); a follower restarts its election timer.
      *
      * @return true if the peer was asleep.

@@ -353,7 +353,6 @@ public final class RaftNode {
      */
     public long leaseReadIndex() {
         wake();
-        hibernation.stir();
         if (role != Role.LEADER || leader.transferee() != NONE || !leader.committedInTerm()
             || !leader.leaseValid(clock.now())) {
             return -1;
