@@ -83,10 +83,7 @@ public final class ClientConfig {
     private long retryBackoffMaxMs = DEFAULT_RETRY_BACKOFF_MAX_MS;
     private long storeSilenceTimeoutMs = DEFAULT_STORE_SILENCE_TIMEOUT_MS;
     private Supplier<IdleStrategy> idleStrategySupplier = () -> new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
-    private long regionId = 1;
-    private long regionConfVer = 1;
-    private long regionVersion = 1;
-    private boolean regionPinned;
+    private final RoutingConfig routing = new RoutingConfig();
     private ErrorHandler errorHandler = ClientConfig::printError;
 
     /**
@@ -101,6 +98,7 @@ public final class ClientConfig {
             throw new IllegalStateException("a ClientConfig configures one client; it was concluded already");
         }
         concludeStores();
+        routing.conclude();
         Endpoints.checkChannel("egressChannel", egressChannel);
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(idleStrategySupplier, "idleStrategySupplier");
@@ -490,31 +488,32 @@ public final class ClientConfig {
      */
     public ClientConfig region(final long regionId, final long regionConfVer, final long regionVersion) {
         checkMutable();
-        this.regionId = regionId;
-        this.regionConfVer = regionConfVer;
-        this.regionVersion = regionVersion;
-        this.regionPinned = true;
+        routing.region(regionId, regionConfVer, regionVersion);
         return this;
     }
 
-    /** @return whether {@link #region(long, long, long)} pinned the client to one region. */
-    public boolean regionPinned() {
-        return regionPinned;
+    /**
+     * Routes by PD: a region the client does not know is asked of PD (the stores when PD does not know it), and the
+     * stores' addresses come from PD too. Without {@link #storeEndpoints(String...)} the client connects to the
+     * stores PD lists. Default: none (regions come from the stores).
+     *
+     * @param pdEndpoints PD members, host:port each (any one is enough).
+     * @return this.
+     */
+    public ClientConfig pdEndpoints(final String... pdEndpoints) {
+        checkMutable();
+        routing.pdEndpoints(Arrays.asList(pdEndpoints));
+        return this;
     }
 
-    /** @return the region id requests carry. */
-    public long regionId() {
-        return regionId;
+    /** @return how the client finds regions: pinned, by the stores, or by PD. */
+    public RoutingConfig routing() {
+        return routing;
     }
 
-    /** @return the region conf version requests carry. */
-    public long regionConfVer() {
-        return regionConfVer;
-    }
-
-    /** @return the region version requests carry. */
-    public long regionVersion() {
-        return regionVersion;
+    /** @return whether the stores were set, rather than left to the default (or to PD). */
+    boolean storeEndpointsSet() {
+        return storeEndpointsSet;
     }
 
     /**
@@ -540,8 +539,7 @@ public final class ClientConfig {
             egressStreamId + ", aeronDirectoryName=" + aeronDirectoryName + ", clientName=" + clientName +
             ", requestTimeoutMs=" + requestTimeoutMs + ", connectTimeoutMs=" + connectTimeoutMs +
             ", maxInFlight=" + maxInFlight + ", retryBackoffMs=" + retryBackoffInitialMs + ".." + retryBackoffMaxMs +
-            ", storeSilenceTimeoutMs=" + storeSilenceTimeoutMs + ", region=" + regionId + '/' + regionConfVer + '/' +
-            regionVersion + (regionPinned ? " pinned" : "") + '}';
+            ", storeSilenceTimeoutMs=" + storeSilenceTimeoutMs + ", routing: " + routing + '}';
     }
 
     /**

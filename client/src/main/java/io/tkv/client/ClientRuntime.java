@@ -32,10 +32,14 @@ final class ClientRuntime implements AutoCloseable {
     private final RequestSubmitter submitter;
     private final RegionCache regionCache = new RegionCache();
     private final RegionSource regionSource;
+    private final PdRouting pd;
+    private final PollerTasks pollerTasks = new PollerTasks();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ClientRuntime(final ClientConfig ctx, final byte[] clientKey, final long connectDeadlineNs) {
+    private ClientRuntime(final ClientConfig ctx, final byte[] clientKey, final PdRouting pd,
+        final long connectDeadlineNs) {
         this.ctx = ctx;
+        this.pd = pd;
         this.inFlight = new InFlightRequests(ctx.maxInFlight(), correlationIds);
         this.transport = ClientTransport.open(ctx, connectDeadlineNs);
         try {
@@ -45,15 +49,16 @@ final class ClientRuntime implements AutoCloseable {
             connections = new StoreConnections(ctx, transport, handshake, clock.nanoTime());
             final long graceNs = TimeUnit.MILLISECONDS.toNanos(ctx.storeSilenceTimeoutMs());
             router = new LeaderRouter(connections, graceNs);
-            final RegionRoutes routes = new RegionRoutes(connections, router, graceNs);
+            final RegionRoutes routes = new RegionRoutes(connections, router, graceNs, pd.addresses());
             publisher = new IngressPublisher(routes, inFlight, ctx.requestTimeoutMs(),
                 connections.first().publication().maxMessageLength());
             final RequestRetries retries = new RequestRetries(publisher, inFlight, router, routes, ctx);
             submitter = new RequestSubmitter(inFlight, publisher, router, ctx.requestTimeoutMs());
-            regionSource = new StoreRegionSource(submitter);
+            regionSource = pd.source(new StoreRegionSource(submitter), pollerTasks);
             agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
                 publisher, inFlight, connections, router, retries, ctx, clock);
             agent.regionRetries(new RegionRetries(regionCache, regionSource, retries, inFlight));
+            agent.tasks(pollerTasks);
             connections.listener(agent);
             transport.imageLossListener(agent::onUnavailableImage);
             runner = new AgentRunner(ctx.idleStrategySupplier().get(), ctx.errorHandler(), null, agent);
@@ -80,8 +85,23 @@ final class ClientRuntime implements AutoCloseable {
      * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if a store refused the secret.
      */
     static ClientRuntime start(final ClientConfig ctx, final byte[] clientKey) {
+        return start(ctx, clientKey, PdRouting.none());
+    }
+
+    /**
+     * As {@link #start(ClientConfig, byte[])}, routing by PD when {@code pd} has it.
+     *
+     * @param pd owned from here: closed with the runtime, or at once if the start fails.
+     */
+    static ClientRuntime start(final ClientConfig ctx, final byte[] clientKey, final PdRouting pd) {
         final long connectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
-        final ClientRuntime runtime = new ClientRuntime(ctx, clientKey, connectDeadlineNs);
+        final ClientRuntime runtime;
+        try {
+            runtime = new ClientRuntime(ctx, clientKey, pd, connectDeadlineNs);
+        } catch (final RuntimeException ex) {
+            pd.close();
+            throw ex;
+        }
         runtime.awaitFirstSession(connectDeadlineNs);
         return runtime;
     }
@@ -143,6 +163,7 @@ final class ClientRuntime implements AutoCloseable {
         }
         inFlight.close();
         transport.close();
+        pd.close();
     }
 
     private void awaitFirstSession(final long deadlineNs) {

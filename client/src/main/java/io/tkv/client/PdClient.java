@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #getTimestamp()} is batched: concurrent callers of one client share one round trip (see
  * {@link TsoBatcher}).
  */
-public final class PdClient implements AutoCloseable {
+public final class PdClient implements AutoCloseable, PdRoutes {
     private final ClientConfig ctx;
     private final ClientRuntime runtime;
     private final RequestSubmitter requests;
@@ -164,6 +164,7 @@ public final class PdClient implements AutoCloseable {
      * @return completes with the region holding it and its leader, as PD knows them; fails REGION_NOT_FOUND if PD
      *     knows no region there (yet).
      */
+    @Override
     public CompletableFuture<RegionInfo> getRegionAsync(final byte[] storedKey) {
         return requests.submit("getRegion", GetRegionResponseDecoder.TEMPLATE_ID,
             id -> PdClusterEncoder.current().getRegion(id, storedKey));
@@ -207,6 +208,7 @@ public final class PdClient implements AutoCloseable {
     }
 
     /** @return completes with the store as PD knows it (an empty list if it knows no such store). */
+    @Override
     public CompletableFuture<List<PdStore>> storeAsync(final long storeId) {
         return requests.submit("getStores", GetStoresResponseDecoder.TEMPLATE_ID,
             id -> PdClusterEncoder.current().getStores(id, storeId));

@@ -1,13 +1,6 @@
 package io.tkv.client;
 
-import io.tkv.codec.InjectFaultResponseDecoder;
-import io.tkv.codec.ChangePeerResponseDecoder;
-import io.tkv.codec.SplitRegionResponseDecoder;
-import io.tkv.codec.TransferLeaderResponseDecoder;
-import io.tkv.codec.keys.KeySpace;
-import io.tkv.codec.RegionChecksumResponseDecoder;
 import io.tkv.codec.auth.ClientIds;
-import io.tkv.codec.StoreStatusResponseDecoder;
 
 import java.util.Collections;
 import java.util.List;
@@ -25,10 +18,12 @@ import java.util.concurrent.CompletableFuture;
  * futures, times requests out, keeps the sessions alive and follows the leader.
  *
  * <p><b>Routing by region.</b> The cluster's keys are split into regions, each a range of keys served by its own Raft
- * group. The client keeps a region cache (key to region: range, epoch, peers, leader), filled from the stores
- * ({@code LocateRegion}) on a miss and corrected by their refusals, and sends each request to its region's leader
- * with that region's epoch. A batch is split by region and the parts run in parallel, merged back in request order; a
- * scan walks the regions in key order (or reverse), a delete-range deletes region by region. <b>A batch is atomic only
+ * group. The client keeps a region cache (key to region: range, epoch, peers, leader), filled on a miss from the
+ * stores ({@code LocateRegion}) or, with {@link ClientConfig#pdEndpoints(String...)}, from PD (which also gives the
+ * stores' addresses; the stores answer when PD does not know the region), and corrected by the stores' refusals;
+ * it sends each request to its region's leader with that region's epoch. A batch is split by region and the parts
+ * run in parallel, merged back in request order; a scan walks the regions in key order (or reverse), a delete-range
+ * deletes region by region. <b>A batch is atomic only
  * within one region</b>: the parts of a batch across regions are separate writes, each applied once, so a failure can
  * leave some parts applied. A request refused because its region changed (EPOCH_NOT_MATCH after a split,
  * KEY_NOT_IN_REGION, REGION_NOT_FOUND) ran nowhere: the client takes the regions the refusal carries, finds the region
@@ -84,25 +79,26 @@ public final class RawKvClient implements AutoCloseable {
     private final ClientConfig ctx;
     private final ClientRuntime runtime;
     private final RequestSubmitter requests;
-    /** The region every request names when the configuration pins one; else requests are routed by key. */
-    private final RegionEpoch region;
     /** How requests are made: routed by key (the default), or all to the pinned region. */
     private final RawKvRequests kv;
+    private final RawKvAdmin admin;
     /**
      * Names this client to the stores' deduplication of retried writes: derived from a random client key the
      * handshake proves to every store ({@link ClientIds}), so no other client can write under it.
      */
     private final long clientId;
 
-    private RawKvClient(final ClientConfig ctx) {
+    private RawKvClient(final ClientConfig ctx, final PdRouting pd) {
         this.ctx = ctx;
-        this.region = new RegionEpoch(ctx.regionId(), ctx.regionConfVer(), ctx.regionVersion());
+        final RoutingConfig routing = ctx.routing();
         final byte[] clientKey = ClientIds.newKey();
         this.clientId = ClientIds.idOf(clientKey);
-        this.runtime = ClientRuntime.start(ctx, clientKey);
+        this.runtime = ClientRuntime.start(ctx, clientKey, pd);
         this.requests = runtime.submitter();
-        this.kv = ctx.regionPinned() ? new PinnedRawKv(requests, region, clientId) :
-            new RoutedRawKv(requests, runtime.regionCache(), runtime.regionSource(), clientId);
+        this.admin = new RawKvAdmin(requests, runtime.regionCache());
+        this.kv = routing.regionPinned() ? new PinnedRawKv(requests,
+            new RegionEpoch(routing.regionId(), routing.regionConfVer(), routing.regionVersion()), clientId) :
+            new RoutedRawKv(requests, runtime.regionCache(), runtime.regionSource(), clientId, !routing.usesPd());
     }
 
     /**
@@ -114,8 +110,12 @@ public final class RawKvClient implements AutoCloseable {
      * @throws TkvException        with {@link ErrorCode#UNAUTHENTICATED} if a store refused the secret.
      */
     public static RawKvClient connect(final ClientConfig ctx) {
-        ctx.conclude();
-        return new RawKvClient(ctx);
+        return new RawKvClient(ctx, PdRouting.open(ctx));
+    }
+
+    /** Connects routing by a PD the caller provides (tests: a fake PD), with the stores it lists. */
+    static RawKvClient connect(final ClientConfig ctx, final PdRoutes pd, final List<PdStore> stores) {
+        return new RawKvClient(ctx, PdRouting.of(ctx, pd, stores, null));
     }
 
     /**
@@ -522,93 +522,43 @@ public final class RawKvClient implements AutoCloseable {
         return kv.compareAndSwap(key, expected, newValue, ttlSeconds);
     }
 
-    // ---------------------------------------------------------------------------------------------- close
+    // ---------------------------------------------------------------------------------------------- admin
 
-    /**
-     * Asks the store this client is talking to for its replication status (to ask a given store, connect a client
-     * with that store alone). Not routed to the leader: any store answers.
-     *
-     * @return the store's status.
-     */
+    /** @return the admin and diagnostic calls (store status, leader transfer, split, membership, checksum, faults). */
+    public RawKvAdmin admin() {
+        return admin;
+    }
+
+    /** @see RawKvAdmin#storeStatus() */
     public StoreStatus storeStatus() {
-        return requests.await(requests.submit("storeStatus", StoreStatusResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().storeStatus(id)));
+        return admin.storeStatus();
     }
 
-    /**
-     * Fault drills: replaces the Raft partition of the store this client talks to — cut off from every other store,
-     * or from these ({@code isolateAll} false and no stores heals it). Refused (UNAUTHENTICATED) unless the store
-     * runs with {@code raft.fault-injection = true}.
-     */
+    /** @see RawKvAdmin#injectFault(boolean, long...) */
     public void injectFault(final boolean isolateAll, final long... storeIds) {
-        requests.await(requests.<Void>submit("injectFault", InjectFaultResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().injectFault(id, isolateAll, storeIds.clone())));
+        admin.injectFault(isolateAll, storeIds);
     }
 
-    /**
-     * Asks the store this client talks to, which must lead the region, to hand the region's leadership to its peer
-     * on {@code toStoreId}. Returns once the transfer started: the new leader is elected within an election timeout,
-     * or the transfer is given up (watch {@link #storeStatus()}). Not routed to the leader: connect a client with the
-     * leader's store alone.
-     *
-     * @throws TkvException NOT_LEADER if the store does not lead the region (the message names the leader it knows),
-     *                      REGION_NOT_FOUND if the region is not there or has no voter on {@code toStoreId}.
-     */
+    /** @see RawKvAdmin#transferLeader(long, long) */
     public void transferLeader(final long regionId, final long toStoreId) {
-        requests.await(requests.<Void>submit("transferLeader", TransferLeaderResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().transferLeader(id, regionId, toStoreId)));
+        admin.transferLeader(regionId, toStoreId);
     }
 
-    /**
-     * Splits a region at a RawKV key (admin): the region keeps the keys before {@code splitKey}, a new region
-     * {@code newRegionId} takes it and those after, with one new peer per peer of the region (on the same stores, in
-     * the order the region lists its peers). Sent to the region's leader (followed like any request); returns once
-     * the split applied there. The ids are the caller's to allocate, unique in the cluster.
-     *
-     * @param regionId the region.
-     * @param confVer  its epoch's conf version, as the caller knows it (both counters must be current).
-     * @param version  its epoch's version.
-     * @return the two regions after the split.
-     * @throws TkvException EPOCH_NOT_MATCH if the region changed, KEY_NOT_IN_REGION if the key is not strictly inside
-     *                      it, MALFORMED for ids that cannot make the region, REGION_NOT_FOUND.
-     */
-    public List<RegionInfo> splitRegion(
-        final long regionId, final long confVer, final long version, final byte[] splitKey, final long newRegionId,
-        final long... newPeerIds) {
-        final RegionEpoch region = new RegionEpoch(regionId, confVer, version);
-        Objects.requireNonNull(splitKey, "splitKey");
-        final byte[] stored = new byte[splitKey.length + 1];
-        stored[0] = KeySpace.RAW;
-        System.arraycopy(splitKey, 0, stored, 1, splitKey.length);
-        return requests.await(requests.<List<RegionInfo>>submit("splitRegion",
-            SplitRegionResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().splitRegion(id, region, stored, newRegionId, newPeerIds.clone())));
+    /** @see RawKvAdmin#splitRegion(long, long, long, byte[], long, long...) */
+    public List<RegionInfo> splitRegion(final long regionId, final long confVer, final long version,
+        final byte[] splitKey, final long newRegionId, final long... newPeerIds) {
+        return admin.splitRegion(regionId, confVer, version, splitKey, newRegionId, newPeerIds);
     }
 
-    /**
-     * Changes a region's membership (admin), one change at a time through its Raft log: sent to the region's leader
-     * (followed like any request); returns once the change applied there. A new peer's id must be unique in the
-     * cluster and its store must not hold another peer of the region.
-     *
-     * @param regionId the region.
-     * @param confVer  its epoch's conf version as the caller knows it (both counters must be current).
-     * @param version  its epoch's version.
-     * @return the region after the change.
-     * @throws TkvException EPOCH_NOT_MATCH if the region changed, SERVER_BUSY while a previous change is not applied,
-     *                      MALFORMED for a change that cannot be made, REGION_NOT_FOUND.
-     */
-    public RegionInfo changePeer(
-        final long regionId, final long confVer, final long version, final PeerChange change, final long peerId,
-        final long storeId) {
-        Objects.requireNonNull(change, "change");
-        final RegionEpoch region = new RegionEpoch(regionId, confVer, version);
-        final List<RegionInfo> regions = requests.await(requests.<List<RegionInfo>>submit("changePeer",
-            ChangePeerResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().changePeer(id, region, change, peerId, storeId)));
-        if (regions.isEmpty()) {
-            throw new TkvException(ErrorCode.MALFORMED, "a ChangePeer answer without the region");
-        }
-        return regions.get(0);
+    /** @see RawKvAdmin#changePeer(long, long, long, PeerChange, long, long) */
+    public RegionInfo changePeer(final long regionId, final long confVer, final long version,
+        final PeerChange change, final long peerId, final long storeId) {
+        return admin.changePeer(regionId, confVer, version, change, peerId, storeId);
+    }
+
+    /** @see RawKvAdmin#regionChecksum(long) */
+    public RegionChecksum regionChecksum(final long regionId) {
+        return admin.regionChecksum(regionId);
     }
 
     /** @return the id the stores deduplicate this client's writes under (it is in every write frame). */
@@ -616,14 +566,7 @@ public final class RawKvClient implements AutoCloseable {
         return clientId;
     }
 
-    /**
-     * Asks the store this client talks to for a hash over one region's applied state, taken between two entries
-     * (admin). Not routed to the leader: compare the stores' answers at the same applied index.
-     */
-    public RegionChecksum regionChecksum(final long regionId) {
-        return requests.await(requests.submit("regionChecksum", RegionChecksumResponseDecoder.TEMPLATE_ID,
-            id -> IngressEncoder.current().regionChecksum(id, regionId)));
-    }
+    // ---------------------------------------------------------------------------------------------- close
 
     /**
      * Sends Disconnect on every open session (best effort), stops the poller, fails requests still in flight with

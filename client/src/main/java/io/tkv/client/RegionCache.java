@@ -147,6 +147,17 @@ final class RegionCache {
         }
     }
 
+    /** Drops every entry: each range is located again when next used. */
+    void clear() {
+        synchronized (lock) {
+            final CachedRegion[] sorted = regions;
+            regions = NONE;
+            for (final CachedRegion region : sorted) {
+                region.markStale();
+            }
+        }
+    }
+
     /** @return the entries, by start key (tests, diagnostics). */
     List<CachedRegion> snapshot() {
         return List.of(regions);

@@ -10,16 +10,21 @@ package io.tkv.client;
  *       peers with an open session, in the order the region lists them; if none, the store the client talks to by
  *       default, which names the leader if it knows one.</li>
  * </ul>
+ * A store named by id only (PD's regions name leaders by store id) is reached at the address PD gave for it
+ * ({@link StoreAddresses}), with a session opened on first use; one PD has not named yet is asked of PD meanwhile.
  */
 final class RegionRoutes {
     private final StoreConnections connections;
     private final LeaderRouter router;
     private final long graceNs;
+    private final StoreAddresses addresses;
 
-    RegionRoutes(final StoreConnections connections, final LeaderRouter router, final long graceNs) {
+    RegionRoutes(final StoreConnections connections, final LeaderRouter router, final long graceNs,
+        final StoreAddresses addresses) {
         this.connections = connections;
         this.router = router;
         this.graceNs = graceNs;
+        this.addresses = addresses;
     }
 
     /**
@@ -55,7 +60,7 @@ final class RegionRoutes {
         }
         final long leaderStoreId = region.leaderStoreId();
         if (known == null && leaderStoreId > 0) {
-            final StoreConnection byId = connections.byStoreId(leaderStoreId);
+            final StoreConnection byId = byId(leaderStoreId, nowNs);
             if (byId != null && byId.isUsable(nowNs, graceNs)) {
                 region.leader(leaderStoreId, byId);
                 return byId;
@@ -83,7 +88,7 @@ final class RegionRoutes {
             hinted = connections.connect(hintEndpoint, nowNs);
         }
         if (hinted == null) {
-            hinted = connections.byStoreId(hintStoreId);
+            hinted = byId(hintStoreId, nowNs);
         }
         if (hinted != null && hinted != from && hinted.isUsable(nowNs, graceNs)) {
             region.leader(hintStoreId > 0 ? hintStoreId : hinted.storeId(), hinted);
@@ -94,6 +99,23 @@ final class RegionRoutes {
         final StoreConnection next = peer != null ? peer : from == null ? router.leader() : connections.nextAfter(from);
         region.leader(next.storeId(), next);
         return false;
+    }
+
+    /**
+     * @return the connection to the store: the one whose session is with it, else one opened to the address PD gave
+     *     for it; null when it has neither (PD is asked for the address meanwhile, for the next request).
+     */
+    private StoreConnection byId(final long storeId, final long nowNs) {
+        final StoreConnection known = connections.byStoreId(storeId);
+        if (known != null || storeId <= 0 || addresses == null) {
+            return known;
+        }
+        final String endpoint = addresses.endpoint(storeId);
+        if (endpoint == null) {
+            addresses.resolve(storeId);
+            return null;
+        }
+        return connections.connect(endpoint, nowNs);
     }
 
     /** @return the first store with an open session among the region's peers after {@code afterStoreId}, or null. */

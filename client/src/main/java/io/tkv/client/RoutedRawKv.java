@@ -29,16 +29,22 @@ final class RoutedRawKv implements RawKvRequests {
     private final RegionBatches batches;
     private final long clientId;
 
+    /**
+     * @param guessFoundingRegion whether to start with the founding region as a guess (routing by the stores); with
+     *                            PD the first request of a range asks PD instead.
+     */
     RoutedRawKv(final RequestSubmitter requests, final RegionCache cache, final RegionSource source,
-        final long clientId) {
+        final long clientId, final boolean guessFoundingRegion) {
         this.requests = requests;
         this.cache = cache;
         this.locator = new KeyLocator(cache, source);
         this.batches = new RegionBatches(locator);
         this.clientId = clientId;
-        // The founding region as a first guess: right for a cluster that never split, and refused with the current
-        // regions (EPOCH_NOT_MATCH) by one that did, which corrects the cache at the cost of one round trip.
-        cache.put(new RegionInfo(1, EMPTY, EMPTY, 1, 1, 0, List.of()));
+        if (guessFoundingRegion) {
+            // The founding region as a first guess: right for a cluster that never split, and refused with the
+            // current regions (EPOCH_NOT_MATCH) by one that did, which corrects the cache at one round trip's cost.
+            cache.put(new RegionInfo(1, EMPTY, EMPTY, 1, 1, 0, List.of()));
+        }
     }
 
     @Override

@@ -41,6 +41,7 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
     private final LeaderRouter router;
     private final RequestRetries retries;
     private RegionRetries regionRetries;
+    private PollerTasks tasks;
     private final long requestTimeoutMs;
     private final long silenceTimeoutNs;
     private final NanoClock clock;
@@ -75,6 +76,11 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
         this.regionRetries = regionRetries;
     }
 
+    /** What other threads hand to the poller (PD's answers); set once, before the poller starts. */
+    void tasks(final PollerTasks tasks) {
+        this.tasks = tasks;
+    }
+
     /** @return completes when the first session with any store is open, or fails when a store refuses it. */
     CompletableFuture<Void> firstSession() {
         return firstSession;
@@ -104,6 +110,7 @@ final class SessionAgent implements Agent, EgressListener, StoreConnection.Liste
         work += egress.poll(assembler, FRAGMENT_LIMIT);
         work += connections.doWork(nowNs);
         work += router.doWork(nowNs);
+        work += tasks.drain();
         work += retries.release(nowNs);
         work += publisher.flushBacklog(nowNs);
         if (nowNs - nextSweepNs >= 0) {

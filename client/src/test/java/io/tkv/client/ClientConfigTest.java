@@ -30,9 +30,9 @@ class ClientConfigTest {
         assertEquals(10, ctx.retryBackoffInitialMs());
         assertEquals(200, ctx.retryBackoffMaxMs());
         assertEquals(500, ctx.storeSilenceTimeoutMs());
-        assertEquals(1, ctx.regionId());
-        assertEquals(1, ctx.regionConfVer());
-        assertEquals(1, ctx.regionVersion());
+        assertEquals(1, ctx.routing().regionId());
+        assertEquals(1, ctx.routing().regionConfVer());
+        assertEquals(1, ctx.routing().regionVersion());
         assertArrayEquals(new byte[0], ctx.secret());
         assertNull(ctx.aeronDirectoryName());
         assertTrue(ctx.embeddedAeronDirectoryName().contains("tkv-client-" + ProcessHandle.current().pid()));

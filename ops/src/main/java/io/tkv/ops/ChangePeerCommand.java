@@ -50,7 +50,7 @@ final class ChangePeerCommand extends KvCommand {
         if (type != PeerChange.REMOVE_PEER && storeId <= 0) {
             throw new IllegalArgumentException("--store names the store the peer is on");
         }
-        final RegionInfo region = client.changePeer(regionId, epoch[0], epoch[1], type, peerId,
+        final RegionInfo region = client.admin().changePeer(regionId, epoch[0], epoch[1], type, peerId,
             storeId > 0 ? storeId : peerId);
         out.println("region " + region.regionId() + " [" + HexFormat.of().formatHex(region.startKey()) + ", "
             + (region.endKey().length == 0 ? "end" : HexFormat.of().formatHex(region.endKey())) + ") epoch ("

@@ -87,7 +87,7 @@ final class ChecksumCommand implements Callable<Integer> {
     private List<RegionChecksum> ask(final List<RawKvClient> clients) {
         final List<RegionChecksum> sums = new ArrayList<>(clients.size());
         for (final RawKvClient client : clients) {
-            sums.add(client.regionChecksum(regionId));
+            sums.add(client.admin().regionChecksum(regionId));
         }
         return sums;
     }

@@ -1,6 +1,7 @@
 package io.tkv.ops;
 
 import io.tkv.client.ClientConfig;
+import io.tkv.client.PdClient;
 import io.tkv.client.RawKvClient;
 import io.tkv.client.StoreStatus;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class ConnectionOptions {
     /** @return the replication status of the store at {@code storeEndpoint}, asked through a client of its own. */
     StoreStatus statusOf(final String storeEndpoint) throws IOException {
         try (RawKvClient client = connect(List.of(storeEndpoint))) {
-            return client.storeStatus();
+            return client.admin().storeStatus();
         }
     }
 
@@ -63,6 +64,11 @@ final class ConnectionOptions {
             context.aeronDirectoryName(aeronDir);
         }
         return RawKvClient.connect(context);
+    }
+
+    /** @return a PD client for these members, with this command's secret, timeout and media driver. */
+    PdClient connectPd(final String members) throws IOException {
+        return PdOptions.connect(members, secretFile, timeoutMs, aeronDir);
     }
 
     byte[] bytes(final String text) {

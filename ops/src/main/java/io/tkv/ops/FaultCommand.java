@@ -31,7 +31,7 @@ final class FaultCommand extends KvCommand {
 
     @Override
     int run(final RawKvClient client, final PrintWriter out, final PrintWriter err) {
-        client.injectFault(action.isolateAll, action.stores == null ? new long[0] : action.stores);
+        client.admin().injectFault(action.isolateAll, action.stores == null ? new long[0] : action.stores);
         out.println("OK");
         return OK;
     }

@@ -28,6 +28,18 @@ final class PdOptions {
 
     /** @return a PD client (it follows the PD leader among the members). */
     PdClient connect() throws IOException {
+        return connect(members, secretFile, timeoutMs, aeronDir);
+    }
+
+    /**
+     * @param members    PD members, host:port,host:port,...
+     * @param secretFile the secret's file, or null for none.
+     * @param timeoutMs  request timeout.
+     * @param aeronDir   an external media driver's directory, or null for an embedded one.
+     * @return a PD client (it follows the PD leader among the members).
+     */
+    static PdClient connect(final String members, final Path secretFile, final long timeoutMs, final String aeronDir)
+        throws IOException {
         final ClientConfig context = new ClientConfig()
             .storeEndpoints(List.of(members.split(",")))
             .clientName("tkv-ctl")

@@ -1,9 +1,12 @@
 package io.tkv.ops;
 
+import io.tkv.client.PdClient;
+import io.tkv.client.PdRegion;
 import io.tkv.client.StoreStatus;
 import io.tkv.client.TkvException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,6 +26,10 @@ import java.util.concurrent.Callable;
  * it (the leader marked), and its approximate size and keys as its leader's store estimates them. Where stores
  * disagree on a region's epoch the newest is shown (the others are catching up). Exit 3 if a store could not be asked.
  * An admin request: give the admin secret ({@code --secret-file}).
+ *
+ * <p>With {@code --pd host:port} the regions come from PD instead ({@code ScanRegions}, as PD knows them from their
+ * leaders' heartbeats): range as RawKV user keys where printable ({@code --hex}: stored keys in hex), epoch, peers,
+ * leader, approximate size and keys.
  */
 @Command(name = "regions", description = "Every region of the stores given: range, epoch, stores, leader, size.")
 final class RegionsCommand implements Callable<Integer> {
@@ -31,6 +38,12 @@ final class RegionsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--pd", description = "PD members host:port,...: list the regions PD knows")
+    String pd;
+
+    /** Regions asked of PD per ScanRegions. */
+    static final int PAGE = 1000;
 
     /** What the stores said of one region. */
     private static final class Seen {
@@ -45,6 +58,9 @@ final class RegionsCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        if (pd != null) {
+            return viaPd(out, err);
+        }
         int code = KvCommand.OK;
         final Map<Long, Seen> regions = new TreeMap<>();
         for (final String endpoint : connection.endpoints()) {
@@ -88,5 +104,30 @@ final class RegionsCommand implements Callable<Integer> {
         err.println(regions.size() + " region(s)");
         out.flush();
         return code;
+    }
+
+    private int viaPd(final PrintWriter out, final PrintWriter err) {
+        try (PdClient client = connection.connectPd(pd)) {
+            int count = 0;
+            byte[] start = new byte[0];
+            while (true) {
+                final List<PdRegion> page = client.scanRegions(start, new byte[0], PAGE);
+                for (final PdRegion region : page) {
+                    out.println(PdFormat.region(region, connection.hex));
+                }
+                count += page.size();
+                final byte[] end = page.isEmpty() ? new byte[0] : page.get(page.size() - 1).region().endKey();
+                if (page.size() < PAGE || end.length == 0) {
+                    break;
+                }
+                start = end;
+            }
+            out.flush();
+            err.println(count + " region(s)");
+            return KvCommand.OK;
+        } catch (final TkvException | IOException ex) {
+            err.println(ex instanceof TkvException ? TkvCtl.errorLine(ex) : "tkv-ctl: " + ex.getMessage());
+            return KvCommand.FAILED;
+        }
     }
 }

@@ -9,11 +9,13 @@ import java.util.concurrent.CompletionException;
 
 /** {@code tkv-ctl}: talk to a running store from a shell. */
 @Command(name = "tkv-ctl", mixinStandardHelpOptions = true, version = "tkv-ctl 0.1.0",
-    description = "Read and write a running tkv store.",
+    description = "Read and write a running tkv store; look at and steer PD (--pd).",
     subcommands = {Commands.Put.class, Commands.Get.class, Commands.Delete.class, Commands.DeleteRange.class,
         Commands.Scan.class, Commands.Cas.class, LoadCommand.class, StatusCommand.class, FaultCommand.class,
         TransferLeaderCommand.class, ChecksumCommand.class, SplitCommand.class, ChangePeerCommand.class,
-        RegionsCommand.class, TsoCommand.class, PdCommand.class})
+        RegionsCommand.class, TsoCommand.class, PdCommand.class, StoresCommand.class, RegionCommand.class,
+        OperatorsCommand.class, SchedulerCommand.class, PeerOperatorCommand.AddPeer.class,
+        PeerOperatorCommand.RemovePeer.class})
 public final class TkvCtl implements Runnable {
     @Override
     public void run() {

@@ -31,6 +31,8 @@ final class Leader {
     private boolean commitPending;
     private long transferee;
     private boolean leaseBroken;
+    /** First heartbeat round sent while the group was settled (it told every member the commit), 0: not settled. */
+    private long settledRound;
     private long dropped;
 
     Leader(final RaftConfig config, final RaftLogView log, final Outbox out) {
@@ -54,6 +56,7 @@ final class Leader {
         commitPending = false;
         transferee = RaftNode.NONE;
         leaseBroken = false;
+        settledRound = 0;
     }
 
     /** Leadership lost: pending reads are dropped. */
@@ -153,6 +156,44 @@ final class Leader {
                 Math.min(p.match, commit), false, 0, round, List.of(), null));
         }
         confirmReads();
+    }
+
+    /**
+     * @return whether the group may hibernate (see {@link Hibernation}): nothing pending here (proposals, reads, a
+     *     transfer), every entry committed, durable here and handed to the state machine, and every member in the
+     *     replicate state, matching the last index and having acknowledged a heartbeat round sent since then (which
+     *     told it the commit index: a heartbeat carries min(commit, match)).
+     */
+    boolean settled() {
+        final long last = log.lastIndex();
+        if (hasPendingOutput() || transferee != RaftNode.NONE || !reads.isEmpty() || log.committed() != last
+            || log.applied() != last || log.stableIndex() != last || !committedInTerm()) {
+            settledRound = 0;
+            return false;
+        }
+        boolean acked = settledRound > 0;
+        for (int i = 0; i < tracker.size(); i++) {
+            final Progress p = tracker.at(i);
+            if (p.match != last || p.state != Progress.State.REPLICATE || p.leavingAt > 0) {
+                settledRound = 0;
+                return false;
+            }
+            acked &= p.ackedRound >= settledRound;
+        }
+        if (settledRound == 0) {
+            settledRound = round + 1;
+        }
+        return acked;
+    }
+
+    /** The group hibernates: every member hears the last index and the commit once more, then nothing. */
+    void broadcastHibernate() {
+        final long last = log.lastIndex();
+        final long lastTerm = log.lastTerm();
+        for (int i = 0; i < tracker.size(); i++) {
+            out.send(new RaftMessage(MessageType.HIBERNATE, regionId, selfId, tracker.at(i).id, term, lastTerm, last,
+                log.committed(), false, 0, 0, List.of(), null));
+        }
     }
 
     void readIndex(final long context) {

@@ -15,7 +15,13 @@ public enum MessageType {
     HEARTBEAT_RESPONSE,
     SNAPSHOT,
     /** Leader transfer: the target campaigns at once, ignoring its election timer and the leader lease. */
-    TIMEOUT_NOW;
+    TIMEOUT_NOW,
+    /**
+     * The leader's last word before its group hibernates ({@link Hibernation}): its log is settled on every member,
+     * it stops ticking and sends nothing more until something wakes it; a follower whose log matches stops its
+     * election timer. Never answered.
+     */
+    HIBERNATE;
 
     private static final MessageType[] VALUES = values();
 

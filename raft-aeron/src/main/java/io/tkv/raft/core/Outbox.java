@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Output gathered for the next {@link Ready}: messages (split by when they may leave) and ReadIndex results. Only a
- * leader's own traffic (APPEND, HEARTBEAT, SNAPSHOT, TIMEOUT_NOW) and PRE_VOTE, which promise nothing about this
- * peer's durable state, may leave before the Ready is durable; votes and every response wait for it.
+ * leader's own traffic (APPEND, HEARTBEAT, SNAPSHOT, TIMEOUT_NOW, HIBERNATE) and PRE_VOTE, which promise nothing
+ * about this peer's durable state, may leave before the Ready is durable; votes and every response wait for it.
  */
 final class Outbox {
     private final boolean ackBeforePersist;
@@ -20,7 +20,7 @@ final class Outbox {
 
     void send(final RaftMessage message) {
         switch (message.type()) {
-            case APPEND, HEARTBEAT, SNAPSHOT, TIMEOUT_NOW, PRE_VOTE -> messages.add(message);
+            case APPEND, HEARTBEAT, SNAPSHOT, TIMEOUT_NOW, HIBERNATE, PRE_VOTE -> messages.add(message);
             case APPEND_RESPONSE -> (ackBeforePersist ? messages : afterPersist).add(message);
             default -> afterPersist.add(message);
         }

@@ -84,6 +84,7 @@ public final class RaftConfig {
     private int maxCommittedBytesPerReady = MAX_COMMITTED_BYTES_PER_READY_DEFAULT;
     private int maxCachedEntries = MAX_CACHED_ENTRIES_DEFAULT;
     private long appliedIndex = APPLIED_INDEX_FROM_SNAPSHOT;
+    private int hibernateAfterTicks;
     private RandomGenerator random;
     private BrokenRule brokenRule = BrokenRule.NONE;
     private boolean concluded;
@@ -113,6 +114,7 @@ public final class RaftConfig {
         require(maxCommittedBytesPerReady >= 1, "maxCommittedBytesPerReady must be >= 1");
         require(maxCachedEntries >= 0, "maxCachedEntries must be >= 0");
         require(appliedIndex >= APPLIED_INDEX_FROM_SNAPSHOT, "appliedIndex must be >= -1");
+        require(hibernateAfterTicks >= 0, "hibernateAfterTicks must be >= 0");
         if (random == null) {
             random = new SplittableRandom();
         }
@@ -305,6 +307,23 @@ public final class RaftConfig {
     /** @return the applied index to restart from, or {@link #APPLIED_INDEX_FROM_SNAPSHOT}. */
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /**
+     * @param ticks a leader whose log is settled on every member hibernates after this many quiet ticks (see
+     *              {@link Hibernation}); a follower honours a leader's HIBERNATE only when this is positive. 0
+     *              (default): never.
+     * @return this.
+     */
+    public RaftConfig hibernateAfterTicks(final int ticks) {
+        requireOpen();
+        this.hibernateAfterTicks = ticks;
+        return this;
+    }
+
+    /** @return quiet ticks before a settled leader hibernates, 0 for never. */
+    public int hibernateAfterTicks() {
+        return hibernateAfterTicks;
     }
 
     /**

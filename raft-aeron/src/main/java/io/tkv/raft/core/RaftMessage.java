@@ -25,6 +25,8 @@ import java.util.List;
  * <tr><td>HEARTBEAT_RESPONSE</td><td>-</td><td>-</td><td>-</td><td>round id echoed</td><td>-</td></tr>
  * <tr><td>SNAPSHOT</td><td>-</td><td>-</td><td>-</td><td>-</td><td>snapshot</td></tr>
  * <tr><td>TIMEOUT_NOW</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>
+ * <tr><td>HIBERNATE</td><td>leader's last log term and index</td><td>leader's commit (= index)</td><td>-</td>
+ *     <td>-</td><td>-</td></tr>
  * </table>
  *
  * <p>Every message carries the sender's current {@code term} (for PRE_VOTE: the term it would campaign in).

@@ -25,23 +25,18 @@ public final class RaftNode {
     private final RaftConfig config;
     private final long id;
     private final long regionId;
-    private final int electionTimeout;
     private final RaftLogView log;
     private final Membership membership;
     private final Outbox outbox;
     private final VoteTally votes = new VoteTally();
     private final Leader leader;
     private final Replica replica;
+    private final Hibernation hibernation;
+    private final PeerClock clock;
     private Role role = Role.FOLLOWER;
     private long term;
     private long vote;
     private long leaderId;
-    private int electionElapsed;
-    private int randomizedElectionTimeout;
-    /** Ticks since this peer last heard from a leader (or started): it refuses votes below the election timeout. */
-    private int ticksSinceLeader;
-    private int heartbeatElapsed;
-    private long tickCount;
     private final ReadyBuilder readies;
     private long dropped;
 
@@ -58,7 +53,6 @@ public final class RaftNode {
         this.config = config.conclude();
         this.id = config.id();
         this.regionId = config.regionId();
-        this.electionTimeout = config.electionTimeoutTicks();
         this.outbox = new Outbox(config.brokenRule());
         final HardState hs = storage.hardState();
         final ConfState conf = storage.confState();
@@ -87,38 +81,27 @@ public final class RaftNode {
         this.readies = new ReadyBuilder(log, outbox, config.maxCommittedBytesPerReady(), hs);
         term = hs.term();
         vote = hs.vote();
-        resetElectionTimer();
+        this.clock = new PeerClock(this.config);
+        this.hibernation = new Hibernation(this.config, clock, leader);
     }
 
     // ---------------------------------------------------------------- inputs
 
-    /** One tick of the logical clock. Allocates nothing unless a heartbeat round is due. */
+    /** One tick of the logical clock (none while hibernating). Allocates nothing unless a heartbeat round is due. */
     public void tick() {
-        tickCount++;
+        if (hibernation.asleep()) {
+            return;
+        }
+        clock.tick();
         if (role == Role.LEADER) {
             tickLeader();
-        } else {
-            tickElection();
-        }
-    }
-
-    private void tickElection() {
-        if (ticksSinceLeader < Integer.MAX_VALUE) {
-            ticksSinceLeader++;
-        }
-        if (electionElapsed < randomizedElectionTimeout) {
-            electionElapsed++;
-        }
-        if (electionElapsed >= randomizedElectionTimeout && promotable()) {
+        } else if (clock.electionTimedOut() && promotable()) {
             campaign(false);
         }
     }
 
     private void tickLeader() {
-        heartbeatElapsed++;
-        electionElapsed++;
-        if (electionElapsed >= electionTimeout) {
-            electionElapsed = 0;
+        if (clock.leaderWindowEnded()) {
             if (config.checkQuorum()) {
                 if (!leader.quorumActive()) {
                     becomeFollower(term, NONE);
@@ -129,9 +112,12 @@ public final class RaftNode {
             // A transfer not done within an election timeout is abandoned (the target may be down).
             leader.abortTransfer();
         }
-        if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
-            heartbeatElapsed = 0;
-            leader.broadcastHeartbeat(tickCount);
+        if (hibernation.enabled() && hibernation.onLeaderTick(leader.settled())) {
+            leader.broadcastHibernate();
+            return;
+        }
+        if (clock.heartbeatDue()) {
+            leader.broadcastHeartbeat(clock.now());
         }
     }
 
@@ -146,6 +132,9 @@ public final class RaftNode {
             dropped++;
             return;
         }
+        if (!hibernation.sleepsThrough(m, role == Role.LEADER && m.term() == term)) {
+            wake();
+        }
         if (m.term() > term) {
             if (!onHigherTerm(m)) {
                 return;
@@ -159,7 +148,7 @@ public final class RaftNode {
             case PRE_VOTE_RESPONSE -> onVoteResponse(m, Role.PRE_CANDIDATE,
                 m.reject() ? m.term() == term : m.term() == term + 1);
             case VOTE_RESPONSE -> onVoteResponse(m, Role.CANDIDATE, m.term() == term);
-            case APPEND, HEARTBEAT, SNAPSHOT -> onLeaderMessage(m);
+            case APPEND, HEARTBEAT, SNAPSHOT, HIBERNATE -> onLeaderMessage(m);
             case APPEND_RESPONSE -> {
                 if (role == Role.LEADER) {
                     if (leader.onAppendResponse(m)) {
@@ -205,7 +194,7 @@ public final class RaftNode {
                 }
                 return true;
             }
-            case APPEND, HEARTBEAT, SNAPSHOT -> {
+            case APPEND, HEARTBEAT, SNAPSHOT, HIBERNATE -> {
                 becomeFollower(m.term(), m.from());
                 return true;
             }
@@ -218,7 +207,8 @@ public final class RaftNode {
 
     private void onLowerTerm(final RaftMessage m) {
         if ((config.checkQuorum() || config.preVote())
-            && (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT)) {
+            && (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT
+            || m.type() == MessageType.HIBERNATE)) {
             // A stale leader (e.g. partitioned away while we moved on) learns our term and steps down; without this
             // it could hold a quorum's worth of peers that never vote for anyone else (check-quorum + pre-vote).
             respond(m, MessageType.APPEND_RESPONSE, term, false);
@@ -228,7 +218,7 @@ public final class RaftNode {
     }
 
     private boolean inLease() {
-        return config.checkQuorum() && (role == Role.LEADER || ticksSinceLeader < electionTimeout);
+        return config.checkQuorum() && (role == Role.LEADER || clock.heardLeaderRecently());
     }
 
     private void onVoteRequest(final RaftMessage m) {
@@ -241,7 +231,7 @@ public final class RaftNode {
             respond(m, responseType, m.term(), false);
             if (!pre) {
                 vote = m.from();
-                electionElapsed = 0;
+                clock.restart();
             }
         } else {
             respond(m, responseType, term, true);
@@ -280,11 +270,15 @@ public final class RaftNode {
             return;
         }
         leaderId = m.from();
-        electionElapsed = 0;
-        ticksSinceLeader = 0;
+        clock.heardLeader();
         switch (m.type()) {
             case APPEND -> replica.onAppend(m);
             case HEARTBEAT -> replica.onHeartbeat(m);
+            case HIBERNATE -> {
+                if (replica.onHibernate(m)) {
+                    hibernation.sleepAsFollower();
+                }
+            }
             default -> replica.onSnapshot(m);
         }
     }
@@ -296,6 +290,7 @@ public final class RaftNode {
      * @return its index, or -1 if not leader, a transfer is in progress or the uncommitted window is full.
      */
     public long propose(final byte[] data) {
+        wake();
         if (!acceptsProposals()) {
             return -1;
         }
@@ -311,6 +306,7 @@ public final class RaftNode {
      *     or leave no voter.
      */
     public long proposeConfChange(final ConfChange change) {
+        wake();
         if (!acceptsProposals() || !leader.committedInTerm() || membership.lastConfIndex() > log.applied()) {
             return -1;
         }
@@ -345,6 +341,7 @@ public final class RaftNode {
      * @param context the caller's id for the read.
      */
     public void readIndex(final long context) {
+        wake();
         if (role == Role.LEADER) {
             leader.readIndex(context);
         }
@@ -355,8 +352,9 @@ public final class RaftNode {
      *     entry of its term and started no transfer in this term; else -1. Read once applied reaches it.
      */
     public long leaseReadIndex() {
+        wake();
         if (role != Role.LEADER || leader.transferee() != NONE || !leader.committedInTerm()
-            || !leader.leaseValid(tickCount)) {
+            || !leader.leaseValid(clock.now())) {
             return -1;
         }
         return log.committed();
@@ -369,13 +367,15 @@ public final class RaftNode {
      * @param toPeer the target.
      */
     public void transferLeadership(final long toPeer) {
+        wake();
         if (role == Role.LEADER && toPeer != id && leader.transfer(toPeer)) {
-            electionElapsed = 0;
+            clock.restart();
         }
     }
 
     /** @param peer the transport could not deliver to it: replication to it falls back to probing. */
     public void reportUnreachable(final long peer) {
+        wake();
         if (role == Role.LEADER) {
             leader.onUnreachable(peer);
         }
@@ -389,6 +389,7 @@ public final class RaftNode {
      *                  leader tries again after the peer's next heartbeat answer).
      */
     public void reportSnapshot(final long peer, final boolean delivered) {
+        wake();
         if (role == Role.LEADER) {
             leader.onSnapshotReport(peer, delivered);
         }
@@ -420,7 +421,7 @@ public final class RaftNode {
         stopLeading();
         role = Role.PRE_CANDIDATE;
         leaderId = NONE;
-        resetElectionTimer();
+        clock.reset();
         votes.reset(membership.current());
         votes.record(id, true);
         requestVotes(MessageType.PRE_VOTE, term + 1, 0);
@@ -435,7 +436,7 @@ public final class RaftNode {
         vote = id;
         role = Role.CANDIDATE;
         leaderId = NONE;
-        resetElectionTimer();
+        clock.reset();
         votes.reset(membership.current());
         votes.record(id, true);
         requestVotes(MessageType.VOTE, term, transfer ? CAMPAIGN_TRANSFER : 0);
@@ -463,9 +464,7 @@ public final class RaftNode {
     private void becomeLeader() {
         role = Role.LEADER;
         leaderId = id;
-        electionElapsed = 0;
-        heartbeatElapsed = 0;
-        ticksSinceLeader = electionTimeout;
+        clock.becameLeader();
         leader.start(term, membership.current(), log.lastIndex() + 1);
         log.cacheApplied(true);
         log.append(new Entry(log.lastIndex() + 1, term, EntryType.NORMAL, null));
@@ -477,7 +476,7 @@ public final class RaftNode {
         // merely seeing a higher term (Raft §5.2): otherwise candidates that cannot win (stale logs) keep resetting
         // the timer of the one peer that could.
         if (role == Role.LEADER || newLeader != NONE) {
-            resetElectionTimer();
+            clock.reset();
         }
         stopLeading();
         if (newTerm > term) {
@@ -493,11 +492,6 @@ public final class RaftNode {
             leader.stop();
             log.cacheApplied(false);
         }
-    }
-
-    private void resetElectionTimer() {
-        electionElapsed = 0;
-        randomizedElectionTimeout = electionTimeout + config.random().nextInt(electionTimeout);
     }
 
     /** After the commit index moved on a leader: a leader no longer a voter steps down once its removal commits. */
@@ -521,7 +515,7 @@ public final class RaftNode {
             return false;
         }
         if (role == Role.LEADER && leader.hasPendingOutput()) {
-            leader.flush(tickCount);
+            leader.flush(clock.now());
         }
         return readies.hasReady(term, vote, leaderId, role);
     }
@@ -535,7 +529,7 @@ public final class RaftNode {
             throw new IllegalStateException("advance the previous Ready first");
         }
         if (role == Role.LEADER) {
-            leader.flush(tickCount);
+            leader.flush(clock.now());
         }
         return readies.build(term, vote, leaderId, role);
     }
@@ -561,6 +555,7 @@ public final class RaftNode {
      * pre-candidate asks again (a pre-vote changes no term, so asking again is safe).
      */
     public void campaignNow() {
+        wake();
         if ((role == Role.FOLLOWER || role == Role.PRE_CANDIDATE) && promotable()) {
             campaign(false);
         }
@@ -572,10 +567,27 @@ public final class RaftNode {
      * campaigns, so a peer without that entry is elected and overwrites it; until then nothing commits anyway.
      */
     public void stepDown() {
+        wake();
         if (role == Role.LEADER) {
             becomeFollower(term, NONE);
-            electionElapsed = -electionTimeout;
+            clock.delayCampaign();
         }
+    }
+
+    /** @return whether this peer hibernates: it ignores ticks until a message or a request wakes it. */
+    public boolean hibernating() {
+        return hibernation.asleep();
+    }
+
+    /** The driver saw the store of this peer's leader silent for an election timeout: see {@link Hibernation}. */
+    public void onLeaderStoreSilent() {
+        if (role != Role.LEADER) {
+            hibernation.onLeaderStoreSilent();
+        }
+    }
+
+    private void wake() {
+        hibernation.wake(role == Role.LEADER);
     }
 
     /** @return whether this peer knows a membership (an uninitialized one, made by a message, knows none). */

@@ -35,6 +35,21 @@ final class Replica {
         respond(m, MessageType.HEARTBEAT_RESPONSE, false, 0, 0, 0, m.context());
     }
 
+    /**
+     * A HIBERNATE: if this log ends at the leader's last entry, it matches the leader's log (Log Matching), so the
+     * leader's commit may be taken. Not answered (an answer would wake the leader).
+     *
+     * @return true if this peer is settled with the leader and may sleep.
+     */
+    boolean onHibernate(final RaftMessage m) {
+        if (log.lastIndex() != m.index() || !log.matchTerm(m.index(), m.logTerm())) {
+            return false;
+        }
+        log.commitTo(Math.min(m.commit(), m.index()));
+        membership.foldCommitted(log.committed());
+        return log.committed() == m.index();
+    }
+
     void onAppend(final RaftMessage m) {
         if (m.index() < log.committed()) {
             // Everything up to our commit index matches the leader's log already (Leader Completeness).

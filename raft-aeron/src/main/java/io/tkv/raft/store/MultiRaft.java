@@ -7,11 +7,10 @@ import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.PeerProgress;
 import io.tkv.raft.core.MessageType;
-import io.tkv.raft.core.RaftConfig;
 import io.tkv.raft.core.RaftMessage;
 import io.tkv.raft.core.RaftNode;
 import io.tkv.raft.core.RaftStatus;
-import io.tkv.raft.core.Role;
+import io.tkv.raft.transport.RaftMessageHandler;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
@@ -54,11 +53,17 @@ import java.util.concurrent.TimeUnit;
  * {@link SnapshotSource}, whose files the {@link SnapshotTransfers} stream: a received SNAPSHOT is stepped into the
  * core only once its files are here, and every SNAPSHOT sent is reported to the core when its stream ends.
  *
+ * <p><b>Hibernation.</b> With {@link MultiRaftConfig#hibernateAfterTicks()} set, a region whose group is settled
+ * sleeps (io.tkv.raft.core.Hibernation): the driver ticks and polls only the {@link AwakeRegions}, and any input
+ * for a region wakes it first. A store heartbeats every other store instead ({@link RaftTransport#keepAlive()}), and
+ * when one has been silent for an election timeout ({@link StoreLiveness}) the sleeping followers of the regions it
+ * leads wake to elect a leader. Compaction of sleeping regions runs in a slow sweep over every region.
+ *
  * <p>A failed log write or sync makes the driver fail-stop: from then on it persists, sends and applies nothing,
  * and {@link #propose} and {@link #read} answer {@link Outcome#FAILED}, since the log cannot say what reached
  * the disk. Owned by the raft agent; not thread safe.
  */
-public final class MultiRaft implements AutoCloseable {
+public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
     /** The index and term a founding peer's log starts after (as TiKV's regions start at 5). */
     public static final long BOOTSTRAP_INDEX = 5;
     /** The term of the founding snapshot point. */
@@ -97,6 +102,8 @@ public final class MultiRaft implements AutoCloseable {
     private final List<RegionPeer> peerList = new ArrayList<>();
     private PeerFactory peerFactory = (fromStoreId, message) -> false;
     private final List<RegionPeer> readyPeers = new ArrayList<>();
+    private final StoreHibernation hibernation;
+    private final AwakeRegions awake;
     private final SplittableRandom random;
     private final NanoClock clock;
     private final int maxCatchUpTicks;
@@ -144,6 +151,8 @@ public final class MultiRaft implements AutoCloseable {
         // Skipping ticks after a long stall is safe only once they cover an election timeout, which is longer than
         // any lease (MultiRaftConfig#conclude): the lease has run out by then and the leader's check-quorum ran.
         this.maxCatchUpTicks = Math.max(MAX_CATCH_UP_TICKS, this.config.electionTimeoutTicks());
+        this.hibernation = new StoreHibernation(this.config, peerList);
+        this.awake = hibernation.awake();
     }
 
     /**
@@ -186,23 +195,11 @@ public final class MultiRaft implements AutoCloseable {
             log.sync();
         }
         final LogBackedStorage storage = new LogBackedStorage(log, regionId, conf, snapshots);
-        final RaftConfig raftConfig = new RaftConfig()
-            .id(peerId)
-            .regionId(regionId)
-            .electionTimeoutTicks(config.electionTimeoutTicks())
-            .heartbeatIntervalTicks(config.heartbeatIntervalTicks())
-            .maxInflightAppends(config.maxInflightAppends())
-            .maxAppendBytes(config.maxAppendBytes())
-            .maxUncommittedEntries(config.maxUncommittedEntries())
-            .appliedIndex(appliedIndex)
-            .random(random.split());
-        if (config.leaseTicks() > 0) {
-            raftConfig.leaseTicks(config.leaseTicks());
-        }
-        final RaftNode node = new RaftNode(raftConfig, storage);
+        final RaftNode node = new RaftNode(config.raftConfig(peerId, regionId, appliedIndex, random.split()), storage);
         final RegionPeer peer = new RegionPeer(regionId, peerId, node, storage, peers, sink, transfers, appliedIndex);
         regions.put(regionId, peer);
         peerList.add(peer);
+        awake.add(peer);
         LOG.info("serving region {} as peer {}: {}", regionId, peerId, node.status());
     }
 
@@ -213,6 +210,7 @@ public final class MultiRaft implements AutoCloseable {
      * another peer: a store of the cluster may only speak for its own peers ({@link #messagesFromNonMembers()}). A
      * SNAPSHOT goes to the {@link SnapshotTransfers} first, and is stepped once its files are here.
      */
+    @Override
     public void onMessage(final long fromStoreId, final RaftMessage message) {
         if (failure != null) {
             return;
@@ -228,6 +226,7 @@ public final class MultiRaft implements AutoCloseable {
             messagesFromNonMembers++;
             return;
         }
+        awake.add(peer);
         if (message.type() == MessageType.SNAPSHOT && transfers != SnapshotTransfers.NONE) {
             transfers.fetch(fromStoreId, message);
             return;
@@ -247,21 +246,11 @@ public final class MultiRaft implements AutoCloseable {
      * snapshot catches up once the log is compacted past it.
      */
     public void onDropped(final long toStoreId, final RaftMessage message) {
-        final RegionPeer peer = regions.get(message.regionId());
+        final RegionPeer peer = wake(message.regionId());
         if (peer == null) {
             return;
         }
-        peer.node().reportUnreachable(message.to());
-        if (message.type() == MessageType.SNAPSHOT) {
-            peer.node().reportSnapshot(message.to(), false);
-        }
-        if (message.type() == MessageType.APPEND && !message.entries().isEmpty() && !transport.fitsOneFrame(message)
-            && message.entries().get(0).index() > peer.node().status().commit()) {
-            LOG.error("region {}: entry {} ({} bytes) is larger than any frame to another store can carry; stepping "
-                + "down so a leader without it takes over", message.regionId(), message.entries().get(0).index(),
-                message.entries().get(0).data().length);
-            peer.node().stepDown();
-        }
+        peer.onDropped(message, transport.fitsOneFrame(message));
     }
 
     /**
@@ -274,7 +263,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -302,7 +291,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -328,7 +317,7 @@ public final class MultiRaft implements AutoCloseable {
         if (failure != null) {
             return Outcome.FAILED;
         }
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
@@ -346,7 +335,7 @@ public final class MultiRaft implements AutoCloseable {
 
     /** Has the store's peer of a region start an election at once (a region a split made, on its leader's store). */
     public void campaign(final long regionId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer != null && failure == null) {
             peer.node().campaignNow();
         }
@@ -380,6 +369,7 @@ public final class MultiRaft implements AutoCloseable {
             return;
         }
         peerList.remove(peer);
+        awake.remove(peer);
         peer.abandon();
         log.removeRegion(regionId);
     }
@@ -435,10 +425,11 @@ public final class MultiRaft implements AutoCloseable {
         if (ticks > 0 && config.compactThresholdEntries() > 0) {
             work += compact();
         }
-        for (int i = 0; i < peerList.size(); i++) {
-            work += peerList.get(i).drainBacklog();
+        for (int i = 0; i < awake.size(); i++) {
+            work += awake.get(i).drainBacklog();
         }
         work += processReadies();
+        hibernation.sweep();
         if (!config.logSync() && config.periodicSyncIntervalMs() > 0 && nowMs >= nextPeriodicSyncMs) {
             nextPeriodicSyncMs = nowMs + config.periodicSyncIntervalMs();
             try {
@@ -463,9 +454,10 @@ public final class MultiRaft implements AutoCloseable {
         }
         int ticks = 0;
         while (nowMs >= nextTickMs) {
-            for (int i = 0; i < peerList.size(); i++) {
-                peerList.get(i).node().tick();
+            for (int i = 0; i < awake.size(); i++) {
+                awake.get(i).node().tick();
             }
+            hibernation.onTick(transport);
             nextTickMs += config.tickIntervalMs();
             if (++ticks == maxCatchUpTicks) {
                 nextTickMs = nowMs + config.tickIntervalMs();
@@ -475,12 +467,36 @@ public final class MultiRaft implements AutoCloseable {
         ticksSinceCycle += ticks;
     }
 
-    /** @return regions compacted; their COMPACT records are synced here (after the state machine was durable). */
+    /** A frame from another store arrived (the transport checked it): that store is alive. */
+    @Override
+    public void onFrame(final long fromStoreId) {
+        hibernation.onFrame(fromStoreId);
+    }
+
+    /** @return the region's peer, visited by the duty cycle from now on (an input is about to wake it), or null. */
+    private RegionPeer wake(final long regionId) {
+        final RegionPeer peer = regions.get(regionId);
+        if (peer != null) {
+            awake.add(peer);
+        }
+        return peer;
+    }
+
+    /** @return how many regions the duty cycle visits (those not hibernating, and those just falling asleep). */
+    public int awakeRegionCount() {
+        return awake.size();
+    }
+
+    /**
+     * @return regions compacted; their COMPACT records are synced here (after the state machine was durable). Walks
+     *     the awake regions, and now and then every region ({@link StoreHibernation#fullSweepDue()}).
+     */
     private int compact() {
         int compacted = 0;
+        final boolean all = hibernation.fullSweepDue();
         try {
-            for (int i = 0; i < peerList.size(); i++) {
-                final RegionPeer peer = peerList.get(i);
+            for (int i = 0; i < (all ? peerList.size() : awake.size()); i++) {
+                final RegionPeer peer = all ? peerList.get(i) : awake.get(i);
                 if (peer.maybeCompact(log, appliedIndexes.durableAppliedIndex(peer.regionId()),
                     config.compactThresholdEntries(), config.compactKeepEntries())) {
                     compacted++;
@@ -497,8 +513,8 @@ public final class MultiRaft implements AutoCloseable {
 
     private int processReadies() {
         readyPeers.clear();
-        for (int i = 0; i < peerList.size(); i++) {
-            final RegionPeer peer = peerList.get(i);
+        for (int i = 0; i < awake.size(); i++) {
+            final RegionPeer peer = awake.get(i);
             if (peer.takeReady()) {
                 readyPeers.add(peer);
             }
@@ -591,7 +607,7 @@ public final class MultiRaft implements AutoCloseable {
 
     /** Transfers a region's leadership to another peer (leader only; ignored otherwise). */
     public void transferLeader(final long regionId, final long toPeerId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer != null) {
             peer.node().transferLeadership(toPeerId);
         }
@@ -605,37 +621,18 @@ public final class MultiRaft implements AutoCloseable {
      *     lead; NO_REGION if the region is not here, or has no voter on {@code toStoreId}; FAILED if the log failed.
      */
     public Outcome transferLeaderToStore(final long regionId, final long toStoreId) {
-        final RegionPeer peer = regions.get(regionId);
+        final RegionPeer peer = wake(regionId);
         if (peer == null) {
             return Outcome.NO_REGION;
         }
-        if (failure != null) {
-            return Outcome.FAILED;
-        }
-        final RaftStatus status = peer.status();
-        long toPeer = 0;
-        for (final long voter : status.conf().voters()) {
-            if (peer.storeOf(voter) == toStoreId) {
-                toPeer = voter;
-            }
-        }
-        if (toPeer == 0) {
-            return Outcome.NO_REGION;
-        }
-        if (status.role() != Role.LEADER) {
-            return Outcome.NOT_LEADER;
-        }
-        if (toPeer != status.id()) {
-            peer.node().transferLeadership(toPeer);
-        }
-        return Outcome.ACCEPTED;
+        return failure != null ? Outcome.FAILED : peer.transferToStore(toStoreId);
     }
 
     /** What the streaming side reports, on the raft agent's thread. */
     private final class TransferEvents implements SnapshotTransfers.Events {
         @Override
         public void onFetched(final long fromStoreId, final RaftMessage message) {
-            final RegionPeer peer = regions.get(message.regionId());
+            final RegionPeer peer = wake(message.regionId());
             if (peer == null || failure != null) {
                 transfers.discard(message);
                 return;
@@ -649,7 +646,7 @@ public final class MultiRaft implements AutoCloseable {
 
         @Override
         public void onReport(final long regionId, final long peerId, final boolean delivered) {
-            final RegionPeer peer = regions.get(regionId);
+            final RegionPeer peer = wake(regionId);
             if (peer != null) {
                 peer.node().reportSnapshot(peerId, delivered);
             }
@@ -660,5 +657,6 @@ public final class MultiRaft implements AutoCloseable {
     public void close() {
         regions.clear();
         peerList.clear();
+        awake.clear();
     }
 }

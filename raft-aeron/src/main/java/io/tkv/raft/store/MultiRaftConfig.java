@@ -4,6 +4,8 @@ import io.tkv.raft.core.RaftConfig;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.util.random.RandomGenerator;
+
 /**
  * Settings of the multi-Raft driver (Aeron Context style: setters return this; {@link #conclude()} checks). The
  * Raft clock: a tick every {@code tickIntervalMs} of {@link #clock()}; the core counts elections, heartbeats and the
@@ -28,6 +30,7 @@ public final class MultiRaftConfig {
     private long randomSeed = System.nanoTime();
     private long compactThresholdEntries = DEFAULT_COMPACT_THRESHOLD_ENTRIES;
     private long compactKeepEntries = DEFAULT_COMPACT_KEEP_ENTRIES;
+    private int hibernateAfterTicks;
     private NanoClock clock = SystemNanoClock.INSTANCE;
     private boolean concluded;
 
@@ -43,7 +46,8 @@ public final class MultiRaftConfig {
             || heartbeatIntervalTicks >= electionTimeoutTicks || leaseTicks < 0 || leaseTicks >= electionTimeoutTicks
             || maxInflightAppends < 1 || maxAppendBytes < 1024 || maxUncommittedEntries < 1 || maxEntryBytes < 1
             || periodicSyncIntervalMs < 0 || compactThresholdEntries < 0 || compactKeepEntries < 0
-            || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries) || clock == null) {
+            || (compactThresholdEntries > 0 && compactKeepEntries >= compactThresholdEntries) || clock == null
+            || hibernateAfterTicks < 0) {
             throw new IllegalStateException("bad multi-raft settings: " + this);
         }
         concluded = true;
@@ -183,6 +187,23 @@ public final class MultiRaftConfig {
         return this;
     }
 
+    /** @return quiet ticks before a settled region hibernates; 0 (default): regions never hibernate. */
+    public int hibernateAfterTicks() {
+        return hibernateAfterTicks;
+    }
+
+    /**
+     * @param hibernateAfterTicks a region whose leader's log is settled on every member this many ticks in a row stops
+     *                            ticking and heartbeating until something wakes it (io.tkv.raft.core.Hibernation); the
+     *                            store then heartbeats the other stores instead, to see a leader's store die. 0: off
+     *                            (every store of a cluster should agree: a follower that does not hibernate keeps
+     *                            waking its leader).
+     */
+    public MultiRaftConfig hibernateAfterTicks(final int hibernateAfterTicks) {
+        this.hibernateAfterTicks = hibernateAfterTicks;
+        return this;
+    }
+
     /** @return the Raft clock (default {@link SystemNanoClock}). */
     public NanoClock clock() {
         return clock;
@@ -198,12 +219,30 @@ public final class MultiRaftConfig {
         return this;
     }
 
+    /** @return the settings of one region's Raft core on this store. */
+    RaftConfig raftConfig(
+        final long peerId, final long regionId, final long appliedIndex, final RandomGenerator random) {
+        final RaftConfig raftConfig = new RaftConfig()
+            .id(peerId)
+            .regionId(regionId)
+            .electionTimeoutTicks(electionTimeoutTicks)
+            .heartbeatIntervalTicks(heartbeatIntervalTicks)
+            .maxInflightAppends(maxInflightAppends)
+            .maxAppendBytes(maxAppendBytes)
+            .maxUncommittedEntries(maxUncommittedEntries)
+            .appliedIndex(appliedIndex)
+            .hibernateAfterTicks(hibernateAfterTicks)
+            .random(random);
+        return leaseTicks > 0 ? raftConfig.leaseTicks(leaseTicks) : raftConfig;
+    }
+
     @Override
     public String toString() {
         return "MultiRaftConfig{tick=" + tickIntervalMs + "ms, election=" + electionTimeoutTicks + ", heartbeat="
             + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", inflight=" + maxInflightAppends + ", appendBytes="
             + maxAppendBytes + ", uncommitted=" + maxUncommittedEntries + ", logSync=" + logSync
             + (periodicSyncIntervalMs > 0 ? ", periodicSync=" + periodicSyncIntervalMs + "ms" : "")
-            + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + "}";
+            + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries
+            + (hibernateAfterTicks > 0 ? ", hibernateAfter=" + hibernateAfterTicks : "") + "}";
     }
 }

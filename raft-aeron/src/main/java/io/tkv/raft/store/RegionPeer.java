@@ -17,6 +17,8 @@ import io.tkv.raft.core.SoftState;
 import io.tkv.raft.transport.RaftTransport;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -36,6 +38,8 @@ import java.util.List;
  * <p>Owned by the raft agent; nothing here is touched by another thread.
  */
 final class RegionPeer {
+    private static final Logger LOG = LoggerFactory.getLogger(RegionPeer.class);
+
     private final long regionId;
     private final long peerId;
     private final RaftNode node;
@@ -65,6 +69,8 @@ final class RegionPeer {
     private long creatorPeerId;
     private Role role = Role.FOLLOWER;
     private Ready ready;
+    /** Where this region is in the driver's {@link AwakeRegions}, -1 while it is not visited. */
+    int awakeSlot = -1;
 
     RegionPeer(
         final long regionId, final long peerId, final RaftNode node, final LogBackedStorage storage,
@@ -103,10 +109,6 @@ final class RegionPeer {
     boolean acceptsFrom(final long fromStoreId, final RaftMessage message) {
         return message.to() == peerId && peers.storeOf(message.from()) == fromStoreId
             && (node.knowsPeer(message.from()) || message.from() == creatorPeerId && !node.hasMembership());
-    }
-
-    long storeOf(final long peer) {
-        return peers.storeOf(peer);
     }
 
     /**
@@ -179,6 +181,12 @@ final class RegionPeer {
             work++;
         }
         return work + offerReadyReads();
+    }
+
+    /** @return whether the region hibernates with nothing left to hand over: the driver may stop visiting it. */
+    boolean asleep() {
+        return node.hibernating() && ready == null && !hasBacklog() && unconfirmedReads.isEmpty()
+            && leaseReads.isEmpty() && confirmedReads.isEmpty() && !node.hasReady();
     }
 
     boolean hasBacklog() {
@@ -430,6 +438,46 @@ final class RegionPeer {
                 }
             }
         }
+    }
+
+    /**
+     * The transport gave up on a message of this peer (see {@link MultiRaft#onDropped}).
+     *
+     * @param fitsOneFrame whether the message could travel in one frame at all.
+     */
+    void onDropped(final RaftMessage message, final boolean fitsOneFrame) {
+        node.reportUnreachable(message.to());
+        if (message.type() == MessageType.SNAPSHOT) {
+            node.reportSnapshot(message.to(), false);
+        }
+        if (message.type() == MessageType.APPEND && !message.entries().isEmpty() && !fitsOneFrame
+            && message.entries().get(0).index() > node.status().commit()) {
+            LOG.error("region {}: entry {} ({} bytes) is larger than any frame to another store can carry; stepping "
+                + "down so a leader without it takes over", regionId, message.entries().get(0).index(),
+                message.entries().get(0).data().length);
+            node.stepDown();
+        }
+    }
+
+    /** @return the outcome of a leader transfer to this region's voter on {@code toStoreId} (see MultiRaft). */
+    MultiRaft.Outcome transferToStore(final long toStoreId) {
+        final RaftStatus status = node.status();
+        long toPeer = 0;
+        for (final long voter : status.conf().voters()) {
+            if (peers.storeOf(voter) == toStoreId) {
+                toPeer = voter;
+            }
+        }
+        if (toPeer == 0) {
+            return MultiRaft.Outcome.NO_REGION;
+        }
+        if (status.role() != Role.LEADER) {
+            return MultiRaft.Outcome.NOT_LEADER;
+        }
+        if (toPeer != status.id()) {
+            node.transferLeadership(toPeer);
+        }
+        return MultiRaft.Outcome.ACCEPTED;
     }
 
     RaftStatus status() {

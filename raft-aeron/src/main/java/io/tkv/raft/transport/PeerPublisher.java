@@ -40,6 +40,8 @@ final class PeerPublisher implements AutoCloseable {
     private final UnsafeBuffer frame;
     private final ArrayList<RaftMessage> pending;
     private ExclusivePublication publication;
+    /** Whether a frame went out since the last {@link #keepAlive}. */
+    private boolean sentSinceKeepAlive;
     private long registrationId = NO_REGISTRATION;
     private String lastError;
 
@@ -120,6 +122,7 @@ final class PeerPublisher implements AutoCloseable {
                 : codec.encodeBatch(frame, 0, clusterId, fromStoreId, storeId, pending, next, end - next);
             final long result = offer(sealer.seal(frame, 0, length));
             if (result > 0) {
+                sentSinceKeepAlive = true;
                 counters.framesSent().increment();
                 counters.messagesSent().getAndAdd(end - next);
                 next = end;
@@ -142,6 +145,30 @@ final class PeerPublisher implements AutoCloseable {
             pending.subList(0, next).clear();
         }
         return work;
+    }
+
+    /**
+     * Sends an empty RaftBatch unless a frame went out since the last call (nothing is queued or dropped: a lost
+     * keep-alive is only a missed beat).
+     *
+     * @return 1 if one was sent.
+     */
+    int keepAlive(
+        final RaftCodec codec, final PeerFrameSealer sealer, final long clusterId, final long fromStoreId,
+        final TransportFaults faults, final TransportCounters counters) {
+        if (sentSinceKeepAlive) {
+            sentSinceKeepAlive = false;
+            return 0;
+        }
+        if (publication == null || !publication.isConnected() || faults.dropOutbound(storeId)) {
+            return 0;
+        }
+        final int length = codec.encodeBatch(frame, 0, clusterId, fromStoreId, storeId, List.of(), 0, 0);
+        if (publication.offer(frame, 0, sealer.seal(frame, 0, length)) > 0) {
+            counters.framesSent().increment();
+            return 1;
+        }
+        return 0;
     }
 
     /** @return the end (exclusive) of the frame that starts at {@code start}; {@code start} if nothing fits. */

@@ -133,6 +133,7 @@ public final class RaftAdapter {
             return false;
         }
         handler = messageHandler;
+        messageHandler.onFrame(fromStore);
         try {
             if (validator.templateId() == RaftBatchDecoder.TEMPLATE_ID) {
                 codec.decodeBatch(buffer, offset, validator.blockLength(), validator.version(), fromStore, relay);

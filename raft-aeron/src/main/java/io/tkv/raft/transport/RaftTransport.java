@@ -118,6 +118,22 @@ public final class RaftTransport implements AutoCloseable {
         return work;
     }
 
+    /**
+     * The store-to-store heartbeat, for hibernating regions: sends an empty RaftBatch to every store this one sent no
+     * frame to since the last call, so each store hears every other at least once per call interval whatever its
+     * regions do (io.tkv.raft.store.StoreLiveness). O(stores).
+     *
+     * @return frames sent.
+     */
+    public int keepAlive() {
+        int sent = 0;
+        for (int i = 0; i < publisherList.size(); i++) {
+            sent += publisherList.get(i).keepAlive(codec, sealer, config.clusterId(), config.storeId(), faults,
+                counters);
+        }
+        return sent;
+    }
+
     /** @return whether the message fits one frame on its own (else it can never be sent). */
     public boolean fitsOneFrame(final RaftMessage message) {
         final int payload = config.maxFrameBytes() - PeerFrames.TRAILER_LENGTH;

@@ -43,6 +43,10 @@ final class SimClient {
         if (sim.events().now() >= sim.params().durationUs()) {
             return;
         }
+        if (sim.events().now() < sim.quietUntil()) {
+            sim.events().after(sim.quietUntil() - sim.events().now() + sim.random().nextInt(20_000), this::next);
+            return;
+        }
         seq++;
         final long key = 1 + sim.random().nextInt(sim.params().keys());
         final long unique = id * 1_000_000L + seq;

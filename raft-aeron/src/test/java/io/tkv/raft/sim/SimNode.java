@@ -28,8 +28,14 @@ import java.util.SplittableRandom;
  * and hard state become durable after a random sync delay, and only then do its after-persist messages leave, its
  * committed entries apply and the node advance. A crash loses the RaftNode, the unsynced Ready, the state machine
  * and every pending request; the storage survives.
+ *
+ * <p>In a hibernating schedule it also plays the store's part in hibernation: it heartbeats the other peers each
+ * heartbeat interval ({@link Simulation#keepAlive}), and when one has not been heard (keep-alive or message) for an
+ * election timeout while this peer sleeps with it as leader, it wakes the peer
+ * ({@link RaftNode#onLeaderStoreSilent()}), as the driver's store liveness does.
  */
 final class SimNode {
+    private static final int ELECTION_TICKS = 10;
     final long id;
     final MemoryRaftStorage storage;
     private final Simulation sim;
@@ -41,6 +47,10 @@ final class SimNode {
     private Ready outstanding;
     private long snapshotIndex;
     private long lastLeaderTerm = -1;
+    private long ticks;
+    private final long[] lastHeard;
+    private final boolean[] reported;
+    private boolean wasAsleep;
     private final Map<List<Long>, Request> pendingWrites = new HashMap<>();
     private final Map<Long, Request> pendingReads = new HashMap<>();
     private final List<WaitingRead> waitingReads = new ArrayList<>();
@@ -54,6 +64,8 @@ final class SimNode {
         this.id = id;
         this.storage = storage;
         this.periodUs = periodUs;
+        this.lastHeard = new long[sim.params().peers() + 1];
+        this.reported = new boolean[sim.params().peers() + 1];
     }
 
     boolean up() {
@@ -72,14 +84,20 @@ final class SimNode {
         final SimParams p = sim.params();
         incarnation++;
         up = true;
-        final RaftConfig config = new RaftConfig().id(id).regionId(Simulation.REGION).electionTimeoutTicks(10)
-            .heartbeatIntervalTicks(p.heartbeatTicks()).preVote(p.preVote()).maxInflightAppends(p.maxInflight())
+        final RaftConfig config = new RaftConfig().id(id).regionId(Simulation.REGION)
+            .electionTimeoutTicks(ELECTION_TICKS).heartbeatIntervalTicks(p.heartbeatTicks()).preVote(p.preVote())
+            .maxInflightAppends(p.maxInflight())
             .maxAppendBytes(p.maxAppendBytes()).maxCachedEntries(p.maxCached())
+            .hibernateAfterTicks(p.hibernateTicks())
             .random(new SplittableRandom(sim.random().nextLong())).brokenRuleForTesting(sim.brokenRule());
         raft = new RaftNode(config, storage);
         sm = KvStateMachine.restore(storage.snapshot());
         snapshotIndex = sm.applied();
         lastLeaderTerm = -1;
+        ticks = 0;
+        java.util.Arrays.fill(lastHeard, 0);
+        java.util.Arrays.fill(reported, false);
+        wasAsleep = false;
         sim.trace(() -> "start " + id + " " + raft.status());
         final int inc = incarnation;
         sim.events().after(1 + sim.random().nextLong(periodUs), () -> tick(inc));
@@ -102,12 +120,45 @@ final class SimNode {
             return;
         }
         raft.tick();
+        if (sim.params().hibernateTicks() > 0) {
+            storeLiveness();
+        }
         afterInput();
         sim.events().after(periodUs, () -> tick(inc));
     }
 
+    private void storeLiveness() {
+        ticks++;
+        final int peers = sim.params().peers();
+        if (ticks % sim.params().heartbeatTicks() == 0) {
+            for (long p = 1; p <= peers; p++) {
+                if (p != id) {
+                    sim.keepAlive(id, p);
+                }
+            }
+        }
+        for (int p = 1; p <= peers; p++) {
+            if (p != id && !reported[p] && ticks - lastHeard[p] >= ELECTION_TICKS) {
+                reported[p] = true;
+                if (raft.hibernating() && raft.status().leader() == p) {
+                    final int silent = p;
+                    sim.trace(() -> "leader store silent " + id + " <- " + silent);
+                    sim.stats().add("hibernate.leaderStoreSilent");
+                    raft.onLeaderStoreSilent();
+                }
+            }
+        }
+    }
+
+    /** A keep-alive or a message from {@code peer} arrived. */
+    void heard(final long peer) {
+        lastHeard[(int)peer] = ticks;
+        reported[(int)peer] = false;
+    }
+
     void onMessage(final RaftMessage m) {
         if (up) {
+            heard(m.from());
             raft.step(m);
             afterInput();
         }
@@ -188,6 +239,13 @@ final class SimNode {
             return;
         }
         final RaftStatus st = raft.status();
+        if (raft.hibernating() != wasAsleep) {
+            wasAsleep = !wasAsleep;
+            if (wasAsleep) {
+                sim.trace(() -> "hibernate " + id + " " + st);
+                sim.stats().add(st.role() == Role.LEADER ? "hibernate.leader" : "hibernate.follower");
+            }
+        }
         if (st.role() == Role.LEADER && st.term() != lastLeaderTerm) {
             lastLeaderTerm = st.term();
             sim.trace(() -> "leader " + id + " " + st);

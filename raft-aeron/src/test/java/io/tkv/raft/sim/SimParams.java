@@ -32,12 +32,14 @@ import java.util.SplittableRandom;
  * @param durationUs      length of the schedule.
  * @param calmUs          final part without faults, in which the group must serve again (liveness).
  * @param tickPeriodUs    each peer's tick period: 10 ms within +-5% (drift within the lease's 12.5% bound).
+ * @param hibernateTicks  RaftConfig.hibernateAfterTicks (0: off); when on, the clients also pause together now and
+ *                        then, so the group settles and sleeps, and the peers heartbeat each other store-style.
  */
 record SimParams(long seed, int founders, int spares, boolean membership, boolean preVote, int heartbeatTicks,
     int maxInflight, int maxAppendBytes, int maxCached, double loss, double duplicate, double slow, int maxFsyncUs,
     double stall, long crashMeanUs, double syncCrash, long powerFailMeanUs, long partitionMeanUs,
     long transferMeanUs, int snapshotEvery, double leaseReadShare, int clients, int keys, long durationUs,
-    long calmUs, long[] tickPeriodUs) {
+    long calmUs, long[] tickPeriodUs, int hibernateTicks) {
 
     static final long TICK_US = 10_000;
     static final double MAX_DRIFT = 0.05;
@@ -51,6 +53,9 @@ record SimParams(long seed, int founders, int spares, boolean membership, boolea
         for (int i = 1; i < periods.length; i++) {
             periods[i] = Math.round(TICK_US * (1 + (r.nextDouble() * 2 - 1) * MAX_DRIFT));
         }
+        // Drawn apart, so the other settings of a seed stay what they were before hibernation existed.
+        final SplittableRandom h = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+        final int hibernateTicks = h.nextBoolean() ? 0 : 1 + h.nextInt(6);
         return new SimParams(seed, founders, spares, membership, r.nextInt(5) != 0, 1 + r.nextInt(2),
             1 + r.nextInt(8), r.nextBoolean() ? 1 << 20 : 40 + r.nextInt(200), r.nextBoolean() ? 4096 : r.nextInt(8),
             r.nextInt(4) == 0 ? 0 : r.nextDouble() * 0.08, r.nextDouble() * 0.03, r.nextDouble() * 0.1,
@@ -61,7 +66,7 @@ record SimParams(long seed, int founders, int spares, boolean membership, boolea
             r.nextInt(4) == 0 ? 0 : 100_000 + r.nextInt(500_000),
             r.nextInt(3) == 0 ? 0 : 150_000 + r.nextInt(600_000),
             r.nextInt(4) == 0 ? 0 : 3 + r.nextInt(40), r.nextDouble(),
-            3 + r.nextInt(3), 2 + r.nextInt(2), 2_500_000, 1_000_000, periods);
+            3 + r.nextInt(3), 2 + r.nextInt(2), 2_500_000, 1_000_000, periods, hibernateTicks);
     }
 
     int peers() {
@@ -77,6 +82,6 @@ record SimParams(long seed, int founders, int spares, boolean membership, boolea
             syncCrash)
             + " fsync<=" + maxFsyncUs + " crash~" + crashMeanUs + " powerFail~" + powerFailMeanUs + " partition~"
             + partitionMeanUs + " transfer~" + transferMeanUs + " snapshotEvery=" + snapshotEvery + " clients="
-            + clients + " keys=" + keys + "}";
+            + clients + " keys=" + keys + " hibernate=" + hibernateTicks + "}";
     }
 }

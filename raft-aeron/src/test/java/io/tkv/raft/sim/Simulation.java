@@ -55,6 +55,8 @@ final class Simulation {
     private int confStep;
     private long readContext;
     private long lastCompletion;
+    /** Clients start nothing before this time (a quiet spell, for the group to hibernate in). */
+    private long quietUntil;
 
     /**
      * @param params     the schedule.
@@ -196,6 +198,12 @@ final class Simulation {
         }
         if (params.transferMeanUs() > 0) {
             recurring(params.transferMeanUs(), calmStart, this::transfer);
+        }
+        if (params.hibernateTicks() > 0) {
+            recurring(300_000, calmStart, () -> {
+                quietUntil = events.now() + 100_000 + random.nextInt(300_000);
+                stats.add("quietSpells");
+            });
         }
     }
 
@@ -396,6 +404,26 @@ final class Simulation {
             stats.add("snapshots.delivered");
             from.reportSnapshot(m.to(), true);
         }
+    }
+
+    /**
+     * A store-to-store keep-alive from {@code from} to {@code to} (hibernating schedules): lost, delayed and cut like a
+     * message, and heard by {@code to} if it is up.
+     */
+    void keepAlive(final long from, final long to) {
+        if (random.nextDouble() < params.loss()) {
+            return;
+        }
+        events.after(delay(), () -> {
+            final SimNode target = nodes.get(to);
+            if (side[(int)from] == side[(int)to] && target.up() && nodes.get(from) != null) {
+                target.heard(from);
+            }
+        });
+    }
+
+    long quietUntil() {
+        return quietUntil;
     }
 
     void sendToPeer(final long peer, final Request q) {

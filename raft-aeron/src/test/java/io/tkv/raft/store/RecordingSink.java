@@ -82,6 +82,10 @@ final class RecordingSink implements ApplySink {
             return false;
         }
         room--;
+        if (regionId != StoreUnderTest.REGION) {
+            // Only region 1 is recorded; others (a test of many regions) are taken as they come.
+            return true;
+        }
         if (!committed.isEmpty() && committed.get(committed.size() - 1).index() + 1 != entry.index()) {
             throw new AssertionError("gap: " + committed.get(committed.size() - 1) + " then " + entry);
         }

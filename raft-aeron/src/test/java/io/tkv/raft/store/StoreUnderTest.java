@@ -60,6 +60,7 @@ final class StoreUnderTest implements AutoCloseable {
     private Snapshot latest;
     private NanoClock clock = SystemNanoClock.INSTANCE;
     private int maxEntryBytes = Integer.MAX_VALUE;
+    private int hibernateAfterTicks;
 
     StoreUnderTest(
         final Aeron aeron, final long storeId, final Map<Long, String> cluster, final Path logDir,
@@ -85,6 +86,16 @@ final class StoreUnderTest implements AutoCloseable {
     StoreUnderTest withMaxEntryBytes(final int bytes) {
         this.maxEntryBytes = bytes;
         return this;
+    }
+
+    /** Hibernates settled regions after this many quiet ticks (from the next {@link #start}). */
+    StoreUnderTest withHibernation(final int afterTicks) {
+        this.hibernateAfterTicks = afterTicks;
+        return this;
+    }
+
+    TransportCounters counters() {
+        return counters;
     }
 
     /** Runs the driver on this clock (from the next {@link #start}). */
@@ -115,7 +126,7 @@ final class StoreUnderTest implements AutoCloseable {
         });
         final MultiRaftConfig raftConfig = new MultiRaftConfig().tickIntervalMs(10).electionTimeoutTicks(10)
             .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock)
-            .maxEntryBytes(maxEntryBytes);
+            .maxEntryBytes(maxEntryBytes).hibernateAfterTicks(hibernateAfterTicks);
         if (compactThreshold > 0) {
             startSnapshotAgent(transportConfig);
             raft = new MultiRaft(raftConfig.compactThresholdEntries(compactThreshold).compactKeepEntries(compactKeep),
@@ -176,7 +187,7 @@ final class StoreUnderTest implements AutoCloseable {
 
     /** One duty cycle: what arrived, then the driver, then the snapshot agent. */
     int pump() {
-        int work = adapter.poll(raft::onMessage, 64) + raft.doWork();
+        int work = adapter.poll(raft, 64) + raft.doWork();
         if (snapshotAgent != null) {
             work += snapshotAgent.doWork();
         }

@@ -66,6 +66,8 @@ public final class RaftSettings {
     private int leaseTicks;
     private Path logDir;
     private boolean faultInjection;
+    private boolean hibernateRegions = true;
+    private int hibernateIdleTicks = 20;
     private long compactThresholdEntries = 10_000;
     private long compactKeepEntries = 1_000;
     private int snapshotChunkBytes = 256 * 1024;
@@ -120,6 +122,7 @@ public final class RaftSettings {
             "raft.heartbeat-ticks must be in [1, election-ticks)");
         require(leaseTicks >= 0 && leaseTicks < electionTimeoutTicks,
             "raft.lease-ticks must be in [0, election-ticks)");
+        require(hibernateIdleTicks >= 1, "raft.hibernate-idle-ticks must be >= 1");
         require(compactThresholdEntries >= 0, "raft.compact-threshold-entries must be >= 0");
         require(compactKeepEntries >= 0
             && (compactThresholdEntries == 0 || compactKeepEntries < compactThresholdEntries),
@@ -228,6 +231,30 @@ public final class RaftSettings {
         return this;
     }
 
+    /**
+     * @return whether idle regions hibernate (default true): a region whose leader's log is settled on every replica
+     *     for {@link #hibernateIdleTicks()} ticks stops ticking and heartbeating until a message or request wakes it,
+     *     and the stores heartbeat each other instead. Every store of a cluster should agree.
+     */
+    public boolean hibernateRegions() {
+        return hibernateRegions;
+    }
+
+    public RaftSettings hibernateRegions(final boolean hibernateRegions) {
+        this.hibernateRegions = hibernateRegions;
+        return this;
+    }
+
+    /** @return quiet ticks before a settled region hibernates (default 20). */
+    public int hibernateIdleTicks() {
+        return hibernateIdleTicks;
+    }
+
+    public RaftSettings hibernateIdleTicks(final int hibernateIdleTicks) {
+        this.hibernateIdleTicks = hibernateIdleTicks;
+        return this;
+    }
+
     /** @return whether the store accepts fault-injection commands (partitions) from tkv-ctl; tests only. */
     public boolean faultInjection() {
         return faultInjection;
@@ -318,6 +345,7 @@ public final class RaftSettings {
             + ", heartbeat=" + heartbeatIntervalTicks + ", lease=" + leaseTicks + ", logDir=" + logDir
             + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + ", snapshot chunk="
             + snapshotChunkBytes + " window=" + snapshotWindowChunks + " stream=" + snapshotStreamId + ", cycle="
-            + logCycleFileBytes + ", reserve=" + logReserveBytes + (faultInjection ? ", fault-injection" : "") + "}";
+            + logCycleFileBytes + ", reserve=" + logReserveBytes + (faultInjection ? ", fault-injection" : "")
+            + (hibernateRegions ? ", hibernate after " + hibernateIdleTicks + " ticks" : "") + "}";
     }
 }

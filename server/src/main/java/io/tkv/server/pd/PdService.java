@@ -50,6 +50,12 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     static final long GROUP_ID = 1;
     /** The most timestamps one Tso asks for: half the logical space of a millisecond. */
     static final int MAX_TSO_COUNT = (int)(Timestamps.MAX_LOGICAL / 2);
+    /**
+     * Ids PD never hands out: 1 to this are the static bootstrap's (the stores of a cluster's {@code initial-cluster},
+     * its founding region 1 and that region's peers, whose ids are the store ids) and those an admin picks for a split
+     * without PD. A region, peer or store id from PD can then never be one the founding cluster already uses.
+     */
+    static final long STATIC_IDS = 1000;
     /** The most ids one AllocId asks for. */
     static final int MAX_ID_COUNT = 10_000;
 
@@ -99,7 +105,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         this.ids = new IdAllocator(new IdStore() {
             @Override
             public long loadEnd() {
-                return state.idEnd();
+                // The first id PD hands out is above the static band (see STATIC_IDS).
+                return Math.max(state.idEnd(), STATIC_IDS);
             }
 
             @Override

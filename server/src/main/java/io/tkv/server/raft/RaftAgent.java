@@ -47,7 +47,8 @@ public final class RaftAgent implements Agent {
         this.storeFailure = storeFailure;
         this.regionEvents = regionEvents;
         this.starter = starter;
-        this.onMessage = raft::onMessage;
+        // The driver itself: it takes the messages and hears which stores are alive (hibernating regions need it).
+        this.onMessage = raft;
         this.pd = pd;
     }
 

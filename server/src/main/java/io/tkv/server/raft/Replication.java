@@ -235,6 +235,7 @@ public final class Replication implements AutoCloseable {
             .randomSeed(System.nanoTime() ^ config.storeId())
             .compactThresholdEntries(settings.compactThresholdEntries())
             .compactKeepEntries(settings.compactKeepEntries())
+            .hibernateAfterTicks(settings.hibernateRegions() ? settings.hibernateIdleTicks() : 0)
             // Monotonic: the lease counts ticks, and a wall clock stepped back would stretch it.
             .clock(SystemNanoClock.INSTANCE);
         return multiRaft.conclude();

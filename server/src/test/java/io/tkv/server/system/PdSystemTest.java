@@ -84,6 +84,7 @@ class PdSystemTest {
         final Set<Long> ids = new HashSet<>();
         for (final PdClient client : clients) {
             final IdRange range = client.allocIds(700);
+            assertTrue(range.first() > 1000, "PD handed out " + range.first() + ", an id of the static band 1..1000");
             for (long id = range.first(); id <= range.last(); id++) {
                 assertTrue(ids.add(id), "id " + id + " handed out twice");
             }
