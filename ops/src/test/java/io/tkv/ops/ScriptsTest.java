@@ -73,6 +73,10 @@ class ScriptsTest {
                 echo $$ >> "$STUB_CALLS/servers"
                 echo "tkv-server ready (stub)"
                 exec sleep "${STUB_SERVER_SECONDS:-60}" ;;
+            *" io.tkv.server.PdServer "*)
+                echo $$ >> "$STUB_CALLS/servers"
+                echo "tkv-pd ready (stub)"
+                exec sleep "${STUB_SERVER_SECONDS:-60}" ;;
             *" io.tkv.ops.TkvCtl put "*)
                 if [ -n "${STUB_CTL_FAIL:-}" ]; then echo "tkv-ctl: TIMEOUT: no reply (stub)" >&2; exit 3; fi
                 echo OK ;;
@@ -233,7 +237,9 @@ class ScriptsTest {
         assertFalse(calls("java").stream().filter(line -> !line.contains("<-version>")).toList().isEmpty(),
             "the script ran its program: " + run.all());
         if (script.get(0).endsWith("tkv-cluster")) {
+            assertEquals(1, javaRuns("io.tkv.server.PdServer").size(), run.all());
             assertEquals(3, javaRuns("io.tkv.server.TkvServer").size(), run.all());
+            assertTrue(javaRuns("io.tkv.server.TkvServer").get(0).contains("<--pd><127.0.0.1:2379>"), run.all());
             assertEquals(0, run("ops/bin/tkv-cluster", "stop").code());
         }
     }
