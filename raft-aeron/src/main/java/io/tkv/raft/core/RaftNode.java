@@ -586,6 +586,16 @@ public final class RaftNode {
         }
     }
 
+    /**
+     * The driver saw the store of one of a sleeping leader's followers silent for an election timeout: the leader
+     * wakes, so its check-quorum notices if it lost a quorum (an isolated leader steps down, as an awake one does).
+     */
+    public void onFollowerStoreSilent() {
+        if (role == Role.LEADER && hibernation.asleep()) {
+            wake();
+        }
+    }
+
     private void wake() {
         hibernation.wake(role == Role.LEADER);
     }

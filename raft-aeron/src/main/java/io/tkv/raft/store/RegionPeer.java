@@ -98,6 +98,11 @@ final class RegionPeer {
     }
 
     /** @return the store believed to lead the region (this one if it leads), or 0. */
+    /** @return the store hosting a peer of this region, 0 if unknown. */
+    long storeOf(final long otherPeerId) {
+        return peers.storeOf(otherPeerId);
+    }
+
     long leaderStoreId() {
         return leaderPeerId == 0 ? 0 : peers.storeOf(leaderPeerId);
     }

@@ -1,5 +1,6 @@
 package io.tkv.raft.store;
 
+import io.tkv.raft.core.PeerProgress;
 import io.tkv.raft.transport.RaftTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,30 @@ final class StoreHibernation {
         int woken = 0;
         for (int i = 0; i < regions.size(); i++) {
             final RegionPeer peer = regions.get(i);
-            if (peer.node().hibernating() && !peer.isLeader() && peer.leaderStoreId() == storeId) {
+            if (!peer.node().hibernating()) {
+                continue;
+            }
+            if (!peer.isLeader() && peer.leaderStoreId() == storeId) {
                 peer.node().onLeaderStoreSilent();
+                awake.add(peer);
+                woken++;
+            } else if (peer.isLeader() && hasFollowerOn(peer, storeId)) {
+                // A sleeping leader wakes too: were it cut off from a quorum, check-quorum steps it down.
+                peer.node().onFollowerStoreSilent();
                 awake.add(peer);
                 woken++;
             }
         }
-        LOG.info("store {} silent for {} ticks: {} hibernating regions it led woke", storeId, silentTicks, woken);
+        LOG.info("store {} silent for {} ticks: {} hibernating regions with a peer there woke", storeId, silentTicks,
+            woken);
+    }
+
+    private static boolean hasFollowerOn(final RegionPeer peer, final long storeId) {
+        for (final PeerProgress progress : peer.node().peerProgress()) {
+            if (peer.storeOf(progress.peerId()) == storeId) {
+                return true;
+            }
+        }
+        return false;
     }
 }
