@@ -100,6 +100,12 @@ public final class Protocol {
     public static final long UNKNOWN_CORRELATION_ID = -1;
     /** The most entries a repeating group's header can count (its numInGroup is a uint16). */
     public static final int MAX_ENCODABLE_GROUP_ENTRIES = 0xFFFF;
+    /**
+     * The most entries a group of a PD request may hold: RegionHeartbeat's down and pending peers name peers of one
+     * region (PD's parser allows at most 16 peers a region). With no room at all, every heartbeat of a region with a
+     * dead or lagging peer was refused MALFORMED, so PD never saw a new leader or a finished step of such a region.
+     */
+    public static final int PD_MAX_GROUP_ENTRIES = 16;
 
     private Protocol() {
     }
@@ -134,7 +140,7 @@ public final class Protocol {
      *     PD requests (template band 200-249).
      */
     public static FrameValidator pdIngressValidator() {
-        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0)
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, PD_MAX_GROUP_ENTRIES)
             .accept(ConnectDecoder.TEMPLATE_ID, FrameShape.of(ConnectDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(AuthenticateDecoder.TEMPLATE_ID,
                 FrameShape.of(AuthenticateDecoder.BLOCK_LENGTH, DATA, FrameShape.dataSince(3)))

@@ -4,6 +4,7 @@ import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.RawBatchPutEncoder;
 import io.tkv.codec.RawGetEncoder;
 import io.tkv.codec.RawScanResponseEncoder;
+import io.tkv.codec.RegionHeartbeatEncoder;
 import io.tkv.codec.Status;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -48,6 +49,36 @@ class FrameValidatorTest {
         assertEquals(FrameValidator.VALID, validator.validate(buffer, OFFSET, encodeBatchPut(10)));
         assertEquals(RawBatchPutEncoder.TEMPLATE_ID, validator.templateId());
         assertEquals(42, Protocol.correlationId(buffer, OFFSET, encodeGet(new byte[0])));
+    }
+
+    private int encodeRegionHeartbeat(final int downPeers, final int pendingPeers) {
+        final RegionHeartbeatEncoder heartbeat = new RegionHeartbeatEncoder().wrapAndApplyHeader(buffer, OFFSET,
+            header);
+        heartbeat.correlationId(3).sessionToken(0).storeId(2).leaderPeerId(5).term(8);
+        final RegionHeartbeatEncoder.DownPeersEncoder down = heartbeat.downPeersCount(downPeers);
+        for (int i = 0; i < downPeers; i++) {
+            down.next().peerId(100 + i).downSeconds(6);
+        }
+        final RegionHeartbeatEncoder.PendingPeersEncoder pending = heartbeat.pendingPeersCount(pendingPeers);
+        for (int i = 0; i < pendingPeers; i++) {
+            pending.next().peerId(200 + i);
+        }
+        final byte[] region = {1, 2, 3};
+        heartbeat.putRegion(region, 0, region.length);
+        return MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength();
+    }
+
+    @Test
+    void shouldLetPdTakeARegionHeartbeatNamingDownAndPendingPeers() {
+        // A region with a dead store's peer reports it down, one taking a snapshot reports it pending: PD must hear
+        // those heartbeats (they carry the new leader and the epoch its operators wait for).
+        final FrameValidator pd = Protocol.pdIngressValidator();
+        assertEquals(FrameValidator.VALID, pd.validate(buffer, OFFSET, encodeRegionHeartbeat(0, 0)), pd.lastError());
+        assertEquals(FrameValidator.VALID, pd.validate(buffer, OFFSET, encodeRegionHeartbeat(1, 1)), pd.lastError());
+        assertEquals(FrameValidator.VALID, pd.validate(buffer, OFFSET,
+            encodeRegionHeartbeat(Protocol.PD_MAX_GROUP_ENTRIES, Protocol.PD_MAX_GROUP_ENTRIES)), pd.lastError());
+        assertEquals(FrameValidator.TOO_MANY_ENTRIES, pd.validate(buffer, OFFSET,
+            encodeRegionHeartbeat(Protocol.PD_MAX_GROUP_ENTRIES + 1, 0)));
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.List;
  */
 final class RegionHeartbeatParser {
     /** The most peers a region has (and so the most down or pending peers a heartbeat names). */
-    static final int MAX_PEERS = 16;
+    static final int MAX_PEERS = Protocol.PD_MAX_GROUP_ENTRIES;
 
     private final FrameValidator validator = Protocol.regionListValidator();
     private final RegionListDecoder regionList = new RegionListDecoder();

@@ -114,6 +114,11 @@ final class LeaderReporter {
         final LongArrayList downSeconds = new LongArrayList();
         final LongArrayList pending = new LongArrayList();
         for (final PeerProgress peer : peers) {
+            if (!isPeerOf(region, peer.peerId())) {
+                // A removed peer the leader still tracks (to tell it of its removal) is no peer of the region: PD
+                // refuses a heartbeat naming one, so the region's new epoch would never reach it.
+                continue;
+            }
             if (peer.silentRounds() >= DOWN_AFTER_ROUNDS) {
                 down.addLong(peer.peerId());
                 downSeconds.addLong(peer.silentRounds() * electionTimeoutMs / 1000);
@@ -124,6 +129,15 @@ final class LeaderReporter {
         }
         return new RegionReport(region, status.id(), status.term(), down.toLongArray(), downSeconds.toLongArray(),
             pending.toLongArray());
+    }
+
+    private static boolean isPeerOf(final RegionDescriptor region, final long peerId) {
+        for (final RegionDescriptor.Peer peer : region.peers()) {
+            if (peer.id() == peerId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publishLed() {
