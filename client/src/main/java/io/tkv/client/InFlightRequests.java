@@ -147,6 +147,15 @@ final class InFlightRequests {
         return false;
     }
 
+    /**
+     * Completes a request by a reply's status: with its result when the status is OK, else failed with the status as a
+     * {@link TkvException} (if nothing else completed it first).
+     */
+    boolean completeByStatus(final PendingRequest<?> request, final short status, final String message,
+        final Object result) {
+        return status == Statuses.OK ? complete(request, result) : fail(request, Statuses.toException(status, message));
+    }
+
     /** Fails a request, if nothing else completed it first. */
     boolean fail(final PendingRequest<?> request, final Throwable failure) {
         if (byId.remove(request.correlationId(), request)) {

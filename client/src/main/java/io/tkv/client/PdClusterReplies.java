@@ -27,7 +27,7 @@ import java.util.Map;
  * id. Every value from the wire is checked before it is handed on. Poller thread only.
  */
 final class PdClusterReplies {
-    private static final short OK = 0;
+    private static final short OK = Statuses.OK;
     private static final short TRUE = 1;
 
     private final InFlightRequests inFlight;
@@ -230,10 +230,6 @@ final class PdClusterReplies {
 
     private void complete(final PendingRequest<?> request, final short status, final String message,
         final Object result) {
-        if (status != OK) {
-            inFlight.fail(request, Statuses.toException(status, message));
-        } else {
-            inFlight.complete(request, result);
-        }
+        inFlight.completeByStatus(request, status, message, result);
     }
 }

@@ -19,7 +19,7 @@ final class PdReplies {
     /** The timestamp layout ({@code physical_ms << 18 | logical}), as PD's {@code io.tkv.pd.tso.Timestamps}. */
     static final int LOGICAL_BITS = 18;
     private static final long MAX_LOGICAL = 1L << LOGICAL_BITS;
-    private static final short OK = 0;
+    private static final short OK = Statuses.OK;
     private static final short TRUE = 1;
 
     private final InFlightRequests inFlight;
@@ -111,10 +111,6 @@ final class PdReplies {
 
     private void complete(final PendingRequest<?> request, final short status, final String message,
         final Object result) {
-        if (status != OK) {
-            inFlight.fail(request, Statuses.toException(status, message));
-        } else {
-            inFlight.complete(request, result);
-        }
+        inFlight.completeByStatus(request, status, message, result);
     }
 }

@@ -4,6 +4,9 @@ import io.tkv.codec.Status;
 
 /** Maps the wire {@link Status} to the client's own {@link ErrorCode}, so SBE types stay out of the public API. */
 final class Statuses {
+    /** The raw wire value of {@link Status#OK}. */
+    static final short OK = Status.OK.value();
+
     private Statuses() {
     }
 
