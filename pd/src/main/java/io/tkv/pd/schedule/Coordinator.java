@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  * which answers with the step the leader should take; a periodic {@link #schedule(long)} round marks silent stores
  * down, retires timed-out operators, runs the replica checker over every region without an operator, then each
  * enabled balance scheduler until it has nothing worth doing or a limit stops it. The checker leaves a region with a
- * running operator alone (a stuck one times out first); balancing leaves alone regions the checker would change.
+ * running operator alone (a stuck one times out first), unless the region has a peer on a down or offline store and
+ * the operator is a balance one: the repair replaces it, as PD's higher-priority operators do (a balance step aimed
+ * at the dead store would otherwise hold the repair back until its step timed out). Balancing leaves alone regions
+ * the checker would change.
  * Deterministic: the clock is passed in and every iteration is ordered. Not thread safe: the PD leader's one
  * scheduling thread owns it.
  */
@@ -121,7 +124,9 @@ public final class Coordinator {
                 if (operators.runningCount(OperatorKind.REPLICA) >= config.replicaScheduleLimit()) {
                     break;
                 }
-                if (operators.get(region.id()) != null) {
+                final Operator running = operators.get(region.id());
+                if (running != null && (running.kind().priority() >= OperatorKind.REPLICA.priority()
+                    || !ReplicaChecker.hasUnhealthyPeer(region, ctx))) {
                     continue;
                 }
                 final Operator op = replicaChecker.check(region, ctx);

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class ReplicaChecker {
     /**
-     * @param region the region, with no running operator.
+     * @param region the region, with no running operator (or a lower-priority one, if it has an unhealthy peer).
      * @param ctx    the cluster.
      * @return an operator, or null if the region's replicas are fine (or cannot be fixed now).
      */
@@ -51,6 +51,14 @@ public final class ReplicaChecker {
             return improvePlacement(region, ctx);
         }
         return null;
+    }
+
+    /**
+     * @return whether a peer of the region is on a store that keeps no peers (down, offline, a tombstone, unknown):
+     *     a repair that replaces a running balance operator, which such a store may never let finish.
+     */
+    static boolean hasUnhealthyPeer(final RegionInfo region, final ScheduleContext ctx) {
+        return firstUnhealthyPeer(region, ctx) != null;
     }
 
     private static Peer firstUnhealthyPeer(final RegionInfo region, final ScheduleContext ctx) {

@@ -74,4 +74,61 @@ class CoordinatorTest {
         assertEquals(Operator.Status.SUCCESS, split.status());
         assertNull(coordinator.operators().get(r.id()));
     }
+
+    @Test
+    void shouldReplaceABalanceOperatorWithTheRepairOfARegionWithAPeerOnADownStore() {
+        final long downMs = 1_000;
+        final Fixture fx = new Fixture().stores(1, 2, 3, 4);
+        final RegionInfo r = fx.region(3, 1, 2);
+        final Coordinator coordinator = new Coordinator(fx.cluster, new ScheduleConfig().maxStoreDownTimeMs(downMs),
+            fx::peerId);
+        coordinator.setEnabled(SchedulerType.BALANCE_LEADER, false);
+        coordinator.setEnabled(SchedulerType.BALANCE_REGION, false);
+        // A leader transfer to store 1 planned just before store 1 died; its step would time out only after a minute.
+        final Operator balance = new Operator(r, OperatorKind.LEADER, "balance-leader", List.of(
+            new OperatorStep.TransferLeader(3, 1)), 60_000, 60_000, 0);
+        assertEquals(OperatorController.AddResult.ADDED, coordinator.operators().add(balance));
+        fx.heartbeatAll(0);
+        for (final long store : new long[] {2, 3, 4}) {
+            fx.cluster.storeHeartbeat(store, io.tkv.pd.cluster.StoreStats.EMPTY, downMs);
+        }
+        assertTrue(coordinator.schedule(downMs - 1).isEmpty(), "store 1 is not down yet: the balance runs on");
+        assertEquals(balance, coordinator.operators().get(r.id()));
+
+        final List<Operator> added = coordinator.schedule(downMs);
+        assertEquals(1, added.size(), String.valueOf(added));
+        final Operator repair = added.get(0);
+        assertEquals(OperatorKind.REPLICA, repair.kind());
+        assertEquals(Operator.Status.REPLACED, balance.status());
+        assertEquals(repair, coordinator.operators().get(r.id()));
+        final OperatorStep.AddLearner add = (OperatorStep.AddLearner) repair.steps().get(0);
+        assertEquals(4, add.storeId(), "the only live store without a peer of the region");
+        assertEquals(new OperatorStep.RemovePeer(1), repair.steps().get(repair.steps().size() - 1));
+
+        // Once the repair runs, a healthy region's balance operators do not preempt it, nor does the checker again.
+        assertTrue(coordinator.schedule(downMs + 1).isEmpty());
+        assertEquals(repair, coordinator.operators().get(r.id()));
+    }
+
+    @Test
+    void shouldLeaveABalanceOperatorOfAHealthyRegionToFinish() {
+        final Fixture fx = new Fixture().stores(1, 2, 3, 4);
+        final RegionInfo r = fx.region(1, 2, 3);
+        final Coordinator coordinator = new Coordinator(fx.cluster, new ScheduleConfig(), fx::peerId);
+        coordinator.setEnabled(SchedulerType.BALANCE_LEADER, false);
+        coordinator.setEnabled(SchedulerType.BALANCE_REGION, false);
+        // Half-way through a move: the learner on store 4 is the balance operator's, not an orphan to remove.
+        final Operator move = new Operator(r, OperatorKind.REGION, "balance-region", List.of(
+            new OperatorStep.AddLearner(4, 99), new OperatorStep.PromoteLearner(4, 99),
+            new OperatorStep.RemovePeer(3)), 60_000, 60_000, 0);
+        assertEquals(OperatorController.AddResult.ADDED, coordinator.operators().add(move));
+        final List<io.tkv.pd.cluster.Peer> peers = new java.util.ArrayList<>(r.peers());
+        peers.add(io.tkv.pd.cluster.Peer.learner(99, 4));
+        coordinator.regionHeartbeat(r.toBuilder().peers(peers).epoch(r.epoch().confVer() + 1, r.epoch().version())
+            .build(), 1);
+        fx.heartbeatAll(1);
+        assertTrue(coordinator.schedule(2).isEmpty());
+        assertEquals(move, coordinator.operators().get(r.id()));
+        assertEquals(Operator.Status.RUNNING, move.status());
+    }
 }

@@ -3,6 +3,7 @@ package io.tkv.raft.store;
 import io.tkv.log.EntryReader;
 import io.tkv.log.LogHardState;
 import io.tkv.log.RaftLog;
+import io.tkv.raft.core.ConfChange;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.Entry;
 import io.tkv.raft.core.EntryType;
@@ -16,8 +17,12 @@ import java.util.List;
 
 /**
  * One region's view of the store's shared {@link RaftLog}, as the Raft core reads its durable state. The
- * membership is not in the log: the driver keeps it here, from the region's applied state at start-up and from
- * each installed snapshot (the core replays the configuration entries still in the log over it).
+ * membership is not in the log: the driver keeps it here, from the region's applied state at start-up, from each
+ * installed snapshot (the core replays the configuration entries still in the log over it) and from each membership
+ * change as it commits. A snapshot sent to a follower carries this membership, so it must be taken at or after the
+ * last committed change: an older one would describe a membership its receiver then replays changes over in the
+ * wrong state (a new learner given a snapshot from before it was added would see another peer of its store as the
+ * region's and apply that peer's removal as its own).
  *
  * <p>Owned by the raft agent, like the log.
  */
@@ -28,6 +33,8 @@ final class LogBackedStorage implements RaftStorage {
     private final List<Entry> collected = new ArrayList<>();
     private final EntryReader collector = this::collect;
     private ConfState confState;
+    /** Index of the last membership change folded into {@link #confState} (0: none since start-up). */
+    private long confIndex;
 
     LogBackedStorage(final RaftLog log, final long regionId, final ConfState confState,
         final SnapshotSource snapshots) {
@@ -37,8 +44,24 @@ final class LogBackedStorage implements RaftStorage {
         this.snapshots = snapshots;
     }
 
+    /** An installed snapshot's membership. */
     void confState(final ConfState confState) {
         this.confState = confState;
+    }
+
+    /**
+     * A membership change committed at {@code index}: the membership snapshots carry from now on, and the oldest
+     * snapshot that may be sent. A malformed change is a no-op, as it was for the core's membership.
+     */
+    void applyCommittedChange(final long index, final byte[] data) {
+        final ConfChange change;
+        try {
+            change = ConfChange.decode(data);
+        } catch (final IllegalArgumentException ex) {
+            return;
+        }
+        confState = confState.apply(change);
+        confIndex = Math.max(confIndex, index);
     }
 
     @Override
@@ -78,7 +101,7 @@ final class LogBackedStorage implements RaftStorage {
 
     @Override
     public Snapshot snapshot() {
-        return snapshots.latest(regionId, confState, firstIndex() - 1);
+        return snapshots.latest(regionId, confState, Math.max(firstIndex() - 1, confIndex));
     }
 
     private void collect(

@@ -281,6 +281,9 @@ final class RegionPeer {
         }
         int work = 1;
         for (final Entry entry : current.committedEntries()) {
+            if (entry.type() == EntryType.CONF_CHANGE) {
+                storage.applyCommittedChange(entry.index(), entry.data());
+            }
             offerCommitted(entry);
             work++;
         }

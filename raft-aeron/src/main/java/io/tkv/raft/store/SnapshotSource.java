@@ -17,8 +17,9 @@ public interface SnapshotSource {
      * Called on the raft agent's thread; must not block.
      *
      * @param regionId the region.
-     * @param conf     its current membership.
-     * @param minIndex the region's compacted index: a snapshot below it is of no use.
+     * @param conf     its membership as of its last committed change, which the snapshot carries.
+     * @param minIndex the oldest index the snapshot may have: the region's compacted index, or its last committed
+     *                 membership change if later (a snapshot from before it would carry the wrong membership).
      * @return the newest snapshot of the region if it covers {@code minIndex}, or null if none is ready (the
      *     source may start preparing one).
      */

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -61,7 +62,12 @@ final class PdProcess implements AutoCloseable {
             "--listen", endpoint(), "--data-dir", dataDir.toString(), "--aeron-dir", aeronDir,
             "--exit-with", String.valueOf(ProcessHandle.current().pid())));
         command.addAll(extraArgs);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // RocksDB copies its native library to a temp file deleted only at a clean exit: a kill -9 would leave
+        // one in /tmp per launch. Next to the data dir, it goes with the test's temp dir.
+        builder.environment().put("ROCKSDB_SHAREDLIB_DIR",
+            Files.createDirectories(StoreProcess.nativeDir(dataDir)).toString());
+        process = builder.start();
         final CountDownLatch started = new CountDownLatch(1);
         ready = started;
         reader = new Thread(() -> pump(started), "pd-" + port + "-output");
@@ -111,6 +117,7 @@ final class PdProcess implements AutoCloseable {
             }
         } finally {
             StoreProcess.deleteTree(Paths.get(aeronDir));
+            StoreProcess.deleteTree(StoreProcess.nativeDir(dataDir));
         }
     }
 
@@ -126,6 +133,7 @@ final class PdProcess implements AutoCloseable {
         }
         reader.join(10_000);
         StoreProcess.deleteTree(Paths.get(aeronDir));
+        StoreProcess.deleteTree(StoreProcess.nativeDir(dataDir));
         return output().contains("PD member stopped");
     }
 

@@ -125,7 +125,11 @@ final class StoreProcess implements AutoCloseable {
         command.add("--exit-with");
         command.add(String.valueOf(ProcessHandle.current().pid()));
         command.addAll(extraArgs);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // RocksDB copies its native library to a temp file deleted only at a clean exit: a kill -9 would leave
+        // one in /tmp per launch. Next to the data dir, it goes with the test's temp dir.
+        builder.environment().put("ROCKSDB_SHAREDLIB_DIR", Files.createDirectories(nativeDir(dataDir)).toString());
+        process = builder.start();
         final CountDownLatch started = new CountDownLatch(1);
         ready = started;
         reader = new Thread(() -> pump(started), "store-" + port + "-output");
@@ -229,6 +233,7 @@ final class StoreProcess implements AutoCloseable {
 
     private void deleteAeronDir() {
         deleteTree(Paths.get(aeronDir));
+        deleteTree(nativeDir(dataDir));
     }
 
     static void deleteTree(final Path root) {
@@ -240,6 +245,11 @@ final class StoreProcess implements AutoCloseable {
         } catch (final IOException ignore) {
             // best effort
         }
+    }
+
+    /** @return where a process with this data dir has RocksDB put its native library (ROCKSDB_SHAREDLIB_DIR). */
+    static Path nativeDir(final Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".native");
     }
 
     /** @return the test's class path, for processes started from it. */
