@@ -54,10 +54,11 @@ final class ClientRuntime implements AutoCloseable {
                 connections.first().publication().maxMessageLength());
             final RequestRetries retries = new RequestRetries(publisher, inFlight, router, routes, ctx);
             submitter = new RequestSubmitter(inFlight, publisher, router, ctx.requestTimeoutMs());
-            regionSource = pd.source(new StoreRegionSource(submitter), pollerTasks);
+            regionSource = pd.source(new StoreRegionSource(submitter, connections, router, pd.addresses(), pollerTasks,
+                regionCache::isOlderThanCached), pollerTasks, regionCache);
             agent = new SessionAgent(transport.aeronInvoker(), transport.driverInvoker(), transport.egress(),
                 publisher, inFlight, connections, router, retries, ctx, clock);
-            agent.regionRetries(new RegionRetries(regionCache, regionSource, retries, inFlight));
+            agent.regionRetries(new RegionRetries(regionCache, regionSource, retries, routes, inFlight));
             agent.tasks(pollerTasks);
             connections.listener(agent);
             transport.imageLossListener(agent::onUnavailableImage);

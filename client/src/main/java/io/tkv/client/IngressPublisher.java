@@ -6,6 +6,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * the request goes to a backlog the poller flushes, without blocking, to whichever store leads once its session is
  * open. New requests queue behind a non-empty backlog so one thread's requests keep their order across a
  * reconnect, as far as possible; the client makes no ordering promise between requests in flight at the same time.
+ * A request pinned to one store ({@link PendingRequest#pin}) whose session is still opening is set aside until it
+ * opens, holding up no other, and fails NOT_CONNECTED when that store is lost.
  */
 final class IngressPublisher {
     private static final ThreadLocal<UnsafeBuffer> SEND_BUFFERS = ThreadLocal.withInitial(UnsafeBuffer::new);
@@ -26,6 +29,8 @@ final class IngressPublisher {
     private final RegionRoutes routes;
     private final InFlightRequests inFlight;
     private final ManyToOneConcurrentLinkedQueue<PendingRequest<?>> backlog = new ManyToOneConcurrentLinkedQueue<>();
+    /** Requests pinned to a store whose session is still opening, set aside so they hold up no other. Poller only. */
+    private final ArrayList<PendingRequest<?>> parked = new ArrayList<>();
     private final UnsafeBuffer pollerBuffer = new UnsafeBuffer();
     private final long requestTimeoutMs;
     private final int maxMessageLength;
@@ -101,7 +106,7 @@ final class IngressPublisher {
      * @return requests sent or dropped.
      */
     int flushBacklog(final long nowNs) {
-        int work = 0;
+        int work = parked.isEmpty() ? 0 : flushParked(nowNs);
         PendingRequest<?> request;
         while ((request = backlog.peek()) != null) {
             if (request.isDone()) {
@@ -118,7 +123,18 @@ final class IngressPublisher {
                 continue;
             }
             if (!session.isActive()) {
-                break;
+                if (request.pinnedTo() == null) {
+                    break;
+                }
+                // Only that store will do: wait for its session aside, or fail at once if it is lost.
+                backlog.poll();
+                if (routes.canWaitFor(leader, nowNs)) {
+                    parked.add(request);
+                } else {
+                    inFlight.fail(request, notConnected(request, leader));
+                }
+                work++;
+                continue;
             }
             final long result = offer(leader, pollerBuffer, request, session.token(), nowNs);
             if (result > 0) {
@@ -136,6 +152,40 @@ final class IngressPublisher {
         return work;
     }
 
+    /** Sends the parked requests whose store's session opened; fails those whose store is lost. */
+    private int flushParked(final long nowNs) {
+        int work = 0;
+        for (int i = parked.size() - 1; i >= 0; i--) {
+            final PendingRequest<?> request = parked.get(i);
+            final StoreConnection store = request.pinnedTo();
+            boolean done = request.isDone();
+            if (!done && store.isActive()) {
+                final long result = offer(store, pollerBuffer, request, store.session().token(), nowNs);
+                if (result > 0) {
+                    done = true;
+                } else if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION &&
+                    result != Publication.NOT_CONNECTED) {
+                    inFlight.fail(request, offerFailure(request, result));
+                    done = true;
+                }
+            } else if (!done && !routes.canWaitFor(store, nowNs)) {
+                inFlight.fail(request, notConnected(request, store));
+                done = true;
+            }
+            if (done) {
+                parked.set(i, parked.get(parked.size() - 1));
+                parked.remove(parked.size() - 1);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private static TkvException notConnected(final PendingRequest<?> request, final StoreConnection store) {
+        return new TkvException(ErrorCode.NOT_CONNECTED, request + " is for " + store.endpoint() +
+            ", with which the client has no session");
+    }
+
     /**
      * Fails everything in the backlog. Poller thread only.
      *
@@ -143,6 +193,12 @@ final class IngressPublisher {
      */
     int failBacklog(final TkvException failure) {
         int failed = 0;
+        for (final PendingRequest<?> request : parked) {
+            if (inFlight.fail(request, failure)) {
+                failed++;
+            }
+        }
+        parked.clear();
         PendingRequest<?> request;
         while ((request = backlog.poll()) != null) {
             if (inFlight.fail(request, failure)) {

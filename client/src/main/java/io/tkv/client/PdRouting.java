@@ -122,10 +122,12 @@ final class PdRouting implements AutoCloseable {
     /**
      * @param stores the stores' LocateRegion, the source without PD and PD's fallback.
      * @param poller runs PD's answers on the client's poller.
+     * @param cache  the client's regions: an answer older than it is not taken.
      * @return where the client locates regions.
      */
-    RegionSource source(final RegionSource stores, final Executor poller) {
-        return routes == null ? stores : new PdRegionSource(routes, stores, addresses, poller);
+    RegionSource source(final RegionSource stores, final Executor poller, final RegionCache cache) {
+        return routes == null ? stores : new PdRegionSource(routes, stores, addresses, poller,
+            cache::isOlderThanCached);
     }
 
     @Override

@@ -50,6 +50,11 @@ final class PendingRequest<T> {
      * the first send, then by the poller only, which re-routes it on a region error.
      */
     private volatile CachedRegion region;
+    /**
+     * The one store a request must go to (a LocateRegion asked of a particular store), or null to route it as usual.
+     * Written by the submitting thread before the first send.
+     */
+    private volatile StoreConnection pinnedTo;
     /** The keys the request touches (user keys): the first and last of a batch, or a range's bounds. */
     private byte[] routeFirst;
     private byte[] routeLast;
@@ -86,6 +91,16 @@ final class PendingRequest<T> {
         this.routeLast = last;
         this.routeRange = range;
         this.region = cached;
+    }
+
+    /** Sends it to this store only, however the routing moves. The submitting thread, before the first send. */
+    void pin(final StoreConnection store) {
+        this.pinnedTo = store;
+    }
+
+    /** @return the one store it goes to, or null when it is routed as usual. */
+    StoreConnection pinnedTo() {
+        return pinnedTo;
     }
 
     /** @return the region it is routed to, or null if not routed by key. */

@@ -89,6 +89,21 @@ final class RegionCache {
     }
 
     /**
+     * @return whether the cache holds a newer view of the region's range than {@code info}: an entry it overlaps has a
+     *     higher epoch version (a store's refusal told of a split PD or a lagging store has not seen yet), so
+     *     {@link #put} would drop it. Any thread.
+     */
+    boolean isOlderThanCached(final RegionInfo info) {
+        final CachedRegion probe = new CachedRegion(info);
+        for (final CachedRegion region : regions) {
+            if (region.overlaps(probe) && region.version() > probe.version()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Learns a region: replaces the entries it overlaps, unless one of them is newer.
      *
      * @return the entry now holding the region's range (an equal one kept, with the new leader if any), or null

@@ -6,9 +6,10 @@ package io.tkv.client;
  * learns:
  * <ul>
  *   <li>NOT_LEADER with a hint: to the hinted store (opening a session with it if needed), unless it is lost;</li>
- *   <li>NOT_LEADER without a usable hint, the leader unknown, or its session lost: to the next store of the region's
- *       peers with an open session, in the order the region lists them; if none, the store the client talks to by
- *       default, which names the leader if it knows one.</li>
+ *   <li>NOT_LEADER without a usable hint, REGION_NOT_FOUND from the store taken for the leader, the leader unknown,
+ *       or its session lost: to the next store of the region's peers with an open session, in the order the region
+ *       lists them, else one the client can open a session with (PD named its address); if none, the store the
+ *       client talks to by default, which names the leader if it knows one.</li>
  * </ul>
  * A store named by id only (PD's regions name leaders by store id) is reached at the address PD gave for it
  * ({@link StoreAddresses}), with a session opened on first use; one PD has not named yet is asked of PD meanwhile.
@@ -34,20 +35,29 @@ final class RegionRoutes {
      *     {@link #target}).
      */
     StoreConnection settledTarget(final PendingRequest<?> request) {
+        final StoreConnection pinned = request.pinnedTo();
+        if (pinned != null) {
+            return pinned.isActive() ? pinned : null;
+        }
         final CachedRegion region = request.region();
         if (region == null) {
             return router.leader();
         }
         final StoreConnection leader = region.leader();
         if (leader == null) {
-            // Nothing known of the leader: the store the client talks to by default, which hints at the leader.
-            return region.leaderStoreId() == 0 ? router.leader() : null;
+            // Nothing known of the leader and no peer to try (the founding region's guess): the store the client
+            // talks to by default, which hints at the leader. With peers, the poller tries them.
+            return region.leaderStoreId() == 0 && region.peerStoreIds().length == 0 ? router.leader() : null;
         }
         return leader.isActive() ? leader : null;
     }
 
     /** @return the store to send the request to now. Poller thread only. */
     StoreConnection target(final PendingRequest<?> request, final long nowNs) {
+        final StoreConnection pinned = request.pinnedTo();
+        if (pinned != null) {
+            return pinned;
+        }
         final CachedRegion region = request.region();
         return region == null ? router.leader() : leaderOf(region, nowNs);
     }
@@ -66,7 +76,10 @@ final class RegionRoutes {
                 return byId;
             }
         }
-        final StoreConnection peer = nextPeer(region, leaderStoreId);
+        StoreConnection peer = nextPeer(region, leaderStoreId);
+        if (peer == null) {
+            peer = connectPeer(region, leaderStoreId, nowNs);
+        }
         if (peer != null) {
             region.leader(peer.storeId(), peer);
             return peer;
@@ -74,6 +87,30 @@ final class RegionRoutes {
         // No peer to try: forget the leader, so requests go to the default store until one names it.
         region.leader(0, null);
         return router.leader();
+    }
+
+    /**
+     * A store said REGION_NOT_FOUND for the region, which the client knows afresh (a split's new region, say, that
+     * store has not applied yet): its next request tries the region's next peer rather than the same store again, as
+     * for a NOT_LEADER without a hint. Poller thread only.
+     */
+    void onRegionNotFound(final CachedRegion region, final StoreConnection from, final long nowNs) {
+        final long fromStoreId = from.storeId();
+        if (region.leaderStoreId() != 0 && region.leaderStoreId() != fromStoreId) {
+            return;
+        }
+        StoreConnection peer = nextPeer(region, fromStoreId);
+        if (peer == null) {
+            peer = connectPeer(region, fromStoreId, nowNs);
+        }
+        if (peer != null) {
+            region.leader(peer.storeId(), peer);
+        }
+    }
+
+    /** @return whether a request may wait for the store's session: open, or opening within the grace. */
+    boolean canWaitFor(final StoreConnection store, final long nowNs) {
+        return store.isUsable(nowNs, graceNs);
     }
 
     /**
@@ -116,6 +153,22 @@ final class RegionRoutes {
             return null;
         }
         return connections.connect(endpoint, nowNs);
+    }
+
+    /**
+     * @return a connection, opened now if need be, to the first of the region's peers but {@code otherThanStoreId}
+     *     the client can reach (PD named its address) and may wait for; or null.
+     */
+    private StoreConnection connectPeer(final CachedRegion region, final long otherThanStoreId, final long nowNs) {
+        for (final long storeId : region.peerStoreIds()) {
+            if (storeId != otherThanStoreId) {
+                final StoreConnection connection = byId(storeId, nowNs);
+                if (connection != null && connection.isUsable(nowNs, graceNs)) {
+                    return connection;
+                }
+            }
+        }
+        return null;
     }
 
     /** @return the first store with an open session among the region's peers after {@code afterStoreId}, or null. */

@@ -55,7 +55,19 @@ final class RequestSubmitter {
         if (noSlot != null) {
             return CompletableFuture.failedFuture(noSlot);
         }
-        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true, null, null, null, false);
+        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true, null, null, null, false, null);
+    }
+
+    /**
+     * A request for one particular store ({@link PendingRequest#pin}), sent when its session is open, failed
+     * NOT_CONNECTED if the client loses it. It takes no in-flight slot: the operation it serves holds one, or is
+     * about to take one (a locate before the request it locates), and the stores it fans out to are bounded.
+     */
+    <T> CompletableFuture<T> submitTo(final StoreConnection store, final String operation,
+        final int responseTemplateId, final LongFunction<byte[]> encoder) {
+        final long nowNs = System.nanoTime();
+        return send(operation, responseTemplateId, encoder, nowNs + requestTimeoutNs, nowNs, false, null, null, null,
+            false, store);
     }
 
     /**
@@ -78,14 +90,14 @@ final class RequestSubmitter {
         if (noSlot != null) {
             return CompletableFuture.failedFuture(noSlot);
         }
-        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range);
+        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range, null);
     }
 
     /** One page of a routed scan: holds no in-flight slot of its own (the scan holds one). */
     CompletableFuture<ScanPage> sendPage(final LongFunction<byte[]> encoder, final CachedRegion region,
         final byte[] start, final byte[] end, final long deadlineNs) {
         return send("scan", RawScanResponseDecoder.TEMPLATE_ID, encoder, deadlineNs, System.nanoTime(), false, region,
-            start, end, true);
+            start, end, true, null);
     }
 
     /** @return the request timeout in nanoseconds. */
@@ -124,7 +136,7 @@ final class RequestSubmitter {
             result = new ScanOperation(
                 (from, to, pageLimit, rev, keys) -> send("scan", RawScanResponseDecoder.TEMPLATE_ID,
                     id -> encoder.encode(from, to, pageLimit, rev, keys), deadlineNs, System.nanoTime(), false, null,
-                    null, null, false),
+                    null, null, false, null),
                 router::limits, startKey, endKey, limit, reverse, keyOnly).start();
         } catch (final RuntimeException ex) {
             inFlight.release();
@@ -150,7 +162,8 @@ final class RequestSubmitter {
 
     private <T> CompletableFuture<T> send(final String operation, final int responseTemplateId,
         final LongFunction<byte[]> encoder, final long deadlineNs, final long nowNs, final boolean holdsPermit,
-        final CachedRegion region, final byte[] first, final byte[] last, final boolean range) {
+        final CachedRegion region, final byte[] first, final byte[] last, final boolean range,
+        final StoreConnection pinned) {
         final byte[] frame;
         try {
             // The id is allocated when the request is registered, and stamped into the frame then.
@@ -172,6 +185,9 @@ final class RequestSubmitter {
             inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
         if (region != null) {
             request.route(region, first, last, range);
+        }
+        if (pinned != null) {
+            request.pin(pinned);
         }
         if (!request.isDone()) {
             publisher.submit(request, nowNs);

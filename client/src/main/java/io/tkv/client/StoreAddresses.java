@@ -67,6 +67,11 @@ final class StoreAddresses {
         return answer;
     }
 
+    /** @return the endpoints of the stores the book knows (a copy). */
+    List<String> endpoints() {
+        return List.copyOf(endpoints.values());
+    }
+
     /** @return stores the book knows (diagnostics and tests). */
     int size() {
         return endpoints.size();

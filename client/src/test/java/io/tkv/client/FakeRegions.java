@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,6 +37,15 @@ final class FakeRegions {
                 end) < 0);
         }
 
+        boolean onStore(final long storeId) {
+            for (final long store : stores) {
+                if (store == storeId) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         RegionInfo info() {
             final List<RegionInfo.Peer> peers = new ArrayList<>();
             for (final long store : stores) {
@@ -45,6 +56,7 @@ final class FakeRegions {
     }
 
     private final List<Region> regions = new CopyOnWriteArrayList<>();
+    private final Set<Long> leaderUnlisted = ConcurrentHashMap.newKeySet();
     private volatile Status lastRefusal;
 
     /** One region over every key, led by {@code leaderStoreId}, on these stores. */
@@ -69,6 +81,29 @@ final class FakeRegions {
         regions.remove(region);
         regions.add(new Region(region.id(), region.start(), region.end(), region.confVer(), region.version(),
             storeId, region.stores()));
+    }
+
+    /** Moves a region's replicas to these stores, led by {@code leaderStoreId} (its conf version goes up). */
+    synchronized void place(final long regionId, final long leaderStoreId, final long... stores) {
+        final Region region = byId(regionId);
+        regions.remove(region);
+        regions.add(new Region(region.id(), region.start(), region.end(), region.confVer() + 1, region.version(),
+            leaderStoreId, stores.clone()));
+    }
+
+    /**
+     * The stores describe the region with no leader (0) in refusals and LocateRegion answers, as a store does for a
+     * region a split just made whose election it has not seen end; requests still find its leader by trying.
+     */
+    void leaderUnlisted(final long regionId) {
+        leaderUnlisted.add(regionId);
+    }
+
+    /** @return the region as the stores list it (its leader hidden if {@link #leaderUnlisted}). */
+    RegionInfo listed(final Region region) {
+        final RegionInfo info = region.info();
+        return leaderUnlisted.contains(region.id()) ? new RegionInfo(info.regionId(), info.startKey(), info.endKey(),
+            info.confVer(), info.version(), 0, info.peers()) : info;
     }
 
     Region byId(final long regionId) {
@@ -109,14 +144,14 @@ final class FakeRegions {
         final long regionId = buffer.getLong(regionOffset, ByteOrder.LITTLE_ENDIAN);
         final long epochVersion = buffer.getLong(regionOffset + 2 * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
         final Region region = byId(regionId);
-        if (region == null) {
+        if (region == null || !region.onStore(storeId)) {
             return refuse(Status.REGION_NOT_FOUND, List.of(), 0);
         }
         if (region.leaderStoreId() != storeId) {
             return refuse(Status.NOT_LEADER, List.of(), region.leaderStoreId());
         }
         if (region.version() != epochVersion) {
-            return refuse(Status.EPOCH_NOT_MATCH, around(region), 0);
+            return refuse(Status.EPOCH_NOT_MATCH, around(region, storeId), 0);
         }
         final List<byte[]> keys = new ArrayList<>();
         final byte[][] range = keysOf(templateId, buffer, body, blockLength, version, keys);
@@ -133,13 +168,13 @@ final class FakeRegions {
                 fits &= Arrays.compareUnsigned(RawKeys.stored(range[1]), region.end()) <= 0;
             }
         }
-        return fits ? null : refuse(Status.KEY_NOT_IN_REGION, around(region), 0);
+        return fits ? null : refuse(Status.KEY_NOT_IN_REGION, around(region, storeId), 0);
     }
 
-    /** @return a LocateRegion answer's regions for a stored key. */
-    List<Region> locate(final byte[] stored) {
+    /** @return a LocateRegion answer's regions for a stored key: the region holding it, if it is on the store. */
+    List<Region> locate(final long storeId, final byte[] stored) {
         final Region region = find(stored);
-        return region == null ? List.of() : List.of(region);
+        return region == null || !region.onStore(storeId) ? List.of() : List.of(region);
     }
 
     /** A refusal of a request. */
@@ -151,23 +186,23 @@ final class FakeRegions {
         return new Refusal(status, carried, leader);
     }
 
-    /** @return the region and its neighbours by key, as a store sends them. */
-    private List<Region> around(final Region region) {
-        final List<Region> sorted = new ArrayList<>(regions);
+    /** @return the region and its neighbours by key on the store, as a store sends them. */
+    private List<Region> around(final Region region, final long storeId) {
+        final List<Region> sorted = new ArrayList<>(regions.stream().filter(r -> r.onStore(storeId)).toList());
         sorted.sort((a, b) -> Arrays.compareUnsigned(a.start(), b.start()));
         final int at = sorted.indexOf(region);
         return sorted.subList(Math.max(0, at - 1), Math.min(sorted.size(), at + 2));
     }
 
-    /** Encodes regions as a RegionList frame. */
-    static byte[] encode(final List<Region> regions) {
+    /** Encodes regions as a RegionList frame, as the stores list them. */
+    byte[] encode(final List<Region> regions) {
         final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
         final RegionListEncoder encoder = new RegionListEncoder().wrapAndApplyHeader(out, 0,
             new MessageHeaderEncoder());
         final RegionListEncoder.RegionsEncoder group = encoder.regionsCount(regions.size());
         for (final Region region : regions) {
             group.next().regionId(region.id()).confVer(region.confVer()).version(region.version())
-                .leaderStoreId(region.leaderStoreId());
+                .leaderStoreId(listed(region).leaderStoreId());
             final RegionListEncoder.RegionsEncoder.PeersEncoder peers = group.peersCount(region.stores().length);
             for (final long store : region.stores()) {
                 peers.next().peerId(region.id() * 100 + store).storeId(store).role(PeerRole.VOTER);

@@ -547,7 +547,7 @@ final class FakeStore implements AutoCloseable {
 
         private int error(final long correlationId, final Status status, final String message, final Hint hint,
             final List<FakeRegions.Region> carried) {
-            final byte[] list = carried.isEmpty() ? new byte[0] : FakeRegions.encode(carried);
+            final byte[] list = carried.isEmpty() ? new byte[0] : regionMap.encode(carried);
             final ErrorResponseEncoder encoder = new ErrorResponseEncoder().wrapAndApplyHeader(out, 0, header)
                 .correlationId(correlationId).status(status).requestTemplateId(0)
                 .leaderStoreId(hint == null ? 0 : hint.storeId).errorMessage(message)
@@ -560,9 +560,10 @@ final class FakeStore implements AutoCloseable {
             final byte[] key = new byte[request.keyLength()];
             request.getKey(key, 0, key.length);
             final FakeRegions map = regionMap;
-            final List<FakeRegions.Region> found = map != null ? map.locate(key) :
+            final FakeRegions answering = map != null ? map : new FakeRegions(0);
+            final List<FakeRegions.Region> found = map != null ? map.locate(storeId, key) :
                 List.of(new FakeRegions.Region(1, new byte[0], new byte[0], 1, 1, 0, new long[0]));
-            final byte[] list = found.isEmpty() ? new byte[0] : FakeRegions.encode(found);
+            final byte[] list = found.isEmpty() ? new byte[0] : answering.encode(found);
             final LocateRegionResponseEncoder encoder = new LocateRegionResponseEncoder()
                 .wrapAndApplyHeader(out, 0, header).correlationId(correlationId)
                 .status(found.isEmpty() ? Status.REGION_NOT_FOUND : Status.OK).errorMessage("")

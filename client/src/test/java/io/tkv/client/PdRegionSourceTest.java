@@ -33,7 +33,7 @@ class PdRegionSourceTest {
             new TkvException(ErrorCode.REGION_NOT_FOUND, "no store knows it")) :
             CompletableFuture.completedFuture(storesAnswer);
     };
-    private final PdRegionSource source = new PdRegionSource(pd, stores, addresses, poller);
+    private final PdRegionSource source = new PdRegionSource(pd, stores, addresses, poller, region -> false);
 
     @Test
     void shouldLocateByPdAndLearnTheLeadersStoreBeforeAnswering() throws Exception {
@@ -89,9 +89,28 @@ class PdRegionSourceTest {
             }
         };
         storesAnswer = regions.byId(1).info();
-        final PdRegionSource wrong = new PdRegionSource(wrongPd, stores, new StoreAddresses(wrongPd), Runnable::run);
+        final PdRegionSource wrong = new PdRegionSource(wrongPd, stores, new StoreAddresses(wrongPd), Runnable::run,
+            region -> false);
         assertEquals(1, wrong.locate(RawKeys.stored(bytes("k"))).get().regionId());
         assertEquals(1, wrong.fallbacks());
+    }
+
+    @Test
+    void shouldAskTheStoresWhenPdsRegionIsOlderThanTheClientKnows() throws Exception {
+        final RegionCache cache = new RegionCache();
+        final PdRegionSource checked = new PdRegionSource(pd, stores, addresses, poller, cache::isOlderThanCached);
+        regions.leader(1, 3);
+        pd.store(3, "127.0.0.1:20162");
+        addresses.learn(pd.stores());
+        // A refusal taught the client of a split at "m" that PD has not heard of: PD still has region 1 unsplit.
+        cache.put(new RegionInfo(1, new byte[0], RawKeys.stored(bytes("m")), 1, 2, 3, List.of()));
+        storesAnswer = new RegionInfo(4, RawKeys.stored(bytes("m")), new byte[0], 1, 2, 3, List.of());
+        final CompletableFuture<RegionInfo> located = checked.locate(RawKeys.stored(bytes("q")));
+        runPd();
+        poller.drain();
+        assertEquals(4, located.get().regionId(), "the stores' newer region, not PD's older one");
+        assertEquals(1, storeAsks.size());
+        assertEquals(1, checked.fallbacks());
     }
 
     @Test

@@ -55,6 +55,18 @@ class RegionCacheTest {
     }
 
     @Test
+    void shouldTellAViewOlderThanWhatARefusalTaught() {
+        final RegionCache cache = new RegionCache();
+        cache.putAll(List.of(region(1, "", "rm", 2), region(7, "rm", "", 2)));
+        cache.invalidate(cache.findRaw(raw("m")));
+        assertTrue(cache.isOlderThanCached(region(1, "", "", 1)), "the parent as PD still has it");
+        assertNull(cache.put(region(1, "", "", 1)), "and the cache would not take it");
+        assertFalse(cache.isOlderThanCached(region(7, "rm", "", 2)), "the split's new region");
+        assertFalse(cache.isOlderThanCached(region(1, "", "rm", 2)), "the same view");
+        assertFalse(new RegionCache().isOlderThanCached(region(1, "", "", 1)), "nothing known");
+    }
+
+    @Test
     void shouldDropEveryStaleEntryANewerRegionOverlaps() {
         final RegionCache cache = new RegionCache();
         cache.put(region(1, "", "rc", 3));
