@@ -88,9 +88,12 @@ class StorePdSystemTest {
                     }
                 }
 
+                // PD hears of a split's new region only from its leader's first heartbeat, a moment after the parent's
+                // shrunk range: wait until what it knows tiles the key space.
                 final List<PdRegion> regions = await("the split checker split region 1", () -> {
                     final List<PdRegion> all = client.scanRegions(new byte[0], new byte[0], 100);
-                    return all.size() >= 2 && all.stream().allMatch(r -> r.region().leaderStoreId() != 0) ? all : null;
+                    return all.size() >= 2 && all.stream().allMatch(r -> r.region().leaderStoreId() != 0)
+                        && tiles(all) ? all : null;
                 });
                 System.out.println("STORE_PD_REGIONS " + regions);
                 assertEquals(0, regions.get(0).region().startKey().length, "the first region starts at the start");
@@ -241,5 +244,19 @@ class StorePdSystemTest {
 
     private static byte[] b(final String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return whether the regions cover the key space from its start to its end with no gap. */
+    private static boolean tiles(final List<PdRegion> regions) {
+        if (regions.get(0).region().startKey().length != 0
+            || regions.get(regions.size() - 1).region().endKey().length != 0) {
+            return false;
+        }
+        for (int i = 1; i < regions.size(); i++) {
+            if (!Arrays.equals(regions.get(i - 1).region().endKey(), regions.get(i).region().startKey())) {
+                return false;
+            }
+        }
+        return true;
     }
 }
