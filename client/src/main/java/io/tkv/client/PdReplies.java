@@ -16,7 +16,7 @@ import java.util.List;
  * Bootstrap with whether it was bootstrapped already. Poller thread only.
  */
 final class PdReplies {
-    /** The timestamp layout ({@code physical_ms << 18 | logical}), as PD's {@code io.tkv.pd.tso.Timestamps}. */
+    /** The timestamp layout ({@code physical_ms << 18 | logical}), as codec-sbe's {@code Timestamps}. */
     static final int LOGICAL_BITS = 18;
     private static final long MAX_LOGICAL = 1L << LOGICAL_BITS;
     private static final short OK = Statuses.OK;

@@ -8,6 +8,11 @@ package io.tkv.codec.keys;
 public final class KeySpace {
     /** RawKV: {@code 'r'} then the user key; the space is {@code ['r', 's')}. */
     public static final byte RAW = 'r';
+    /**
+     * TxnKV: {@code 'x'} then the {@link MemComparable memcomparable} user key (then, in the {@code write} and
+     * {@code default} column families, the inverted timestamp); the space is {@code ['x', 'y')}.
+     */
+    public static final byte TXN = 'x';
 
     private KeySpace() {
     }

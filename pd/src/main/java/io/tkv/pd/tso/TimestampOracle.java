@@ -1,5 +1,7 @@
 package io.tkv.pd.tso;
 
+import io.tkv.codec.keys.Timestamps;
+
 /**
  * PD's timestamp oracle (TSO): hands out strictly increasing timestamps ({@link Timestamps}) while its PD member
  * leads, across leader changes, restarts and a wall clock that jumps back or forward. Deterministic: the clock is

@@ -1,5 +1,6 @@
 package io.tkv.pd.tso;
 
+import io.tkv.codec.keys.Timestamps;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.tkv.pd.tso;
+package io.tkv.codec.keys;
 
 /**
  * The timestamp layout shared by PD, stores and clients: {@code physical_ms << 18 | logical}. A timestamp is a

@@ -1,0 +1,18 @@
+/**
+ * MVCC and the Percolator actions on a store, as TiKV's {@code storage/mvcc} and {@code storage/txn/actions}: pure
+ * logic over a consistent snapshot ({@link io.tkv.storage.KvSnapshot}) that stages its writes in an
+ * {@link io.tkv.txn.MvccTxn} and never writes RocksDB itself; the server proposes the staged modifications through
+ * Raft as one command.
+ * <ul>
+ * <li>Layout and records: {@link io.tkv.txn.TxnKeys}, {@link io.tkv.txn.Lock}, {@link io.tkv.txn.Write}.</li>
+ * <li>Reading: {@link io.tkv.txn.MvccReader} (locks, versions, commit records), {@link io.tkv.txn.TxnReader}
+ * (snapshot-isolation get and scan that respect locks).</li>
+ * <li>Actions: {@link io.tkv.txn.Prewrite}, {@link io.tkv.txn.Commit}, {@link io.tkv.txn.Rollback},
+ * {@link io.tkv.txn.CheckTxnStatus}, {@link io.tkv.txn.PessimisticLock}, {@link io.tkv.txn.TxnHeartBeat},
+ * {@link io.tkv.txn.CheckSecondaryLocks}, {@link io.tkv.txn.ResolveLock}; errors are
+ * {@link io.tkv.txn.TxnException}s.</li>
+ * <li>Async commit and 1PC: {@link io.tkv.txn.ConcurrencyManager} (max read ts and memory locks).</li>
+ * </ul>
+ * Not here yet: per-key latches, the command layer with its Raft proposal, GC.
+ */
+package io.tkv.txn;
