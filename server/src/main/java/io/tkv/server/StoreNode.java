@@ -27,6 +27,7 @@ import io.tkv.server.session.SessionRegistry;
 import io.tkv.server.storepd.EngineRegionData;
 import io.tkv.server.storepd.EngineStoreStats;
 import io.tkv.server.storepd.PdClientStorePd;
+import io.tkv.server.storepd.PdConnector;
 import io.tkv.server.storepd.PdWorker;
 import io.tkv.server.storepd.StoreIdentity;
 import io.tkv.storage.ApplyBatch;
@@ -70,6 +71,7 @@ public final class StoreNode implements AutoCloseable {
     private static final long EXPORT_IDLE_MS = 5;
     private static final long PD_WORKER_IDLE_MS = 5;
     private static final int MAX_STORE_ID_ATTEMPTS = 1000;
+    private static final long PD_FIRST_BACKOFF_MS = 250;
 
     private final ServerConfig config;
     private DataDirLock lock;
@@ -84,7 +86,6 @@ public final class StoreNode implements AutoCloseable {
     private AgentRunner snapshotRunner;
     private AgentRunner exportRunner;
     private AgentRunner pdRunner;
-    private PdClient pdClient;
     private DedupTable dedup;
     private ApplyBatch applyBatch;
     private Replication replication;
@@ -215,19 +216,24 @@ public final class StoreNode implements AutoCloseable {
         LOG.info("store started: {}", config);
     }
 
-    /** A store that talks to PD: its PD client over the store's media driver, and its PD worker on its own thread. */
+    /**
+     * A store that talks to PD: its PD client over the store's media driver, and its PD worker on its own thread. PD
+     * may be down when the store starts: the worker's thread keeps trying to reach it ({@link PdConnector}) while the
+     * store serves its regions.
+     */
     private void startPdWorker(final EpochClock clock, final ErrorHandler errorHandler) {
-        pdClient = PdClient.connect(pdClientConfig(config).aeronDirectoryName(config.aeronDir()));
         final Map<Long, String> initial = new HashMap<>();
         for (final RaftSettings.StoreAddress store : config.raft().initialCluster()) {
             initial.put(store.storeId(), store.endpoint());
         }
-        final PdWorker worker = new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(),
-            config.split(),
-            new PdClientStorePd(pdClient), replication.pdLink(), regions,
-            new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine), initial,
+        final PdConnector connector = new PdConnector(
+            () -> PdClient.connect(pdClientConfig(config).aeronDirectoryName(config.aeronDir())),
+            client -> new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(), config.split(),
+                new PdClientStorePd(client), replication.pdLink(), regions,
+                new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine),
+                initial, clock),
             clock);
-        pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, worker);
+        pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, connector);
         AgentRunner.startOnThread(pdRunner);
     }
 
@@ -243,7 +249,7 @@ public final class StoreNode implements AutoCloseable {
      * knows a store by already is skipped, so a joining store never registers over another one.
      */
     private static long allocateStoreId(final ServerConfig config) {
-        try (PdClient client = PdClient.connect(pdClientConfig(config))) {
+        try (PdClient client = connectForStoreId(config)) {
             for (int attempt = 0; attempt < MAX_STORE_ID_ATTEMPTS; attempt++) {
                 final long id = client.allocId();
                 if (client.store(id).isEmpty()) {
@@ -253,6 +259,29 @@ public final class StoreNode implements AutoCloseable {
                 LOG.info("PD allocated id {}, but a store has it already: asking again", id);
             }
             throw new IllegalStateException("PD allocated " + MAX_STORE_ID_ATTEMPTS + " ids that stores have already");
+        }
+    }
+
+    /**
+     * A joining store cannot start without its id from PD: it waits for PD as long as it takes, trying again after a
+     * back-off that doubles up to {@link PdConnector#MAX_BACKOFF_MS}, as a TiKV store keeps retrying PD.
+     */
+    private static PdClient connectForStoreId(final ServerConfig config) {
+        long backoffMs = PD_FIRST_BACKOFF_MS;
+        for (int failures = 1; ; failures++) {
+            try {
+                return PdClient.connect(pdClientConfig(config));
+            } catch (final RuntimeException ex) {
+                LOG.warn("PD is unreachable (attempt {}: {}); a store joining through PD needs its id from PD: "
+                    + "trying again in {} ms", failures, ex.getMessage(), backoffMs);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(backoffMs);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for PD", ex);
+            }
+            backoffMs = Math.min(PdConnector.MAX_BACKOFF_MS, backoffMs * 2);
         }
     }
 
@@ -309,7 +338,7 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, pdRunner, pdClient, ingressRunner, applyRunner, snapshotRunner, exportRunner,
+        CloseHelper.closeAll(onCloseError, pdRunner, ingressRunner, applyRunner, snapshotRunner, exportRunner,
             replication, ingress, counters, aeron, driver, applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }

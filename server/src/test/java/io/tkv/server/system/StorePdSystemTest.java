@@ -185,6 +185,16 @@ class StorePdSystemTest {
                     count(joiner.output(), registered) == 2 ? Boolean.TRUE : null);
                 assertEquals(1, count(joiner.output(), "PD allocated store id"), "PD was asked for an id once");
                 assertEquals(4, admin.stores().size(), "no fifth store");
+
+                // PD down while the store restarts: the store starts and serves anyway, and registers once PD is back.
+                pd.kill();
+                joiner.kill();
+                joiner.start();
+                await("the store tried PD and went on", () ->
+                    joiner.output().contains("PD is unreachable") ? Boolean.TRUE : null);
+                pd.launch().awaitReady();
+                await("the store registered once PD came back", () ->
+                    count(joiner.output(), registered) == 3 ? Boolean.TRUE : null);
             }
         }
     }
