@@ -225,8 +225,8 @@ public final class StoreNode implements AutoCloseable {
         final PdWorker worker = new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(),
             config.split(),
             new PdClientStorePd(pdClient), replication.pdLink(), regions,
-            new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine), initial,
-            clock);
+            new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine),
+            replication.regions().writeStats(), initial, clock);
         pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, worker);
         AgentRunner.startOnThread(pdRunner);
     }
