@@ -144,7 +144,10 @@ final class PdClusterReplies {
         final short status = scanRegions.statusRaw();
         final List<long[]> stats = new ArrayList<>();
         for (final ScanRegionsResponseDecoder.StatsDecoder stat : scanRegions.stats()) {
-            stats.add(new long[] {stat.regionId(), stat.approximateSize(), stat.approximateKeys()});
+            // Written bytes and keys since schema version 5: an older PD's stats do not have them (-1, unknown).
+            final boolean written = version >= ScanRegionsResponseDecoder.StatsDecoder.writtenBytesSinceVersion();
+            stats.add(new long[] {stat.regionId(), stat.approximateSize(), stat.approximateKeys(),
+                written ? stat.writtenBytes() : -1, written ? stat.writtenKeys() : -1});
         }
         final String message = scanRegions.errorMessage();
         scanRegions.wrapRegions(regionsView);
@@ -163,7 +166,7 @@ final class PdClusterReplies {
                 throw malformed("ScanRegionsResponse stats for region " + stat[0] + " where region "
                     + regions.get(i).regionId() + " is");
             }
-            out.add(new PdRegion(regions.get(i), stat[1], stat[2]));
+            out.add(new PdRegion(regions.get(i), stat[1], stat[2], stat[3], stat[4]));
         }
         complete(request, status, message, out);
     }

@@ -55,10 +55,14 @@ final class PdFormat {
             + (region.leaderStoreId() == 0 ? "none" : "store " + region.leaderStoreId());
     }
 
-    /** @return {@link #region(RegionInfo, boolean)} with PD's approximate size and keys. */
+    /**
+     * @return {@link #region(RegionInfo, boolean)} with PD's approximate size and keys, and what its leader last
+     *     reported written to it in a heartbeat interval ({@code written B bytes K keys}; left out if PD did not say).
+     */
     static String region(final PdRegion region, final boolean hex) {
         return region(region.region(), hex) + " ~" + region.approximateSize() + " bytes ~" + region.approximateKeys()
-            + " keys";
+            + " keys" + (region.writtenKnown()
+                ? " written " + region.writtenBytes() + " bytes " + region.writtenKeys() + " keys" : "");
     }
 
     /** @return {@code region R operator ID KIND store S: description}. */

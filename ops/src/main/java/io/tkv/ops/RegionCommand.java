@@ -1,16 +1,20 @@
 package io.tkv.ops;
 
 import io.tkv.client.PdClient;
+import io.tkv.client.PdRegion;
 import io.tkv.client.RegionInfo;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * {@code tkv-ctl region --key K | --id N --pd host:port}: one region as PD knows it, by a RawKV key it holds or by
- * id: range, epoch, peers (learners marked) and leader. Exit 3 with REGION_NOT_FOUND if PD knows none there.
+ * id: range, epoch, peers (learners marked) and leader, then its approximate size and keys and what its leader last
+ * reported written to it (asked with a ScanRegions of its range; left out if the region changed in between). Exit 3
+ * with REGION_NOT_FOUND if PD knows none there.
  */
 @Command(name = "region", description = "One region as PD knows it, by key or id.")
 final class RegionCommand extends PdAdminCommand {
@@ -33,7 +37,12 @@ final class RegionCommand extends PdAdminCommand {
     int run(final PdClient client, final PrintWriter out) {
         final RegionInfo region = which.id != null ? client.getRegionById(which.id) :
             client.getRegion(storedKey(ByteText.parse(which.key, hex)));
-        out.println(PdFormat.region(region, hex));
+        final List<PdRegion> stats = client.scanRegions(region.startKey(), region.endKey(), 1);
+        if (!stats.isEmpty() && stats.get(0).region().equals(region)) {
+            out.println(PdFormat.region(stats.get(0), hex));
+        } else {
+            out.println(PdFormat.region(region, hex));
+        }
         return KvCommand.OK;
     }
 

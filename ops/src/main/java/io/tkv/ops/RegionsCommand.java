@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  *
  * <p>With {@code --pd host:port} the regions come from PD instead ({@code ScanRegions}, as PD knows them from their
  * leaders' heartbeats): range as RawKV user keys where printable ({@code --hex}: stored keys in hex), epoch, peers,
- * leader, approximate size and keys.
+ * leader, approximate size and keys, and the bytes and keys written to it in the interval before its leader's last
+ * heartbeat.
  */
 @Command(name = "regions", description = "Every region of the stores given: range, epoch, stores, leader, size.")
 final class RegionsCommand implements Callable<Integer> {

@@ -55,7 +55,11 @@ class PdCtlTest {
             new RegionInfo.Peer(1001, 1, false), new RegionInfo.Peer(1003, 3, false),
             new RegionInfo.Peer(1004, 4, true)));
         assertEquals("region 2 [m, end) epoch (1, 2) peers [1001@1, 1003@3, 1004@4 (learner)] leader store 3 "
-            + "~41230 bytes ~812 keys", PdFormat.region(new PdRegion(region, 41230, 812), false));
+            + "~41230 bytes ~812 keys written 2048 bytes 16 keys",
+            PdFormat.region(new PdRegion(region, 41230, 812, 2048, 16), false));
+        assertEquals("region 2 [m, end) epoch (1, 2) peers [1001@1, 1003@3, 1004@4 (learner)] leader store 3 "
+            + "~41230 bytes ~812 keys", PdFormat.region(new PdRegion(region, 41230, 812, -1, -1), false),
+            "a PD that did not say what was written");
         final RegionInfo leaderless = new RegionInfo(1, new byte[0], stored("m"), 1, 2, 0, List.of());
         assertEquals("region 1 [, 726d) epoch (1, 2) peers [] leader none", PdFormat.region(leaderless, true));
     }

@@ -231,7 +231,7 @@ public final class StoreNode implements AutoCloseable {
             client -> new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(), config.split(),
                 new PdClientStorePd(client), replication.pdLink(), regions,
                 new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine),
-                initial, clock),
+                replication.regions().writeStats(), initial, clock),
             clock);
         pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, connector);
         AgentRunner.startOnThread(pdRunner);

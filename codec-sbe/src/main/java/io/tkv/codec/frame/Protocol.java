@@ -185,7 +185,8 @@ public final class Protocol {
             .accept(GetRegionResponseDecoder.TEMPLATE_ID,
                 FrameShape.of(GetRegionResponseDecoder.BLOCK_LENGTH, DATA, DATA))
             .accept(ScanRegionsResponseDecoder.TEMPLATE_ID, FrameShape.of(ScanRegionsResponseDecoder.BLOCK_LENGTH,
-                FrameShape.of(ScanRegionsResponseDecoder.StatsDecoder.sbeBlockLength()), DATA, DATA))
+                FrameShape.of(ScanRegionsResponseDecoder.StatsDecoder.writtenBytesEncodingOffset())
+                    .since(5, ScanRegionsResponseDecoder.StatsDecoder.sbeBlockLength()), DATA, DATA))
             .accept(GetStoresResponseDecoder.TEMPLATE_ID, FrameShape.of(GetStoresResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(GetStoresResponseDecoder.StoresDecoder.sbeBlockLength(), DATA, DATA), DATA))
             .accept(GetOperatorsResponseDecoder.TEMPLATE_ID, FrameShape.of(GetOperatorsResponseDecoder.BLOCK_LENGTH,

@@ -65,6 +65,20 @@ class ClusterTest {
     }
 
     @Test
+    void shouldKeepWhatTheLatestHeartbeatSaysWasWrittenInItsInterval() {
+        final Cluster cluster = clusterOfThree();
+        final RegionInfo r = region(1, "", "", 1, 1);
+        cluster.regionHeartbeat(r.toBuilder().written(4_096, 32).build());
+        assertEquals(4_096, cluster.regions().byId(1).writtenBytes());
+        assertEquals(32, cluster.regions().byId(1).writtenKeys());
+        cluster.regionHeartbeat(r.toBuilder().written(100, 1).build());
+        assertEquals(100, cluster.regions().byId(1).writtenBytes(), "the last interval's, not a running sum");
+        assertEquals(1, cluster.regions().byId(1).writtenKeys());
+        cluster.regionHeartbeat(r.toBuilder().epoch(0, 1).written(9_999, 99).build());
+        assertEquals(100, cluster.regions().byId(1).writtenBytes(), "a stale heartbeat changes nothing");
+    }
+
+    @Test
     void shouldKeepPerStoreCountsInStepWithTheRegions() {
         final Cluster cluster = clusterOfThree();
         cluster.regionHeartbeat(region(1, "", "m", 1, 1));

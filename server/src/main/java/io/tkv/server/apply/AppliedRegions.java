@@ -1,6 +1,7 @@
 package io.tkv.server.apply;
 
 import io.tkv.server.region.RegionRegistry;
+import io.tkv.server.region.RegionWriteStats;
 import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -13,18 +14,43 @@ import java.util.function.Consumer;
  * The state the apply agent owns for each region on the store: how far it applied ({@link RegionApplyState}) and the
  * region as of that point ({@link RegionDescriptor}) — both persisted together, both changed only by applying the log
  * (a split) or installing a snapshot. Each change of a descriptor is published to the store's {@link RegionRegistry}
- * for the other agents once it is committed, and each region a split made is announced to the raft agent. Filled at
- * start-up, then owned by the apply agent.
+ * for the other agents once it is committed, and each region a split made is announced to the raft agent. Each
+ * region's written bytes and keys are counted here and published after each commit ({@link RegionWriteStats}, read by
+ * the PD worker for region heartbeats). Filled at start-up, then owned by the apply agent.
  */
 public final class AppliedRegions {
     /** One region's apply-side state. */
     static final class Region {
         RegionApplyState state;
         RegionDescriptor descriptor;
+        /** Bytes of keys and values written to the region here since it came to this store (or the store started). */
+        private long bytesWritten;
+        /** Keys written (put or deleted) to the region here since then. */
+        private long keysWritten;
+        /** Where the totals are published for the PD worker, after each commit. */
+        private final RegionWriteStats.Counter published;
 
-        Region(final RegionApplyState state, final RegionDescriptor descriptor) {
+        Region(final RegionApplyState state, final RegionDescriptor descriptor,
+            final RegionWriteStats.Counter published) {
             this.state = state;
             this.descriptor = descriptor;
+            this.published = published;
+        }
+
+        /** Counts a write applied to the region (staged in the open batch; published once it commits). */
+        void countWrite(final long bytes, final long keys) {
+            bytesWritten += bytes;
+            keysWritten += keys;
+        }
+
+        /** @return bytes written to the region here, counted so far (published or not). */
+        long bytesWritten() {
+            return bytesWritten;
+        }
+
+        /** @return keys written to the region here, counted so far (published or not). */
+        long keysWritten() {
+            return keysWritten;
         }
     }
 
@@ -53,6 +79,7 @@ public final class AppliedRegions {
     private final Consumer<RegionEvent> onEvent;
     private final List<RegionDescriptor> toPublish = new ArrayList<>();
     private final List<RegionEvent> toAnnounce = new ArrayList<>();
+    private final RegionWriteStats writeStats = new RegionWriteStats();
 
     /**
      * @param registry  where descriptors are published.
@@ -68,8 +95,13 @@ public final class AppliedRegions {
         if (state.regionId() != descriptor.id()) {
             throw new IllegalArgumentException("apply state of region " + state.regionId() + " with " + descriptor);
         }
-        regions.put(state.regionId(), new Region(state, descriptor));
+        regions.put(state.regionId(), new Region(state, descriptor, writeStats.add(state.regionId())));
         registry.publish(descriptor);
+    }
+
+    /** @return each region's written bytes and keys, as published after each commit. Read by the PD worker. */
+    public RegionWriteStats writeStats() {
+        return writeStats;
     }
 
     /** @return the region's state, or null if it is not on this store. */
@@ -91,7 +123,8 @@ public final class AppliedRegions {
     void split(final Region parent, final RegionDescriptor left, final RegionApplyState childState,
         final RegionDescriptor child) {
         parent.descriptor = left;
-        regions.put(child.id(), new Region(childState, child));
+        // The new region's writes count from 0; what was written before the split stays with the parent.
+        regions.put(child.id(), new Region(childState, child, writeStats.add(child.id())));
         toPublish.add(left);
         toPublish.add(child);
         toAnnounce.add(new RegionEvent(child, left.id()));
@@ -115,12 +148,17 @@ public final class AppliedRegions {
         if (region != null) {
             toPublish.removeIf(descriptor -> descriptor.id() == regionId);
             registry.remove(regionId);
+            writeStats.remove(regionId);
             onEvent.accept(RegionEvent.removal(region.descriptor));
         }
     }
 
-    /** The open batch committed: publishes what it changed and announces the regions it made. Apply agent only. */
-    void afterCommit() {
+    /**
+     * The open batch, of {@code committed}, committed: publishes the region's written totals and what the batch
+     * changed, and announces the regions it made. Apply agent only.
+     */
+    void afterCommit(final Region committed) {
+        committed.published.publish(committed.bytesWritten, committed.keysWritten);
         if (toPublish.isEmpty()) {
             return;
         }
@@ -141,8 +179,9 @@ public final class AppliedRegions {
     void replace(final RegionApplyState state, final RegionDescriptor descriptor) {
         final Region region = regions.get(state.regionId());
         if (region == null) {
-            regions.put(state.regionId(), new Region(state, descriptor));
+            regions.put(state.regionId(), new Region(state, descriptor, writeStats.add(state.regionId())));
         } else {
+            // The same region, here all along: what this store counted of it stands.
             region.state = state;
             region.descriptor = descriptor;
         }

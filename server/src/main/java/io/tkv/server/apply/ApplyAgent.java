@@ -29,7 +29,8 @@ import java.nio.ByteOrder;
  * the Raft log is the durable copy, and the region's applied index is written with the data); a read first commits
  * what is staged, so it sees every entry before it. The cycle ends with a commit and the replies. A split and a
  * membership change each go in a batch of their own; the regions they change are published after their commit
- * ({@link AppliedRegions}), and a store whose own peer was removed destroys its copy of the region.
+ * ({@link AppliedRegions}), and a store whose own peer was removed destroys its copy of the region. The bytes and
+ * keys each write puts are counted in its region and published after each commit, for the PD worker's heartbeats.
  *
  * <p>An INGEST record replaces the region's state by a snapshot from the leader ({@link SnapshotInstaller}), after
  * committing what is staged; the ENTRY records after it continue from the snapshot's index. After each commit the
@@ -213,7 +214,7 @@ public final class ApplyAgent implements Agent {
                 splits.execute(batch, entries.command(), region, slot, generation);
                 commitOrThrow();
             } else if (wellFormed) {
-                writes.execute(batch, entries.command(), region.descriptor, slot, generation);
+                writes.execute(batch, entries.command(), region, slot, generation);
             } else if (write) {
                 counters.malformed().increment();
                 LOG.warn("entry {}@{} of {} bytes (format byte {}): {}", entryIndex, term, dataLength,
@@ -344,10 +345,11 @@ public final class ApplyAgent implements Agent {
 
     private void commit() {
         try {
-            final RegionApplyState state = open.state;
+            final AppliedRegions.Region region = open;
+            final RegionApplyState state = region.state;
             open = null;
             batch.commit();
-            regions.afterCommit();
+            regions.afterCommit(region);
             durable.afterCommit(state.regionId(), state.appliedIndex());
         } catch (final RuntimeException ex) {
             failStop("committing applied entries failed: " + ex.getMessage(), ex);

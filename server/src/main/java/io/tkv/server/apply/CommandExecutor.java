@@ -74,27 +74,35 @@ final class CommandExecutor {
      * split between its proposal and its apply) applies nothing, touches no dedup record and is answered
      * EPOCH_NOT_MATCH or KEY_NOT_IN_REGION, as TiKV's apply checks each command.
      *
+     * <p>What it writes is counted store-wide ({@link #bytesWritten()}, {@link #keysWritten()}) and in the region
+     * ({@link AppliedRegions.Region#countWrite}), for PD's heartbeats.
+     *
      * @param write           a command its reader accepted.
-     * @param region          the region as of the entries before this one; null to apply in no region, unchecked
-     *                        (the {@link ApplyPath} harness only).
+     * @param region          the region as of the entries before this one; null to apply in no region, unchecked and
+     *                        uncounted (the {@link ApplyPath} harness only).
      * @param replySlot       session slot to answer, with {@code replyGeneration} 0 for nobody.
      * @param replyGeneration its generation.
      */
-    void execute(final ApplyBatch applyBatch, final CommandReader write, final RegionDescriptor region,
+    void execute(final ApplyBatch applyBatch, final CommandReader write, final AppliedRegions.Region region,
         final int replySlot, final int replyGeneration) {
         batch = applyBatch;
         command = write;
         slot = replySlot;
         generation = replyGeneration;
-        if (region != null && !fits(region) || !admit(write.clientId(), write.requestId())) {
+        if (region != null && !fits(region.descriptor) || !admit(write.clientId(), write.requestId())) {
             return;
         }
+        final long bytesBefore = bytesWritten;
+        final long keysBefore = keysWritten;
         switch (write.type()) {
             case Command.PUT, Command.BATCH_PUT -> onPut();
             case Command.DELETE, Command.BATCH_DELETE -> onDelete();
             case Command.DELETE_RANGE -> onDeleteRange();
             case Command.COMPARE_AND_SWAP -> onCompareAndSwap();
             default -> throw new IllegalStateException("the reader accepted an unknown type " + write.type());
+        }
+        if (region != null) {
+            region.countWrite(bytesWritten - bytesBefore, keysWritten - keysBefore);
         }
     }
 

@@ -105,7 +105,8 @@ final class PdStoreReplies {
         final ScanRegionsResponseEncoder.StatsEncoder stats = scanRegions.statsCount(regions.size());
         for (final RegionInfo region : regions) {
             stats.next().regionId(region.id()).approximateSize(region.approximateSizeBytes())
-                .approximateKeys(region.approximateKeys());
+                .approximateKeys(region.approximateKeys()).writtenBytes(region.writtenBytes())
+                .writtenKeys(region.writtenKeys());
         }
         scanRegions.errorMessage("").putRegions(regionsScratch, 0, length);
         send(publication, scanRegions.encodedLength());

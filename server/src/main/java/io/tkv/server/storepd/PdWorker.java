@@ -4,6 +4,7 @@ import io.tkv.client.StoreHeartbeatReport;
 import io.tkv.server.config.StorePdSettings;
 import io.tkv.server.config.SplitCheckSettings;
 import io.tkv.server.region.RegionRegistry;
+import io.tkv.server.region.RegionWriteStats;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
@@ -48,12 +49,14 @@ public final class PdWorker implements Agent {
 
     /**
      * @param address  the endpoint clients and stores reach this store at (its listen endpoint).
+     * @param writes   each region's written bytes and keys, published by the apply agent.
      * @param initial  the stores the raft agent can reach from the start (the initial cluster), with their endpoints.
      */
     public PdWorker(
         final long storeId, final String address, final StorePdSettings settings, final SplitCheckSettings split,
         final StorePd pd, final PdLink link, final RegionRegistry regions, final StoreStats stats,
-        final RegionData data, final Map<Long, String> initial, final EpochClock clock) {
+        final RegionData data, final RegionWriteStats writes, final Map<Long, String> initial,
+        final EpochClock clock) {
         this.storeId = storeId;
         this.address = address;
         this.labels = settings.labels();
@@ -65,7 +68,7 @@ public final class PdWorker implements Agent {
         this.clock = clock;
         this.stores = new StoreDirectory(storeId, pd, link, inbox, initial, settings.storeHeartbeatIntervalMs());
         this.splits = new SplitChecker(pd, link, regions, data, inbox, split);
-        this.heartbeats = new RegionHeartbeats(storeId, pd, link, data, inbox, stores, splits);
+        this.heartbeats = new RegionHeartbeats(storeId, pd, link, data, writes, inbox, stores, splits);
     }
 
     @Override

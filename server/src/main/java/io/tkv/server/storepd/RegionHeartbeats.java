@@ -3,6 +3,7 @@ package io.tkv.server.storepd;
 import io.tkv.client.OperatorStep;
 import io.tkv.client.RegionHeartbeatReport;
 import io.tkv.server.region.RegionListWriter;
+import io.tkv.server.region.RegionWriteStats;
 import io.tkv.storage.RegionDescriptor;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * Region heartbeats: each {@link RegionReport} the raft agent hands over becomes a heartbeat to PD, with the region's
- * approximate size (read here, off the raft thread) and the region as a RegionList naming this store its leader; at
+ * approximate size (read here, off the raft thread), the bytes and keys written to it since this store's previous
+ * heartbeat of it ({@link RegionWriteStats}), and the region as a RegionList naming this store its leader; at
  * most {@link #MAX_IN_FLIGHT} at once (the rest wait in the link's queue). PD's answer is a step: a SPLIT goes to the
  * {@link SplitChecker} (a half split at once), a membership change or a leader transfer to the raft agent — one that
  * adds a peer on a store the raft agent cannot reach yet once the {@link StoreDirectory} learned its address. Worker
@@ -27,6 +29,7 @@ final class RegionHeartbeats {
     private final StorePd pd;
     private final PdLink link;
     private final RegionData data;
+    private final RegionWriteStats writes;
     private final WorkerInbox inbox;
     private final StoreDirectory stores;
     private final SplitChecker splits;
@@ -37,12 +40,13 @@ final class RegionHeartbeats {
     private long nowMs;
 
     RegionHeartbeats(
-        final long storeId, final StorePd pd, final PdLink link, final RegionData data, final WorkerInbox inbox,
-        final StoreDirectory stores, final SplitChecker splits) {
+        final long storeId, final StorePd pd, final PdLink link, final RegionData data, final RegionWriteStats writes,
+        final WorkerInbox inbox, final StoreDirectory stores, final SplitChecker splits) {
         this.storeId = storeId;
         this.pd = pd;
         this.link = link;
         this.data = data;
+        this.writes = writes;
         this.inbox = inbox;
         this.stores = stores;
         this.splits = splits;
@@ -72,12 +76,14 @@ final class RegionHeartbeats {
         final int length = writer.write(List.of(region), id -> storeId, buffer, 0);
         final byte[] regionList = new byte[length];
         buffer.getBytes(0, regionList);
+        // What this store applied to the region since its last heartbeat of it: the region's writes, since every
+        // replica applies them all.
+        final long[] written = writes.sinceLastReport(region.id());
         inFlight++;
         sent++;
-        // Writes are counted per store, not per region: the region's own written bytes are not reported (0).
         inbox.whenDone(pd.regionHeartbeat(new RegionHeartbeatReport(storeId, report.leaderPeerId(), report.term(),
-            size[0], size[1], 0, 0, report.downPeerIds(), report.downSeconds(), report.pendingPeerIds(), regionList)),
-            this::onAnswer);
+            size[0], size[1], written[0], written[1], report.downPeerIds(), report.downSeconds(),
+            report.pendingPeerIds(), regionList)), this::onAnswer);
     }
 
     private void onAnswer(final OperatorStep step, final Throwable error) {

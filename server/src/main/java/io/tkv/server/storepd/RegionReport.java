@@ -4,7 +4,7 @@ import io.tkv.storage.RegionDescriptor;
 
 /**
  * What the raft agent knows of a region it leads, handed to the PD worker for a region heartbeat (which adds the
- * region's approximate size, read off the raft thread).
+ * region's approximate size, read off the raft thread, and what was written to it since its previous heartbeat).
  *
  * @param region         the region as this store has it (range, epoch, peers).
  * @param leaderPeerId   this store's peer, the leader.

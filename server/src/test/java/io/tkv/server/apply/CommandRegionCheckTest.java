@@ -4,6 +4,7 @@ import io.tkv.codec.ErrorResponseDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.RawPutResponseDecoder;
 import io.tkv.codec.Status;
+import io.tkv.server.region.RegionRegistry;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.DedupTable;
 import io.tkv.storage.FsyncPolicy;
@@ -49,6 +50,7 @@ class CommandRegionCheckTest {
     private StorageEngine engine;
     private ApplyBatch batch;
     private RegionApplyState state;
+    private AppliedRegions.Region region;
     private final PendingReplies replies = new PendingReplies();
     private final CommandExecutor executor = new CommandExecutor(replies);
     private final EntryDecoder entries = new EntryDecoder();
@@ -59,6 +61,9 @@ class CommandRegionCheckTest {
         engine = StorageEngine.open(new StorageConfig().dataDir(dir).fsyncPolicy(FsyncPolicy.NONE));
         batch = new ApplyBatch(engine, DedupTable.load(engine));
         state = RegionApplyState.load(engine, REGION);
+        final AppliedRegions regions = new AppliedRegions(new RegionRegistry(), event -> { });
+        regions.add(state, REGION_B_TO_M);
+        region = regions.get(REGION);
     }
 
     @AfterEach
@@ -80,7 +85,7 @@ class CommandRegionCheckTest {
         batch.begin(state);
         assertTrue(entries.decode(entry, 0, length), entries.reason());
         batch.beginEntry(++index, 1, entries.timeMs());
-        executor.execute(batch, entries.command(), REGION_B_TO_M, 1, 1);
+        executor.execute(batch, entries.command(), region, 1, 1);
         batch.commit();
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replies.buffer(), 0);
         if (header.templateId() == ErrorResponseDecoder.TEMPLATE_ID) {
@@ -107,6 +112,8 @@ class CommandRegionCheckTest {
         assertEquals(1, dataKeys());
         assertEquals(Status.OK, apply(REGION, 3, 1, "c"), "a retry is answered from the dedup record");
         assertEquals(1, dataKeys());
+        assertEquals("c".length() + "value".length(), region.bytesWritten(), "the write counted once in its region");
+        assertEquals(1, region.keysWritten());
     }
 
     @Test
@@ -126,5 +133,7 @@ class CommandRegionCheckTest {
         assertEquals(Status.MALFORMED, apply(REGION + 1, 3, 3, "c"));
         assertEquals(0, dataKeys());
         assertEquals(3, executor.epochMismatches());
+        assertEquals(0, region.bytesWritten(), "refused writes count nothing");
+        assertEquals(0, region.keysWritten());
     }
 }

@@ -66,7 +66,7 @@ class ConfChangeExecutorTest {
         batch.beginEntry(region.state.appliedIndex() + 1, 1);
         removedPeer = executor.execute(batch, data, region, 1, 1);
         batch.commit();
-        regions.afterCommit();
+        regions.afterCommit(region);
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replies.buffer(), 0);
         return header.templateId() == ErrorResponseDecoder.TEMPLATE_ID
             ? new ErrorResponseDecoder().wrapAndApplyHeader(replies.buffer(), 0, header).status()

@@ -92,10 +92,10 @@ class SplitExecutorTest {
             splits.execute(batch, entries.command(), region, 1, 1);
         } else {
             batch.beginEntry(region.state.appliedIndex() + 1, 6, entries.timeMs());
-            writes.execute(batch, entries.command(), region.descriptor, 1, 1);
+            writes.execute(batch, entries.command(), region, 1, 1);
         }
         batch.commit();
-        regions.afterCommit();
+        regions.afterCommit(region);
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replies.buffer(), 0);
         return switch (header.templateId()) {
             case ErrorResponseDecoder.TEMPLATE_ID ->

@@ -33,6 +33,8 @@ class RegionHeartbeatParserTest {
         long confVer = 3;
         long term = 9;
         long size = 100;
+        long bytesWritten = 4_096;
+        long keysWritten = 32;
         byte[] start = bytes("a");
         byte[] end = bytes("m");
         List<long[]> peers = new ArrayList<>(List.of(new long[] {71, 1, 0}, new long[] {72, 2, 0},
@@ -56,6 +58,8 @@ class RegionHeartbeatParserTest {
         assertEquals(Peer.voter(71, 1), region.leader());
         assertEquals(9, region.leaderTerm());
         assertEquals(100, region.approximateSizeBytes());
+        assertEquals(4_096, region.writtenBytes(), "written since the region's previous heartbeat");
+        assertEquals(32, region.writtenKeys());
         assertEquals(List.of(Peer.voter(72, 2)), region.downPeers());
         assertEquals(List.of(Peer.learner(73, 3)), region.pendingPeers());
         assertEquals(0, parser.parse(frame(spec -> spec.end = new byte[0])).endKey().length, "no end");
@@ -72,6 +76,8 @@ class RegionHeartbeatParserTest {
             spec -> spec.confVer = -1,
             spec -> spec.term = -1,
             spec -> spec.size = -5,
+            spec -> spec.bytesWritten = -1,
+            spec -> spec.keysWritten = -1,
             spec -> spec.start = bytes("z"),
             spec -> spec.end = bytes("a"),
             spec -> spec.start = new byte[MAX_KEY + 1],
@@ -120,7 +126,7 @@ class RegionHeartbeatParserTest {
         final RegionHeartbeatEncoder encoder = new RegionHeartbeatEncoder().wrapAndApplyHeader(buffer, 0,
             new MessageHeaderEncoder()).correlationId(1).sessionToken(2).storeId(spec.storeId)
             .leaderPeerId(spec.leaderPeerId).term(spec.term).approximateSize(spec.size).approximateKeys(1)
-            .bytesWritten(0).keysWritten(0);
+            .bytesWritten(spec.bytesWritten).keysWritten(spec.keysWritten);
         final RegionHeartbeatEncoder.DownPeersEncoder down = encoder.downPeersCount(spec.down.length);
         for (final long id : spec.down) {
             down.next().peerId(id).downSeconds(60);

@@ -8,6 +8,7 @@ import io.tkv.codec.RegionListDecoder;
 import io.tkv.server.config.StorePdSettings;
 import io.tkv.server.config.SplitCheckSettings;
 import io.tkv.server.region.RegionRegistry;
+import io.tkv.server.region.RegionWriteStats;
 import io.tkv.storage.RegionDescriptor;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,6 +37,7 @@ class PdWorkerTest {
     private final PdLink link = new PdLink();
     private final RegionRegistry regions = new RegionRegistry();
     private final long[] written = new long[2];
+    private final RegionWriteStats writes = new RegionWriteStats();
     private long[] approximate = {0, 0};
     private byte[] splitKey;
     private PdWorker worker;
@@ -95,7 +97,7 @@ class PdWorkerTest {
                 return "rm".getBytes(StandardCharsets.UTF_8);
             }
         };
-        worker = new PdWorker(STORE, "127.0.0.1:20160", settings, split, pd, link, regions, stats, data,
+        worker = new PdWorker(STORE, "127.0.0.1:20160", settings, split, pd, link, regions, stats, data, writes,
             Map.of(1L, "127.0.0.1:20160", 2L, "127.0.0.1:20161"), clock);
         regions.publish(region(7, 1, 1, 1, 2));
     }
@@ -196,6 +198,51 @@ class PdWorkerTest {
         assertEquals(7, group.regionId());
         assertEquals(STORE, group.leaderStoreId());
         assertEquals(2, group.peers().count());
+    }
+
+    @Test
+    void shouldSendWhatWasWrittenToTheRegionSinceItsPreviousHeartbeat() {
+        work(2);
+        final RegionWriteStats.Counter counter = writes.add(7);
+        counter.publish(1_000, 10);
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        counter.publish(1_600, 13);
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        assertEquals(3, pd.regionHeartbeats.size());
+        assertWritten(1_000, 10, pd.regionHeartbeats.get(0), "since the region came to the store");
+        assertWritten(600, 3, pd.regionHeartbeats.get(1), "since the previous heartbeat");
+        assertWritten(0, 0, pd.regionHeartbeats.get(2), "nothing written since");
+
+        // A heartbeat PD does not take still counts as sent: two in flight never carry the same write twice.
+        pd.answerRegionHeartbeats = false;
+        counter.publish(1_700, 14);
+        link.offerReport(report(regions.get(7)));
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        pd.regionAnswers.get(3).completeExceptionally(new IllegalStateException("lost"));
+        work(1);
+        assertWritten(100, 1, pd.regionHeartbeats.get(3), "the first of two in flight");
+        assertWritten(0, 0, pd.regionHeartbeats.get(4), "the second");
+
+        // The region left the store and came back (a new counter): it reports from 0, never a negative delta.
+        writes.remove(7);
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        writes.add(7).publish(50, 1);
+        link.offerReport(report(regions.get(7)));
+        work(1);
+        assertWritten(0, 0, pd.regionHeartbeats.get(5), "no counter: nothing written here");
+        assertWritten(50, 1, pd.regionHeartbeats.get(6), "the new counter from 0");
+    }
+
+    private static void assertWritten(final long bytes, final long keys, final RegionHeartbeatReport sent,
+        final String why) {
+        assertEquals(bytes, sent.bytesWritten(), why);
+        assertEquals(keys, sent.keysWritten(), why);
     }
 
     @Test

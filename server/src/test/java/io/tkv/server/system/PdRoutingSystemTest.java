@@ -139,6 +139,9 @@ class PdRoutingSystemTest {
         assertEquals(List.of(10L, 20L), all.stream().map(r -> r.region().regionId()).toList());
         assertEquals(List.of(1000L, 2000L), all.stream().map(PdRegion::approximateSize).toList());
         assertEquals(List.of(10L, 20L), all.stream().map(PdRegion::approximateKeys).toList());
+        assertEquals(List.of(500L, 1000L), all.stream().map(PdRegion::writtenBytes).toList(),
+            "written in the interval before each region's last heartbeat");
+        assertEquals(List.of(5L, 10L), all.stream().map(PdRegion::writtenKeys).toList());
         assertEquals(List.of(10L), client.scanRegions(EMPTY, EMPTY, 1).stream().map(r -> r.region().regionId())
             .toList());
         assertEquals(List.of(20L), client.scanRegions(stored("n"), EMPTY, 10).stream()
@@ -327,8 +330,8 @@ class PdRoutingSystemTest {
             List.of(new RegionDescriptor(regionId, start, end, 1, version, peers)), id -> leaderStore, buffer, 0);
         final byte[] regionList = new byte[length];
         buffer.getBytes(0, regionList);
-        return new RegionHeartbeatReport(leaderStore, regionId * 10 + leaderStore, term, size, size / 100, 0, 0,
-            new long[0], new long[0], new long[0], regionList);
+        return new RegionHeartbeatReport(leaderStore, regionId * 10 + leaderStore, term, size, size / 100, size / 2,
+            size / 200, new long[0], new long[0], new long[0], regionList);
     }
 
     private static <T> T await(final CompletableFuture<T> future) throws Exception {

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tiny thresholds): PD lists the three stores UP with their addresses and labels, routes a key to region 1 and its
  * leader from the leader's heartbeats, and once a client wrote more than the region's maximum size the leader's split
  * checker splits it (a key from its data, ids from PD's AskSplit, the split through the log) — PD's region list shows
- * the regions the split made, each with a leader, and every key written is still read back.
+ * the regions the split made, each with a leader, and every key written is still read back. PD hears from region
+ * heartbeats what was written to the region (nonzero once keys were written, never more than was written).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StorePdSystemTest {
@@ -83,6 +84,27 @@ class StorePdSystemTest {
                 Arrays.fill(value, (byte)'v');
                 try (RawKvClient kv = RawKvClient.connect(new ClientConfig().storeEndpoints(cluster.endpoints())
                     .clientName("store-pd-writer").requestTimeoutMs(10_000).connectTimeoutMs(20_000))) {
+                    // Region heartbeats carry what was written to the region since the previous one: write keys of a
+                    // known size one at a time, asking PD after each, until PD shows some written to region 1 (a
+                    // heartbeat every 300 ms) — never more than was written so far.
+                    final long deadline = System.currentTimeMillis() + WAIT_MS;
+                    long puts = 0;
+                    long bytes = 0;
+                    PdRegion written = null;
+                    while (written == null && System.currentTimeMillis() < deadline) {
+                        final byte[] key = key((int)(puts % KEYS));
+                        kv.put(key, value);
+                        puts++;
+                        bytes += key.length + value.length;
+                        written = writtenTo(client, 1);
+                    }
+                    assertTrue(written != null, "PD never heard of writes to region 1 in " + puts + " puts");
+                    System.out.println("STORE_PD_WRITTEN " + written + " after " + puts + " puts of " + bytes
+                        + " bytes");
+                    assertTrue(written.writtenKeys() > 0 && written.writtenKeys() <= puts, written + " keys, "
+                        + puts + " put");
+                    assertTrue(written.writtenBytes() > 0 && written.writtenBytes() <= bytes, written + " bytes, "
+                        + bytes + " written");
                     for (int i = 0; i < KEYS; i++) {
                         kv.put(key(i), value);
                     }
@@ -211,6 +233,20 @@ class StorePdSystemTest {
         final String[] all = Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
+    }
+
+    /** @return the region as PD lists it, if PD knows some bytes and keys written to it lately; else null. */
+    private static PdRegion writtenTo(final PdClient client, final long regionId) {
+        try {
+            for (final PdRegion region : client.scanRegions(new byte[0], new byte[0], 100)) {
+                if (region.region().regionId() == regionId && region.writtenBytes() > 0) {
+                    return region;
+                }
+            }
+            return null;
+        } catch (final TkvException ex) {
+            return null;
+        }
     }
 
     private static RegionInfo getRegionById(final PdClient client, final long regionId) {
