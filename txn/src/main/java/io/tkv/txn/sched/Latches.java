@@ -15,8 +15,11 @@ import java.util.List;
  * not block each other). A request takes its hashes in ascending order, each either at once or by queueing on it and
  * stopping there; when the owner releases, the next in line on that hash is woken and continues from where it
  * stopped. <b>Deadlock-free:</b> a request waits on one hash at a time and holds only smaller ones, so a cycle of
- * waits would need a hash smaller than itself. <b>Fair:</b> per hash, requests acquire in arrival order. Two keys with
- * the same 64-bit hash merely serialise.
+ * waits would need a hash smaller than itself. <b>Fair per key:</b> each hash's queue is FIFO, so commands on one key
+ * (or on the same keys) run in arrival order; as in TiKV, a command enters a key's queue only once it holds the keys
+ * hashed before it, so a later command on an overlapping key set may get ahead on a key the earlier one has not
+ * reached yet (which keeps a waiting command from blocking keys it does not hold). Two keys with the same 64-bit hash
+ * merely serialise.
  *
  * <p><b>Single-threaded</b>, for the store's scheduler thread: nothing blocks and nothing locks. {@link #acquire}
  * answers acquired, queued or busy; {@link #release} answers the requests that became ready, for the caller's loop to
