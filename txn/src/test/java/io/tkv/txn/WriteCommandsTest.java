@@ -57,6 +57,18 @@ class WriteCommandsTest extends SchedulerTestSupport {
     }
 
     @Test
+    void shouldReleaseTheMemoryLocksOfAnAsyncPrewriteThatMetALock() {
+        prewriteKeys(5, "b", "b", "old");
+        final TxnResponse.Prewrite refused = exec(TxnResponse.Prewrite.class, new PrewriteCommand(
+            puts("a", "1", "b", "2", "c", "3"), b("a"), 10, 3_000, 3, 0, null, keys("b", "c"), false, 0, 0, false));
+        assertEquals(1, refused.locked().size());
+        assertEquals(0, refused.minCommitTs());
+        assertEquals(0, cm.memoryLockCount(), "a and c published memory locks; nothing will be applied");
+        assertUnlocked("a");
+        assertUnlocked("c");
+    }
+
+    @Test
     void shouldFailAPrewriteAsAWholeOnAWriteConflict() {
         prewriteKeys(15, "k", "k", "new");
         exec(new CommitCommand(keys("k"), 15, 20));
