@@ -1,6 +1,8 @@
 package io.tkv.txn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,6 +100,31 @@ public final class ConcurrencyManager {
         for (final Map.Entry<byte[], Lock> entry : range.entrySet()) {
             LockCheck.checkForRead(entry.getKey(), entry.getValue(), ts);
         }
+    }
+
+    /**
+     * Lists the memory locks of {@code [startKey, endKey)} that started at or before {@code maxTs}, as TiKV's scan-lock
+     * reads its lock table too: a lock computed but not yet applied is invisible in the snapshot. Call
+     * {@link #updateMaxTs} first.
+     *
+     * @param endKey exclusive; {@code null} for no end.
+     * @param limit  the most locks to return (0: no limit).
+     * @return pairs of encoded key and lock, in key order.
+     */
+    public List<MvccReader.KeyLock> scanLocks(
+        final byte[] startKey, final byte[] endKey, final long maxTs, final int limit) {
+        final Map<byte[], Lock> range =
+            endKey == null ? memoryLocks.tailMap(startKey, true) : memoryLocks.subMap(startKey, true, endKey, false);
+        final List<MvccReader.KeyLock> out = new ArrayList<>();
+        for (final Map.Entry<byte[], Lock> entry : range.entrySet()) {
+            if (limit != 0 && out.size() >= limit) {
+                break;
+            }
+            if (entry.getValue().startTs() <= maxTs) {
+                out.add(new MvccReader.KeyLock(entry.getKey(), entry.getValue()));
+            }
+        }
+        return out;
     }
 
     /** @return the number of memory locks held (for tests and metrics). */

@@ -105,6 +105,22 @@ public final class Prewrite {
     public static Outcome prewriteAll(
         final MvccTxn txn, final MvccReader reader, final TxnProps props, final List<Mutation> mutations,
         final List<byte[]> secondaries, final boolean[] pessimisticLocks) {
+        return prewriteAll(txn, reader, props, mutations, secondaries, pessimisticLocks, null);
+    }
+
+    /**
+     * Prewrites the keys of one request as TiKV's prewrite command does: a key locked by another transaction does not
+     * stop the others; every such KEY_LOCKED is collected in {@code lockedOut}, and if any is, the request must write
+     * nothing (the client resolves the locks and retries the whole request). Any other error stops at once.
+     *
+     * @param lockedOut where to collect KEY_LOCKED errors; {@code null} to throw the first one instead.
+     * @return the outcome; {@code (0, 0)} if a key was locked (nothing committed by 1PC, nothing to write).
+     * @throws TxnException on the first key that cannot be prewritten for another reason; discard the txn then.
+     */
+    public static Outcome prewriteAll(
+        final MvccTxn txn, final MvccReader reader, final TxnProps props, final List<Mutation> mutations,
+        final List<byte[]> secondaries, final boolean[] pessimisticLocks,
+        final List<TxnException.KeyLocked> lockedOut) {
         long maxMinCommitTs = 0;
         boolean fellBack = false;
         for (int i = 0; i < mutations.size(); i++) {
@@ -113,10 +129,22 @@ public final class Prewrite {
             if (props.commitKind() == TxnProps.CommitKind.ASYNC) {
                 keySecondaries = java.util.Arrays.equals(mutation.key(), props.primary()) ? secondaries : List.of();
             }
-            final Result result = prewrite(txn, reader, props, mutation, keySecondaries,
-                pessimisticLocks != null && pessimisticLocks[i]);
+            final Result result;
+            try {
+                result = prewrite(txn, reader, props, mutation, keySecondaries,
+                    pessimisticLocks != null && pessimisticLocks[i]);
+            } catch (final TxnException.KeyLocked locked) {
+                if (lockedOut == null) {
+                    throw locked;
+                }
+                lockedOut.add(locked);
+                continue;
+            }
             maxMinCommitTs = Math.max(maxMinCommitTs, result.minCommitTs());
             fellBack |= result.fellBack();
+        }
+        if (lockedOut != null && !lockedOut.isEmpty()) {
+            return new Outcome(0, 0);
         }
         if (props.commitKind() == TxnProps.CommitKind.ONE_PC) {
             if (fellBack) {

@@ -12,7 +12,10 @@
  * {@link io.tkv.txn.CheckSecondaryLocks}, {@link io.tkv.txn.ResolveLock}; errors are
  * {@link io.tkv.txn.TxnException}s.</li>
  * <li>Async commit and 1PC: {@link io.tkv.txn.ConcurrencyManager} (max read ts and memory locks).</li>
+ * <li>What a command proposes: {@link io.tkv.txn.WriteBatchCodec}, the versioned bytes of its modifications.</li>
+ * <li>Commands, one per request kind: {@link io.tkv.txn.command}; latches and the scheduler that runs them:
+ * {@link io.tkv.txn.sched}.</li>
  * </ul>
- * Not here yet: per-key latches, the command layer with its Raft proposal, GC.
+ * Not here yet: a lock-wait queue for pessimistic locks, GC.
  */
 package io.tkv.txn;
