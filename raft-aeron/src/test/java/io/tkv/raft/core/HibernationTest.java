@@ -123,6 +123,59 @@ class HibernationTest {
         assertTrue(c.reads.get(1L).isEmpty(), "and no quorum confirms a ReadIndex round");
     }
 
+    @Test
+    void aSleepingLeaderShouldWakeAndStepDownWhenAFollowerStoreGoesSilent() {
+        final TestCluster c = hibernatedGroup();
+        c.isolated.add(1L);
+        c.tick(1, 5 * TestCluster.ELECTION);
+        assertEquals(Role.LEADER, c.status(1).role(), "asleep, a cut-off leader cannot see its quorum go");
+        assertTrue(c.node(1).hibernating());
+        c.node(1).onFollowerStoreSilent();
+        assertFalse(c.node(1).hibernating(), "the silence of a follower's store wakes it");
+        int ticks = 0;
+        while (c.status(1).role() == Role.LEADER) {
+            assertTrue(++ticks <= 2 * TestCluster.ELECTION, "check-quorum steps it down within two election timeouts");
+            c.tick(1, 1);
+        }
+        assertEquals(0, c.status(1).leader());
+    }
+
+    @Test
+    void aLeaderWokenBySilenceShouldSleepAgainOnlyOnceItsFollowersAnswerARoundSentSince() {
+        final TestCluster c = hibernatedGroup();
+        final int notices = c.sentOfType(MessageType.HIBERNATE).size();
+        c.node(1).onFollowerStoreSilent();
+        c.tick(1, 1);
+        assertFalse(c.node(1).hibernating());
+        assertTrue(c.sentOfType(MessageType.HEARTBEAT).stream().anyMatch(m -> m.from() == 1),
+            "it heartbeats its followers again");
+        for (int i = 0; i < 10 * AFTER && !allAsleep(c); i++) {
+            c.tickAll();
+        }
+        assertTrue(allAsleep(c), "its followers answered: it sleeps again");
+        assertEquals(notices + 2, c.sentOfType(MessageType.HIBERNATE).size());
+        assertEquals(Role.LEADER, c.status(1).role());
+    }
+
+    @Test
+    void aLeaderCutOffWhileCountingQuietTicksShouldNotSleepButStepDown() {
+        // The driver reports a follower's store silent once, an election timeout after it last heard from it, and a
+        // leader awake then ignores the report: were it to fall asleep afterwards, on acknowledgements from before the
+        // cut, nothing would wake it and it would lead, cut off, for ever.
+        final TestCluster c = TestCluster.of(3, config -> config.hibernateAfterTicks(AFTER));
+        c.campaign(1);
+        c.propose(1, "a");
+        c.tickAll(2);
+        assertFalse(c.node(1).hibernating(), "settled, counting quiet ticks");
+        c.isolated.add(1L);
+        int ticks = 0;
+        while (c.status(1).role() == Role.LEADER) {
+            assertTrue(++ticks <= 3 * TestCluster.ELECTION, "stepped down by check-quorum");
+            c.tick(1, 1);
+            assertFalse(c.node(1).hibernating(), "asleep " + ticks + " ticks after its followers were cut off");
+        }
+    }
+
     private static List<String> proposeAndApplied(final TestCluster c, final long leader) {
         c.propose(leader, "b");
         c.tickAll();
