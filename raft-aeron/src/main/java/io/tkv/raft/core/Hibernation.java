@@ -7,11 +7,11 @@ package io.tkv.raft.core;
  * <p><b>Falling asleep.</b> A leader sleeps once its group has been <i>settled</i> for {@link
  * RaftConfig#hibernateAfterTicks()} ticks in a row ({@link Leader#settled(long)}: nothing proposed, read or
  * transferred; every entry committed, durable here and handed to the state machine; every voter and learner matching
- * the last index and acknowledging a heartbeat round that told it the commit index, sent within the last two heartbeat
- * intervals). It then sends each member a HIBERNATE (its last index and term, its commit) and stops. A follower whose
- * log ends at that index and term takes the commit and stops its election timer; one that does not match stays awake
- * (its timer runs out, its pre-vote wakes the group, and the leader settles it again). The notice is not answered: an
- * answer would wake the leader. A lost notice costs the same detour.
+ * the last index and acknowledging a heartbeat round that told it the commit index, sent within the last half election
+ * timeout). It then sends each member a HIBERNATE (its last index and term, its commit) and stops. A follower whose log
+ * ends at that index and term takes the commit and stops its election timer; one that does not match stays awake (its
+ * timer runs out, its pre-vote wakes the group, and the leader settles it again). The notice is not answered: an answer
+ * would wake the leader. A lost notice costs the same detour.
  *
  * <p><b>Waking.</b> Any message (but an answer to one of a sleeping leader's own heartbeat rounds), proposal, read,
  * membership change, campaign or transfer request wakes the peer. A leader resumes heartbeats at its next tick and
@@ -21,12 +21,12 @@ package io.tkv.raft.core;
  * while asleep either: the driver wakes it when one of their stores has been silent for an election timeout ({@link
  * RaftNode#onFollowerStoreSilent()}), so that check-quorum steps it down if it lost its quorum. Since the driver
  * reports a store once, a leader awake then must not fall asleep afterwards on answers from before its followers went
- * silent: it sleeps only on answers to a round sent within two heartbeat intervals ({@link Leader#settled}). A follower
- * resumes its election timer with a fresh randomized timeout; it keeps its count of ticks since it heard the leader
- * where it was, which only makes it refuse votes longer (the lease stays safe). A follower cannot see its leader die
- * while asleep, so the driver watches the leader's store instead, with a store-to-store heartbeat: when that store has
- * been silent for an election timeout it calls {@link RaftNode#onLeaderStoreSilent()}, which wakes the follower as if
- * its timer had run an election timeout, so it campaigns within the next one, as it would have without hibernation.
+ * silent: it sleeps only on answers to a round sent within half an election timeout ({@link Leader#settled}). A
+ * follower resumes its election timer with a fresh randomized timeout; it keeps its count of ticks since it heard the
+ * leader where it was, which only makes it refuse votes longer (the lease stays safe). A follower cannot see its leader
+ * die while asleep, so the driver watches the leader's store instead, with a store-to-store heartbeat: when that store
+ * has been silent for an election timeout it calls {@link RaftNode#onLeaderStoreSilent()}, which wakes the follower as
+ * if its timer had run an election timeout, so it campaigns within the next one, as it would have without hibernation.
  */
 final class Hibernation {
     private final int afterTicks;

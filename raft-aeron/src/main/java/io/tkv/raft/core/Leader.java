@@ -26,7 +26,8 @@ final class Leader {
     private final RaftConfig.BrokenRule broken;
     /**
      * How recent (in ticks) the heartbeat round every member acknowledged must be for the group to count as settled:
-     * two heartbeat intervals, well below the election timeout after which the driver reports a silent store.
+     * half an election timeout, longer than a settled group's round trips and well short of the election timeout after
+     * which the driver reports a silent store.
      */
     private final int settledAckTicks;
     private long term;
@@ -47,7 +48,7 @@ final class Leader {
         this.log = log;
         this.out = out;
         this.broken = config.brokenRule();
-        this.settledAckTicks = 2 * config.heartbeatIntervalTicks();
+        this.settledAckTicks = config.electionTimeoutTicks() / 2;
         this.tracker = new ProgressTracker(selfId, config.maxInflightAppends());
     }
 
@@ -169,8 +170,8 @@ final class Leader {
      * @return whether the group may hibernate (see {@link Hibernation}): nothing pending here (proposals, reads, a
      *     transfer), every entry committed, durable here and handed to the state machine, and every member in the
      *     replicate state, matching the last index and having acknowledged a heartbeat round sent since then (which
-     *     told it the commit index: a heartbeat carries min(commit, match)) and within the last two heartbeat
-     *     intervals. The last rule keeps a leader whose followers were just cut off from falling asleep on their
+     *     told it the commit index: a heartbeat carries min(commit, match)) and within the last half election
+     *     timeout. The last rule keeps a leader whose followers were just cut off from falling asleep on their
      *     answers from before the cut: the driver reports their stores silent only once, an election timeout later,
      *     and a sleeping leader nothing wakes would never see, by check-quorum, that it lost its quorum.
      */
