@@ -24,6 +24,12 @@ final class Leader {
     /** Tick at which each recent heartbeat round was sent, by round id modulo the ring. */
     private final long[] roundSentTick = new long[ROUND_RING];
     private final RaftConfig.BrokenRule broken;
+    /**
+     * How recent (in ticks) the heartbeat round every member acknowledged must be for the group to count as settled:
+     * half an election timeout, longer than a settled group's round trips and well short of the election timeout after
+     * which the driver reports a silent store.
+     */
+    private final int settledAckTicks;
     private long term;
     private long round;
     private boolean readRoundPending;
@@ -42,6 +48,7 @@ final class Leader {
         this.log = log;
         this.out = out;
         this.broken = config.brokenRule();
+        this.settledAckTicks = config.electionTimeoutTicks() / 2;
         this.tracker = new ProgressTracker(selfId, config.maxInflightAppends());
     }
 
@@ -159,12 +166,16 @@ final class Leader {
     }
 
     /**
+     * @param nowTick the leader's tick count now.
      * @return whether the group may hibernate (see {@link Hibernation}): nothing pending here (proposals, reads, a
      *     transfer), every entry committed, durable here and handed to the state machine, and every member in the
      *     replicate state, matching the last index and having acknowledged a heartbeat round sent since then (which
-     *     told it the commit index: a heartbeat carries min(commit, match)).
+     *     told it the commit index: a heartbeat carries min(commit, match)) and within the last half election
+     *     timeout. The last rule keeps a leader whose followers were just cut off from falling asleep on their
+     *     answers from before the cut: the driver reports their stores silent only once, an election timeout later,
+     *     and a sleeping leader nothing wakes would never see, by check-quorum, that it lost its quorum.
      */
-    boolean settled() {
+    boolean settled(final long nowTick) {
         final long last = log.lastIndex();
         if (hasPendingOutput() || transferee != RaftNode.NONE || !reads.isEmpty() || log.committed() != last
             || log.applied() != last || log.stableIndex() != last || !committedInTerm()) {
@@ -178,12 +189,20 @@ final class Leader {
                 settledRound = 0;
                 return false;
             }
-            acked &= p.ackedRound >= settledRound;
+            acked &= p.ackedRound >= settledRound && p.ackedRoundSentTick >= nowTick - settledAckTicks;
         }
         if (settledRound == 0) {
             settledRound = round + 1;
         }
         return acked;
+    }
+
+    /**
+     * A sleeping leader woke: before it sleeps again every member must acknowledge a heartbeat round sent from now on
+     * (what they acknowledged before it slept says nothing about whether they are still there).
+     */
+    void unsettle() {
+        settledRound = 0;
     }
 
     /** The group hibernates: every member hears the last index and the commit once more, then nothing. */

@@ -112,7 +112,7 @@ public final class RaftNode {
             // A transfer not done within an election timeout is abandoned (the target may be down).
             leader.abortTransfer();
         }
-        if (hibernation.enabled() && hibernation.onLeaderTick(leader.settled())) {
+        if (hibernation.enabled() && hibernation.onLeaderTick(leader.settled(clock.now()))) {
             leader.broadcastHibernate();
             return;
         }

@@ -123,6 +123,67 @@ class HibernationTest {
         assertTrue(c.reads.get(1L).isEmpty(), "and no quorum confirms a ReadIndex round");
     }
 
+    @Test
+    void aSleepingLeaderShouldWakeAndStepDownWhenAFollowerStoreGoesSilent() {
+        final TestCluster c = hibernatedGroup();
+        c.isolated.add(1L);
+        c.tick(1, 5 * TestCluster.ELECTION);
+        assertEquals(Role.LEADER, c.status(1).role(), "asleep, a cut-off leader cannot see its quorum go");
+        assertTrue(c.node(1).hibernating());
+        c.node(1).onFollowerStoreSilent();
+        assertFalse(c.node(1).hibernating(), "the silence of a follower's store wakes it");
+        int ticks = 0;
+        while (c.status(1).role() == Role.LEADER) {
+            assertTrue(++ticks <= 2 * TestCluster.ELECTION, "check-quorum steps it down within two election timeouts");
+            c.tick(1, 1);
+        }
+        assertEquals(0, c.status(1).leader());
+    }
+
+    @Test
+    void aLeaderWokenBySilenceShouldSleepAgainOnlyOnceItsFollowersAnswerARoundSentSince() {
+        final TestCluster c = hibernatedGroup();
+        final int notices = c.sentOfType(MessageType.HIBERNATE).size();
+        c.node(1).onFollowerStoreSilent();
+        c.tick(1, 1);
+        assertFalse(c.node(1).hibernating());
+        assertTrue(c.sentOfType(MessageType.HEARTBEAT).stream().anyMatch(m -> m.from() == 1),
+            "it heartbeats its followers again");
+        for (int i = 0; i < 10 * AFTER && !allAsleep(c); i++) {
+            c.tickAll();
+        }
+        assertTrue(allAsleep(c), "its followers answered: it sleeps again");
+        assertEquals(notices + 2, c.sentOfType(MessageType.HIBERNATE).size());
+        assertEquals(Role.LEADER, c.status(1).role());
+    }
+
+    @Test
+    void aLeaderCutOffWhileCountingQuietTicksShouldStepDownWhereverTheDriverReportsTheSilence() {
+        // Quiet ticks as many as the election timeout, as in a store's defaults. The driver reports a follower's store
+        // silent once, an election timeout after the last frame from it (here one tick before the cut), and a leader
+        // awake then ignores the report: were it to fall asleep afterwards, on acknowledgements from before the cut,
+        // nothing would wake it and it would lead, cut off, for ever. Every cut point of the quiet count is tried.
+        for (int quiet = 0; quiet <= TestCluster.ELECTION + 2; quiet++) {
+            final TestCluster c = TestCluster.of(3, config -> config.hibernateAfterTicks(TestCluster.ELECTION));
+            c.campaign(1);
+            c.propose(1, "a");
+            c.tickAll(quiet);
+            if (c.node(1).hibernating()) {
+                break;
+            }
+            c.isolated.add(1L);
+            int ticks = 0;
+            while (c.status(1).role() == Role.LEADER) {
+                assertTrue(++ticks <= 4 * TestCluster.ELECTION, "cut after " + quiet + " quiet ticks: still leads "
+                    + ticks + " ticks later (asleep: " + c.node(1).hibernating() + ")");
+                c.tick(1, 1);
+                if (ticks == TestCluster.ELECTION - 1) {
+                    c.node(1).onFollowerStoreSilent();
+                }
+            }
+        }
+    }
+
     private static List<String> proposeAndApplied(final TestCluster c, final long leader) {
         c.propose(leader, "b");
         c.tickAll();

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hibernating regions on three stores over real Aeron (10 ms ticks, election timeout 10 ticks): an idle region's
- * stores exchange keep-alive frames only, a proposal wakes it, and the followers of a region whose leader's store
- * stops while it sleeps still elect a leader, from the store-to-store heartbeat.
+ * stores exchange keep-alive frames only, a proposal wakes it, the followers of a region whose leader's store
+ * stops while it sleeps still elect a leader, and a sleeping leader cut off from its followers steps down, both from
+ * the store-to-store heartbeat.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiRaftHibernationTest {
@@ -79,6 +80,25 @@ class MultiRaftHibernationTest {
             assertEquals(MultiRaft.Outcome.ACCEPTED, leader.raft.propose(StoreUnderTest.REGION, bytes("b"), 2));
             three.awaitTrue(() -> committedEverywhere(three, 2, "b"), "b committed on every store after waking");
             three.awaitTrue(() -> allAsleep(three), "and asleep again");
+        }
+    }
+
+    @Test
+    void shouldStepDownASleepingLeaderWhenItsFollowersStoresGoSilent() {
+        try (ThreeStores three = new ThreeStores(dir, store -> store.withHibernation(AFTER_TICKS))) {
+            final StoreUnderTest leader = three.awaitLeader();
+            assertEquals(MultiRaft.Outcome.ACCEPTED, leader.raft.propose(StoreUnderTest.REGION, bytes("a"), 1));
+            three.awaitTrue(() -> committedEverywhere(three, 1, "a"), "a committed on every store");
+            three.awaitTrue(() -> allAsleep(three), "the region asleep on every store");
+            idle(three, 300);
+
+            // The leader's store cut off from both others: they elect, and the sleeping leader, woken by the silence
+            // of its followers' stores, sees by check-quorum that it lost its quorum and steps down.
+            three.faults.get(three.stores.indexOf(leader)).isolateAll(true);
+            three.awaitTrue(() -> !leader.isLeader(), "the cut-off sleeping leader stepped down");
+            final StoreUnderTest next = three.awaitLeader();
+            assertNotSame(leader, next);
+            assertEquals(0, leader.raft.leaderStoreId(StoreUnderTest.REGION), "it knows no leader, cut off");
         }
     }
 

@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class ThreeStores implements AutoCloseable {
     final List<StoreUnderTest> stores = new ArrayList<>();
+    /** Each store's fault hook, in the order of {@link #stores}. */
+    final List<PartitionFaults> faults = new ArrayList<>();
     private final File aeronDir;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -53,8 +55,10 @@ final class ThreeStores implements AutoCloseable {
             cluster.put(id, "127.0.0.1:" + freeUdpPort());
         }
         for (long id = 1; id <= 3; id++) {
+            final PartitionFaults storeFaults = new PartitionFaults();
+            faults.add(storeFaults);
             final StoreUnderTest store = new StoreUnderTest(aeron, id, cluster, dir.resolve("store-" + id),
-                new PartitionFaults(), TestCounters.create());
+                storeFaults, TestCounters.create());
             configure.accept(store);
             stores.add(store.start(0));
         }

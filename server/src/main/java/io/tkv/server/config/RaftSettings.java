@@ -66,7 +66,7 @@ public final class RaftSettings {
     private int leaseTicks;
     private Path logDir;
     private boolean faultInjection;
-    private boolean hibernateRegions = false;
+    private boolean hibernateRegions = true;
     private int hibernateIdleTicks = 20;
     private long compactThresholdEntries = 10_000;
     private long compactKeepEntries = 1_000;
@@ -232,7 +232,7 @@ public final class RaftSettings {
     }
 
     /**
-     * @return whether idle regions hibernate (default false): a region whose leader's log is settled on every replica
+     * @return whether idle regions hibernate (default true): a region whose leader's log is settled on every replica
      *     for {@link #hibernateIdleTicks()} ticks stops ticking and heartbeating until a message or request wakes it,
      *     and the stores heartbeat each other instead. Every store of a cluster should agree.
      */
