@@ -96,10 +96,15 @@ class SplitRoutingTest {
 
         client.put(bytes("q"), bytes("1"));
         assertEquals(1, cluster.store(3).received(RawPutDecoder.TEMPLATE_ID), "the put went to region 2's leader");
+        // The stores known from PD only are asked at once; the first answer holding the key ends the locate, so a
+        // store whose session was still opening may never be asked.
+        int asked = 0;
         for (int i = 1; i < 4; i++) {
-            assertEquals(1, cluster.store(i).received(LocateRegionDecoder.TEMPLATE_ID),
-                "store " + (i + 1) + ", known from PD only, was asked once");
+            final long received = cluster.store(i).received(LocateRegionDecoder.TEMPLATE_ID);
+            assertTrue(received <= 1, "store " + (i + 1) + " was asked at most once: " + received);
+            asked += (int)received;
         }
+        assertTrue(asked >= 1, "a store known from PD only was asked");
         assertEquals("1", text(client.get(bytes("q"))));
     }
 
