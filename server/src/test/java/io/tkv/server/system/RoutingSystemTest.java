@@ -103,6 +103,15 @@ class RoutingSystemTest {
                 // then carries both halves, the new one under the id we gave.
                 halves = ex.code() == ErrorCode.EPOCH_NOT_MATCH ? appliedHalves(ex.regions(), parent.regionId(), id)
                     : List.of();
+                // The refusal may carry only the parent: ask a store for its regions, until it applied the split.
+                final long deadline = System.currentTimeMillis() + 5_000;
+                while (halves.isEmpty() && ex.code() == ErrorCode.EPOCH_NOT_MATCH
+                    && System.currentTimeMillis() < deadline) {
+                    halves = appliedHalves(storeRegions(admin), parent.regionId(), id);
+                    if (halves.isEmpty()) {
+                        TimeUnit.MILLISECONDS.sleep(100);
+                    }
+                }
                 if (halves.isEmpty()) {
                     throw ex;
                 }
@@ -112,6 +121,12 @@ class RoutingSystemTest {
             TimeUnit.MILLISECONDS.sleep(300);
         }
         assertEquals(SPLITS.size() + 1, regions.size());
+    }
+
+    /** @return the regions the admin client's store holds, as RegionInfos (no peers). */
+    private static List<RegionInfo> storeRegions(final RawKvClient admin) {
+        return admin.storeStatus().regions().stream().map(r -> new RegionInfo(r.regionId(), r.startKey(), r.endKey(),
+            r.confVer(), r.version(), r.leaderStoreId(), List.of())).toList();
     }
 
     /** @return the parent and the new region if the refusal's regions show the split applied, else empty. */
