@@ -247,15 +247,11 @@ final class RegionPeer {
         return mustSync;
     }
 
-    /**
-     * Where a peer a membership change names lives, known before this Ready's messages go out: a peer it adds (the
-     * leader sends to it before the change applies anywhere), and a peer it removes (once the removal applies here
-     * the region's descriptor no longer names it, but the leader keeps telling it until it holds its removal).
-     */
+    /** Where a peer a membership change adds lives, known before this Ready's messages go out. */
     private void learnPeer(final byte[] data) {
         try {
             final ConfChange change = ConfChange.decode(data);
-            if (change.storeId() > 0) {
+            if (change.type() != ConfChange.Type.REMOVE_PEER) {
                 peers.learn(change.peerId(), change.storeId());
             }
         } catch (final IllegalArgumentException ex) {

@@ -57,7 +57,6 @@ public final class ApplyAgent implements Agent {
     private final StoreCounters counters;
     private final ApplyBatch batch;
     private final SnapshotInstaller installer;
-    private final long storeId;
     private final DurableAppliedIndex durable;
     private final AppliedRegions regions;
     private final StorageEngine engine;
@@ -109,7 +108,6 @@ public final class ApplyAgent implements Agent {
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
         this.checksums = new ChecksumExecutor(engine, replies);
         this.storeFailure = storeFailure;
-        this.storeId = storeId;
     }
 
     @Override
@@ -276,8 +274,6 @@ public final class ApplyAgent implements Agent {
             return;
         }
         try {
-            final AppliedRegions.Region before = regions.get(regionId);
-            final RegionDescriptor.Peer ownBefore = before == null ? null : before.descriptor.peerOnStore(storeId);
             final RegionApplyState state = installer.install(regionId, snapshotIndex, term, data);
             final RegionDescriptor descriptor = RegionDescriptor.load(engine, regionId);
             if (descriptor == null) {
@@ -285,14 +281,6 @@ public final class ApplyAgent implements Agent {
             }
             regions.replace(state, descriptor);
             durable.afterIngest(regionId, state.appliedIndex());
-            if (descriptor.peerOnStore(storeId) == null) {
-                // A peer removed while it was down or behind, brought past its removal by a snapshot (the leader tells
-                // a removed peer until it knows): the region's committed membership has no peer here, as if the
-                // removal had applied. Left alone it would hold the region's range here for ever.
-                LOG.info("region {}: the snapshot at {}@{} has no peer on this store: its peer here was removed",
-                    regionId, snapshotIndex, term);
-                destroy(regions.get(regionId), ownBefore == null ? 0 : ownBefore.id());
-            }
         } catch (final RuntimeException ex) {
             failStop("installing snapshot " + snapshotIndex + "@" + term + " failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);

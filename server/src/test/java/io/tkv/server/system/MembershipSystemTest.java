@@ -88,57 +88,6 @@ class MembershipSystemTest {
         }
     }
 
-    /**
-     * A follower down while its peer is removed, and the log compacted past it meanwhile: once it runs again the
-     * leader (which tells a removed peer until it knows) can only send it a snapshot, of a membership without it. Its
-     * store destroys its copy as for a removal that applied, and a new peer of the region on that store is then made
-     * by the leader's message and filled by a snapshot.
-     */
-    @Test
-    void shouldDestroyAPeerBroughtPastItsRemovalByASnapshotAndTakeANewOneLater() throws Exception {
-        try (StoreCluster cluster = StoreCluster.of(3).in(dir).withArgs("--raft-compact-threshold", "40",
-            "--raft-compact-keep", "10", "--raft-log-cycle-kb", "16").start()) {
-            final long leader = cluster.awaitLeader(ELECTION_WAIT_MS, 1, 2, 3);
-            final long follower = leader == 1 ? 2 : 1;
-            final List<Long> holders = new ArrayList<>(List.of(1L, 2L, 3L));
-            holders.remove(follower);
-            final List<String> holding = holders.stream().map(id -> cluster.store(id).endpoint()).toList();
-            try (RawKvClient client = client(cluster.endpoints(), 1, 1)) {
-                client.put(b("before"), b("1"));
-            }
-            awaitEqualChecksums(cluster, List.of(1L, 2L, 3L));
-            final long followerLast = cluster.status(follower).lastIndex();
-
-            // Killed, not frozen: a frozen store's socket would keep the leader's appends for it.
-            cluster.kill(follower);
-            try (RawKvClient client = client(holding, 1, 1)) {
-                final RegionInfo removed = client.changePeer(1, 1, 1, PeerChange.REMOVE_PEER, follower, follower);
-                assertEquals(2, removed.confVer());
-            }
-            try (RawKvClient client = client(holding, 2, 1)) {
-                // Until the leader's log starts past everything the stopped follower holds (its removal too).
-                int written = 0;
-                while (cluster.status(leader).firstIndex() <= followerLast + 1) {
-                    assertTrue(written < 5_000, "the leader never compacted past the stopped follower");
-                    for (int i = 0; i < 50; i++, written++) {
-                        client.put(b("while-down-" + written), b("v" + written));
-                    }
-                }
-            }
-            cluster.restart(follower);
-            awaitNotHeld(cluster, follower);
-            assertTrue(cluster.store(follower).output().contains("has no peer on this store"),
-                "the follower learned its removal from a snapshot");
-
-            final long newPeer = 10 + follower;
-            try (RawKvClient client = client(holding, 2, 1)) {
-                final RegionInfo added = client.changePeer(1, 2, 1, PeerChange.ADD_LEARNER, newPeer, follower);
-                assertTrue(added.peers().contains(new RegionInfo.Peer(newPeer, follower, true)), added.toString());
-            }
-            awaitEqualChecksums(cluster, List.of(1L, 2L, 3L));
-        }
-    }
-
     /** Asks the stores for their checksum of region 1 until all report one applied index and agree. */
     private static void awaitEqualChecksums(final StoreCluster cluster, final List<Long> stores)
         throws InterruptedException {
