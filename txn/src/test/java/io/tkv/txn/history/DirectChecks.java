@@ -1,13 +1,12 @@
 package io.tkv.txn.history;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The anomalies visible without the dependency graph, each a linear pass over an indexed history: aborted reads
@@ -36,7 +35,7 @@ final class DirectChecks {
                     final Integer w = ks.writer.get(v);
                     if (w != null && index.txn(w).outcome() == Outcome.FAIL) {
                         found.add(Anomaly.of(AnomalyType.G1A, "T" + index.id(r.txn()) + " read key " + ks.key + " = "
-                            + Arrays.toString(r.list()) + " holding " + v + ", appended by T" + index.id(w)
+                            + Lists.brief(r.list()) + " holding " + v + ", appended by T" + index.id(w)
                             + " which failed", index.id(r.txn()), index.id(w)));
                         break;
                     }
@@ -49,15 +48,15 @@ final class DirectChecks {
     static void intermediateReads(final HistoryIndex index, final List<Anomaly> found) {
         for (final HistoryIndex.KeyState ks : index.keys()) {
             for (final HistoryIndex.Read r : ks.reads) {
-                if (r.list().length == 0) {
+                if (r.view() == null || r.view().length == 0) {
                     continue;
                 }
-                final long last = r.list()[r.list().length - 1];
+                final long last = r.view()[r.view().length - 1];
                 final Integer w = ks.writer.get(last);
                 if (w != null && w != r.txn() && ks.intermediate.contains(last)) {
                     found.add(Anomaly.of(AnomalyType.G1B, "T" + index.id(r.txn()) + " read key " + ks.key + " = "
-                        + Arrays.toString(r.list()) + ", ending in " + last + " which T" + index.id(w)
-                        + " followed with another append to the key", index.id(r.txn()), index.id(w)));
+                        + Lists.brief(r.view()) + " (without its own appends), ending in " + last + " which T"
+                        + index.id(w) + " followed with another append to the key", index.id(r.txn()), index.id(w)));
                 }
             }
         }
@@ -85,7 +84,7 @@ final class DirectChecks {
                     failedValue = v;
                 } else if (outcome == Outcome.OK && failedWriter >= 0) {
                     found.add(Anomaly.of(AnomalyType.DIRTY_UPDATE, "key " + ks.key + " version order "
-                        + Arrays.toString(ks.order) + ": T" + index.id(w) + " appended " + v + " after failed T"
+                        + Lists.brief(ks.order) + ": T" + index.id(w) + " appended " + v + " after failed T"
                         + index.id(failedWriter) + " appended " + failedValue, index.id(failedWriter), index.id(w)));
                     break;
                 }
@@ -121,7 +120,7 @@ final class DirectChecks {
                 final String problem = internalProblem(known.get(k), appended.get(k), got);
                 if (problem != null) {
                     found.add(Anomaly.of(AnomalyType.INTERNAL, "T" + t.id() + " read key " + k + " = "
-                        + Arrays.toString(got) + " but " + problem, t.id()));
+                        + Lists.brief(got) + " but " + problem, t.id()));
                     break;
                 }
                 known.put(k, got);
@@ -141,7 +140,7 @@ final class DirectChecks {
             for (int j = 0; same && j < got.length; j++) {
                 same = got[j] == (j < before.length ? before[j] : since.get(j - before.length));
             }
-            return same ? null : "it read " + Arrays.toString(before) + " before and appended " + since + " since";
+            return same ? null : "it read " + Lists.brief(before) + " before and appended " + since + " since";
         }
         if (n == 0) {
             return null;
@@ -180,55 +179,48 @@ final class DirectChecks {
         return false;
     }
 
+    /** The version a read saw, told apart without a version order: its length and last element. */
+    private record Version(long key, int length, long last) {
+    }
+
     /**
      * Lost update: two committed transactions read the same version of a key (before appending to it themselves)
-     * and both appended to it. On a key with a version order a read's version is its length.
+     * and both appended to it. Needs no version order, so it is found on keys whose reads disagree too.
      */
     static void lostUpdates(final HistoryIndex index, final List<Anomaly> found) {
-        final Map<Long, HistoryIndex.KeyState> byKey = new HashMap<>();
-        for (final HistoryIndex.KeyState ks : index.keys()) {
-            byKey.put(ks.key, ks);
-        }
-        // (key, version length) -> readers that then appended
-        final Map<Long, Map<Integer, List<Integer>>> groups = new TreeMap<>();
+        final Map<Version, List<Integer>> groups = new LinkedHashMap<>();
         final Set<Long> touched = new HashSet<>();
-        final Map<Long, Integer> readLength = new HashMap<>();
+        final Map<Long, Version> readVersion = new HashMap<>();
         for (int i = 0; i < index.txns().size(); i++) {
             final Txn t = index.txn(i);
             if (!t.isOk()) {
                 continue;
             }
             touched.clear();
-            readLength.clear();
+            readVersion.clear();
             for (final MicroOp op : t.ops()) {
                 final long k = op.key();
                 if (op.isRead() && op.hasResult() && touched.add(k)) {
-                    readLength.put(k, op.resultArray().length);
+                    final long[] list = op.resultArray();
+                    readVersion.put(k, new Version(k, list.length, list.length == 0 ? 0 : list[list.length - 1]));
                 } else if (op.isAppend()) {
                     touched.add(k);
-                    final Integer len = readLength.remove(k);
-                    if (len != null && byKey.get(k).usable) {
-                        groups.computeIfAbsent(k, x -> new TreeMap<>()).computeIfAbsent(len, x -> new ArrayList<>())
-                            .add(i);
+                    final Version v = readVersion.remove(k);
+                    if (v != null) {
+                        groups.computeIfAbsent(v, x -> new ArrayList<>()).add(i);
                     }
                 }
             }
         }
-        for (final Map.Entry<Long, Map<Integer, List<Integer>>> e : groups.entrySet()) {
-            final HistoryIndex.KeyState ks = byKey.get(e.getKey());
-            for (final Map.Entry<Integer, List<Integer>> g : e.getValue().entrySet()) {
-                if (g.getValue().size() < 2) {
-                    continue;
-                }
-                final int len = g.getKey();
-                final List<Integer> ids = g.getValue().stream().map(index::id).toList();
-                found.add(new Anomaly(AnomalyType.LOST_UPDATE, ids, List.of(), "key " + ks.key + ": " + ids.size()
-                    + " committed transactions read version " + version(ks.order, len) + " and all appended to it"));
+        for (final Map.Entry<Version, List<Integer>> g : groups.entrySet()) {
+            if (g.getValue().size() < 2) {
+                continue;
             }
+            final Version v = g.getKey();
+            final List<Integer> ids = g.getValue().stream().map(index::id).toList();
+            found.add(new Anomaly(AnomalyType.LOST_UPDATE, ids, List.of(), "key " + v.key() + ": " + ids.size()
+                + " committed transactions read version " + (v.length() == 0 ? "[]" : "[..., " + v.last()
+                + "] (length " + v.length() + ")") + " and all appended to it"));
         }
-    }
-
-    private static String version(final long[] order, final int len) {
-        return len == 0 ? "[]" : "[" + (len > 1 ? "..., " : "") + order[len - 1] + "] (length " + len + ")";
     }
 }

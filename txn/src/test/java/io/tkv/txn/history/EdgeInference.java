@@ -60,7 +60,10 @@ final class EdgeInference {
             }
         }
         for (final HistoryIndex.Read r : ks.reads) {
-            final int len = r.list().length;
+            if (r.view() == null) {
+                continue;
+            }
+            final int len = r.view().length;
             final long last = len > 0 ? order[len - 1] : 0;
             if (len > 0 && writerAt[len - 1] >= 0) {
                 g.link(writerAt[len - 1], r.txn(), new Evidence(DepType.WR, k, last, 0, Form.PLAIN));

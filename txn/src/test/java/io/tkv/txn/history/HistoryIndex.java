@@ -12,15 +12,25 @@ import java.util.TreeMap;
 /**
  * What a list-append history says about each key, in one pass over it: who appended each value, which appends were
  * not their transaction's last to the key, every committed read, and the version order, taken from the longest read
- * once every read is known to be a prefix of it. Reads that break that (duplicates, incompatible orders) are
- * reported and take their key out of dependency inference, where they would only produce spurious cycles; reads of
- * values nobody appended are reported too.
+ * once every read is known to be a prefix of it. A read is taken without the reader's own earlier appends to the
+ * key (which must end it): where they land among others' appends is the committed order's business, seen by others;
+ * a read that does not end with them is an internal anomaly and is left out of the order. Reads that break the order
+ * (duplicates, incompatible orders) are reported and take their key out of dependency inference, where they would
+ * only produce spurious cycles; reads of values nobody appended are reported too.
  *
  * <p>Transactions are referred to by their index in the history; {@link #id(int)} gives the id to report.
  */
 final class HistoryIndex {
-    /** A committed read with its result. */
-    record Read(int txn, long[] list) {
+    /**
+     * A committed read.
+     *
+     * @param txn  the reader.
+     * @param list what it returned.
+     * @param view what it saw of others' writes: {@code list} without the reader's own appends to the key before
+     *             the read, which end it. Null if it does not end with them (an internal anomaly): such a read
+     *             says nothing reliable about the version order.
+     */
+    record Read(int txn, long[] list, long[] view) {
     }
 
     /** Everything about one key. */
@@ -32,7 +42,7 @@ final class HistoryIndex {
         final Set<Long> intermediate = new HashSet<>();
         /** Committed reads with results, in history order. */
         final List<Read> reads = new ArrayList<>();
-        /** The version order (the longest read); meaningful only when {@link #usable}. */
+        /** The version order (the longest read view); meaningful only when {@link #usable}. */
         long[] order = new long[0];
         /** Value to its position in {@link #order}. */
         final Map<Long, Integer> position = new HashMap<>();
@@ -93,9 +103,11 @@ final class HistoryIndex {
 
     private void indexAppendsAndReads() {
         final Map<Long, Long> lastAppend = new HashMap<>();
+        final Map<Long, Integer> ownAppends = new HashMap<>();
         for (int i = 0; i < txns.size(); i++) {
             final Txn t = txns.get(i);
             lastAppend.clear();
+            ownAppends.clear();
             for (final MicroOp op : t.ops()) {
                 final KeyState ks = keys.computeIfAbsent(op.key(), KeyState::new);
                 if (op.isAppend()) {
@@ -109,11 +121,33 @@ final class HistoryIndex {
                     if (before != null) {
                         ks.intermediate.add(before);
                     }
+                    ownAppends.merge(op.key(), 1, Integer::sum);
                 } else if (t.isOk() && op.hasResult()) {
-                    ks.reads.add(new Read(i, op.resultArray()));
+                    ks.reads.add(new Read(i, op.resultArray(), view(t, op, ownAppends.getOrDefault(op.key(), 0))));
                 }
             }
         }
+    }
+
+    /** The read's list without the {@code own} appends to its key that precede it in {@code t}, if it ends so. */
+    private static long[] view(final Txn t, final MicroOp read, final int own) {
+        final long[] list = read.resultArray();
+        if (own == 0) {
+            return list;
+        }
+        if (list.length < own) {
+            return null;
+        }
+        int j = list.length - own;
+        for (final MicroOp op : t.ops()) {
+            if (op == read) {
+                break;
+            }
+            if (op.isAppend() && op.key() == read.key() && list[j++] != op.value()) {
+                return null;
+            }
+        }
+        return Arrays.copyOf(list, list.length - own);
     }
 
     private void inferOrder(final KeyState ks) {
@@ -130,7 +164,7 @@ final class HistoryIndex {
                 final Integer w = ks.writer.get(v);
                 if (w == null) {
                     anomalies.add(Anomaly.of(AnomalyType.GARBAGE_READ, "T" + id(r.txn()) + " read key " + ks.key
-                        + " = " + Arrays.toString(r.list()) + " holding " + v + ", which no transaction appended",
+                        + " = " + Lists.brief(r.list()) + " holding " + v + ", which no transaction appended",
                         id(r.txn())));
                 } else {
                     observed[w] = true;
@@ -138,20 +172,20 @@ final class HistoryIndex {
             }
             if (duplicate) {
                 anomalies.add(Anomaly.of(AnomalyType.DUPLICATE_ELEMENTS, "T" + id(r.txn()) + " read key " + ks.key
-                    + " = " + Arrays.toString(r.list()), id(r.txn())));
+                    + " = " + Lists.brief(r.list()), id(r.txn())));
                 ks.usable = false;
             }
-            if (r.list().length > longest.length) {
-                longest = r.list();
+            if (r.view() != null && r.view().length > longest.length) {
+                longest = r.view();
                 longestReader = r.txn();
             }
         }
         for (final Read r : ks.reads) {
-            if (!isPrefix(r.list(), longest)) {
+            if (r.view() != null && !isPrefix(r.view(), longest)) {
                 anomalies.add(Anomaly.of(AnomalyType.INCOMPATIBLE_ORDER, "key " + ks.key + ": T" + id(r.txn())
-                    + " read " + Arrays.toString(r.list()) + ", T" + id(longestReader) + " read "
-                    + Arrays.toString(longest) + "; neither is a prefix of the other",
-                    id(r.txn()), id(longestReader)));
+                    + " read " + Lists.brief(r.view()) + ", T" + id(longestReader) + " read "
+                    + Lists.brief(longest) + "; neither is a prefix of the other, they differ "
+                    + Lists.firstDifference(r.view(), longest), id(r.txn()), id(longestReader)));
                 ks.usable = false;
                 break;
             }
