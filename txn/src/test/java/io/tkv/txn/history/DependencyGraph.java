@@ -51,6 +51,10 @@ final class DependencyGraph {
     private final HistoryIndex index;
     private final List<List<Edge>> out;
     private final Map<Long, Edge> edges = new HashMap<>();
+    /** Subgraph membership stamps and local numbers, allocated on the first {@link #sub}. */
+    private int[] stampOf;
+    private int[] localOf;
+    private int nextStamp;
 
     DependencyGraph(final HistoryIndex index) {
         this.index = index;
@@ -203,10 +207,6 @@ final class DependencyGraph {
             return localOf[v];
         }
     }
-
-    private int[] stampOf;
-    private int[] localOf;
-    private int nextStamp;
 
     /** A subgraph of {@code nodes}; it stays valid until the next call. */
     SubGraph sub(final int[] nodes) {

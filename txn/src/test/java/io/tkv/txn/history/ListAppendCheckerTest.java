@@ -239,6 +239,30 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void shouldFindAWriteOrderAgainstRealTimeOnlyInStrictMode() {
+        // T1 began after T0 completed, yet its append comes first in the version order.
+        final HistoryBuilder h = new HistoryBuilder()
+            .okAt(0, 10, a(1, 1))
+            .okAt(20, 30, a(1, 2))
+            .okAt(40, 50, r(1, 2, 1));
+        assertTrue(si(h).valid(), () -> si(h).toString());
+        assertFound(strict(h), AnomalyType.G0_REALTIME, 0, 1);
+    }
+
+    @Test
+    void shouldJudgeOwnAppendsByTheOrderOthersSaw() {
+        // Each saw its own append right after the empty list it read; the order others saw put T1's second.
+        final CheckResult result = si(new HistoryBuilder()
+            .ok(r(1), a(1, 1), r(1, 1))
+            .ok(r(1), a(1, 2), r(1, 2))
+            .ok(r(1, 1, 2)));
+        assertFalse(result.has(AnomalyType.INCOMPATIBLE_ORDER), result::toString);
+        assertFalse(result.has(AnomalyType.INTERNAL), result::toString);
+        assertFound(result, AnomalyType.LOST_UPDATE, 0, 1);
+        assertFound(result, AnomalyType.G_SINGLE);
+    }
+
+    @Test
     void shouldAcceptConcurrentTransactionsInStrictMode() {
         final HistoryBuilder h = new HistoryBuilder()
             .okAt(0, 30, a(1, 1))

@@ -79,4 +79,16 @@ class SimulatedSiStoreTest {
         assertTrue(result.has(AnomalyType.DIRTY_UPDATE), result::toString);
         System.out.println("dirty writes: " + result.counts());
     }
+
+    @Test
+    void shouldFindStaleSnapshotsOnlyInStrictMode() {
+        final List<Txn> history = history(14, ToySiStore.Bug.STALE_SNAPSHOT);
+        final CheckResult si = ListAppendChecker.snapshotIsolation().check(history);
+        assertTrue(si.valid(), si::toString);
+        final CheckResult strict = ListAppendChecker.strictSnapshotIsolation().check(history);
+        assertFalse(strict.valid(), strict::toString);
+        assertTrue(strict.has(AnomalyType.G_SINGLE_REALTIME) || strict.has(AnomalyType.G1C_REALTIME)
+            || strict.has(AnomalyType.G0_REALTIME), strict::toString);
+        System.out.println("stale snapshots: SI " + si.counts() + "; strict " + strict.counts());
+    }
 }

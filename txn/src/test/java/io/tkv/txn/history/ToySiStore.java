@@ -22,8 +22,16 @@ final class ToySiStore {
         /** Every read sees the latest committed state, not the snapshot: read skew. */
         READ_LATEST_COMMITTED,
         /** Appends go straight into the shared lists and are never rolled back; reads see them: G1a, G1c. */
-        DIRTY_WRITES
+        DIRTY_WRITES,
+        /**
+         * Snapshots are taken a little in the past (as from a lagging timestamp cache): still snapshot isolation, but
+         * a transaction may miss one that completed before it began, which strong SI forbids.
+         */
+        STALE_SNAPSHOT
     }
+
+    /** How far in the past a {@link Bug#STALE_SNAPSHOT} snapshot is, in timestamps. */
+    private static final long STALENESS = 40;
 
     /** A committed version of a key's list. */
     private record Version(long commitTs, long[] list) {
@@ -92,7 +100,8 @@ final class ToySiStore {
     }
 
     Tx begin() {
-        return new Tx(++ts);
+        ++ts;
+        return new Tx(bug == Bug.STALE_SNAPSHOT ? Math.max(0, ts - STALENESS) : ts);
     }
 
     private void install(final long key, final long commitTs, final long[] appended) {
