@@ -108,7 +108,8 @@ final class HistoryIndex {
             final Txn t = txns.get(i);
             lastAppend.clear();
             ownAppends.clear();
-            for (final MicroOp op : t.ops()) {
+            for (int j = 0; j < t.ops().size(); j++) {
+                final MicroOp op = t.ops().get(j);
                 final KeyState ks = keys.computeIfAbsent(op.key(), KeyState::new);
                 if (op.isAppend()) {
                     final Integer prev = ks.writer.putIfAbsent(op.value(), i);
@@ -123,14 +124,15 @@ final class HistoryIndex {
                     }
                     ownAppends.merge(op.key(), 1, Integer::sum);
                 } else if (t.isOk() && op.hasResult()) {
-                    ks.reads.add(new Read(i, op.resultArray(), view(t, op, ownAppends.getOrDefault(op.key(), 0))));
+                    ks.reads.add(new Read(i, op.resultArray(), view(t, j, ownAppends.getOrDefault(op.key(), 0))));
                 }
             }
         }
     }
 
-    /** The read's list without the {@code own} appends to its key that precede it in {@code t}, if it ends so. */
-    private static long[] view(final Txn t, final MicroOp read, final int own) {
+    /** Read {@code at} of {@code t} without the {@code own} appends to its key before it, if it ends with them. */
+    private static long[] view(final Txn t, final int at, final int own) {
+        final MicroOp read = t.ops().get(at);
         final long[] list = read.resultArray();
         if (own == 0) {
             return list;
@@ -139,10 +141,8 @@ final class HistoryIndex {
             return null;
         }
         int j = list.length - own;
-        for (final MicroOp op : t.ops()) {
-            if (op == read) {
-                break;
-            }
+        for (int i = 0; i < at; i++) {
+            final MicroOp op = t.ops().get(i);
             if (op.isAppend() && op.key() == read.key() && list[j++] != op.value()) {
                 return null;
             }
@@ -157,16 +157,18 @@ final class HistoryIndex {
         for (final Read r : ks.reads) {
             seen.clear();
             boolean duplicate = false;
+            boolean garbage = false;
             for (final long v : r.list()) {
                 if (!seen.add(v)) {
                     duplicate = true;
                 }
                 final Integer w = ks.writer.get(v);
-                if (w == null) {
+                if (w == null && !garbage) {
+                    garbage = true;
                     anomalies.add(Anomaly.of(AnomalyType.GARBAGE_READ, "T" + id(r.txn()) + " read key " + ks.key
                         + " = " + Lists.brief(r.list()) + " holding " + v + ", which no transaction appended",
                         id(r.txn())));
-                } else {
+                } else if (w != null) {
                     observed[w] = true;
                 }
             }
