@@ -8,8 +8,12 @@ import java.util.SplittableRandom;
  * Seeded list-append workload over a {@link ToySiStore}: several simulated clients, each running one transaction at
  * a time, interleaved one micro-op per step at random, recorded through a {@link HistoryRecorder} on the step
  * clock. Some transactions are aborted by their client (FAIL), some lose their answer (INFO, committed or not).
+ * As in Elle's generator a key is retired after {@link #MAX_APPENDS_PER_KEY} appends and a fresh one takes its slot,
+ * so that lists (and every read's copy of one) stay short.
  */
 final class SiWorkloadSimulation {
+    static final int MAX_APPENDS_PER_KEY = 256;
+
     private final long seed;
     private final int clients;
     private final int keys;
@@ -53,7 +57,11 @@ final class SiWorkloadSimulation {
         final long[] clock = {0};
         final HistoryRecorder recorder = new HistoryRecorder(() -> clock[0]);
         final ToySiStore store = new ToySiStore(bug);
+        final long[] slotKey = new long[keys];
         final long[] nextValue = new long[keys];
+        for (int i = 0; i < keys; i++) {
+            slotKey[i] = i;
+        }
         final Running[] running = new Running[clients];
         int invoked = 0;
         int active = 0;
@@ -63,7 +71,7 @@ final class SiWorkloadSimulation {
             final Running r = running[c];
             if (r == null) {
                 if (invoked < txns) {
-                    final List<MicroOp> ops = generate(random, nextValue);
+                    final List<MicroOp> ops = generate(random, slotKey, nextValue);
                     running[c] = new Running(recorder.invoke(c, ops), ops, store.begin());
                     invoked++;
                     active++;
@@ -100,12 +108,20 @@ final class SiWorkloadSimulation {
         }
     }
 
-    private List<MicroOp> generate(final SplittableRandom random, final long[] nextValue) {
+    private List<MicroOp> generate(final SplittableRandom random, final long[] slotKey, final long[] nextValue) {
         final int n = 1 + random.nextInt(maxOps);
         final List<MicroOp> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            final int k = random.nextInt(keys);
-            ops.add(random.nextBoolean() ? MicroOp.append(k, ++nextValue[k]) : MicroOp.read(k));
+            final int slot = random.nextInt(keys);
+            if (random.nextBoolean()) {
+                ops.add(MicroOp.append(slotKey[slot], ++nextValue[slot]));
+                if (nextValue[slot] == MAX_APPENDS_PER_KEY) {
+                    slotKey[slot] += keys;
+                    nextValue[slot] = 0;
+                }
+            } else {
+                ops.add(MicroOp.read(slotKey[slot]));
+            }
         }
         return ops;
     }
