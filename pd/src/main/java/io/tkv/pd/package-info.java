@@ -10,6 +10,8 @@
  * <li>{@link io.tkv.pd.id}: ids for stores, regions and peers, reserved ahead in durable steps.</li>
  * <li>{@link io.tkv.pd.cluster}: the registry of stores and regions fed by heartbeats, with PD's staleness rules,
  *     and routing queries (region by key, by id, scan).</li>
+ * <li>{@link io.tkv.pd.gc}: the GC safe point (never backwards, never above the TSO), its record, and the leader's
+ *     lifetime-based auto-advance.</li>
  * <li>{@link io.tkv.pd.schedule}: operators, the operator controller, balance-leader, balance-region, the replica
  *     checker and placement by location labels, tied together by the coordinator.</li>
  * </ul>
