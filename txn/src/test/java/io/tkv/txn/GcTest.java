@@ -211,6 +211,22 @@ class GcTest extends MvccTestSupport {
     }
 
     @Test
+    void shouldFindNothingInARegionOutsideTheTransactionalSpace() {
+        put("k", "old", 1, 2);
+        put("k", "new", 3, 4);
+        // A RawKV region ['r', 's'): no transactional key there.
+        final GcBatch raw = run(0, (txn, reader) -> Gc.collect(txn, reader, new byte[] {'r'}, new byte[] {'s'}, 10,
+            10, 1024));
+        assertTrue(raw.done());
+        assertEquals(0, raw.keys());
+        // A region spanning both spaces takes the transactional part.
+        final GcBatch all = run(0, (txn, reader) -> Gc.collect(txn, reader, new byte[0], new byte[0], 10, 10, 1024));
+        assertTrue(all.done());
+        assertEquals(1, all.keys());
+        assertNull(writeAt("k", 2));
+    }
+
+    @Test
     void shouldStopABatchOnItsWriteBudgetAndGoOnInTheSameKey() {
         for (int i = 0; i < 20; i++) {
             put("k", LONG + i, 10 * i + 1, 10 * i + 2);
