@@ -93,6 +93,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     private final PdStoreReplies storeReplies;
     private final GcLifetimePolicy gcPolicy;
     private boolean gcSaveInFlight;
+    /** The applied GC safe point, kept from the state machine's notices (not decoded again every duty cycle). */
+    private long appliedGcSafePoint;
     private boolean leading;
     private long leaderTerm;
     private long tsoWanted;
@@ -132,6 +134,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         this.registry = new PdRegistry(settings, ids::allocate);
         this.storeReplies = storeReplies;
         this.gcPolicy = new GcLifetimePolicy(settings.gcLifeTimeMs());
+        this.appliedGcSafePoint = PdStateMachine.gcSafePoint(state);
     }
 
     /**
@@ -179,7 +182,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
 
     /** @return the applied GC safe point ({@link GcSafePoint#NONE}: none yet). */
     long gcSafePoint() {
-        return PdStateMachine.gcSafePoint(state);
+        return appliedGcSafePoint;
     }
 
     private void lead(final long term, final long nowMs) {
@@ -250,6 +253,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             ids.onEndSaved(state.idEnd());
         } else if (type == PdCommand.PUT_STORE) {
             registry.putStore(state.store(value), nowMs);
+        } else if (type == PdCommand.GC_SAFE_POINT) {
+            appliedGcSafePoint = value;
         }
         final int slot = pending.slotOf(proposalToken);
         if (slot >= 0) {

@@ -60,7 +60,8 @@ public final class GcWorker {
     @FunctionalInterface
     public interface LockResolver {
         /**
-         * @param locks     encoded keys and their locks, each with a start ts at or below the safe point.
+         * @param locks     encoded keys and their locks, each with a start ts at or below the safe point (pessimistic
+         *                  locks included: a transaction that old cannot commit them any more either).
          * @param safePoint the safe point GC runs under.
          * @return completes once every lock is committed or rolled back and that is applied; exceptionally if any
          *         cannot be (its transaction still alive, say): this run then fails and is tried again later.
