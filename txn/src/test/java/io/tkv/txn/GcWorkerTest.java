@@ -223,6 +223,22 @@ class GcWorkerTest extends MvccTestSupport {
     }
 
     @Test
+    void shouldHandTheMemoryLocksOfUnappliedPrewritesToTheResolverToo() {
+        prewritePut("a", "a5", "a", 5);
+        final ConcurrencyManager.KeyGuard guard =
+            cm.lockKey(TxnKeys.encode(b("b")), new Lock(LockType.PUT, b("a"), 5, 3_000, 0, 2, 0), 0);
+        final List<String> handed = new ArrayList<>();
+        final GcWorker worker = new GcWorker(SnapshotSource.ofEngine(engine), cm, (locks, safePoint) -> {
+            locks.forEach(lock -> handed.add(s(TxnKeys.decode(lock.key())) + "@" + lock.lock().startTs()));
+            return CompletableFuture.completedFuture(null);
+        }, this::propose, GcWorker.Config.DEFAULT);
+        worker.start(new byte[0], new byte[0], 10);
+        runToEnd(worker);
+        guard.release();
+        assertEquals(List.of("a@5", "b@5"), handed);
+    }
+
+    @Test
     void shouldRaiseMaxTsToTheSafePointAndLeaveKeysOutsideTheRange() {
         put("a", "1", 1, 2);
         put("a", "2", 3, 4);
