@@ -21,7 +21,8 @@
  * {@code TimestampOracle.update}; per store heartbeat {@code Cluster.storeHeartbeat}; per region heartbeat
  * {@code Coordinator.onRegionHeartbeat}, whose answer is the heartbeat response; every second or so
  * {@code Coordinator.schedule}; while serving, every duty cycle {@code GcLifetimePolicy.target} (a proposal only a
- * step at a time), and on each applied GC entry {@code GcSafePoint.advance}. Not here yet: persisting store and region metadata (PD keeps both, so that a new
- * leader routes before every region has reported again), bootstrap, and splits.
+ * step at a time), and on each applied GC entry {@code GcSafePoint.advance}. Not here yet: persisting store and
+ * region metadata (PD keeps both, so that a new leader routes before every region has reported again), bootstrap, and
+ * splits.
  */
 package io.tkv.pd;
