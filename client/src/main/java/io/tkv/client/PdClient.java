@@ -4,6 +4,7 @@ import io.tkv.codec.AddOperatorResponseDecoder;
 import io.tkv.codec.AllocIdResponseDecoder;
 import io.tkv.codec.AskSplitResponseDecoder;
 import io.tkv.codec.BootstrapResponseDecoder;
+import io.tkv.codec.GetGcSafePointResponseDecoder;
 import io.tkv.codec.GetMembersResponseDecoder;
 import io.tkv.codec.GetOperatorsResponseDecoder;
 import io.tkv.codec.GetRegionResponseDecoder;
@@ -14,6 +15,7 @@ import io.tkv.codec.RegionHeartbeatResponseDecoder;
 import io.tkv.codec.ScanRegionsResponseDecoder;
 import io.tkv.codec.SetSchedulerResponseDecoder;
 import io.tkv.codec.StoreHeartbeatResponseDecoder;
+import io.tkv.codec.UpdateGcSafePointResponseDecoder;
 import io.tkv.codec.auth.ClientIds;
 
 import java.util.List;
@@ -22,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A client of the Placement Driver: timestamps from PD's TSO and ids, routes (regions by key, by id, scans) and
- * stores, operators and schedulers for operators, and, for a store (a session proving the cluster secret), its
- * registration, heartbeats and split ids, from whichever PD member leads. It connects to
+ * stores, operators and schedulers for operators, the GC safe point, and, for a store (a session proving the cluster
+ * secret), its registration, heartbeats and split ids, from whichever PD member leads. It connects to
  * the members of {@link ClientConfig#storeEndpoints} (any one is enough: GetMembers and NOT_LEADER hints name the
  * others, and the client opens sessions with them as it is told of them), with the same authenticated session
  * handshake as to a store, and follows the leader as a {@link RawKvClient} follows a region's leader; a leader
@@ -242,6 +244,33 @@ public final class PdClient implements AutoCloseable, PdRoutes {
         final Long operatorId = requests.await(requests.submit("addOperator", AddOperatorResponseDecoder.TEMPLATE_ID,
             id -> PdClusterEncoder.current().addOperator(id, regionId, kind, storeId)));
         return operatorId;
+    }
+
+    /** @return PD's GC safe point and the leader's GC lifetime (any session). */
+    public PdGcSafePoint gcSafePoint() {
+        return requests.await(gcSafePointAsync());
+    }
+
+    /** @return completes with PD's GC safe point, as {@link #gcSafePoint()} (a store's GC worker asks this way). */
+    public CompletableFuture<PdGcSafePoint> gcSafePointAsync() {
+        return requests.submit("getGcSafePoint", GetGcSafePointResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().getGcSafePoint(id));
+    }
+
+    /**
+     * Advances PD's GC safe point (admin): answered once the new value is durable in PD's Raft log. The safe point
+     * never moves backwards (a lower one changes nothing and is answered with the current one), and is never above
+     * the TSO (refused MALFORMED).
+     *
+     * @param safePoint a timestamp ({@code physical_ms << 18 | logical}).
+     * @return PD's safe point after the request, and whether the request moved it.
+     */
+    public PdGcSafePointUpdate updateGcSafePoint(final long safePoint) {
+        if (safePoint < 0) {
+            throw new IllegalArgumentException("safe point " + safePoint + " is negative");
+        }
+        return requests.await(requests.submit("updateGcSafePoint", UpdateGcSafePointResponseDecoder.TEMPLATE_ID,
+            id -> PdClusterEncoder.current().updateGcSafePoint(id, safePoint)));
     }
 
     /** @return the endpoint of the member requests go to now. */

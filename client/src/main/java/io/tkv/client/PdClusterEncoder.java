@@ -3,6 +3,7 @@ package io.tkv.client;
 import io.tkv.codec.AddOperatorEncoder;
 import io.tkv.codec.AskSplitEncoder;
 import io.tkv.codec.BooleanType;
+import io.tkv.codec.GetGcSafePointEncoder;
 import io.tkv.codec.GetOperatorsEncoder;
 import io.tkv.codec.GetRegionByIdEncoder;
 import io.tkv.codec.GetRegionEncoder;
@@ -14,11 +15,12 @@ import io.tkv.codec.RegionHeartbeatEncoder;
 import io.tkv.codec.ScanRegionsEncoder;
 import io.tkv.codec.SetSchedulerEncoder;
 import io.tkv.codec.StoreHeartbeatEncoder;
+import io.tkv.codec.UpdateGcSafePointEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * Encodes PD's store, routing and operator requests (session token left 0: the publisher stamps it). One per thread
- * ({@link #current()}), as {@link PdRequestEncoder}.
+ * Encodes PD's store, routing, operator and GC safe point requests (session token left 0: the publisher stamps it).
+ * One per thread ({@link #current()}), as {@link PdRequestEncoder}.
  */
 final class PdClusterEncoder {
     private static final ThreadLocal<PdClusterEncoder> ENCODERS = ThreadLocal.withInitial(PdClusterEncoder::new);
@@ -36,6 +38,8 @@ final class PdClusterEncoder {
     private final GetOperatorsEncoder getOperators = new GetOperatorsEncoder();
     private final SetSchedulerEncoder setScheduler = new SetSchedulerEncoder();
     private final AddOperatorEncoder addOperator = new AddOperatorEncoder();
+    private final GetGcSafePointEncoder getGcSafePoint = new GetGcSafePointEncoder();
+    private final UpdateGcSafePointEncoder updateGcSafePoint = new UpdateGcSafePointEncoder();
 
     /** @return this thread's encoder. */
     static PdClusterEncoder current() {
@@ -123,6 +127,17 @@ final class PdClusterEncoder {
         addOperator.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
             .regionId(regionId).kind(OperatorKind.get((short)kind.ordinal())).storeId(storeId);
         return frame(addOperator.encodedLength());
+    }
+
+    byte[] getGcSafePoint(final long correlationId) {
+        getGcSafePoint.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0);
+        return frame(getGcSafePoint.encodedLength());
+    }
+
+    byte[] updateGcSafePoint(final long correlationId, final long safePoint) {
+        updateGcSafePoint.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionToken(0)
+            .safePoint(safePoint);
+        return frame(updateGcSafePoint.encodedLength());
     }
 
     private byte[] frame(final int bodyLength) {

@@ -2,6 +2,7 @@ package io.tkv.client;
 
 import io.tkv.codec.AddOperatorResponseDecoder;
 import io.tkv.codec.AskSplitResponseDecoder;
+import io.tkv.codec.GetGcSafePointResponseDecoder;
 import io.tkv.codec.GetOperatorsResponseDecoder;
 import io.tkv.codec.GetRegionResponseDecoder;
 import io.tkv.codec.GetStoresResponseDecoder;
@@ -11,6 +12,7 @@ import io.tkv.codec.ScanRegionsResponseDecoder;
 import io.tkv.codec.SetSchedulerResponseDecoder;
 import io.tkv.codec.StoreHeartbeatResponseDecoder;
 import io.tkv.codec.StoreState;
+import io.tkv.codec.UpdateGcSafePointResponseDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,7 +26,8 @@ import java.util.Map;
  * StoreHeartbeat with {@code null}, RegionHeartbeat with an {@link OperatorStep}, AskSplit with {@link SplitIds},
  * GetRegion with a {@link RegionInfo}, ScanRegions with {@link PdRegion}s, GetStores with {@link PdStore}s,
  * GetOperators with {@link PdOperator}s, SetScheduler with every scheduler's state, AddOperator with the operator's
- * id. Every value from the wire is checked before it is handed on. Poller thread only.
+ * id, GetGcSafePoint with a {@link PdGcSafePoint}, UpdateGcSafePoint with a {@link PdGcSafePointUpdate}. Every value
+ * from the wire is checked before it is handed on. Poller thread only.
  */
 final class PdClusterReplies {
     private static final short OK = Statuses.OK;
@@ -43,6 +46,8 @@ final class PdClusterReplies {
     private final GetOperatorsResponseDecoder getOperators = new GetOperatorsResponseDecoder();
     private final SetSchedulerResponseDecoder setScheduler = new SetSchedulerResponseDecoder();
     private final AddOperatorResponseDecoder addOperator = new AddOperatorResponseDecoder();
+    private final GetGcSafePointResponseDecoder getGcSafePoint = new GetGcSafePointResponseDecoder();
+    private final UpdateGcSafePointResponseDecoder updateGcSafePoint = new UpdateGcSafePointResponseDecoder();
 
     PdClusterReplies(final InFlightRequests inFlight) {
         this.inFlight = inFlight;
@@ -78,6 +83,10 @@ final class PdClusterReplies {
                     final long operatorId = addOperator.operatorId();
                     complete(request, addOperator.statusRaw(), addOperator.errorMessage(), operatorId);
                 }
+                case GetGcSafePointResponseDecoder.TEMPLATE_ID -> onGetGcSafePoint(request, buffer, offset,
+                    blockLength, version);
+                case UpdateGcSafePointResponseDecoder.TEMPLATE_ID -> onUpdateGcSafePoint(request, buffer, offset,
+                    blockLength, version);
                 default -> {
                     return false;
                 }
@@ -217,6 +226,32 @@ final class PdClusterReplies {
             schedulers.put(scheduler.name(), enabled);
         }
         complete(request, status, setScheduler.errorMessage(), schedulers);
+    }
+
+    private void onGetGcSafePoint(final PendingRequest<?> request, final DirectBuffer buffer, final int offset,
+        final int blockLength, final int version) {
+        getGcSafePoint.wrap(buffer, offset, blockLength, version);
+        final short status = getGcSafePoint.statusRaw();
+        final long safePoint = getGcSafePoint.safePoint();
+        final long lifeTimeMs = getGcSafePoint.gcLifeTimeMs();
+        final String message = getGcSafePoint.errorMessage();
+        if (status == OK && (safePoint < 0 || lifeTimeMs < 0)) {
+            throw malformed("GetGcSafePointResponse with safe point " + safePoint + ", life time " + lifeTimeMs);
+        }
+        complete(request, status, message, new PdGcSafePoint(safePoint, lifeTimeMs));
+    }
+
+    private void onUpdateGcSafePoint(final PendingRequest<?> request, final DirectBuffer buffer, final int offset,
+        final int blockLength, final int version) {
+        updateGcSafePoint.wrap(buffer, offset, blockLength, version);
+        final short status = updateGcSafePoint.statusRaw();
+        final long safePoint = updateGcSafePoint.newSafePoint();
+        final boolean updated = updateGcSafePoint.updatedRaw() == TRUE;
+        final String message = updateGcSafePoint.errorMessage();
+        if (status == OK && safePoint < 0) {
+            throw malformed("UpdateGcSafePointResponse with safe point " + safePoint);
+        }
+        complete(request, status, message, new PdGcSafePointUpdate(safePoint, updated));
     }
 
     private static OperatorStep.Kind kindOf(final short raw) {

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
         TransferLeaderCommand.class, ChecksumCommand.class, SplitCommand.class, ChangePeerCommand.class,
         RegionsCommand.class, TsoCommand.class, PdCommand.class, StoresCommand.class, RegionCommand.class,
         OperatorsCommand.class, SchedulerCommand.class, PeerOperatorCommand.AddPeer.class,
-        PeerOperatorCommand.RemovePeer.class})
+        PeerOperatorCommand.RemovePeer.class, GcCommand.class})
 public final class TkvCtl implements Runnable {
     @Override
     public void run() {

@@ -100,6 +100,9 @@ class PdCtlTest {
         assertUsage(ctl("split", "m", "--pd", "127.0.0.1:2379"), "give --region only");
         assertUsage(ctl("split", "m"), "--new-region");
         assertUsage(ctl("split", "m", "--new-region", "2", "--new-peers", "3", "--epoch", "1"), "conf-ver,version");
+        assertUsage(ctl("gc", "--safe-point", "0"), "above 0");
+        assertUsage(ctl("gc", "--safe-point", "-5"), "above 0");
+        assertUsage(ctl("gc", "--safe-point", "soon"), "");
     }
 
     @Test
@@ -113,6 +116,18 @@ class PdCtlTest {
         final String line = result.err().trim();
         assertTrue(line.startsWith("tkv-ctl: TIMEOUT: "), line);
         assertEquals(line.indexOf("TIMEOUT"), line.lastIndexOf("TIMEOUT"), "the code is said once: " + line);
+    }
+
+    @Test
+    void shouldPrintTheGcSafePointWithItsTimeAndExplainItselfInItsHelp() {
+        final long ts = (1_700_000_000_000L << 18) | 5;
+        assertEquals("safe-point\t" + ts + "\t1700000000000\t5\t2023-11-14T22:13:20Z", GcCommand.line(ts));
+        assertEquals("safe-point\t0\tnone", GcCommand.line(0));
+        final Result help = ctl("gc", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("tkv-ctl gc --pd 127.0.0.1:2379 --secret-file admin.secret --safe-point"),
+            help.out());
+        assertTrue(help.out().contains("never moves backwards"), help.out());
     }
 
     private static void assertUsage(final Result result, final String saying) {

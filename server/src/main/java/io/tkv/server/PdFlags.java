@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The flags only {@code tkv-pd} takes (a picocli mixin beside {@code tkv-server}'s flags): PD's scheduling settings,
- * which win over the TOML file's {@code [replication]} and {@code [schedule]} sections.
+ * which win over the TOML file's {@code [replication]} and {@code [schedule]} sections, and the GC lifetime.
  */
 final class PdFlags {
     @Option(names = "--schedule-interval-ms", description = "how often the PD leader runs a scheduling round (200)")
@@ -37,6 +37,11 @@ final class PdFlags {
     @Option(names = "--max-regions", description = "most regions the PD leader holds (200000)")
     private Integer maxRegions;
 
+    @Option(names = "--gc-life-time-ms",
+        description = "keep MVCC versions this long: the PD leader advances the GC safe point to TSO(now - it) "
+            + "(600000: 10 min); 0: only tkv-ctl gc --safe-point moves it")
+    private Long gcLifeTimeMs;
+
     /** Applies the flags given over what the config file set. */
     void applyTo(final PdSettings pd) {
         if (scheduleIntervalMs != null) pd.scheduleIntervalMs(scheduleIntervalMs);
@@ -47,5 +52,6 @@ final class PdFlags {
         if (schedulers != null) pd.schedulers(schedulers.contains("none") ? List.of() : schedulers);
         if (maxStores != null) pd.maxStores(maxStores);
         if (maxRegions != null) pd.maxRegions(maxRegions);
+        if (gcLifeTimeMs != null) pd.gcLifeTimeMs(gcLifeTimeMs);
     }
 }

@@ -25,6 +25,9 @@ import java.util.TreeMap;
  *
  *   key   0x00 'p' 'd' 's' 't' 'o' 'r' 'e' int64 storeId (big-endian)      one per registered store
  *   value a {@link PdStoreRecord}
+ *
+ *   key   0x00 'p' 'd' 'g' 'c' 's' 'p'                                 once a GC safe point was applied
+ *   value the GC safe point's record, opaque here (its format and rules: {@code io.tkv.pd.gc.GcSafePoint})
  * </pre>
  *
  * {@code clusterId} is 0 until the cluster is bootstrapped. A store record and the applied index move in one write
@@ -33,10 +36,13 @@ import java.util.TreeMap;
  * records are held in memory too (loaded at start): PD holds at most its configured number of stores.
  */
 public final class PdState implements AutoCloseable {
+    /** The longest GC safe point record taken. */
+    public static final int MAX_GC_SAFE_POINT_RECORD_BYTES = 64;
     private static final byte[] KEY = {0x00, 'p', 'd', 's', 't', 'a', 't', 'e'};
     private static final int VALUE_LENGTH = 5 * Long.BYTES;
     private static final byte[] STORE_PREFIX = {0x00, 'p', 'd', 's', 't', 'o', 'r', 'e'};
     private static final byte[] STORE_PREFIX_END = {0x00, 'p', 'd', 's', 't', 'o', 'r', 'f'};
+    private static final byte[] GC_SAFE_POINT_KEY = {0x00, 'p', 'd', 'g', 'c', 's', 'p'};
 
     private final RocksDB db;
     private final ColumnFamilyHandle cf;
@@ -49,6 +55,7 @@ public final class PdState implements AutoCloseable {
     private long idEnd;
     private long clusterId;
     private final TreeMap<Long, PdStoreRecord> stores = new TreeMap<>();
+    private byte[] gcSafePointRecord;
 
     /**
      * Loads the state the member applied last (all zero on a new member).
@@ -71,6 +78,7 @@ public final class PdState implements AutoCloseable {
                 idEnd = in.getLong();
                 clusterId = in.getLong();
             }
+            gcSafePointRecord = db.get(cf, GC_SAFE_POINT_KEY);
         } catch (final RocksDBException ex) {
             throw new StorageException("cannot read the PD state: " + ex.getMessage(), ex);
         }
@@ -146,6 +154,36 @@ public final class PdState implements AutoCloseable {
                 + ex.getMessage(), ex);
         }
         stores.put(record.storeId(), record);
+    }
+
+    /**
+     * Records one applied entry that sets the GC safe point, with the applied index, in one write batch.
+     *
+     * @param index  the entry's index.
+     * @param term   the entry's term.
+     * @param record the safe point's record after the entry (the caller applied its rules).
+     */
+    public void applyGcSafePoint(final long index, final long term, final byte[] record) {
+        if (record.length > MAX_GC_SAFE_POINT_RECORD_BYTES) {
+            throw new IllegalArgumentException("GC safe point record of " + record.length + " bytes");
+        }
+        appliedIndex = index;
+        appliedTerm = term;
+        view.clear();
+        view.putLong(appliedIndex).putLong(appliedTerm).putLong(tsoLimitMs).putLong(idEnd).putLong(clusterId);
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(cf, GC_SAFE_POINT_KEY, record);
+            batch.put(cf, KEY, value);
+            db.write(writeOptions, batch);
+        } catch (final RocksDBException ex) {
+            throw new StorageException("cannot write the GC safe point at index " + index + ": " + ex.getMessage(), ex);
+        }
+        gcSafePointRecord = record.clone();
+    }
+
+    /** @return the GC safe point's record as last applied, or null if none was. */
+    public byte[] gcSafePointRecord() {
+        return gcSafePointRecord == null ? null : gcSafePointRecord.clone();
     }
 
     /** @return the store recorded under this id, or null. */

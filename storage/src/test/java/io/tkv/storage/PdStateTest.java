@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,6 +41,30 @@ class PdStateTest {
                 "in id order, the last record of each store");
             assertEquals(one, state.store(1));
             assertNull(state.store(3));
+        }
+    }
+
+    @Test
+    void theGcSafePointRecordSurvivesAReopenWithTheAppliedIndexAndKeepsTheRest() {
+        final byte[] record = {1, 0, 0, 0, 0, 0, 0, 0, 42};
+        try (StorageEngine engine = StorageEngine.open(RawKvTestSupport.smallConfig(dataDir));
+            PdState state = new PdState(engine)) {
+            assertNull(state.gcSafePointRecord());
+            state.apply(6, 1, 5_000, 100, 7);
+            state.applyGcSafePoint(7, 2, record);
+            assertArrayEquals(record, state.gcSafePointRecord());
+            assertEquals(7, state.appliedIndex());
+            assertEquals(5_000, state.tsoLimitMs());
+            assertThrows(IllegalArgumentException.class,
+                () -> state.applyGcSafePoint(8, 2, new byte[PdState.MAX_GC_SAFE_POINT_RECORD_BYTES + 1]));
+        }
+        try (StorageEngine engine = StorageEngine.open(RawKvTestSupport.smallConfig(dataDir));
+            PdState state = new PdState(engine)) {
+            assertArrayEquals(record, state.gcSafePointRecord());
+            assertEquals(7, state.appliedIndex());
+            assertEquals(2, state.appliedTerm());
+            assertEquals(100, state.idEnd());
+            assertEquals(7, state.clusterId());
         }
     }
 

@@ -15,7 +15,9 @@
  * <li>What a command proposes: {@link io.tkv.txn.WriteBatchCodec}, the versioned bytes of its modifications.</li>
  * <li>Commands, one per request kind: {@link io.tkv.txn.command}; latches and the scheduler that runs them:
  * {@link io.tkv.txn.sched}.</li>
+ * <li>GC under PD's safe point: the action {@link io.tkv.txn.Gc} and the per-region driver {@link io.tkv.txn.gc}
+ * (resolve old locks, then collect in bounded batches proposed through Raft).</li>
  * </ul>
- * Not here yet: a lock-wait queue for pessimistic locks, GC.
+ * Not here yet: a lock-wait queue for pessimistic locks; the store's GC agent that drives {@link io.tkv.txn.gc}.
  */
 package io.tkv.txn;

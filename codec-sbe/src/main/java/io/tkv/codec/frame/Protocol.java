@@ -16,6 +16,8 @@ import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.ConnectedDecoder;
 import io.tkv.codec.DisconnectDecoder;
 import io.tkv.codec.ErrorResponseDecoder;
+import io.tkv.codec.GetGcSafePointDecoder;
+import io.tkv.codec.GetGcSafePointResponseDecoder;
 import io.tkv.codec.GetMembersDecoder;
 import io.tkv.codec.GetMembersResponseDecoder;
 import io.tkv.codec.GetOperatorsDecoder;
@@ -76,6 +78,8 @@ import io.tkv.codec.TransferLeaderDecoder;
 import io.tkv.codec.TransferLeaderResponseDecoder;
 import io.tkv.codec.TsoDecoder;
 import io.tkv.codec.TsoResponseDecoder;
+import io.tkv.codec.UpdateGcSafePointDecoder;
+import io.tkv.codec.UpdateGcSafePointResponseDecoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -162,7 +166,9 @@ public final class Protocol {
             .accept(GetStoresDecoder.TEMPLATE_ID, FrameShape.of(GetStoresDecoder.BLOCK_LENGTH))
             .accept(GetOperatorsDecoder.TEMPLATE_ID, FrameShape.of(GetOperatorsDecoder.BLOCK_LENGTH))
             .accept(SetSchedulerDecoder.TEMPLATE_ID, FrameShape.of(SetSchedulerDecoder.BLOCK_LENGTH, DATA))
-            .accept(AddOperatorDecoder.TEMPLATE_ID, FrameShape.of(AddOperatorDecoder.BLOCK_LENGTH));
+            .accept(AddOperatorDecoder.TEMPLATE_ID, FrameShape.of(AddOperatorDecoder.BLOCK_LENGTH))
+            .accept(GetGcSafePointDecoder.TEMPLATE_ID, FrameShape.of(GetGcSafePointDecoder.BLOCK_LENGTH))
+            .accept(UpdateGcSafePointDecoder.TEMPLATE_ID, FrameShape.of(UpdateGcSafePointDecoder.BLOCK_LENGTH));
     }
 
     /** The PD replies a client accepts, added to {@link #clientEgressValidator()}. */
@@ -194,7 +200,11 @@ public final class Protocol {
             .accept(SetSchedulerResponseDecoder.TEMPLATE_ID, FrameShape.of(SetSchedulerResponseDecoder.BLOCK_LENGTH,
                 FrameShape.of(SetSchedulerResponseDecoder.SchedulersDecoder.sbeBlockLength(), DATA), DATA))
             .accept(AddOperatorResponseDecoder.TEMPLATE_ID,
-                FrameShape.of(AddOperatorResponseDecoder.BLOCK_LENGTH, DATA));
+                FrameShape.of(AddOperatorResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(GetGcSafePointResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(GetGcSafePointResponseDecoder.BLOCK_LENGTH, DATA))
+            .accept(UpdateGcSafePointResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(UpdateGcSafePointResponseDecoder.BLOCK_LENGTH, DATA));
     }
 
     /**

@@ -22,6 +22,7 @@ public final class PdSettings {
     private List<String> schedulers = SCHEDULER_NAMES;
     private int maxStores = 1024;
     private int maxRegions = 200_000;
+    private long gcLifeTimeMs = 10 * 60_000L;
 
     /**
      * Checks every setting.
@@ -38,6 +39,8 @@ public final class PdSettings {
         require(leaderStepTimeoutMs > 0 && peerStepTimeoutMs > 0, "schedule step timeouts must be > 0");
         require(maxStores >= 1 && maxStores <= 1_000_000, "schedule.max-stores must be in [1, 1000000]");
         require(maxRegions >= 1 && maxRegions <= 10_000_000, "schedule.max-regions must be in [1, 10000000]");
+        require(gcLifeTimeMs >= 0 && gcLifeTimeMs <= 365L * 24 * 3_600_000,
+            "gc-life-time-ms must be in [0, 1 year] (0: the GC safe point moves only by hand)");
         require(locationLabels.size() <= 8 && locationLabels.stream().distinct().count() == locationLabels.size(),
             "replication.location-labels: at most 8 distinct label keys");
         for (final String label : locationLabels) {
@@ -159,11 +162,24 @@ public final class PdSettings {
         return this;
     }
 
+    /**
+     * @return how long MVCC versions are kept, ms: the PD leader advances the GC safe point to
+     *     {@code TSO(now - gcLifeTimeMs)}; 0: only {@code tkv-ctl gc --safe-point} moves it.
+     */
+    public long gcLifeTimeMs() {
+        return gcLifeTimeMs;
+    }
+
+    public PdSettings gcLifeTimeMs(final long value) {
+        gcLifeTimeMs = value;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "PdSettings{scheduleIntervalMs=" + scheduleIntervalMs + ", maxReplicas=" + maxReplicas
             + ", locationLabels=" + locationLabels + ", maxStoreDownTimeMs=" + maxStoreDownTimeMs
             + ", storeHeartbeatIntervalMs=" + storeHeartbeatIntervalMs + ", schedulers=" + schedulers
-            + ", maxStores=" + maxStores + ", maxRegions=" + maxRegions + '}';
+            + ", maxStores=" + maxStores + ", maxRegions=" + maxRegions + ", gcLifeTimeMs=" + gcLifeTimeMs + '}';
     }
 }

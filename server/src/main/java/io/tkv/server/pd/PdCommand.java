@@ -9,13 +9,15 @@ import java.nio.ByteOrder;
  * The entries of PD's Raft log, big-endian, in two formats told apart by their first byte:
  *
  * <pre>
- *   version 1, fixed:    +0 uint8 version (1)   +1 uint8 type (TSO_LIMIT, ID_END, BOOTSTRAP)   +2 int64 value
+ *   version 1, fixed:    +0 uint8 version (1)   +1 uint8 type (TSO_LIMIT, ID_END, BOOTSTRAP, GC_SAFE_POINT)
+ *                        +2 int64 value
  *   version 2, variable: +0 uint8 version (2)   +1 uint8 type (PUT_STORE)                      +2 a PdStoreRecord
  *                        (int64 storeId, uint8 state, uint16 length + address, uint16 length + labels)
  * </pre>
  *
  * Every version 1 type only ever raises what it records ({@code TSO_LIMIT}: the physical ms the TSO may hand out up
- * to; {@code ID_END}: the last id that may be handed out; {@code BOOTSTRAP}: the cluster id, set once), and a
+ * to; {@code ID_END}: the last id that may be handed out; {@code BOOTSTRAP}: the cluster id, set once;
+ * {@code GC_SAFE_POINT}: the GC safe point, which apply only ever raises, see {@code io.tkv.pd.gc.GcSafePoint}), and a
  * {@code PUT_STORE} replaces a store's record by itself, so applying an entry twice, or out of date, changes nothing
  * (a PUT_STORE for a store recorded as a tombstone is applied as a no-op: a tombstone is final). An entry this build
  * cannot read (another version, an unknown type, a malformed body) is applied as a no-op on every member alike.
@@ -28,6 +30,8 @@ final class PdCommand {
     static final byte BOOTSTRAP = 3;
     /** Version 2: a store's registration or update (a {@link PdStoreRecord}). */
     static final byte PUT_STORE = 4;
+    /** Version 1: the GC safe point the leader checked (above the applied one, at most its TSO). */
+    static final byte GC_SAFE_POINT = 5;
     /** Not a command: what {@link #type(byte[])} answers for an entry this build cannot read. */
     static final byte UNKNOWN = 0;
     static final int LENGTH = 2 + Long.BYTES;
@@ -55,7 +59,7 @@ final class PdCommand {
     static byte type(final byte[] data) {
         if (data.length == LENGTH && data[0] == VERSION) {
             final byte type = data[1];
-            return type == TSO_LIMIT || type == ID_END || type == BOOTSTRAP ? type : UNKNOWN;
+            return type == TSO_LIMIT || type == ID_END || type == BOOTSTRAP || type == GC_SAFE_POINT ? type : UNKNOWN;
         }
         if (data.length >= 2 && data.length <= MAX_LENGTH && data[0] == VERSION_2 && data[1] == PUT_STORE) {
             return storeOrNull(data) == null ? UNKNOWN : PUT_STORE;

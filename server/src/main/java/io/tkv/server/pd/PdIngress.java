@@ -8,11 +8,13 @@ import io.tkv.codec.AuthenticateDecoder;
 import io.tkv.codec.BootstrapDecoder;
 import io.tkv.codec.ConnectDecoder;
 import io.tkv.codec.DisconnectDecoder;
+import io.tkv.codec.GetGcSafePointDecoder;
 import io.tkv.codec.GetMembersDecoder;
 import io.tkv.codec.IsBootstrappedDecoder;
 import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.TsoDecoder;
+import io.tkv.codec.UpdateGcSafePointDecoder;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.transport.BoundedFragmentAssembler;
@@ -63,6 +65,7 @@ final class PdIngress implements Agent {
     private final TsoDecoder tso = new TsoDecoder();
     private final AllocIdDecoder allocId = new AllocIdDecoder();
     private final BootstrapDecoder bootstrap = new BootstrapDecoder();
+    private final UpdateGcSafePointDecoder updateGcSafePoint = new UpdateGcSafePointDecoder();
     private long nowNs;
 
     PdIngress(
@@ -156,6 +159,9 @@ final class PdIngress implements Agent {
             case IsBootstrappedDecoder.TEMPLATE_ID -> service.onIsBootstrapped(session, correlationId);
             case BootstrapDecoder.TEMPLATE_ID -> service.onBootstrap(session, correlationId,
                 bootstrap.wrap(buffer, body, blockLength, version).clusterId());
+            case GetGcSafePointDecoder.TEMPLATE_ID -> service.onGetGcSafePoint(session, correlationId);
+            case UpdateGcSafePointDecoder.TEMPLATE_ID -> service.onUpdateGcSafePoint(session, correlationId,
+                updateGcSafePoint.wrap(buffer, body, blockLength, version).safePoint());
             default -> {
                 if (!clusterRequests.onRequest(session, correlationId, templateId, buffer, body, blockLength,
                     version)) {

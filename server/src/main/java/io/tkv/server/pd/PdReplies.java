@@ -4,11 +4,13 @@ import io.aeron.Publication;
 import io.tkv.codec.AllocIdResponseEncoder;
 import io.tkv.codec.BooleanType;
 import io.tkv.codec.BootstrapResponseEncoder;
+import io.tkv.codec.GetGcSafePointResponseEncoder;
 import io.tkv.codec.GetMembersResponseEncoder;
 import io.tkv.codec.IsBootstrappedResponseEncoder;
 import io.tkv.codec.MessageHeaderEncoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.TsoResponseEncoder;
+import io.tkv.codec.UpdateGcSafePointResponseEncoder;
 import io.tkv.server.config.RaftSettings;
 import io.tkv.server.session.ReplySender;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -25,6 +27,8 @@ final class PdReplies {
     private final AllocIdResponseEncoder allocId = new AllocIdResponseEncoder();
     private final IsBootstrappedResponseEncoder isBootstrapped = new IsBootstrappedResponseEncoder();
     private final BootstrapResponseEncoder bootstrap = new BootstrapResponseEncoder();
+    private final GetGcSafePointResponseEncoder getGcSafePoint = new GetGcSafePointResponseEncoder();
+    private final UpdateGcSafePointResponseEncoder updateGcSafePoint = new UpdateGcSafePointResponseEncoder();
 
     PdReplies(final ReplySender sender) {
         this.sender = sender;
@@ -71,6 +75,20 @@ final class PdReplies {
         bootstrap.wrapAndApplyHeader(scratch, 0, header).correlationId(correlationId).status(Status.OK)
             .alreadyBootstrapped(already ? BooleanType.TRUE : BooleanType.FALSE).errorMessage("");
         send(publication, bootstrap.encodedLength());
+    }
+
+    void gcSafePoint(final Publication publication, final long correlationId, final long safePoint,
+        final long gcLifeTimeMs) {
+        getGcSafePoint.wrapAndApplyHeader(scratch, 0, header).correlationId(correlationId).status(Status.OK)
+            .safePoint(safePoint).gcLifeTimeMs(gcLifeTimeMs).errorMessage("");
+        send(publication, getGcSafePoint.encodedLength());
+    }
+
+    void gcSafePointUpdated(final Publication publication, final long correlationId, final long newSafePoint,
+        final boolean updated) {
+        updateGcSafePoint.wrapAndApplyHeader(scratch, 0, header).correlationId(correlationId).status(Status.OK)
+            .newSafePoint(newSafePoint).updated(updated ? BooleanType.TRUE : BooleanType.FALSE).errorMessage("");
+        send(publication, updateGcSafePoint.encodedLength());
     }
 
     void error(final Publication publication, final long correlationId, final Status status, final int templateId,

@@ -2,11 +2,15 @@ package io.tkv.server.pd;
 
 import io.tkv.codec.AllocIdDecoder;
 import io.tkv.codec.BootstrapDecoder;
+import io.tkv.codec.GetGcSafePointDecoder;
 import io.tkv.codec.IsBootstrappedDecoder;
 import io.tkv.codec.PutStoreDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.TsoDecoder;
+import io.tkv.codec.UpdateGcSafePointDecoder;
 import io.tkv.codec.keys.Timestamps;
+import io.tkv.pd.gc.GcLifetimePolicy;
+import io.tkv.pd.gc.GcSafePoint;
 import io.tkv.pd.id.IdAllocator;
 import io.tkv.pd.id.IdStore;
 import io.tkv.pd.tso.TimestampOracle;
@@ -44,6 +48,11 @@ import java.util.List;
  * once, else after a ReadIndex round): a member that lost its leadership without knowing it serves nothing after its
  * lease ran out, and a new leader is elected only after that (the lease is shorter than the election timeout). With
  * the durable limit, every timestamp handed out is greater than every one handed out before its request arrived.
+ *
+ * <p><b>The GC safe point</b> ({@link GcSafePoint}) is in PD's log: the leader checks a new value (above the applied
+ * one, at most a timestamp it hands out now) and proposes it, and apply keeps the maximum. GetGcSafePoint is a Raft
+ * read; UpdateGcSafePoint (admin) is answered once its entry is applied. While serving, the leader also advances it
+ * by its lifetime ({@link GcLifetimePolicy}, one proposal in flight).
  */
 final class PdService implements PdStateMachine.Listener, TsoStore {
     /** PD's one Raft group. */
@@ -62,10 +71,13 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     private static final Logger LOG = LoggerFactory.getLogger(PdService.class);
     private static final long TSO_SAVE_TOKEN = 1;
     private static final long ID_SAVE_TOKEN = 2;
+    private static final long GC_SAVE_TOKEN = 3;
     private static final int KIND_TSO = 1;
     private static final int KIND_IS_BOOTSTRAPPED = 2;
     private static final int KIND_BOOTSTRAP = 3;
     private static final int KIND_PUT_STORE = 4;
+    private static final int KIND_GET_GC_SAFE_POINT = 5;
+    private static final int KIND_UPDATE_GC_SAFE_POINT = 6;
 
     private final MultiRaft raft;
     private final PdState state;
@@ -79,6 +91,10 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
     private final IdAllocator ids;
     private final PdRegistry registry;
     private final PdStoreReplies storeReplies;
+    private final GcLifetimePolicy gcPolicy;
+    private boolean gcSaveInFlight;
+    /** The applied GC safe point, kept from the state machine's notices (not decoded again every duty cycle). */
+    private long appliedGcSafePoint;
     private boolean leading;
     private long leaderTerm;
     private long tsoWanted;
@@ -117,6 +133,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         });
         this.registry = new PdRegistry(settings, ids::allocate);
         this.storeReplies = storeReplies;
+        this.gcPolicy = new GcLifetimePolicy(settings.gcLifeTimeMs());
+        this.appliedGcSafePoint = PdStateMachine.gcSafePoint(state);
     }
 
     /**
@@ -142,7 +160,29 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             return 0;
         }
         tso.update(nowMs);
-        return proposeSaves();
+        return proposeSaves() + advanceGcSafePoint(nowMs);
+    }
+
+    /** The lifetime's auto-advance: proposes TSO(now - lifetime) when it is a step ahead (one in flight). */
+    private int advanceGcSafePoint(final long nowMs) {
+        if (gcSaveInFlight || !tso.isServing()) {
+            return 0;
+        }
+        final long current = gcSafePoint();
+        // A lower bound of every timestamp handed out from now on, without spending one.
+        final long tsoNow = Timestamps.compose(tso.physicalMs(), 0);
+        final long target = gcPolicy.target(nowMs, current, tsoNow);
+        if (target == GcSafePoint.NONE) {
+            return 0;
+        }
+        gcSaveInFlight = raft.propose(GROUP_ID, PdCommand.encode(PdCommand.GC_SAFE_POINT, target), GC_SAVE_TOKEN)
+            == MultiRaft.Outcome.ACCEPTED;
+        return 1;
+    }
+
+    /** @return the applied GC safe point ({@link GcSafePoint#NONE}: none yet). */
+    long gcSafePoint() {
+        return appliedGcSafePoint;
     }
 
     private void lead(final long term, final long nowMs) {
@@ -150,6 +190,7 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         leaderTerm = term;
         tsoSaveInFlight = false;
         idSaveInFlight = false;
+        gcSaveInFlight = false;
         tsoWanted = 0;
         idWanted = 0;
         tso.becomeLeader(nowMs);
@@ -203,6 +244,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             tsoSaveInFlight = false;
         } else if (proposalToken == ID_SAVE_TOKEN) {
             idSaveInFlight = false;
+        } else if (proposalToken == GC_SAVE_TOKEN) {
+            gcSaveInFlight = false;
         }
         if (type == PdCommand.TSO_LIMIT) {
             tso.onLimitSaved(state.tsoLimitMs());
@@ -210,12 +253,17 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             ids.onEndSaved(state.idEnd());
         } else if (type == PdCommand.PUT_STORE) {
             registry.putStore(state.store(value), nowMs);
+        } else if (type == PdCommand.GC_SAFE_POINT) {
+            appliedGcSafePoint = value;
         }
         final int slot = pending.slotOf(proposalToken);
         if (slot >= 0) {
-            // A Bootstrap and a PutStore wait for a commit.
+            // A Bootstrap, a PutStore and an UpdateGcSafePoint wait for a commit.
             if (pending.kind(slot) == KIND_PUT_STORE) {
                 storeReplies.putStore(pending.session(slot).publication(), pending.correlationId(slot), Status.OK, "");
+            } else if (pending.kind(slot) == KIND_UPDATE_GC_SAFE_POINT) {
+                replies.gcSafePointUpdated(pending.session(slot).publication(), pending.correlationId(slot),
+                    gcSafePoint(), true);
             } else {
                 replies.bootstrap(pending.session(slot).publication(), pending.correlationId(slot), false);
             }
@@ -233,6 +281,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         final long correlationId = pending.correlationId(slot);
         if (pending.kind(slot) == KIND_TSO) {
             serveTso(session, correlationId, pending.count(slot));
+        } else if (pending.kind(slot) == KIND_GET_GC_SAFE_POINT) {
+            replies.gcSafePoint(session.publication(), correlationId, gcSafePoint(), gcPolicy.lifeTimeMs());
         } else {
             replies.isBootstrapped(session.publication(), correlationId, state.clusterId());
         }
@@ -265,6 +315,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             tsoSaveInFlight = false;
         } else if (proposalToken == ID_SAVE_TOKEN) {
             idSaveInFlight = false;
+        } else if (proposalToken == GC_SAVE_TOKEN) {
+            gcSaveInFlight = false;
         } else {
             onReadRejected(proposalToken, leaderId);
         }
@@ -306,6 +358,55 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
         if (outcome != MultiRaft.Outcome.ACCEPTED && slot >= 0) {
             pending.remove(slot);
             refuse(session, correlationId, templateId);
+        }
+    }
+
+    /** GetGcSafePoint: any session, through a Raft read on the leader. */
+    void onGetGcSafePoint(final ClientSession session, final long correlationId) {
+        read(session, correlationId, KIND_GET_GC_SAFE_POINT, 0, GetGcSafePointDecoder.TEMPLATE_ID);
+    }
+
+    /**
+     * UpdateGcSafePoint (admin): a safe point above the applied one and at most a timestamp handed out now is proposed
+     * and answered once applied; one at or below the applied one is answered at once with the applied one (the safe
+     * point never moves backwards); one above the TSO is refused MALFORMED.
+     */
+    void onUpdateGcSafePoint(final ClientSession session, final long correlationId, final long requested) {
+        final int template = UpdateGcSafePointDecoder.TEMPLATE_ID;
+        if (!session.isAdmin()) {
+            replies.error(session.publication(), correlationId, Status.UNAUTHENTICATED, template,
+                "UpdateGcSafePoint needs an admin session (--admin-secret-file)");
+            return;
+        }
+        final long tsoNow = leading ? tso.allocate(1) : TimestampOracle.REFUSED;
+        if (tsoNow == TimestampOracle.REFUSED) {
+            refuse(session, correlationId, template);
+            return;
+        }
+        final long current = gcSafePoint();
+        switch (GcSafePoint.check(current, requested, tsoNow)) {
+            case INVALID -> replies.error(session.publication(), correlationId, Status.MALFORMED, template,
+                "GC safe point " + requested + " is negative");
+            case ABOVE_TSO -> replies.error(session.publication(), correlationId, Status.MALFORMED, template,
+                "GC safe point " + requested + " is above the TSO's current timestamp " + tsoNow);
+            case NOT_NEWER -> replies.gcSafePointUpdated(session.publication(), correlationId, current, false);
+            case ADVANCE -> proposeGcSafePoint(session, correlationId, requested);
+            default -> throw new IllegalStateException("unknown verdict");
+        }
+    }
+
+    private void proposeGcSafePoint(final ClientSession session, final long correlationId, final long safePoint) {
+        final int template = UpdateGcSafePointDecoder.TEMPLATE_ID;
+        final long token = pending.add(session, correlationId, KIND_UPDATE_GC_SAFE_POINT, 0);
+        if (token == 0) {
+            replies.error(session.publication(), correlationId, Status.SERVER_BUSY, template,
+                "too many PD requests waiting");
+            return;
+        }
+        if (raft.propose(GROUP_ID, PdCommand.encode(PdCommand.GC_SAFE_POINT, safePoint), token)
+            != MultiRaft.Outcome.ACCEPTED) {
+            pending.remove(pending.slotOf(token));
+            refuse(session, correlationId, template);
         }
     }
 
@@ -418,6 +519,8 @@ final class PdService implements PdStateMachine.Listener, TsoStore {
             case KIND_TSO -> TsoDecoder.TEMPLATE_ID;
             case KIND_IS_BOOTSTRAPPED -> IsBootstrappedDecoder.TEMPLATE_ID;
             case KIND_PUT_STORE -> PutStoreDecoder.TEMPLATE_ID;
+            case KIND_GET_GC_SAFE_POINT -> GetGcSafePointDecoder.TEMPLATE_ID;
+            case KIND_UPDATE_GC_SAFE_POINT -> UpdateGcSafePointDecoder.TEMPLATE_ID;
             default -> BootstrapDecoder.TEMPLATE_ID;
         };
     }

@@ -1,5 +1,6 @@
 package io.tkv.server.pd;
 
+import io.tkv.pd.gc.GcSafePoint;
 import io.tkv.raft.core.Entry;
 import io.tkv.raft.core.EntryType;
 import io.tkv.raft.core.Snapshot;
@@ -23,7 +24,8 @@ final class PdStateMachine implements ApplySink {
     interface Listener {
         /**
          * An entry was applied; {@code type} is a {@link PdCommand} type or {@link PdCommand#UNKNOWN} (a no-op), and
-         * {@code value} its value (PUT_STORE: the store id; its record is in the state).
+         * {@code value} its value (PUT_STORE: the store id; its record is in the state; GC_SAFE_POINT: the safe point
+         * after the entry).
          */
         void onApplied(long term, byte type, long value, long proposalToken);
 
@@ -65,12 +67,22 @@ final class PdStateMachine implements ApplySink {
             final PdStoreRecord store = PdCommand.store(entry.data());
             value = store.storeId();
             applyStore(entry, store);
+        } else if (type == PdCommand.GC_SAFE_POINT) {
+            // Only monotonicity is checked here: the leader checked the TSO bound before it proposed.
+            final long safePoint = GcSafePoint.advance(gcSafePoint(state), value);
+            state.applyGcSafePoint(entry.index(), entry.term(), GcSafePoint.encode(safePoint));
+            value = safePoint;
         } else {
             state.apply(entry.index(), entry.term(), type == PdCommand.TSO_LIMIT ? value : 0,
                 type == PdCommand.ID_END ? value : 0, type == PdCommand.BOOTSTRAP ? value : 0);
         }
         listener.onApplied(entry.term(), type, value, proposalToken);
         return true;
+    }
+
+    /** @return the applied GC safe point ({@link GcSafePoint#NONE} if none). */
+    static long gcSafePoint(final PdState state) {
+        return GcSafePoint.decode(state.gcSafePointRecord());
     }
 
     /** A tombstone is final: a later registration under its id changes nothing (PD checked it before proposing). */

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PdCommandTest {
     @Test
     void encodesAndReadsBackEveryType() {
-        for (final byte type : new byte[] {PdCommand.TSO_LIMIT, PdCommand.ID_END, PdCommand.BOOTSTRAP}) {
+        for (final byte type : new byte[] {PdCommand.TSO_LIMIT, PdCommand.ID_END, PdCommand.BOOTSTRAP,
+            PdCommand.GC_SAFE_POINT}) {
             final byte[] data = PdCommand.encode(type, 1_796_621_862_121L);
             assertEquals(type, PdCommand.type(data));
             assertEquals(1_796_621_862_121L, PdCommand.value(data));
