@@ -18,6 +18,7 @@ import io.tkv.txn.lockwait.LockWaitConfig;
 import io.tkv.txn.lockwait.WaiterManager;
 import io.tkv.txn.sched.TxnScheduler;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -123,6 +124,65 @@ class LockWaitTest extends SchedulerTestSupport {
         scheduler.tick(3 * WAKE_UP_DELAY_MS);
         releaseLock(40, "k");
         assertInstanceOf(TxnResponse.Done.class, responses.get(newcomer));
+        assertEquals(0, scheduler.waitingForLocks());
+    }
+
+    @Test
+    void shouldRunAllWaitersAtOnceInArrivalOrderWithoutAWakeUpDelay() {
+        detector = new DeadlockDetector(3_000);
+        scheduler = newScheduler(64, new LockWaitConfig(64, 1_000, 0, detector.localClient()));
+        holdLock(10, "k");
+        final long first = lockWaiting(30, 1_000, "k");
+        final long second = lockWaiting(20, 1_000, "k");
+        final long third = lockWaiting(40, 1_000, "k");
+        releaseLock(10, "k");
+        // All ran; the first took the lock, the others queued on its latch, then met its lock and wait again.
+        assertInstanceOf(TxnResponse.Done.class, responses.get(first));
+        assertEquals(2, scheduler.waitingForLocks());
+        assertEquals(0, scheduler.waitingForLatches());
+        releaseLock(30, "k");
+        assertInstanceOf(TxnResponse.Done.class, responses.get(second));
+        releaseLock(20, "k");
+        assertInstanceOf(TxnResponse.Done.class, responses.get(third));
+    }
+
+    @Test
+    void shouldTakeADeadlockAnswerFromARemoteDetectorLaterAndDropOneForAWaiterGone() {
+        final List<long[]> detects = new ArrayList<>();
+        final DeadlockDetector.Listener[] listener = new DeadlockDetector.Listener[1];
+        scheduler = newScheduler(64, new LockWaitConfig(64, 1_000, WAKE_UP_DELAY_MS, new DeadlockDetector.Client() {
+            @Override
+            public void detect(
+                final long txnTs, final long holderTs, final long keyHash, final long nowMs,
+                final DeadlockDetector.Listener onDeadlock) {
+                detects.add(new long[] {txnTs, holderTs, keyHash});
+                listener[0] = onDeadlock;
+            }
+
+            @Override
+            public void cleanUpWaitFor(final long txnTs, final long holderTs, final long keyHash) {
+            }
+
+            @Override
+            public void cleanUp(final long txnTs) {
+            }
+        }));
+        holdLock(10, "a");
+        holdLock(20, "b");
+        final long tenWaits = lockWaiting(10, 500, "b");
+        final long twentyWaits = lockWaiting(20, 500, "a");
+        assertWaiting(tenWaits);
+        assertWaiting(twentyWaits);
+        assertArrayEquals(new long[] {20, 10, hash("a")}, detects.get(1));
+        // The cluster's detector answers on a later duty cycle.
+        final List<TxnException.WaitFor> chain =
+            List.of(new TxnException.WaitFor(10, 20, hash("b")), new TxnException.WaitFor(20, 10, hash("a")));
+        listener[0].onDeadlock(20, 10, hash("a"), hash("b"), chain);
+        assertEquals(chain, error(TxnException.Deadlock.class, twentyWaits).waitChain());
+        // An answer for a wait that already ended is dropped.
+        scheduler.tick(500);
+        error(TxnException.KeyLocked.class, tenWaits);
+        listener[0].onDeadlock(10, 20, hash("b"), hash("a"), chain);
         assertEquals(0, scheduler.waitingForLocks());
     }
 
