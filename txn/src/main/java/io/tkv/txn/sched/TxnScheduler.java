@@ -38,7 +38,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  *
  * <p><b>Lock waiting</b>: a pessimistic lock request with a wait timeout that meets another transaction's lock is
  * parked in the {@link WaiterManager} (which has the rules) and its latches released; an applied write that deletes
- * locks wakes their waiters, whose commands run again from a fresh snapshot. Time is the last {@link #tick}'s.
+ * locks wakes their waiters, whose commands run again from a fresh snapshot. Time is the last {@link #tick}'s: the
+ * server ticks once before the first submit, then every duty cycle (a wait's resolution is one tick).
  */
 public final class TxnScheduler {
     /**
