@@ -1,6 +1,7 @@
 package io.tkv.txn;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Why a transactional action refused: one subclass per error of TiKV's MVCC layer that a client acts on. The server
@@ -206,5 +207,75 @@ public abstract class TxnException extends RuntimeException {
             super("txn " + startTs + " finds its own " + (pessimistic ? "pessimistic" : "prewrite") + " lock on " +
                 Arrays.toString(key) + " where it expected the other kind");
         }
+    }
+
+    /**
+     * A pessimistic lock request would wait for a transaction that (through others) waits for it, as TiKV's
+     * {@code Deadlock} key error: the client aborts this transaction. Only the request whose wait would close the cycle
+     * gets it; the others keep waiting and are woken once the aborted transaction rolls back.
+     */
+    public static final class Deadlock extends TxnException {
+        private static final long serialVersionUID = 1L;
+        private final long startTs;
+        private final long lockTs;
+        private final byte[] lockKey;
+        private final long deadlockKeyHash;
+        private final transient List<WaitFor> waitChain;
+
+        /**
+         * @param startTs         the start ts of the transaction refused.
+         * @param lockTs          the start ts of the lock it met.
+         * @param lockKey         the user key of that lock.
+         * @param deadlockKeyHash the hash of the key on which the cycle comes back to this transaction.
+         * @param waitChain       the cycle, from the lock's transaction around to this one; the last entry is this
+         *                        request's own wait, the edge that closed it.
+         */
+        public Deadlock(
+            final long startTs, final long lockTs, final byte[] lockKey, final long deadlockKeyHash,
+            final List<WaitFor> waitChain) {
+            super("deadlock: txn " + startTs + " would wait for txn " + lockTs + " on " + Arrays.toString(lockKey) +
+                ", wait chain " + waitChain);
+            this.startTs = startTs;
+            this.lockTs = lockTs;
+            this.lockKey = lockKey;
+            this.deadlockKeyHash = deadlockKeyHash;
+            this.waitChain = List.copyOf(waitChain);
+        }
+
+        /** @return the start ts of the transaction refused. */
+        public long startTs() {
+            return startTs;
+        }
+
+        /** @return the start ts of the lock it met. */
+        public long lockTs() {
+            return lockTs;
+        }
+
+        /** @return the user key of that lock. */
+        public byte[] lockKey() {
+            return lockKey;
+        }
+
+        /** @return the hash of the key on which the cycle comes back to this transaction. */
+        public long deadlockKeyHash() {
+            return deadlockKeyHash;
+        }
+
+        /** @return the cycle, ending with this request's own wait. */
+        public List<WaitFor> waitChain() {
+            return waitChain;
+        }
+    }
+
+    /**
+     * One edge of a wait chain: transaction {@code txnTs} waits for a lock of {@code waitForTs} on the key of
+     * {@code keyHash}.
+     *
+     * @param txnTs     the waiting transaction's start ts.
+     * @param waitForTs the lock holder's start ts.
+     * @param keyHash   the hash of the locked key.
+     */
+    public record WaitFor(long txnTs, long waitForTs, long keyHash) {
     }
 }

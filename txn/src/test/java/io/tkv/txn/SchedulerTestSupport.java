@@ -8,6 +8,7 @@ import io.tkv.storage.EngineWriteBatch;
 import io.tkv.txn.command.PrewriteCommand;
 import io.tkv.txn.command.TxnCommand;
 import io.tkv.txn.command.TxnResponse;
+import io.tkv.txn.lockwait.LockWaitConfig;
 import io.tkv.txn.sched.Latches;
 import io.tkv.txn.sched.SnapshotSource;
 import io.tkv.txn.sched.TxnScheduler;
@@ -42,6 +43,10 @@ abstract class SchedulerTestSupport extends MvccTestSupport {
     }
 
     TxnScheduler newScheduler(final int maxWaiting) {
+        return newScheduler(maxWaiting, LockWaitConfig.defaults());
+    }
+
+    TxnScheduler newScheduler(final int maxWaiting, final LockWaitConfig lockWait) {
         return new TxnScheduler(SnapshotSource.ofEngine(engine), cm, new Latches<>(1024, maxWaiting),
             new TxnScheduler.Output() {
                 @Override
@@ -53,7 +58,7 @@ abstract class SchedulerTestSupport extends MvccTestSupport {
                 public void propose(final long commandId, final byte[] writeBatch) {
                     proposals.addLast(new Proposal(commandId, writeBatch));
                 }
-            });
+            }, lockWait);
     }
 
     /** Submits a command without applying anything. */

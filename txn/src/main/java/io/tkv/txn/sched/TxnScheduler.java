@@ -9,9 +9,12 @@ import io.tkv.txn.command.CommandContext;
 import io.tkv.txn.command.CommandResult;
 import io.tkv.txn.command.TxnCommand;
 import io.tkv.txn.command.TxnResponse;
+import io.tkv.txn.lockwait.LockWaitConfig;
+import io.tkv.txn.lockwait.WaiterManager;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -32,6 +35,11 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <p><b>One thread</b>: every method is called from the store's scheduler thread (the agent that owns the regions'
  * proposals), and the {@link Output} is called back on it, perhaps from inside these methods. Nothing blocks; a
  * command whose latches are taken waits in the latches, and runs inside the call that releases them.
+ *
+ * <p><b>Lock waiting</b>: a pessimistic lock request with a wait timeout that meets another transaction's lock is
+ * parked in the {@link WaiterManager} (which has the rules) and its latches released; an applied write that deletes
+ * locks wakes their waiters, whose commands run again from a fresh snapshot. Time is the last {@link #tick}'s: the
+ * server ticks once before the first submit, then every duty cycle (a wait's resolution is one tick).
  */
 public final class TxnScheduler {
     /**
@@ -62,7 +70,9 @@ public final class TxnScheduler {
     private final Output output;
     private final Long2ObjectHashMap<Task> proposed = new Long2ObjectHashMap<>();
     private final ArrayDeque<Task> ready = new ArrayDeque<>();
+    private final WaiterManager<Task> lockWaits;
     private long nextCommandId = 1;
+    private long nowMs;
     private boolean draining;
 
     /**
@@ -74,10 +84,24 @@ public final class TxnScheduler {
     public TxnScheduler(
         final SnapshotSource snapshots, final ConcurrencyManager concurrencyManager, final Latches<Task> latches,
         final Output output) {
+        this(snapshots, concurrencyManager, latches, output, LockWaitConfig.defaults());
+    }
+
+    /**
+     * @param snapshots          the source of command snapshots.
+     * @param concurrencyManager the store's concurrency manager.
+     * @param latches            the store's latches.
+     * @param output             where answers and proposals go.
+     * @param lockWait           the knobs of pessimistic lock waiting, and the deadlock detector.
+     */
+    public TxnScheduler(
+        final SnapshotSource snapshots, final ConcurrencyManager concurrencyManager, final Latches<Task> latches,
+        final Output output, final LockWaitConfig lockWait) {
         this.snapshots = snapshots;
         this.concurrencyManager = concurrencyManager;
         this.latches = latches;
         this.output = output;
+        this.lockWaits = new WaiterManager<>(lockWait, new LockWaitOutput());
     }
 
     /**
@@ -107,8 +131,41 @@ public final class TxnScheduler {
         }
         task.context.releaseMemoryLocks();
         complete(task, task.result);
+        lockWaits.onApplied(task.context.txns(), nowMs);
         drain();
         return true;
+    }
+
+    /**
+     * Advances the scheduler's clock, from the server's duty cycle: lock waits time out (KEY_LOCKED), waiters woken
+     * with a delay run.
+     *
+     * @param nowMs the store's clock in milliseconds, never going back.
+     */
+    public void tick(final long nowMs) {
+        this.nowMs = nowMs;
+        lockWaits.tick(nowMs);
+        drain();
+    }
+
+    /**
+     * Cancels the lock waits on keys of a region that lost its leadership, without answering them.
+     *
+     * @param inRegion tests a waiting request's locked user key.
+     * @return the request ids to answer with the server's region error (NOT_LEADER, ...).
+     */
+    public long[] cancelLockWaits(final Predicate<byte[]> inRegion) {
+        final List<Task> cancelled = lockWaits.cancel(inRegion);
+        final long[] requestIds = new long[cancelled.size()];
+        for (int i = 0; i < requestIds.length; i++) {
+            requestIds[i] = cancelled.get(i).requestId;
+        }
+        return requestIds;
+    }
+
+    /** @return the number of requests waiting for locks of other transactions. */
+    public int waitingForLocks() {
+        return lockWaits.size();
     }
 
     /**
@@ -190,6 +247,10 @@ public final class TxnScheduler {
             if (context != null) {
                 context.releaseMemoryLocks();
             }
+            if (lockWaits.park(task, task.waiter, task.command, ex, nowMs)) {
+                releaseLatches(task);
+                return;
+            }
             complete(task, CommandResult.respond(new TxnResponse.Error(ex)));
             return;
         } catch (final RuntimeException ex) {
@@ -228,8 +289,22 @@ public final class TxnScheduler {
         }
     }
 
+    /** Runs woken waiters again; answers the others. */
+    private final class LockWaitOutput implements WaiterManager.Output<Task> {
+        @Override
+        public void resume(final Task task, final WaiterManager.Waiter waiter) {
+            task.waiter = waiter;
+            schedule(task);
+        }
+
+        @Override
+        public void answer(final Task task, final TxnResponse response) {
+            output.respond(task.requestId, response);
+        }
+    }
+
     /**
-     * A command in the scheduler: waiting for latches, running, or waiting for its write to apply.
+     * A command in the scheduler: waiting for latches, running, waiting for its write to apply, or waiting for a lock.
      */
     public static final class Task {
         private final long requestId;
@@ -237,6 +312,7 @@ public final class TxnScheduler {
         private Latches.Request<Task> latch;
         private CommandContext context;
         private CommandResult result;
+        private WaiterManager.Waiter waiter;
 
         private Task(final long requestId, final TxnCommand command) {
             this.requestId = requestId;

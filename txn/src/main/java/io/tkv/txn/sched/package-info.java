@@ -12,6 +12,10 @@
  * <li>On the leader, once applied, the server calls {@link io.tkv.txn.sched.TxnScheduler#onApplied onApplied}
  * (the answer is sent, latches and memory locks released, waiting commands run), or, if the entry will never apply,
  * {@link io.tkv.txn.sched.TxnScheduler#onWriteFailed onWriteFailed} and answers with its own region error.</li>
+ * <li>From its duty cycle, the server calls {@link io.tkv.txn.sched.TxnScheduler#tick tick(nowMs)}: pessimistic lock
+ * waits time out (KEY_LOCKED); when a region loses its leadership, it calls
+ * {@link io.tkv.txn.sched.TxnScheduler#cancelLockWaits cancelLockWaits} and answers the returned requests with
+ * NOT_LEADER (see {@link io.tkv.txn.lockwait}).</li>
  * </ol>
  */
 package io.tkv.txn.sched;
