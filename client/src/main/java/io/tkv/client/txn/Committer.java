@@ -23,6 +23,11 @@ import java.util.concurrent.CompletableFuture;
  * synchronously (the commit point), the other regions in the background. A prewrite that meets locks resolves them
  * and retries that region, backing off while they live.
  *
+ * <p><b>Heartbeats.</b> A pessimistic transaction's primary lock is heart-beaten from its first lock until the end
+ * of the commit; an optimistic one's only from the primary's prewrite, and only if the transaction is at least
+ * {@link TxnConfig#ttlRefreshedTxnBytes()} large (as TiKV), so that small transactions whose prewrites wait on each
+ * other are freed by the ttl.
+ *
  * <p><b>Outcomes.</b> A key error in a prewrite (write conflict, a lock that outlived the lock wait, ...) means the
  * transaction cannot have committed: every key is rolled back (best effort) and the error is thrown. A transport
  * failure of a prewrite in 2PC: rolled back, {@link TxnAbortedException}. In async commit or 1PC a prewrite decides
@@ -45,6 +50,7 @@ final class Committer {
     private Heartbeat heartbeat;
     private List<List<Mutation>> regions;
     private int primaryRegion;
+    private long txnBytes;
     private CommitKind kind;
 
     /** How a commit was carried out. */
@@ -129,7 +135,9 @@ final class Committer {
         for (final List<byte[]> group : groups) {
             final List<Mutation> region = new ArrayList<>(group.size());
             for (final byte[] key : group) {
-                region.add(mutations.get(key));
+                final Mutation mutation = mutations.get(key);
+                region.add(mutation);
+                txnBytes += key.length + (mutation.value() == null ? 0 : mutation.value().length);
                 if (Arrays.equals(key, primary)) {
                     primaryRegion = regions.size();
                 }
@@ -182,7 +190,8 @@ final class Committer {
                     if (result.locked().isEmpty()) {
                         results[i] = result;
                         inFlight.set(i, null);
-                        if (i == primaryRegion && !onePc && heartbeat == null) {
+                        if (i == primaryRegion && !onePc && heartbeat == null &&
+                            txnBytes >= config.ttlRefreshedTxnBytes()) {
                             heartbeat = Heartbeat.start(transport, config, client.timer(), primary, startTs);
                         }
                     } else {

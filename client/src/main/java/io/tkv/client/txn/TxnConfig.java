@@ -10,6 +10,7 @@ public final class TxnConfig {
     private int asyncCommitMaxKeys = 256;
     private long lockTtlMs = 3_000;
     private long heartbeatIntervalMs = 1_000;
+    private long ttlRefreshedTxnBytes = 32L * 1024 * 1024;
     private long backoffBaseMs = 2;
     private long backoffMaxMs = 500;
     private long lockWaitTimeoutMs = 10_000;
@@ -70,6 +71,22 @@ public final class TxnConfig {
     /** @param ms the heartbeat interval (default 1000; 0: none). */
     public TxnConfig heartbeatIntervalMs(final long ms) {
         this.heartbeatIntervalMs = ms;
+        return this;
+    }
+
+    /**
+     * @return the size (keys and values, in bytes) from which an optimistic transaction's primary lock is
+     *         heart-beaten during its commit, as TiKV's {@code TTLRefreshedTxnSize}. A pessimistic transaction's is
+     *         heart-beaten from its first lock whatever its size. Small optimistic transactions go without, so that
+     *         two of them whose prewrites wait on each other's locks are freed when one's locks expire.
+     */
+    public long ttlRefreshedTxnBytes() {
+        return ttlRefreshedTxnBytes;
+    }
+
+    /** @param bytes the size from which an optimistic commit heart-beats (default 32 MiB; 0: always). */
+    public TxnConfig ttlRefreshedTxnBytes(final long bytes) {
+        this.ttlRefreshedTxnBytes = bytes;
         return this;
     }
 
@@ -167,8 +184,9 @@ public final class TxnConfig {
         if (backoffMaxMs < backoffBaseMs) {
             throw new IllegalArgumentException("backoffMaxMs " + backoffMaxMs + " < backoffBaseMs " + backoffBaseMs);
         }
-        if (lockWaitTimeoutMs < 0 || heartbeatIntervalMs < 0) {
-            throw new IllegalArgumentException("lockWaitTimeoutMs and heartbeatIntervalMs must not be negative");
+        if (lockWaitTimeoutMs < 0 || heartbeatIntervalMs < 0 || ttlRefreshedTxnBytes < 0) {
+            throw new IllegalArgumentException(
+                "lockWaitTimeoutMs, heartbeatIntervalMs and ttlRefreshedTxnBytes must not be negative");
         }
         if (heartbeatIntervalMs >= lockTtlMs) {
             throw new IllegalArgumentException("heartbeatIntervalMs " + heartbeatIntervalMs +

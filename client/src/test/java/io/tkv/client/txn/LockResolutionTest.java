@@ -23,7 +23,8 @@ class LockResolutionTest extends TxnTestSupport {
     private static final long TTL_MS = 300;
 
     private static TxnConfig twoPc() {
-        return fastConfig().asyncCommit(false).onePc(false).lockTtlMs(TTL_MS).heartbeatIntervalMs(100);
+        return fastConfig().asyncCommit(false).onePc(false).lockTtlMs(TTL_MS).heartbeatIntervalMs(100)
+            .ttlRefreshedTxnBytes(0);
     }
 
     private static TxnConfig asyncCommit() {
