@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link TxnConfig#asyncCommitMaxKeys()} keys: the primary's lock lists the secondaries, and the transaction is
  * committed once every prewrite succeeded, at the largest min commit ts the regions answered; the keys are then
  * committed in the background. Otherwise, and whenever the store falls back (a min commit ts above the max commit ts
- * we allow, {@link TxnConfig#maxCommitTsLagMs()} past a fresh ts), classic 2PC.
+ * we allow, {@link TxnConfig#maxCommitTsLagMs()} past a fresh ts), classic 2PC. For 1PC and async commit the
+ * client's min commit ts is that fresh ts (client-go without causal consistency): the store's max ts only covers
+ * what it saw, and a commit ts below a ts already handed out would order this transaction before one that finished
+ * earlier. In 2PC the min commit ts is just above the start (and for-update) ts, so readers may push it.
  *
  * <p><b>Order.</b> As TiKV: all regions are prewritten in parallel (the primary is not prewritten first); in 2PC the
  * commit ts comes from the TSO after every prewrite succeeded, the primary's region is committed first and
@@ -98,9 +101,15 @@ final class Committer {
             groupByRegion();
             final boolean onePc = config.onePc() && regions.size() == 1;
             final boolean async = !onePc && config.asyncCommit() && mutations.size() <= config.asyncCommitMaxKeys();
-            final long maxCommitTs = onePc || async
-                ? Timestamps.compose(Timestamps.physicalMs(timestamp()) + config.maxCommitTsLagMs(), 0) : 0;
-            final PrewriteResult[] results = prewrite(onePc, async, maxCommitTs);
+            long minCommitTs = Math.max(startTs, forUpdateTs) + 1;
+            long maxCommitTs = 0;
+            if (onePc || async) {
+                // The store picks the commit ts; a ts from now keeps it above every commit finished before ours.
+                final long now = timestamp();
+                minCommitTs = Math.max(minCommitTs, now);
+                maxCommitTs = Timestamps.compose(Timestamps.physicalMs(now) + config.maxCommitTsLagMs(), 0);
+            }
+            final PrewriteResult[] results = prewrite(onePc, async, minCommitTs, maxCommitTs);
             if (onePc && results[0].onePcCommitTs() != 0) {
                 kind = CommitKind.ONE_PC;
                 return results[0].onePcCommitTs();
@@ -149,7 +158,8 @@ final class Committer {
         }
     }
 
-    private PrewriteResult[] prewrite(final boolean onePc, final boolean async, final long maxCommitTs) {
+    private PrewriteResult[] prewrite(
+        final boolean onePc, final boolean async, final long minCommitTs, final long maxCommitTs) {
         final List<byte[]> secondaries = new ArrayList<>();
         if (async) {
             for (final byte[] key : mutations.keySet()) {
@@ -167,7 +177,6 @@ final class Committer {
                 Arrays.fill(pessimistic, true);
             }
             final List<byte[]> regionSecondaries = async ? (i == primaryRegion ? secondaries : List.of()) : null;
-            final long minCommitTs = Math.max(startTs, forUpdateTs) + 1;
             requests.add(new PrewriteRequest(region, primary, startTs, config.lockTtlMs(), mutations.size(),
                 forUpdateTs, pessimistic, regionSecondaries, onePc, minCommitTs, maxCommitTs));
         }
@@ -206,7 +215,7 @@ final class Committer {
                 }
             }
             if (keyError == null && transportError == null && !locked.isEmpty()) {
-                final long liveMs = client.lockResolver().resolve(startTs, locked);
+                final long liveMs = client.lockResolver().resolve(0, locked);
                 if (liveMs > 0 && !backoff.pause(liveMs)) {
                     keyError = new KeyLockedException(locked.get(0));
                 }

@@ -53,7 +53,8 @@ public final class LockResolver {
     /**
      * Resolves what can be resolved now.
      *
-     * @param callerStartTs the start ts of the request that met the locks (its read ts).
+     * @param callerStartTs the read ts of the read that met the locks, so a live transaction's min commit ts may be
+     *                      pushed past it; 0 for a write (prewrite, pessimistic lock), which cannot pass a lock.
      * @param locks         the locks met.
      * @return 0 if the caller may retry now; else how many milliseconds the earliest live lock is known to live.
      * @throws TxnKvException if a request to the store fails.

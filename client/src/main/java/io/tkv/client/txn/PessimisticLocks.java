@@ -95,7 +95,7 @@ final class PessimisticLocks {
                 forUpdateTs = Math.max(forUpdateTs, ts);
                 return;
             } catch (final KeyLockedException ex) {
-                final long liveMs = client.lockResolver().resolve(startTs, List.of(ex.lock()));
+                final long liveMs = client.lockResolver().resolve(0, List.of(ex.lock()));
                 if (liveMs > 0 && !backoff.pause(liveMs)) {
                     throw forget(ex);
                 }

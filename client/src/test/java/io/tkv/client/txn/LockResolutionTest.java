@@ -123,6 +123,7 @@ class LockResolutionTest extends TxnTestSupport {
 
     @Test
     void shouldKeepALongTxnAliveWithHeartbeatsSoAReaderWaits() throws Exception {
+        // Beats every 100 ms keep a 300 ms ttl alive for the 1.8 s the commit is delayed.
         final TxnKvClient writer = client(twoPc());
         final TxnKvClient reader = client(twoPc());
         putCommitted(writer, "a", "old", "m", "old");
@@ -141,6 +142,10 @@ class LockResolutionTest extends TxnTestSupport {
         committer.join();
         assertEquals(Transaction.State.COMMITTED, txn.state());
         assertTrue(transport.count(Kind.HEARTBEAT) >= 2, "heartbeats: " + transport.count(Kind.HEARTBEAT));
+        // The reader pushed the primary's min commit ts past the commit ts taken before the delay: the primary's
+        // commit was refused once (commit ts expired) and retried at a fresh ts, then the secondary's.
+        assertTrue(writer.awaitBackground(5_000));
+        assertEquals(commits + 3, transport.count(Kind.COMMIT));
         assertEquals("new", read(reader, "m"));
         assertNoLocks();
     }
@@ -185,6 +190,41 @@ class LockResolutionTest extends TxnTestSupport {
             final KeyLockedException locked = assertThrows(KeyLockedException.class, () -> read.get(b("m")));
             assertEquals(txn.startTs(), locked.lock().startTs());
         }
+    }
+
+    @Test
+    void shouldRollBackA2pcTxnWhosePrewriteFailedInTransport() {
+        final TxnKvClient client = client(twoPc());
+        putCommitted(client, "a", "old", "m", "old");
+        transport.inject(Kind.PREWRITE, "m", Fault.DROP_RESPONSE);
+        final Transaction txn = write(client, "a", "m");
+        assertInstanceOf(TxnTransportException.class, assertThrows(TxnAbortedException.class, txn::commit).getCause());
+        assertEquals(Transaction.State.ROLLED_BACK, txn.state());
+        // The store applied the lost prewrite; the client's rollback removed it with the other.
+        assertNoLocks();
+        assertEquals("old", read(client, "m"));
+    }
+
+    @Test
+    void shouldReportUndeterminedWhenAOnePcAnswerIsLostAndStillBeCommitted() {
+        final TxnKvClient client = client(asyncCommit());
+        putCommitted(client, "a", "old", "b", "old");
+        transport.inject(Kind.PREWRITE, "a", Fault.DROP_RESPONSE);
+        assertThrows(UndeterminedException.class, write(client, "a", "b")::commit);
+        assertNoLocks();
+        assertEquals("new", read(client, "a"));
+        assertEquals("new", read(client, "b"));
+    }
+
+    @Test
+    void shouldReportUndeterminedWhenAOnePcRequestIsLostAndNotCommit() {
+        final TxnKvClient client = client(asyncCommit());
+        putCommitted(client, "a", "old", "b", "old");
+        transport.inject(Kind.PREWRITE, "a", Fault.FAIL);
+        assertThrows(UndeterminedException.class, write(client, "a", "b")::commit);
+        assertNoLocks();
+        assertEquals("old", read(client, "a"));
+        assertEquals("old", read(client, "b"));
     }
 
     private static Transaction write(final TxnKvClient client, final String... keys) {
