@@ -37,9 +37,11 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,9 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
     private final AtomicLong lastTs = new AtomicLong();
+    private final Random chaos = new Random();
+    private final AtomicLong randomFaults = new AtomicLong();
+    private double chaosProbability;
     // Store-thread state.
     private final Map<Long, TxnResponse> responses = new HashMap<>();
     private final ArrayDeque<Long> proposedIds = new ArrayDeque<>();
@@ -149,6 +154,35 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
 
     void inject(final Kind kind, final String key, final Fault fault) {
         inject(kind, key, fault, 1, 0);
+    }
+
+    /**
+     * From now on, fails or drops the answer of each prewrite and commit with this probability (0 stops it), drawn
+     * from a seeded generator.
+     */
+    void randomFaults(final long seed, final double probability) {
+        synchronized (chaos) {
+            chaos.setSeed(seed);
+            chaosProbability = probability;
+        }
+    }
+
+    /** @return how many requests got a random fault. */
+    long randomFaultCount() {
+        return randomFaults.get();
+    }
+
+    private Fault randomFault(final Kind kind) {
+        if (kind != Kind.PREWRITE && kind != Kind.COMMIT) {
+            return null;
+        }
+        synchronized (chaos) {
+            if (chaosProbability == 0 || chaos.nextDouble() >= chaosProbability) {
+                return null;
+            }
+            randomFaults.incrementAndGet();
+            return chaos.nextBoolean() ? Fault.FAIL : Fault.DROP_RESPONSE;
+        }
     }
 
     /** @return how many requests of a kind were sent. */
@@ -335,16 +369,27 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
 
     @Override
     public void close() {
+        // Requests still coming (from a test that failed half way) fail as closed; the store thread finishes what it
+        // has before the engine closes under it.
         delays.shutdownNow();
-        answers.shutdownNow();
         storeThread.shutdown();
         try {
             storeThread.awaitTermination(10, TimeUnit.SECONDS);
+            answers.shutdown();
             answers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
         engine.close();
+    }
+
+    /** Runs a task on an executor, or fails the future if the transport is closed. */
+    private static void run(final ExecutorService executor, final CompletableFuture<?> future, final Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (final RejectedExecutionException ex) {
+            future.completeExceptionally(new TxnTransportException("transport closed", ex));
+        }
     }
 
     private void checkOneRegion(final List<byte[]> keys) {
@@ -363,16 +408,16 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
                 break;
             }
         }
-        final Fault fault = rule == null ? null : rule.fault();
+        final Fault fault = rule == null ? randomFault(kind) : rule.fault();
         final CompletableFuture<R> future = new CompletableFuture<>();
         if (fault == Fault.FAIL) {
-            answers.execute(() -> future.completeExceptionally(
+            run(answers, future, () -> future.completeExceptionally(
                 new TxnTransportException("injected: " + kind + " lost before the store", null)));
             return future;
         }
-        final Runnable toStore = () -> storeThread.execute(() -> {
+        final Runnable toStore = () -> run(storeThread, future, () -> {
             final Object outcome = execute(command);
-            answers.execute(() -> {
+            run(answers, future, () -> {
                 if (fault == Fault.DROP_RESPONSE) {
                     future.completeExceptionally(
                         new TxnTransportException("injected: answer to " + kind + " lost", null));
@@ -391,7 +436,11 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
             });
         });
         if (fault == Fault.DELAY) {
-            delays.schedule(toStore, rule.delayMs(), TimeUnit.MILLISECONDS);
+            try {
+                delays.schedule(toStore, rule.delayMs(), TimeUnit.MILLISECONDS);
+            } catch (final RejectedExecutionException ex) {
+                future.completeExceptionally(new TxnTransportException("transport closed", ex));
+            }
         } else {
             toStore.run();
         }
