@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Concurrent transfers between accounts spread over the three regions, optimistic and pessimistic side by side,
@@ -79,6 +80,26 @@ class BankTransferTest extends TxnTestSupport {
         }
         assertEquals(ACCOUNTS * BALANCE, sum(client));
         assertTrue(client.awaitBackground(5_000));
+    }
+
+    @ParameterizedTest(name = "resolve-lock broken {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldCatchAResolverThatRollsBackACommittedTransfer(final boolean broken) {
+        // Negative control: the sum check must see a rule broken. A transfer's secondary commit is lost, so the
+        // reader resolves it; a resolver that rolls it back although the primary committed loses the credit.
+        final TxnKvClient client = client(fastConfig().asyncCommit(false).onePc(false));
+        putCommitted(client, account(0), "100", account(6), "100");
+        if (broken) {
+            transport.breakResolveLock();
+        }
+        transport.inject(LocalTxnTransport.Kind.COMMIT, account(6), LocalTxnTransport.Fault.FAIL);
+        try (Transaction txn = client.begin()) {
+            txn.put(b(account(0)), b("90"));
+            txn.put(b(account(6)), b("110"));
+            txn.commit();
+        }
+        assertTrue(client.awaitBackground(5_000));
+        assertEquals(broken ? 190 : 200, sum(client));
     }
 
     /** @return true if committed, false if undetermined. */

@@ -102,6 +102,7 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     private final Random chaos = new Random();
     private final AtomicLong randomFaults = new AtomicLong();
     private double chaosProbability;
+    private volatile boolean brokenResolveLock;
     // Store-thread state.
     private final Map<Long, TxnResponse> responses = new HashMap<>();
     private final ArrayDeque<Long> proposedIds = new ArrayDeque<>();
@@ -329,7 +330,16 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     @Override
     public CompletableFuture<Void> resolveLock(final List<byte[]> keys, final long startTs, final long commitTs) {
         checkOneRegion(keys);
-        return send(Kind.RESOLVE_LOCK, keys, new ResolveLockCommand(keys, startTs, commitTs), r -> null);
+        final long outcome = brokenResolveLock ? 0 : commitTs;
+        return send(Kind.RESOLVE_LOCK, keys, new ResolveLockCommand(keys, startTs, outcome), r -> null);
+    }
+
+    /**
+     * A negative control for checkers: from now on resolve-lock rolls back the keys of committed transactions too,
+     * so a transaction whose secondaries a reader resolves loses them.
+     */
+    void breakResolveLock() {
+        brokenResolveLock = true;
     }
 
     @Override
