@@ -1,0 +1,25 @@
+package io.tkv.client.txn;
+
+/**
+ * One key a transaction writes at commit.
+ *
+ * @param op    what to do.
+ * @param key   the user key.
+ * @param value the value of a PUT, else {@code null}.
+ */
+public record Mutation(Op op, byte[] key, byte[] value) {
+    /** The kinds of mutation. */
+    public enum Op {
+        /** Write a value. */
+        PUT,
+        /** Delete the key. */
+        DELETE,
+        /** Lock the key without changing it: its read is checked for conflicts at commit. */
+        LOCK
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + Keys.show(key);
+    }
+}

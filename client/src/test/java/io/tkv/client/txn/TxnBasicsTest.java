@@ -1,0 +1,170 @@
+package io.tkv.client.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class TxnBasicsTest extends TxnTestSupport {
+    @Test
+    void shouldReadItsOwnWritesMergedWithTheSnapshot() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "a", "1", "b", "2", "i", "3", "q", "4");
+        try (Transaction txn = client.begin()) {
+            txn.put(b("b"), b("20"));
+            txn.delete(b("i"));
+            txn.put(b("j"), b("5"));
+            assertEquals("20", s(txn.get(b("b"))));
+            assertNull(txn.get(b("i")));
+            assertEquals("1", s(txn.get(b("a"))));
+            assertEquals(List.of("a=1", "b=20", "j=5", "q=4"), pairs(txn.scan(b(""), null, 10)));
+            assertEquals(List.of("b=20", "j=5"), pairs(txn.scan(b("b"), b("q"), 10)));
+            assertEquals(List.of("q=4", "j=5", "b=20"), pairs(txn.reverseScan(b("b"), null, 3)));
+            assertEquals(List.of("a=1", "b=20", "j=5"),
+                pairs(txn.batchGet(List.of(b("j"), b("i"), b("b"), b("a"), b("zz")))));
+            txn.commit();
+        }
+        assertEquals("20", read(client, "b"));
+        assertNull(read(client, "i"));
+        assertEquals("5", read(client, "j"));
+        assertNoLocks();
+    }
+
+    @Test
+    void shouldPageAScanPastDeletedKeys() {
+        final TxnKvClient client = client(fastConfig().scanBatchSize(2));
+        putCommitted(client, "a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6");
+        try (Transaction txn = client.begin()) {
+            txn.delete(b("a"));
+            txn.delete(b("b"));
+            txn.delete(b("c"));
+            txn.put(b("cc"), b("x"));
+            assertEquals(List.of("cc=x", "d=4", "e=5"), pairs(txn.scan(b("a"), null, 3)));
+            assertEquals(List.of("f=6", "e=5", "d=4", "cc=x"), pairs(txn.reverseScan(b("a"), null, 10)));
+        }
+    }
+
+    @Test
+    void shouldNotSeeACommitAfterItsStart() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "a", "old", "m", "old");
+        try (Transaction reader = client.begin()) {
+            putCommitted(client, "a", "new", "m", "new");
+            assertEquals("old", s(reader.get(b("a"))));
+            assertEquals(List.of("a=old", "m=old"), pairs(reader.scan(b(""), null, 10)));
+        }
+        assertEquals("new", read(client, "a"));
+    }
+
+    @Test
+    void shouldFailTheLaterWriterWithWriteConflictAndRollItBack() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "a", "0", "q", "0");
+        final Transaction loser = client.begin();
+        loser.put(b("a"), b("loser"));
+        loser.put(b("q"), b("loser"));
+        putCommitted(client, "q", "winner");
+        final WriteConflictException conflict = assertThrows(WriteConflictException.class, loser::commit);
+        assertEquals("\"q\"", Keys.show(conflict.key()));
+        assertEquals(Transaction.State.ROLLED_BACK, loser.state());
+        assertNoLocks();
+        assertEquals("0", read(client, "a"));
+        assertEquals("winner", read(client, "q"));
+    }
+
+    @Test
+    void shouldMakeAnOptimisticGetForUpdateConflictWithALaterWrite() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "a", "0", "b", "0");
+        final Transaction txn = client.begin();
+        assertEquals("0", s(txn.getForUpdate(b("a"))));
+        txn.put(b("b"), b("1"));
+        putCommitted(client, "a", "changed");
+        assertThrows(WriteConflictException.class, txn::commit);
+        assertEquals("0", read(client, "b"));
+    }
+
+    @Test
+    void shouldCommitOneRegionInOnePhase() {
+        final TxnKvClient client = client(fastConfig());
+        final long prewrites = transport.count(LocalTxnTransport.Kind.PREWRITE);
+        final Transaction txn = client.begin();
+        txn.put(b("a"), b("1"));
+        txn.put(b("b"), b("2"));
+        final long commitTs = txn.commit();
+        assertEquals(Committer.CommitKind.ONE_PC, txn.commitKind());
+        assertTrue(commitTs > txn.startTs());
+        assertEquals(prewrites + 1, transport.count(LocalTxnTransport.Kind.PREWRITE));
+        assertEquals(0, transport.count(LocalTxnTransport.Kind.COMMIT));
+        assertNoLocks();
+        assertEquals("2", read(client, "b"));
+    }
+
+    @Test
+    void shouldCommitSeveralRegionsAsynchronously() {
+        final TxnKvClient client = client(fastConfig());
+        final Transaction txn = client.begin();
+        txn.put(b("a"), b("1"));
+        txn.put(b("i"), b("2"));
+        txn.put(b("q"), b("3"));
+        final long commitTs = txn.commit();
+        assertEquals(Committer.CommitKind.ASYNC_COMMIT, txn.commitKind());
+        assertTrue(commitTs > txn.startTs());
+        // Committed before any commit request; a reader resolves whatever is still locked.
+        assertEquals(List.of("a=1", "i=2", "q=3"), pairs(client.begin().scan(b(""), null, 10)));
+        assertTrue(client.awaitBackground(5_000));
+        assertNoLocks();
+    }
+
+    @Test
+    void shouldUseClassicTwoPhaseCommitWhenBothAreOff() {
+        final TxnKvClient client = client(fastConfig().asyncCommit(false).onePc(false));
+        final Transaction txn = client.begin();
+        txn.put(b("a"), b("1"));
+        txn.put(b("q"), b("3"));
+        final long commitTs = txn.commit();
+        assertEquals(Committer.CommitKind.TWO_PC, txn.commitKind());
+        assertTrue(client.awaitBackground(5_000));
+        assertEquals(2, transport.count(LocalTxnTransport.Kind.COMMIT));
+        assertNoLocks();
+        try (Transaction reader = client.begin()) {
+            assertTrue(reader.startTs() > commitTs);
+            assertEquals("3", s(reader.get(b("q"))));
+        }
+    }
+
+    @Test
+    void shouldUseTwoPhaseCommitForOneRegionWhenOnePcIsOff() {
+        final TxnKvClient client = client(fastConfig().onePc(false).asyncCommit(false));
+        final Transaction txn = client.begin();
+        txn.put(b("a"), b("1"));
+        txn.commit();
+        assertEquals(Committer.CommitKind.TWO_PC, txn.commitKind());
+        assertEquals("1", read(client, "a"));
+    }
+
+    @Test
+    void shouldRefuseUseAfterCommitAndCommitNothingWithoutWrites() {
+        final TxnKvClient client = client(fastConfig());
+        final Transaction txn = client.begin();
+        assertNull(txn.get(b("a")));
+        assertEquals(0, txn.commit());
+        assertThrows(IllegalStateException.class, () -> txn.put(b("a"), b("1")));
+        assertEquals(0, transport.count(LocalTxnTransport.Kind.PREWRITE));
+    }
+
+    static List<String> pairs(final List<KeyValue> pairs) {
+        final List<String> out = new ArrayList<>();
+        for (final KeyValue pair : pairs) {
+            out.add(s(pair.key()) + "=" + s(pair.value()));
+        }
+        return out;
+    }
+}
