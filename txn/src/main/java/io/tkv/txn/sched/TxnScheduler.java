@@ -63,6 +63,7 @@ public final class TxnScheduler {
     private final Long2ObjectHashMap<Task> proposed = new Long2ObjectHashMap<>();
     private final ArrayDeque<Task> ready = new ArrayDeque<>();
     private long nextCommandId = 1;
+    private long runningRequestId = -1;
     private boolean draining;
 
     /**
@@ -129,6 +130,14 @@ public final class TxnScheduler {
         return task.requestId;
     }
 
+    /**
+     * @return the request id of the command running now (valid inside {@link Output#propose}, which does not name
+     *     it), or -1 outside a command.
+     */
+    public long runningRequestId() {
+        return runningRequestId;
+    }
+
     /** @return the number of proposals waiting for {@link #onApplied}. */
     public int pendingWrites() {
         return proposed.size();
@@ -171,6 +180,15 @@ public final class TxnScheduler {
     }
 
     private void run(final Task task) {
+        runningRequestId = task.requestId;
+        try {
+            runTask(task);
+        } finally {
+            runningRequestId = -1;
+        }
+    }
+
+    private void runTask(final Task task) {
         CommandContext context = null;
         final CommandResult result;
         byte[] batch = null;
