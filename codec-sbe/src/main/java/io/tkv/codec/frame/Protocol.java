@@ -230,6 +230,15 @@ public final class Protocol {
     }
 
     /**
+     * @param templateId a reply template.
+     * @return whether it is a transactional response (an odd id of band 250-299, TxnKeyErrorList excluded).
+     */
+    public static boolean isTxnResponse(final int templateId) {
+        return templateId > KvGetDecoder.TEMPLATE_ID && templateId <= KvScanLockResponseDecoder.TEMPLATE_ID &&
+            (templateId & 1) == 1;
+    }
+
+    /**
      * @param templateId a request template.
      * @return whether it is a transactional request (band 250-299).
      */
