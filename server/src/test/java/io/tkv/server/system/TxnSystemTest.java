@@ -2,6 +2,7 @@ package io.tkv.server.system;
 
 import io.tkv.client.ClientConfig;
 import io.tkv.client.KvPair;
+import io.tkv.client.PdClient;
 import io.tkv.client.RawKvClient;
 import io.tkv.client.RegionInfo;
 import io.tkv.client.TxnKeyException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +93,71 @@ class TxnSystemTest {
                 final List<KvPair> scanned = await(txn.scan(b("k"), new byte[0], 300, 10, false));
                 assertEquals(List.of("k1", "k2", "k3", "k4"), scanned.stream().map(p -> s(p.key())).toList(),
                     "a scan over both regions");
+            }
+        }
+    }
+
+    /**
+     * With PD, a region's leader syncs its max ts from the TSO before it serves 1PC or async commit (the first such
+     * prewrite may be told MAX_TIMESTAMP_NOT_SYNCED, a later one runs): a 1PC prewrite commits at once, above every
+     * read the store served, and an async-commit transaction is committed at the min commit ts its prewrite computed.
+     */
+    @Test
+    void shouldCommitInOnePhaseAndAsynchronouslyOnceTheLeaderSyncedMaxTsFromPd() throws Exception {
+        Files.createDirectories(dir);
+        final Path clusterSecret = Files.writeString(dir.resolve("pd-cluster.secret"), StoreCluster.CLUSTER_SECRET);
+        final Path adminSecret = Files.writeString(dir.resolve("pd-admin.secret"), StoreCluster.ADMIN_SECRET);
+        try (PdProcess pd = new PdProcess(dir.resolve("pd"), StoreProcess.freePort(), "--store-id", "1",
+            "--cluster-secret-file", clusterSecret.toString(), "--admin-secret-file", adminSecret.toString())) {
+            pd.launch().awaitReady();
+            try (StoreCluster cluster = StoreCluster.of(3).in(dir.resolve("stores")).withArgs("--pd", pd.endpoint())
+                .start();
+                PdClient tso = PdClient.connect(new ClientConfig().storeEndpoints(pd.endpoint()).clientName("tso")
+                    .requestTimeoutMs(5_000).connectTimeoutMs(20_000))) {
+                cluster.awaitLeader(ELECTION_WAIT_MS, cluster.all());
+                try (RawKvClient client = client(cluster)) {
+                    final TxnRpc txn = TxnRpc.of(client);
+                    final long readTs = tso.getTimestamp();
+                    assertNull(await(txn.get(b("p1"), readTs)));
+
+                    final long startTs = tso.getTimestamp();
+                    final TxnResults.Prewrite onePc = awaitSynced(() -> txn.prewrite(
+                        List.of(TxnMutation.put(b("p1"), b("one")), TxnMutation.put(b("p2"), b("phase"))), b("p1"),
+                        TxnRpc.PrewriteOptions.optimistic(startTs, 3_000, 2).onePc(0), List.of()));
+                    assertTrue(onePc.onePcCommitTs() > startTs && onePc.onePcCommitTs() > readTs, onePc.toString());
+                    final long after = tso.getTimestamp();
+                    assertArrayEquals(b("one"), await(txn.get(b("p1"), after)));
+                    assertArrayEquals(b("phase"), await(txn.get(b("p2"), after)));
+                    assertTrue(await(txn.scanLock(b("p"), new byte[0], after, 10)).isEmpty(), "1PC left no lock");
+
+                    final long asyncStart = tso.getTimestamp();
+                    final TxnResults.Prewrite async = awaitSynced(() -> txn.prewrite(
+                        List.of(TxnMutation.put(b("a1"), b("x")), TxnMutation.put(b("a2"), b("y"))), b("a1"),
+                        TxnRpc.PrewriteOptions.optimistic(asyncStart, 3_000, 2).asyncCommit(0), List.of(b("a2"))));
+                    assertTrue(async.minCommitTs() > asyncStart, async.toString());
+                    final TxnResults.SecondaryLocks secondaries = await(txn.checkSecondaryLocks(List.of(b("a2")),
+                        asyncStart));
+                    assertEquals(1, secondaries.locks().size(), "the secondary is locked until committed");
+                    await(txn.commit(List.of(b("a1"), b("a2")), asyncStart, async.minCommitTs()));
+                    assertArrayEquals(b("y"), await(txn.get(b("a2"), tso.getTimestamp())));
+                }
+            }
+        }
+    }
+
+    /** Retries a prewrite while the region's leader has not synced its max ts yet. */
+    private static <T> T awaitSynced(final java.util.function.Supplier<CompletableFuture<T>> request)
+        throws Exception {
+        final long deadline = System.currentTimeMillis() + WAIT_S * 1000;
+        while (true) {
+            try {
+                return await(request.get());
+            } catch (final ExecutionException ex) {
+                final boolean notSynced = ex.getCause() instanceof TxnKeyException.MaxTimestampNotSynced
+                    || ex.getCause() != null && ex.getCause().getCause() instanceof
+                    TxnKeyException.MaxTimestampNotSynced;
+                assertTrue(notSynced && System.currentTimeMillis() < deadline, "not synced in time: " + ex);
+                TimeUnit.MILLISECONDS.sleep(50);
             }
         }
     }
