@@ -132,11 +132,9 @@ public final class RawKvClient implements AutoCloseable {
         return ctx;
     }
 
-    /** @return the client's runtime: its sessions, region cache and request submitter ({@link TxnRpc} shares them). */
     ClientRuntime runtime() {
         return runtime;
     }
-
     /** @return whether a session with the store requests go to is open right now (false while failing over). */
     public boolean isConnected() {
         return runtime.isConnected();
