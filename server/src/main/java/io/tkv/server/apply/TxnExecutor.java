@@ -141,15 +141,16 @@ final class TxnExecutor implements TxnScheduler.Output {
                 "region " + regionId + " left this store");
             return;
         }
+        // The epoch first: a region that split since ingress would refuse the keys it no longer holds otherwise.
+        final long epochVersion = RegionGuard.epochVersion(buffer, frame);
+        if (epochVersion != region.descriptor.version()) {
+            replies.commitError(slot, generation, correlationId, Status.EPOCH_NOT_MATCH, templateId, "region "
+                + regionId + " is at version " + region.descriptor.version() + ", the request names " + epochVersion);
+            return;
+        }
         final TxnRequest request = requests.read(buffer, frame, region.descriptor);
         if (request == null) {
             replies.commitError(slot, generation, correlationId, requests.status(), templateId, requests.reason());
-            return;
-        }
-        if (request.epochVersion() != region.descriptor.version()) {
-            replies.commitError(slot, generation, correlationId, Status.EPOCH_NOT_MATCH, templateId, "region "
-                + regionId + " is at version " + region.descriptor.version() + ", the request names "
-                + request.epochVersion());
             return;
         }
         if (scheduler.pendingWrites() >= TxnLink.MAX_WRITES_IN_FLIGHT) {
