@@ -4,6 +4,7 @@
  * ({@link io.tkv.server.txn.TxnReplies}), the bounded hand-over of the scheduler's writes between the apply and the
  * raft agent ({@link io.tkv.server.txn.TxnLink}) and the max ts syncs from PD's TSO
  * ({@link io.tkv.server.txn.MaxTsSync}). The scheduler itself runs on the apply agent
- * ({@code io.tkv.server.apply.TxnExecutor}); the raft agent proposes its writes ({@code io.tkv.server.raft.TxnProposer}).
+ * ({@code io.tkv.server.apply.TxnExecutor}); the raft agent proposes its writes
+ * ({@code io.tkv.server.raft.TxnProposer}).
  */
 package io.tkv.server.txn;
