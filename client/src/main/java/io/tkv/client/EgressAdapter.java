@@ -129,6 +129,13 @@ final class EgressAdapter implements FragmentHandler {
                 foreignReplies++;
                 return;
             }
+            if (Protocol.isTxnResponse(templateId) && templateId == request.responseTemplateId()) {
+                // Decoded by the caller (TxnReplyReader), off the poller: the frame as it came.
+                final byte[] frame = new byte[length];
+                buffer.getBytes(offset, frame);
+                inFlight.complete(request, frame);
+                return;
+            }
             try {
                 onReply(request, templateId, buffer, bodyOffset, blockLength, version);
             } catch (final RuntimeException ex) {

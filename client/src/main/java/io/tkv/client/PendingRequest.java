@@ -59,6 +59,8 @@ final class PendingRequest<T> {
     private byte[] routeFirst;
     private byte[] routeLast;
     private boolean routeRange;
+    /** Whether the route's keys are stored keys (transactional requests) rather than RawKV user keys. */
+    private boolean routeStored;
 
     /**
      * @param operation          name for messages ("get", "scan", ...).
@@ -93,6 +95,22 @@ final class PendingRequest<T> {
         this.region = cached;
     }
 
+    /**
+     * Routes the request by stored keys (a transactional request: {@code 'x' mc(k)}, see
+     * {@link io.tkv.codec.keys.TxnKeyCodec}), as {@link #route} does by RawKV user keys.
+     *
+     * @param last the highest stored key, or a range's exclusive end (empty: to the end of the region).
+     */
+    void routeStored(final CachedRegion cached, final byte[] first, final byte[] last, final boolean range) {
+        route(cached, first, last, range);
+        this.routeStored = true;
+    }
+
+    /** @return whether {@link #routeFirst()} is a stored key rather than a RawKV user key. */
+    boolean routedByStoredKey() {
+        return routeStored;
+    }
+
     /** Sends it to this store only, however the routing moves. The submitting thread, before the first send. */
     void pin(final StoreConnection store) {
         this.pinnedTo = store;
@@ -116,6 +134,12 @@ final class PendingRequest<T> {
 
     /** @return whether all its keys lie in the region. */
     boolean fitsIn(final CachedRegion cached) {
+        if (routeStored) {
+            return cached.containsStored(routeFirst) && (routeRange
+                ? routeLast.length == 0 || cached.end().length == 0
+                    || java.util.Arrays.compareUnsigned(routeLast, cached.end()) <= 0
+                : cached.containsStored(routeLast));
+        }
         return routeRange ? cached.containsRawRange(routeFirst, routeLast)
             : cached.containsRaw(routeFirst) && cached.containsRaw(routeLast);
     }

@@ -132,6 +132,9 @@ public final class RawKvClient implements AutoCloseable {
         return ctx;
     }
 
+    ClientRuntime runtime() {
+        return runtime;
+    }
     /** @return whether a session with the store requests go to is open right now (false while failing over). */
     public boolean isConnected() {
         return runtime.isConnected();

@@ -58,18 +58,20 @@ final class RegionRetries {
                 MAX_REGION_RETRIES + " region retries of " + request + ")", null, failure.regions()));
             return;
         }
-        final CachedRegion next = cache.findRaw(request.routeFirst());
+        final CachedRegion next = find(request);
         if (next != null) {
             resend(request, next, from, attempt, failure, nowNs);
             return;
         }
-        source.locate(RawKeys.stored(request.routeFirst())).whenComplete((info, locateFailure) -> {
+        final byte[] storedFirst = request.routedByStoredKey() ? request.routeFirst()
+            : RawKeys.stored(request.routeFirst());
+        source.locate(storedFirst).whenComplete((info, locateFailure) -> {
             if (request.isDone()) {
                 return;
             }
             final CachedRegion located = info == null ? null : cache.put(info);
-            final CachedRegion found = located != null && located.containsRaw(request.routeFirst()) ? located :
-                cache.findRaw(request.routeFirst());
+            final CachedRegion found = located != null && located.containsStored(storedFirst) ? located :
+                find(request);
             if (found != null) {
                 resend(request, found, from, attempt, failure, System.nanoTime());
             } else if (attempt < MAX_REGION_RETRIES) {
@@ -83,6 +85,12 @@ final class RegionRetries {
                     " (and the key's region could not be located: " + locateFailure + ")", null, failure.regions()));
             }
         });
+    }
+
+    /** @return the cached region holding the request's first key, or null. */
+    private CachedRegion find(final PendingRequest<?> request) {
+        return request.routedByStoredKey() ? cache.findStored(request.routeFirst())
+            : cache.findRaw(request.routeFirst());
     }
 
     /**

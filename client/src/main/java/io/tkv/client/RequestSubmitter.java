@@ -55,7 +55,8 @@ final class RequestSubmitter {
         if (noSlot != null) {
             return CompletableFuture.failedFuture(noSlot);
         }
-        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true, null, null, null, false, null);
+        return send(operation, responseTemplateId, encoder, deadlineNs, nowNs, true, null, null, null, false, false,
+            null);
     }
 
     /**
@@ -67,7 +68,7 @@ final class RequestSubmitter {
         final int responseTemplateId, final LongFunction<byte[]> encoder) {
         final long nowNs = System.nanoTime();
         return send(operation, responseTemplateId, encoder, nowNs + requestTimeoutNs, nowNs, false, null, null, null,
-            false, store);
+            false, false, store);
     }
 
     /**
@@ -90,14 +91,34 @@ final class RequestSubmitter {
         if (noSlot != null) {
             return CompletableFuture.failedFuture(noSlot);
         }
-        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range, null);
+        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range, false,
+            null);
+    }
+
+    /**
+     * A transactional request routed by stored keys ({@code 'x' mc(k)}), as {@link #submitRouted} routes RawKV ones.
+     *
+     * @param first the lowest stored key it touches, or its range's start.
+     * @param last  the highest stored key, or the range's exclusive end (empty: to the region's end).
+     */
+    <T> CompletableFuture<T> submitStored(final String operation, final int responseTemplateId,
+        final LongFunction<byte[]> encoder, final CachedRegion region, final byte[] first, final byte[] last,
+        final boolean range, final long deadlineNs) {
+        final long nowNs = System.nanoTime();
+        final long deadline = deadlineNs != 0 ? deadlineNs : nowNs + requestTimeoutNs;
+        final TkvException noSlot = inFlight.acquire(deadline, !publisher.onPollerThread());
+        if (noSlot != null) {
+            return CompletableFuture.failedFuture(noSlot);
+        }
+        return send(operation, responseTemplateId, encoder, deadline, nowNs, true, region, first, last, range, true,
+            null);
     }
 
     /** One page of a routed scan: holds no in-flight slot of its own (the scan holds one). */
     CompletableFuture<ScanPage> sendPage(final LongFunction<byte[]> encoder, final CachedRegion region,
         final byte[] start, final byte[] end, final long deadlineNs) {
         return send("scan", RawScanResponseDecoder.TEMPLATE_ID, encoder, deadlineNs, System.nanoTime(), false, region,
-            start, end, true, null);
+            start, end, true, false, null);
     }
 
     /** @return the request timeout in nanoseconds. */
@@ -136,7 +157,7 @@ final class RequestSubmitter {
             result = new ScanOperation(
                 (from, to, pageLimit, rev, keys) -> send("scan", RawScanResponseDecoder.TEMPLATE_ID,
                     id -> encoder.encode(from, to, pageLimit, rev, keys), deadlineNs, System.nanoTime(), false, null,
-                    null, null, false, null),
+                    null, null, false, false, null),
                 router::limits, startKey, endKey, limit, reverse, keyOnly).start();
         } catch (final RuntimeException ex) {
             inFlight.release();
@@ -163,7 +184,7 @@ final class RequestSubmitter {
     private <T> CompletableFuture<T> send(final String operation, final int responseTemplateId,
         final LongFunction<byte[]> encoder, final long deadlineNs, final long nowNs, final boolean holdsPermit,
         final CachedRegion region, final byte[] first, final byte[] last, final boolean range,
-        final StoreConnection pinned) {
+        final boolean storedKeys, final StoreConnection pinned) {
         final byte[] frame;
         try {
             // The id is allocated when the request is registered, and stamped into the frame then.
@@ -183,7 +204,9 @@ final class RequestSubmitter {
         }
         final PendingRequest<T> request =
             inFlight.register(operation, responseTemplateId, frame, deadlineNs, holdsPermit);
-        if (region != null) {
+        if (region != null && storedKeys) {
+            request.routeStored(region, first, last, range);
+        } else if (region != null) {
             request.route(region, first, last, range);
         }
         if (pinned != null) {

@@ -28,6 +28,7 @@ import io.tkv.server.storepd.EngineRegionData;
 import io.tkv.server.storepd.EngineStoreStats;
 import io.tkv.server.storepd.PdClientStorePd;
 import io.tkv.server.storepd.PdConnector;
+import io.tkv.server.txn.MaxTsSync;
 import io.tkv.server.storepd.PdWorker;
 import io.tkv.server.storepd.StoreIdentity;
 import io.tkv.storage.ApplyBatch;
@@ -90,6 +91,8 @@ public final class StoreNode implements AutoCloseable {
     private ApplyBatch applyBatch;
     private Replication replication;
     private RegionRegistry regions;
+    /** Max ts syncs between the apply agent and the PD worker (used only with PD). */
+    private final MaxTsSync maxTsSync = new MaxTsSync();
     private RaftAgent raftAgent;
     private final PartitionFaults faults = new PartitionFaults();
     private final StoreFailure storeFailure = new StoreFailure();
@@ -183,6 +186,7 @@ public final class StoreNode implements AutoCloseable {
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.regions(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
             replication.durableApplied(), engine, storeFailure, config.storeId());
+        applyAgent.enableTransactions(replication.txnLink(), config.storePd().enabled() ? maxTsSync : null);
         raftAgent = replication.agent();
         exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
             replication.exporter());
@@ -231,7 +235,7 @@ public final class StoreNode implements AutoCloseable {
             client -> new PdWorker(config.storeId(), config.listenEndpoint(), config.storePd(), config.split(),
                 new PdClientStorePd(client), replication.pdLink(), regions,
                 new EngineStoreStats(config.dataDir(), engine, regions, counters), new EngineRegionData(engine),
-                replication.regions().writeStats(), initial, clock),
+                replication.regions().writeStats(), initial, clock).serveMaxTs(maxTsSync),
             clock);
         pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, connector);
         AgentRunner.startOnThread(pdRunner);

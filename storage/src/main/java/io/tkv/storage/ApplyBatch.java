@@ -57,6 +57,7 @@ public final class ApplyBatch implements AutoCloseable {
     private final StagedWrites staged = new StagedWrites();
     private final LongArrayList createdRegions = new LongArrayList();
     private final CasResult casResult = new CasResult();
+    private final TxnWrites txnWrites;
     private final ExpandableDirectByteBuffer keyScratch = new ExpandableDirectByteBuffer(INITIAL_KEY_CAPACITY);
     private final ExpandableDirectByteBuffer valueScratch = new ExpandableDirectByteBuffer(INITIAL_VALUE_CAPACITY);
     private final WriteOptions writeOptions;
@@ -85,6 +86,7 @@ public final class ApplyBatch implements AutoCloseable {
         this.dataCf = engine.handle(ColumnFamily.DEFAULT);
         this.raftCf = engine.handle(ColumnFamily.RAFT);
         this.dedup = dedup;
+        this.txnWrites = new TxnWrites(engine);
         // Native objects last, so a closed engine fails above without leaking them.
         this.writeOptions = new WriteOptions().setSync(false);
         this.getOptions = new ReadOptions();
@@ -221,6 +223,19 @@ public final class ApplyBatch implements AutoCloseable {
         try {
             stagePut(key, keyOffset, keyLength, value, valueOffset, valueLength,
                 RawFormat.expiryMs(entryTimeMs, ttlSeconds));
+        } catch (final RuntimeException ex) {
+            throw abortOn(ex);
+        }
+    }
+
+    /**
+     * Stages a put (or, for a {@code null} value, a delete) of a transactional key in a data column family, for the
+     * current entry ({@link TxnWrites}).
+     */
+    public void stageTxn(final ColumnFamily family, final byte[] key, final byte[] value) {
+        ensureEntry();
+        try {
+            txnWrites.stage(batch, family, key, value);
         } catch (final RuntimeException ex) {
             throw abortOn(ex);
         }

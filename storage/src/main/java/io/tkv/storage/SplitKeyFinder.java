@@ -1,17 +1,21 @@
 package io.tkv.storage;
 
+import io.tkv.codec.keys.KeySpace;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+
+import java.util.Arrays;
 
 /**
  * Finds where to split a region that grew too big, by reading its keys (TiKV's size and keys split checkers): from the
  * region's start, in key order, it sums each stored key and value, and the first key at which the sum reaches the split
  * size, or the count the split key count, is the split key — the new region starts there, so the region keeps less
  * than the split size. The key is strictly inside the region ({@link RegionDescriptor#canSplitAt}), or there is none.
- * Reads one RocksDB snapshot of the data column family RawKV keeps its keys in; runs off the raft thread (it reads as
- * much of the region as the split size). Not thread safe.
+ * Reads one RocksDB snapshot of the data column families, merged in key order (RawKV's keys and the transactional
+ * locks, writes and values); a transactional version splits at its user key, so no split parts a key's versions.
+ * Runs off the raft thread (it reads as much of the region as the split size). Not thread safe.
  */
 public final class SplitKeyFinder {
     private final StorageEngine engine;
@@ -55,10 +59,10 @@ public final class SplitKeyFinder {
             long bytes = 0;
             long keys = 0;
             byte[] last = null;
-            try (RocksIterator it = engine.db().newIterator(engine.handle(ColumnFamily.DEFAULT), read)) {
-                for (it.seek(region.start()); it.isValid(); it.next()) {
-                    final byte[] key = it.key();
-                    bytes += key.length + it.value().length;
+            try (Merged it = new Merged(read, region.start())) {
+                for (; it.isValid(); it.next()) {
+                    final byte[] key = it.splitKey();
+                    bytes += it.key().length + it.value().length;
                     keys++;
                     last = key;
                     if ((bytes >= splitBytes || keys >= splitKeys) && region.canSplitAt(key)) {
@@ -79,14 +83,82 @@ public final class SplitKeyFinder {
             if (upper != null) {
                 read.setIterateUpperBound(upper);
             }
-            try (RocksIterator it = engine.db().newIterator(engine.handle(ColumnFamily.DEFAULT), read)) {
-                for (it.seek(region.start()); it.isValid(); it.next()) {
+            try (Merged it = new Merged(read, region.start())) {
+                for (; it.isValid(); it.next()) {
                     total[0] += it.key().length + it.value().length;
                     total[1]++;
                 }
             }
         } finally {
             engine.db().releaseSnapshot(snapshot);
+        }
+    }
+
+    /**
+     * The data column families read as one sequence in key order: RawKV's keys (in {@code default}) and the
+     * transactional ones (versions in {@code default} and {@code write}, locks in {@code lock}). A transactional
+     * version key ({@code 'x' mc(k) ~ts}) splits as its user key's {@code 'x' mc(k)} ({@link #splitKey}), so a split
+     * never parts a key's versions, its lock and its values: they all sort at or after that key.
+     */
+    private final class Merged implements AutoCloseable {
+        private final ColumnFamily[] families = {ColumnFamily.DEFAULT, ColumnFamily.LOCK, ColumnFamily.WRITE};
+        private final RocksIterator[] iterators = new RocksIterator[families.length];
+        private int current = -1;
+
+        Merged(final ReadOptions read, final byte[] start) {
+            for (int i = 0; i < families.length; i++) {
+                iterators[i] = engine.db().newIterator(engine.handle(families[i]), read);
+                iterators[i].seek(start);
+            }
+            pick();
+        }
+
+        boolean isValid() {
+            return current >= 0;
+        }
+
+        byte[] key() {
+            return iterators[current].key();
+        }
+
+        byte[] value() {
+            return iterators[current].value();
+        }
+
+        /** @return where the region could split to keep the current key with all of its user key's data. */
+        byte[] splitKey() {
+            final byte[] key = key();
+            final boolean version = families[current] != ColumnFamily.LOCK && key.length > 1 + Long.BYTES
+                && key[0] == KeySpace.TXN;
+            return version ? Arrays.copyOf(key, key.length - Long.BYTES) : key;
+        }
+
+        void next() {
+            iterators[current].next();
+            pick();
+        }
+
+        private void pick() {
+            current = -1;
+            byte[] smallest = null;
+            for (int i = 0; i < iterators.length; i++) {
+                if (iterators[i].isValid()) {
+                    final byte[] key = iterators[i].key();
+                    if (smallest == null || Arrays.compareUnsigned(key, smallest) < 0) {
+                        smallest = key;
+                        current = i;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            for (final RocksIterator iterator : iterators) {
+                if (iterator != null) {
+                    iterator.close();
+                }
+            }
         }
     }
 }

@@ -80,4 +80,28 @@ class SplitKeyFinderTest extends RawKvTestSupport {
             StandardCharsets.UTF_8));
         assertNull(finder.findHalf(region(stored("k010"), stored("k011"))), "one key: nothing to split");
     }
+
+    @Test
+    void shouldSplitTransactionalDataAtAUserKeySoNoKeysVersionsAndLockArePartedAcrossRegions() throws Exception {
+        final byte[] value = new byte[VALUE_BYTES];
+        for (int i = 0; i < 10; i++) {
+            final byte[] key = io.tkv.codec.keys.TxnKeyCodec.encode(String.format("t%02d", i)
+                .getBytes(StandardCharsets.UTF_8));
+            for (long ts = 1; ts <= 3; ts++) {
+                final byte[] version = java.util.Arrays.copyOf(key, key.length + Long.BYTES);
+                java.nio.ByteBuffer.wrap(version, key.length, Long.BYTES).putLong(~ts);
+                engine.db().put(engine.handle(ColumnFamily.WRITE), version, value);
+                engine.db().put(engine.handle(ColumnFamily.DEFAULT), version, value);
+            }
+            engine.db().put(engine.handle(ColumnFamily.LOCK), key, value);
+        }
+        final SplitKeyFinder finder = new SplitKeyFinder(engine);
+        final RegionDescriptor region = region(new byte[0], new byte[0]);
+        // Seven entries per key (3 values, 1 lock, 3 writes): the 15th is the first of the third key.
+        final byte[] key = finder.find(region, Long.MAX_VALUE, 15);
+        assertEquals(java.util.Arrays.toString(io.tkv.codec.keys.TxnKeyCodec.encode(
+            "t02".getBytes(StandardCharsets.UTF_8))), java.util.Arrays.toString(key));
+        final byte[] half = finder.findHalf(region);
+        assertEquals(0, (half.length - 1) % 9, "a whole memcomparable key, no timestamp");
+    }
 }

@@ -1,6 +1,35 @@
 package io.tkv.codec.frame;
 
 import io.tkv.codec.AddOperatorDecoder;
+import io.tkv.codec.KvGetDecoder;
+import io.tkv.codec.KvGetResponseDecoder;
+import io.tkv.codec.KvBatchGetDecoder;
+import io.tkv.codec.KvBatchGetResponseDecoder;
+import io.tkv.codec.KvScanDecoder;
+import io.tkv.codec.KvScanResponseDecoder;
+import io.tkv.codec.KvPrewriteDecoder;
+import io.tkv.codec.KvPrewriteResponseDecoder;
+import io.tkv.codec.KvPessimisticLockDecoder;
+import io.tkv.codec.KvPessimisticLockResponseDecoder;
+import io.tkv.codec.KvPessimisticRollbackDecoder;
+import io.tkv.codec.KvPessimisticRollbackResponseDecoder;
+import io.tkv.codec.KvCommitDecoder;
+import io.tkv.codec.KvCommitResponseDecoder;
+import io.tkv.codec.KvBatchRollbackDecoder;
+import io.tkv.codec.KvBatchRollbackResponseDecoder;
+import io.tkv.codec.KvCleanupDecoder;
+import io.tkv.codec.KvCleanupResponseDecoder;
+import io.tkv.codec.KvCheckTxnStatusDecoder;
+import io.tkv.codec.KvCheckTxnStatusResponseDecoder;
+import io.tkv.codec.KvCheckSecondaryLocksDecoder;
+import io.tkv.codec.KvCheckSecondaryLocksResponseDecoder;
+import io.tkv.codec.KvResolveLockDecoder;
+import io.tkv.codec.KvResolveLockResponseDecoder;
+import io.tkv.codec.KvTxnHeartBeatDecoder;
+import io.tkv.codec.KvTxnHeartBeatResponseDecoder;
+import io.tkv.codec.KvScanLockDecoder;
+import io.tkv.codec.KvScanLockResponseDecoder;
+import io.tkv.codec.TxnKeyErrorListDecoder;
 import io.tkv.codec.AddOperatorResponseDecoder;
 import io.tkv.codec.AllocIdDecoder;
 import io.tkv.codec.AllocIdResponseDecoder;
@@ -136,7 +165,90 @@ public final class Protocol {
             .accept(SplitRegionDecoder.TEMPLATE_ID, FrameShape.of(SplitRegionDecoder.BLOCK_LENGTH,
                 FrameShape.of(SplitRegionDecoder.NewPeersDecoder.sbeBlockLength()), DATA))
             .accept(LocateRegionDecoder.TEMPLATE_ID, FrameShape.of(LocateRegionDecoder.BLOCK_LENGTH, DATA))
-            .accept(ChangePeerDecoder.TEMPLATE_ID, FrameShape.of(ChangePeerDecoder.BLOCK_LENGTH));
+            .accept(ChangePeerDecoder.TEMPLATE_ID, FrameShape.of(ChangePeerDecoder.BLOCK_LENGTH))
+            .accept(KvGetDecoder.TEMPLATE_ID, FrameShape.of(KvGetDecoder.BLOCK_LENGTH, DATA))
+            .accept(KvBatchGetDecoder.TEMPLATE_ID, FrameShape.of(KvBatchGetDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvScanDecoder.TEMPLATE_ID, FrameShape.of(KvScanDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvPrewriteDecoder.TEMPLATE_ID, FrameShape.of(KvPrewriteDecoder.BLOCK_LENGTH,
+                FrameShape.of(KvPrewriteDecoder.MutationsDecoder.sbeBlockLength(), DATA, DATA), KEYS, DATA))
+            .accept(KvPessimisticLockDecoder.TEMPLATE_ID,
+                FrameShape.of(KvPessimisticLockDecoder.BLOCK_LENGTH, KEYS, DATA))
+            .accept(KvPessimisticRollbackDecoder.TEMPLATE_ID,
+                FrameShape.of(KvPessimisticRollbackDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvCommitDecoder.TEMPLATE_ID, FrameShape.of(KvCommitDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvBatchRollbackDecoder.TEMPLATE_ID, FrameShape.of(KvBatchRollbackDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvCleanupDecoder.TEMPLATE_ID, FrameShape.of(KvCleanupDecoder.BLOCK_LENGTH, DATA))
+            .accept(KvCheckTxnStatusDecoder.TEMPLATE_ID, FrameShape.of(KvCheckTxnStatusDecoder.BLOCK_LENGTH, DATA))
+            .accept(KvCheckSecondaryLocksDecoder.TEMPLATE_ID,
+                FrameShape.of(KvCheckSecondaryLocksDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvResolveLockDecoder.TEMPLATE_ID, FrameShape.of(KvResolveLockDecoder.BLOCK_LENGTH, KEYS))
+            .accept(KvTxnHeartBeatDecoder.TEMPLATE_ID, FrameShape.of(KvTxnHeartBeatDecoder.BLOCK_LENGTH, DATA))
+            .accept(KvScanLockDecoder.TEMPLATE_ID, FrameShape.of(KvScanLockDecoder.BLOCK_LENGTH, DATA, DATA));
+    }
+
+    /** A group of keys: no fixed field, one var-length key each. */
+    private static final FrameShape KEYS = FrameShape.of(0, DATA);
+
+    /**
+     * @return a validator for a TxnKeyErrorList frame carried inside a transactional response, of this version or a
+     *     newer one.
+     */
+    public static FrameValidator txnKeyErrorListValidator() {
+        return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
+            .accept(TxnKeyErrorListDecoder.TEMPLATE_ID, FrameShape.of(TxnKeyErrorListDecoder.BLOCK_LENGTH,
+                FrameShape.of(TxnKeyErrorListDecoder.ErrorsDecoder.sbeBlockLength(), KEYS, DATA, DATA, DATA)));
+    }
+
+    /** The transactional responses a client accepts, added to {@link #clientEgressValidator()}. */
+    private static FrameValidator acceptTxnReplies(final FrameValidator validator) {
+        final FrameShape pairs = FrameShape.of(0, DATA, DATA);
+        return validator
+            .accept(KvGetResponseDecoder.TEMPLATE_ID, FrameShape.of(KvGetResponseDecoder.BLOCK_LENGTH, DATA, DATA,
+                DATA))
+            .accept(KvBatchGetResponseDecoder.TEMPLATE_ID, FrameShape.of(KvBatchGetResponseDecoder.BLOCK_LENGTH,
+                pairs, DATA, DATA))
+            .accept(KvScanResponseDecoder.TEMPLATE_ID, FrameShape.of(KvScanResponseDecoder.BLOCK_LENGTH, pairs,
+                DATA, DATA))
+            .accept(KvPrewriteResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvPrewriteResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvPessimisticLockResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvPessimisticLockResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvPessimisticRollbackResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvPessimisticRollbackResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvCommitResponseDecoder.TEMPLATE_ID, FrameShape.of(KvCommitResponseDecoder.BLOCK_LENGTH, DATA,
+                DATA))
+            .accept(KvBatchRollbackResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvBatchRollbackResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvCleanupResponseDecoder.TEMPLATE_ID, FrameShape.of(KvCleanupResponseDecoder.BLOCK_LENGTH, DATA,
+                DATA))
+            .accept(KvCheckTxnStatusResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvCheckTxnStatusResponseDecoder.BLOCK_LENGTH, DATA, DATA, DATA))
+            .accept(KvCheckSecondaryLocksResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvCheckSecondaryLocksResponseDecoder.BLOCK_LENGTH, DATA, DATA, DATA))
+            .accept(KvResolveLockResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvResolveLockResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvTxnHeartBeatResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvTxnHeartBeatResponseDecoder.BLOCK_LENGTH, DATA, DATA))
+            .accept(KvScanLockResponseDecoder.TEMPLATE_ID,
+                FrameShape.of(KvScanLockResponseDecoder.BLOCK_LENGTH, DATA, DATA, DATA));
+    }
+
+    /**
+     * @param templateId a reply template.
+     * @return whether it is a transactional response (an odd id of band 250-299, TxnKeyErrorList excluded).
+     */
+    public static boolean isTxnResponse(final int templateId) {
+        return templateId > KvGetDecoder.TEMPLATE_ID && templateId <= KvScanLockResponseDecoder.TEMPLATE_ID &&
+            (templateId & 1) == 1;
+    }
+
+    /**
+     * @param templateId a request template.
+     * @return whether it is a transactional request (band 250-299).
+     */
+    public static boolean isTxnRequest(final int templateId) {
+        return templateId >= KvGetDecoder.TEMPLATE_ID && templateId <= KvScanLockDecoder.TEMPLATE_ID &&
+            (templateId & 1) == 0;
     }
 
     /**
@@ -278,7 +390,8 @@ public final class Protocol {
 
     /** @return a validator for the frames a client accepts from a store (of this version or a newer one). */
     public static FrameValidator clientEgressValidator() {
-        return acceptPdReplies(new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions())
+        return acceptTxnReplies(acceptPdReplies(new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF)
+            .acceptNewerVersions()))
             .accept(ChallengeDecoder.TEMPLATE_ID, FrameShape.of(ChallengeDecoder.BLOCK_LENGTH, DATA))
             .accept(ConnectedDecoder.TEMPLATE_ID, FrameShape.of(ConnectedDecoder.storeIdEncodingOffset(), DATA)
                 .since(2, ConnectedDecoder.maxRequestBytesEncodingOffset()).since(3, ConnectedDecoder.BLOCK_LENGTH))

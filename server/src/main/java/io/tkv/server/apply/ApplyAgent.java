@@ -9,6 +9,8 @@ import io.tkv.server.StoreFailure;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
+import io.tkv.server.txn.MaxTsSync;
+import io.tkv.server.txn.TxnLink;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.RawKvStore;
 import io.tkv.storage.RegionApplyState;
@@ -69,6 +71,7 @@ public final class ApplyAgent implements Agent {
     private final SplitExecutor splits;
     private final ConfChangeExecutor confChanges;
     private final ChecksumExecutor checksums;
+    private final TxnExecutor txn;
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHandler handler = this::onRecord;
@@ -107,7 +110,19 @@ public final class ApplyAgent implements Agent {
         this.durable = durable;
         this.reads = new ReadExecutor(store, replies, maxReplyBytes);
         this.checksums = new ChecksumExecutor(engine, replies);
+        this.txn = new TxnExecutor(engine, regions, replies, maxReplyBytes);
         this.storeFailure = storeFailure;
+    }
+
+    /**
+     * Serves transactional requests ({@link TxnExecutor}); without this call they are refused, and the transactional
+     * writes in the log are still applied. Before the agent runs.
+     *
+     * @param link  the hand-over of the scheduler's writes to the raft agent.
+     * @param maxTs the max ts syncs through PD; null on a store without PD (no async commit, no 1PC).
+     */
+    public void enableTransactions(final TxnLink link, final MaxTsSync maxTs) {
+        txn.connect(link, maxTs);
     }
 
     @Override
@@ -117,6 +132,8 @@ public final class ApplyAgent implements Agent {
             commit();
             work++;
         }
+        // With no batch open: the commands a failed write releases read committed state only.
+        work += txn.doWork();
         if (!replies.isEmpty()) {
             work += replies.flush(registry, sender);
         }
@@ -170,15 +187,25 @@ public final class ApplyAgent implements Agent {
         final boolean write = entryType == EntryType.NORMAL.ordinal() && dataLength > 0;
         final boolean wellFormed = write && entries.decode(buffer, data, dataLength);
         final boolean split = wellFormed && entries.command().type() == Command.SPLIT;
+        final boolean txnWrite = wellFormed && entries.command().type() == Command.TXN_WRITE;
+        // The transaction scheduler here proposed it and waits for its outcome.
+        final boolean txnMine = write && slot == TxnLink.PROPOSER_SLOT;
         final boolean confChange = entryType == EntryType.CONF_CHANGE.ordinal();
         if (write) {
             counters.requests().increment();
         }
         if (failure != null) {
             failWrite(write, slot, generation);
+            if (txnMine) {
+                txn.writeFailed(entries.requestId(), Status.INTERNAL_ERROR, failure);
+            }
             return;
         }
         if (regions.get(regionId) == null) {
+            if (txnMine) {
+                txn.writeFailed(entries.requestId(), Status.REGION_NOT_FOUND,
+                    "region " + regionId + " left this store before the write applied");
+            }
             // The region left this store (its peer here was removed and destroyed): what Raft still hands over of it
             // is not this store's to apply.
             if (write && generation != 0) {
@@ -213,9 +240,14 @@ public final class ApplyAgent implements Agent {
             } else if (split) {
                 splits.execute(batch, entries.command(), region, slot, generation);
                 commitOrThrow();
+            } else if (txnWrite) {
+                txn.applyWrite(batch, entries.command(), region, term, txnMine);
             } else if (wellFormed) {
                 writes.execute(batch, entries.command(), region, slot, generation);
             } else if (write) {
+                if (txnMine) {
+                    txn.writeFailed(entries.requestId(), Status.MALFORMED, entries.reason());
+                }
                 counters.malformed().increment();
                 LOG.warn("entry {}@{} of {} bytes (format byte {}): {}", entryIndex, term, dataLength,
                     buffer.getByte(data), entries.reason());
@@ -327,6 +359,18 @@ public final class ApplyAgent implements Agent {
                 failure);
             return;
         }
+        if (Protocol.isTxnRequest(templateId(buffer, frame))) {
+            try {
+                txn.onRequest(buffer, frame, slot, generation);
+            } catch (final RuntimeException ex) {
+                // The scheduler released what the command held; a storage failure or a corrupt record is the store's.
+                failStop("a transactional command failed: " + ex.getMessage(), ex);
+                replies.failWrites(failure);
+                reads.fail(slot, generation, Protocol.correlationId(buffer, frame, frameLength),
+                    templateId(buffer, frame), failure);
+            }
+            return;
+        }
         try {
             reads.execute(templateId(buffer, frame), buffer, frame, slot, generation);
         } catch (final RuntimeException ex) {
@@ -355,6 +399,10 @@ public final class ApplyAgent implements Agent {
             failStop("committing applied entries failed: " + ex.getMessage(), ex);
             replies.failWrites(failure);
         }
+        if (failure == null) {
+            // The scheduler's writes in the batch are visible now: their commands answer, their waiters run.
+            txn.afterCommit();
+        }
         counters.duplicateWrites().setOrdered(writes.duplicateWrites());
         counters.staleWrites().setOrdered(writes.staleWrites());
         counters.bytesWritten().setOrdered(writes.bytesWritten());
@@ -371,6 +419,7 @@ public final class ApplyAgent implements Agent {
         if (batch.isOpen()) {
             batch.abort();
         }
+        txn.afterAbort(failure);
     }
 
     private int templateId(final MutableDirectBuffer buffer, final int frame) {

@@ -70,6 +70,21 @@ final class PendingReplies {
         commit(slot, generation, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength(), false);
     }
 
+    /** Encodes an ErrorResponse NOT_LEADER with the leader this store knows as the next reply. */
+    void commitNotLeader(
+        final int slot, final int generation, final long correlationId, final int templateId,
+        final long leaderStoreId, final String leaderEndpoint, final String message) {
+        error.wrapAndApplyHeader(buffer, position, header)
+            .correlationId(correlationId)
+            .status(Status.NOT_LEADER)
+            .requestTemplateId(templateId)
+            .leaderStoreId(leaderStoreId)
+            .errorMessage(message)
+            .leaderEndpoint(leaderEndpoint)
+            .putRegions(NO_REGIONS, 0, 0);
+        commit(slot, generation, MessageHeaderEncoder.ENCODED_LENGTH + error.encodedLength(), false);
+    }
+
     /** @return whether any held reply acknowledges a write. */
     boolean hasWrites() {
         return writes > 0;

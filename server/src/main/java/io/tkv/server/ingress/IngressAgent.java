@@ -22,6 +22,7 @@ import io.tkv.server.session.ClientSession;
 import io.tkv.server.session.HandshakeHandler;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
+import io.tkv.server.txn.TxnRequests;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.Agent;
@@ -68,6 +69,7 @@ public final class IngressAgent implements Agent {
     private final RegionListWriter regionList = new RegionListWriter();
     private final RegionLocator locator;
     private final ExpandableDirectByteBuffer regionFrame = new ExpandableDirectByteBuffer(512);
+    private final TxnRequests txnRequests;
     private long nowMs;
     private long nowNs;
 
@@ -94,6 +96,7 @@ public final class IngressAgent implements Agent {
             MAX_PARTIAL_REQUESTS);
         this.imageAlive = sessionId -> subscription.imageBySessionId(sessionId) != null;
         this.locator = new RegionLocator(regions.registry(), router::leaderStoreId, replies);
+        this.txnRequests = limits.txnRequests();
     }
 
     @Override
@@ -204,6 +207,10 @@ public final class IngressAgent implements Agent {
             onRegionError(session, correlationId, regionStatus, templateId);
             return;
         }
+        if (Protocol.isTxnRequest(templateId)) {
+            onTxnRequest(session, buffer, offset, length, templateId, correlationId);
+            return;
+        }
         final Status limitStatus = limits.check(templateId, buffer, offset, blockLength, version);
         if (limitStatus != Status.OK) {
             if (limitStatus == Status.TOO_LARGE) {
@@ -219,19 +226,50 @@ public final class IngressAgent implements Agent {
     }
 
     /**
+     * A transactional request: every key, size and field read and checked ({@link TxnRequests}) before it takes a read
+     * point through Raft like a read; the apply agent runs it once the point is applied.
+     */
+    private void onTxnRequest(
+        final ClientSession session, final DirectBuffer buffer, final int offset, final int length,
+        final int templateId, final long correlationId) {
+        if (txnRequests.read(buffer, offset, regions.region()) == null) {
+            final Status status = txnRequests.status();
+            if (status == Status.KEY_NOT_IN_REGION) {
+                onRegionError(session, correlationId, status, templateId, txnRequests.reason());
+                return;
+            }
+            if (status == Status.TOO_LARGE) {
+                counters.tooLarge().increment();
+            } else {
+                counters.malformed().increment();
+            }
+            replies.sendError(session.publication(), correlationId, status, templateId, txnRequests.reason());
+            return;
+        }
+        router.route(session, RegionGuard.regionId(buffer, offset), templateId, correlationId, buffer, offset, length,
+            nowMs);
+    }
+
+    /**
      * A request for a region that is not here, or that changed: EPOCH_NOT_MATCH and KEY_NOT_IN_REGION carry the region
      * as it is now and its neighbours on this store (after a split, its new siblings), with their leaders, so the
      * client corrects its cache at once. A cold path: it allocates.
      */
     private void onRegionError(
         final ClientSession session, final long correlationId, final Status status, final int templateId) {
+        onRegionError(session, correlationId, status, templateId, regions.reason());
+    }
+
+    private void onRegionError(
+        final ClientSession session, final long correlationId, final Status status, final int templateId,
+        final String reason) {
         if (regions.region() == null) {
-            replies.sendError(session.publication(), correlationId, status, templateId, regions.reason());
+            replies.sendError(session.publication(), correlationId, status, templateId, reason);
             return;
         }
         final int length = regionList.write(regions.regionAndNeighbours(), router::leaderStoreId, regionFrame, 0);
-        replies.sendRegionError(session.publication(), correlationId, status, templateId, regions.reason(),
-            regionFrame, length);
+        replies.sendRegionError(session.publication(), correlationId, status, templateId, reason, regionFrame,
+            length);
     }
 
     /**

@@ -60,6 +60,11 @@ public final class RegionGuard {
         return buffer.getLong(offset + REGION_OFFSET, ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** @return the region epoch version a request names (at the same offset in every request). */
+    public static long epochVersion(final DirectBuffer buffer, final int offset) {
+        return buffer.getLong(offset + REGION_OFFSET + 2 * Long.BYTES, ByteOrder.LITTLE_ENDIAN);
+    }
+
     /**
      * @param templateId  of the request, validated.
      * @param offset      of its message header.

@@ -11,6 +11,7 @@ import io.tkv.codec.RawGetDecoder;
 import io.tkv.codec.RawPutDecoder;
 import io.tkv.codec.RawScanDecoder;
 import io.tkv.codec.Status;
+import io.tkv.server.txn.TxnRequests;
 import org.agrona.DirectBuffer;
 
 /**
@@ -58,6 +59,11 @@ public final class RequestLimits {
      */
     public static RequestLimits protocolRules() {
         return new RequestLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** @return a reader of transactional requests under the same limits. */
+    public TxnRequests txnRequests() {
+        return new TxnRequests(maxKeyBytes, maxValueBytes, maxScanLimit);
     }
 
     /** @return the largest request frame the store takes. */

@@ -35,12 +35,14 @@ public final class RaftAgent implements Agent {
     private final RaftMessageHandler onMessage;
     /** Null on a store without PD. */
     private final PdBridge pd;
+    private final TxnProposer txn;
     private volatile int ledRegions;
     private long cycles;
 
     RaftAgent(
         final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure,
-        final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter, final PdBridge pd) {
+        final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter, final PdBridge pd,
+        final TxnProposer txn) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
@@ -50,6 +52,7 @@ public final class RaftAgent implements Agent {
         // The driver itself: it takes the messages and hears which stores are alive (hibernating regions need it).
         this.onMessage = raft;
         this.pd = pd;
+        this.txn = txn;
     }
 
     @Override
@@ -67,6 +70,8 @@ public final class RaftAgent implements Agent {
         int work = onRegionEvents();
         work += starter.retryCampaigns();
         work += adapter.poll(onMessage, FRAGMENT_LIMIT);
+        // The scheduler's writes before the driver's cycle: appended and sent in this one.
+        work += txn.doWork();
         work += raft.doWork();
         if (pd != null) {
             work += pd.doWork(System.nanoTime());

@@ -25,6 +25,7 @@ import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
 import io.tkv.server.storepd.PdLink;
+import io.tkv.server.txn.TxnLink;
 import io.tkv.storage.ApplyBatch;
 import io.tkv.storage.FsyncPolicy;
 import io.tkv.server.region.RegionRegistry;
@@ -96,6 +97,7 @@ public final class Replication implements AutoCloseable {
     private SnapshotExporter exporter;
     private SnapshotInstaller installer;
     private DurableAppliedIndex durableApplied;
+    private final TxnLink txnLink = new TxnLink();
 
     private Replication() {
     }
@@ -209,7 +211,9 @@ public final class Replication implements AutoCloseable {
         final ConfChangeProposer confChanges = new ConfChangeProposer(regionRegistry, raft, addresses::isReachable);
         final SplitProposer splits = new SplitProposer(regionRegistry);
         pd = config.storePd().enabled() ? pdBridge(config, regionRegistry, confChanges, splits, addresses) : null;
-        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd);
+        final TxnProposer txnProposer = new TxnProposer(raft, proposals, hints, txnLink);
+        sink.txnProposer(txnProposer);
+        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd, txnProposer);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue, new SplitRequests(splits, router, replies),
@@ -395,6 +399,11 @@ public final class Replication implements AutoCloseable {
     /** @return the hand-over to the store's PD worker, or null on a store without PD. */
     public PdLink pdLink() {
         return pd == null ? null : pd.link();
+    }
+
+    /** @return the hand-over of the transaction scheduler's writes between the apply and the raft agent. */
+    public TxnLink txnLink() {
+        return txnLink;
     }
 
     /** @return the regions' apply states and descriptors, for the apply agent. */

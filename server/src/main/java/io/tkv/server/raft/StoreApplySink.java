@@ -28,6 +28,7 @@ final class StoreApplySink implements ApplySink {
     private final ReplySender replies;
     private final LeaderHints hints;
     private final StoreCounters counters;
+    private TxnProposer txn;
     private final UnsafeBuffer data = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
 
@@ -42,6 +43,11 @@ final class StoreApplySink implements ApplySink {
         this.replies = replies;
         this.hints = hints;
         this.counters = counters;
+    }
+
+    /** The transaction scheduler's proposer, told of its proposals that are dropped. */
+    void txnProposer(final TxnProposer proposer) {
+        this.txn = proposer;
     }
 
     @Override
@@ -98,6 +104,10 @@ final class StoreApplySink implements ApplySink {
             return;
         }
         counters.proposalsDropped().increment();
+        if (proposals.slot(proposalToken) == TxnProposer.TXN_SLOT) {
+            txn.onDropped(proposalToken, leaderStoreId);
+            return;
+        }
         final ClientSession session = registry.activeSession(proposals.slot(proposalToken),
             proposals.generation(proposalToken));
         if (session != null) {

@@ -43,4 +43,9 @@ public final class PdClientStorePd implements StorePd {
     public CompletableFuture<List<PdStore>> stores(final long storeId) {
         return client.storeAsync(storeId);
     }
+
+    @Override
+    public CompletableFuture<Long> timestamp() {
+        return client.getTimestampAsync();
+    }
 }

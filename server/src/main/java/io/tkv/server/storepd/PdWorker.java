@@ -1,5 +1,6 @@
 package io.tkv.server.storepd;
 
+import io.tkv.server.txn.MaxTsSync;
 import io.tkv.client.StoreHeartbeatReport;
 import io.tkv.server.config.StorePdSettings;
 import io.tkv.server.config.SplitCheckSettings;
@@ -37,6 +38,7 @@ public final class PdWorker implements Agent {
     private final StoreDirectory stores;
     private final SplitChecker splits;
     private final RegionHeartbeats heartbeats;
+    private MaxTsSync maxTs;
     private volatile boolean registered;
     private boolean registering;
     private long nextRegisterMs = 0;
@@ -71,10 +73,23 @@ public final class PdWorker implements Agent {
         this.heartbeats = new RegionHeartbeats(storeId, pd, link, data, writes, inbox, stores, splits);
     }
 
+    /**
+     * Serves the apply agent's max ts syncs ({@link MaxTsSync}) from PD's TSO. Before the worker runs.
+     *
+     * @return this.
+     */
+    public PdWorker serveMaxTs(final MaxTsSync sync) {
+        this.maxTs = sync;
+        return this;
+    }
+
     @Override
     public int doWork() {
         final long nowMs = clock.time();
         int work = inbox.drain();
+        if (maxTs != null) {
+            work += maxTs.serve(pd::timestamp);
+        }
         if (!registered) {
             return work + register(nowMs);
         }

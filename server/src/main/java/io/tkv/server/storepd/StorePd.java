@@ -28,4 +28,9 @@ public interface StorePd {
 
     /** @param storeId a store, or 0 for every store PD knows. */
     CompletableFuture<List<PdStore>> stores(long storeId);
+
+    /** A TSO timestamp, handed out after this call began (to sync a new leader's max ts). */
+    default CompletableFuture<Long> timestamp() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no TSO"));
+    }
 }

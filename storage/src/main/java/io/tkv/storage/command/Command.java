@@ -24,7 +24,8 @@ package io.tkv.storage.command;
  * </pre>
  * All little-endian. The items per type: PUT key, value; BATCH_PUT count/2 pairs of key, value; DELETE key;
  * BATCH_DELETE keys; DELETE_RANGE start key, end key (empty: to the end); COMPARE_AND_SWAP key, expected value, new
- * value; SPLIT (an admin command, see {@link #SPLIT}) split key, new region id, new peer ids. A client write's command
+ * value; SPLIT (an admin command, see {@link #SPLIT}) split key, new region id, new peer ids; TXN_WRITE (see
+ * {@link #TXN_WRITE}) the transaction scheduler's write batch and the term it read in. A client write's command
  * is never larger than the request it came from plus {@link #HEADER_LENGTH}: its items are the request's byte fields
  * with the same 4-byte lengths, and nothing else follows the header.
  *
@@ -56,6 +57,17 @@ public final class Command {
      * order its descriptor lists them. The header's epoch must be the region's, both counters.
      */
     public static final byte SPLIT = 16;
+    /**
+     * A transactional command's modifications, proposed by the store's transaction scheduler (never a client's
+     * frame). Items: the {@code io.tkv.txn.WriteBatchCodec} bytes, then the term of the leader whose state the command
+     * read (8 bytes, big-endian). Applied in the entry's write batch if the header's epoch version is still the
+     * region's and the entry's own term is that term: an entry of another term was proposed after leadership moved
+     * since the command read, so another leader may have written keys it read, and it applies nothing. Client id 0;
+     * request id the scheduler's command id on the proposing store.
+     * Readers of format 2 before this type was added treat it as a malformed no-op, so a cluster proposes it only once
+     * every store runs a build that reads it.
+     */
+    public static final byte TXN_WRITE = 17;
     /** Bytes of an id item of an admin command. */
     public static final int ID_ITEM_LENGTH = Long.BYTES;
 
@@ -96,6 +108,7 @@ public final class Command {
             case DELETE_RANGE -> "DELETE_RANGE";
             case COMPARE_AND_SWAP -> "COMPARE_AND_SWAP";
             case SPLIT -> "SPLIT";
+            case TXN_WRITE -> "TXN_WRITE";
             default -> "type " + type;
         };
     }

@@ -40,7 +40,8 @@ public final class CommandReader {
             return fail("command format version " + version() + " is not " + Command.VERSION);
         }
         final int type = type();
-        if ((type < Command.PUT || type > Command.MAX_WRITE_TYPE) && type != Command.SPLIT) {
+        if ((type < Command.PUT || type > Command.MAX_WRITE_TYPE) && type != Command.SPLIT &&
+            type != Command.TXN_WRITE) {
             return fail("unknown command type " + type);
         }
         if ((flags() & ~Command.KNOWN_FLAGS) != 0 || source.getByte(at + Command.RESERVED_OFFSET) != 0) {
@@ -78,6 +79,9 @@ public final class CommandReader {
             if (itemLength == 0 && namesKey(type, i)) {
                 return fail("empty key");
             }
+            if (type == Command.TXN_WRITE && (i == 0 ? itemLength == 0 : itemLength != Command.ID_ITEM_LENGTH)) {
+                return fail("transactional write item " + i + " of " + itemLength + " bytes");
+            }
             if (type == Command.SPLIT && i > 0 && itemLength != Command.ID_ITEM_LENGTH) {
                 return fail("split id item " + i + " of " + itemLength + " bytes");
             }
@@ -97,6 +101,7 @@ public final class CommandReader {
             case Command.BATCH_DELETE -> count >= 0;
             case Command.COMPARE_AND_SWAP -> count == 3;
             case Command.SPLIT -> count >= 3;
+            case Command.TXN_WRITE -> count == 2;
             default -> false;
         };
     }

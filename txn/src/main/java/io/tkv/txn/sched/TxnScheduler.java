@@ -73,6 +73,7 @@ public final class TxnScheduler {
     private final WaiterManager<Task> lockWaits;
     private long nextCommandId = 1;
     private long nowMs;
+    private long runningRequestId = -1;
     private boolean draining;
 
     /**
@@ -186,6 +187,14 @@ public final class TxnScheduler {
         return task.requestId;
     }
 
+    /**
+     * @return the request id of the command running now (valid inside {@link Output#propose}, which does not name
+     *     it), or -1 outside a command.
+     */
+    public long runningRequestId() {
+        return runningRequestId;
+    }
+
     /** @return the number of proposals waiting for {@link #onApplied}. */
     public int pendingWrites() {
         return proposed.size();
@@ -228,6 +237,15 @@ public final class TxnScheduler {
     }
 
     private void run(final Task task) {
+        runningRequestId = task.requestId;
+        try {
+            runTask(task);
+        } finally {
+            runningRequestId = -1;
+        }
+    }
+
+    private void runTask(final Task task) {
         CommandContext context = null;
         final CommandResult result;
         byte[] batch = null;
