@@ -2,6 +2,7 @@ package io.tkv.server.system;
 
 import io.tkv.client.ClientConfig;
 import io.tkv.client.ErrorCode;
+import io.tkv.client.RawKvClient;
 import io.tkv.client.RegionInfo;
 import io.tkv.client.TkvException;
 import io.tkv.client.TxnRpc;
@@ -93,6 +94,29 @@ final class TxnCluster implements AutoCloseable {
         }
         regions.add(0, parent);
         return List.copyOf(regions);
+    }
+
+    /**
+     * Moves a region's leadership to the next store: asks each store in turn (an admin request is not forwarded to
+     * the leader), and the one that leads it hands it on.
+     *
+     * @return the new leader, or 0 if no store took the request (an election in the way).
+     */
+    long transferLeaderOnward(final long regionId) {
+        for (final long storeId : stores.all()) {
+            final long target = storeId % stores.size() + 1;
+            try (RawKvClient admin = RawKvClient.connect(new ClientConfig()
+                .storeEndpoints(stores.store(storeId).endpoint()).clientName("transfer-" + regionId)
+                .secret(StoreCluster.ADMIN_SECRET).requestTimeoutMs(2_000).connectTimeoutMs(5_000))) {
+                admin.transferLeader(regionId, target);
+                return target;
+            } catch (final TkvException ex) {
+                if (ex.code() != ErrorCode.NOT_LEADER) {
+                    System.out.println("transfer of region " + regionId + " via store " + storeId + ": " + ex);
+                }
+            }
+        }
+        return 0;
     }
 
     /** @return the regions made by {@link #split}, region 1 first. */

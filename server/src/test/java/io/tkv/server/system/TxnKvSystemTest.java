@@ -1,15 +1,22 @@
 package io.tkv.server.system;
 
 import io.tkv.client.TxnMutation;
+import io.tkv.client.TxnRegionGrouping;
+import io.tkv.client.TxnResults;
 import io.tkv.client.TxnRpc;
 import io.tkv.client.txn.KeyLockedException;
 import io.tkv.client.txn.KeyValue;
+import io.tkv.client.txn.Mutation;
+import io.tkv.client.txn.PrewriteRequest;
+import io.tkv.client.txn.PrewriteResult;
+import io.tkv.client.txn.RpcTxnTransport;
 import io.tkv.client.txn.Transaction;
 import io.tkv.client.txn.TxnConfig;
 import io.tkv.client.txn.TxnKv;
 import io.tkv.client.txn.TxnKvClient;
 import io.tkv.client.txn.TxnMode;
 import io.tkv.client.txn.WriteConflictException;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +68,61 @@ class TxnKvSystemTest {
                 conflictingCommitIsAWriteConflict(async, twoPc);
                 pessimisticLocksKeepAWriterOut(twoPc, cluster);
                 readerResolvesADeadTransactionsLocks(twoPc);
+                resentOnePcPrewriteIsReportedCommitted(onePc);
             }
         }
+    }
+
+    /**
+     * The store answers a 1PC prewrite sent again after it committed (as {@link TxnRpc} resends one whose leader died
+     * or moved after the proposal) with WRITE_CONFLICT against the transaction's own commit record, where TiKV
+     * ({@code check_committed_record_on_err} in its prewrite command) answers success at the commit ts. A client told
+     * "conflict" believes the transaction rolled back while it committed: TxnSiSystemTest found this as G1a (a
+     * committed read saw the append of a transaction recorded as failed) when the leader was killed. The fix belongs
+     * in {@code txn/.../Prewrite.java} (not this branch's to edit); {@link io.tkv.client.txn.RpcTxnTransport} works
+     * around it (see {@link #resentOnePcPrewriteIsReportedCommitted}).
+     */
+    @Test
+    @Disabled("store bug: a resent 1PC prewrite after its commit answers WRITE_CONFLICT against its own commit record "
+        + "(Prewrite.checkForNewerVersion lacks TiKV's check_committed_record_on_err); fix in txn Prewrite")
+    void shouldAnswerAResentOnePcPrewriteWithItsCommitTs() throws Exception {
+        try (TxnCluster cluster = TxnCluster.start(dir);
+            TxnKv kv = cluster.connect("txn-resend", new TxnConfig())) {
+            final long startTs = kv.client().timestamp();
+            final List<TxnMutation> mutations = List.of(TxnMutation.put(b("r1"), b("once")));
+            final TxnRpc.PrewriteOptions onePc = TxnRpc.PrewriteOptions.optimistic(startTs, 3_000, 1).onePc(0);
+            final RpcTxnTransport transport = transport(kv);
+            final long commitTs = transport.prewrite(onePcRequest(startTs, "r1", "once")).get(WAIT_MS,
+                TimeUnit.MILLISECONDS).onePcCommitTs();
+            assertTrue(commitTs > startTs);
+            final TxnResults.Prewrite again = kv.rpc().prewrite(mutations, b("r1"), onePc, List.of())
+                .get(WAIT_MS, TimeUnit.MILLISECONDS);
+            assertEquals(commitTs, again.onePcCommitTs(), again.toString());
+        }
+    }
+
+    /** Through the transport, a resent 1PC prewrite that committed the first time is reported committed. */
+    private static void resentOnePcPrewriteIsReportedCommitted(final TxnKv kv) throws Exception {
+        final RpcTxnTransport transport = transport(kv);
+        final long startTs = kv.client().timestamp();
+        final PrewriteResult first = transport.prewrite(onePcRequest(startTs, "c9", "once"))
+            .get(WAIT_MS, TimeUnit.MILLISECONDS);
+        assertTrue(first.onePcCommitTs() > startTs, first.toString());
+        final PrewriteResult again = transport.prewrite(onePcRequest(startTs, "c9", "once"))
+            .get(WAIT_MS, TimeUnit.MILLISECONDS);
+        assertEquals(first.onePcCommitTs(), again.onePcCommitTs(), "the resend learns the commit: " + again);
+        try (Transaction reader = kv.client().begin()) {
+            assertArrayEquals(b("once"), reader.get(b("c9")));
+        }
+    }
+
+    private static RpcTxnTransport transport(final TxnKv kv) {
+        return new RpcTxnTransport(kv.rpc(), TxnRegionGrouping.of(kv.stores()), kv.pd(), WAIT_MS, WAIT_MS);
+    }
+
+    private static PrewriteRequest onePcRequest(final long startTs, final String key, final String value) {
+        return new PrewriteRequest(List.of(new Mutation(Mutation.Op.PUT, b(key), b(value))), b(key), startTs, 3_000,
+            1, 0, null, null, true, 0, 0);
     }
 
     private static void commitAndReadBack(final TxnKv kv, final String tag, final List<String> keys) {

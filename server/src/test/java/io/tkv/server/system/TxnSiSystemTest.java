@@ -1,7 +1,6 @@
 package io.tkv.server.system;
 
 import io.tkv.client.RegionInfo;
-import io.tkv.client.TkvException;
 import io.tkv.client.txn.KeyErrorException;
 import io.tkv.client.txn.Transaction;
 import io.tkv.client.txn.TxnAbortedException;
@@ -27,9 +26,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,9 +69,11 @@ class TxnSiSystemTest {
     private final AtomicInteger committed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger undetermined = new AtomicInteger();
+    private final Map<String, AtomicInteger> failures = new ConcurrentSkipListMap<>();
 
     @Test
     void listAppendHistoryIsSnapshotIsolatedThroughAStoreKillAndLeaderTransfers() throws Exception {
+        int afterFaults;
         try (TxnCluster cluster = TxnCluster.start(dir);
             TxnKv fast = cluster.connect("si-fast", config());
             TxnKv classic = cluster.connect("si-2pc", config().onePc(false).asyncCommit(false))) {
@@ -86,6 +89,7 @@ class TxnSiSystemTest {
                 workers.add(worker);
             }
             final long startMs = System.currentTimeMillis();
+            int committedBeforeTransfers = 0;
             try {
                 if (!broken.await(KILL_AT_MS, TimeUnit.MILLISECONDS)) {
                     System.out.println("TXN_SI kill -9 store " + leader);
@@ -96,8 +100,9 @@ class TxnSiSystemTest {
                     cluster.stores().restart(leader);
                 }
                 if (!broken.await(startMs + TRANSFER_AT_MS - System.currentTimeMillis(), TimeUnit.MILLISECONDS)) {
-                    transferLeaders(fast, regions);
+                    transferLeaders(cluster, regions);
                 }
+                committedBeforeTransfers = committed.get();
                 broken.await(startMs + RUN_MS - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 stop.set(true);
@@ -107,6 +112,7 @@ class TxnSiSystemTest {
             }
             fast.client().awaitBackground(TxnCluster.WAIT_MS);
             classic.client().awaitBackground(TxnCluster.WAIT_MS);
+            afterFaults = committed.get() - committedBeforeTransfers;
             readEverything(fast.client());
         }
 
@@ -115,7 +121,8 @@ class TxnSiSystemTest {
         final CheckResult result = ListAppendChecker.snapshotIsolation().check(history);
         final long checkMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkStartNs);
         System.out.println("TXN_SI " + history.size() + " txns: committed " + committed + ", failed " + failed
-            + ", info " + undetermined + "; checked in " + checkMs + " ms: " + result);
+            + ", info " + undetermined + " (" + afterFaults + " committed after the faults); checked in " + checkMs
+            + " ms: " + result + "; failures " + failures);
         if (!result.valid()) {
             final Path dump = Files.createDirectories(Path.of("target")).resolve(
                 "txn-si-history-" + System.currentTimeMillis() + ".jsonl");
@@ -125,6 +132,10 @@ class TxnSiSystemTest {
         assertTrue(result.valid(), result.toString());
         assertEquals(List.of(), List.copyOf(unexpected), "failures of no kind the client promises");
         assertTrue(committed.get() >= MIN_COMMITTED, "the workload made progress: " + committed + " committed");
+        assertTrue(afterFaults > 0, "transactions commit again after the kill, restart and transfers");
+        final long nonEmptyReads = history.stream().filter(Txn::isOk).flatMap(t -> t.ops().stream())
+            .filter(op -> op.isRead() && op.hasResult() && op.result().length > 0).count();
+        assertTrue(nonEmptyReads >= MIN_COMMITTED, "reads saw what was appended: " + nonEmptyReads);
     }
 
     private static TxnConfig config() {
@@ -199,6 +210,7 @@ class TxnSiSystemTest {
         } catch (final KeyErrorException | TxnAbortedException ex) {
             recorder.fail(pending);
             failed.incrementAndGet();
+            count(ex, committing);
         } catch (final UndeterminedException | TxnTransportException ex) {
             if (committing) {
                 recorder.info(pending);
@@ -207,6 +219,7 @@ class TxnSiSystemTest {
                 recorder.fail(pending);
                 failed.incrementAndGet();
             }
+            count(ex, committing);
         } catch (final RuntimeException ex) {
             recorder.info(pending);
             undetermined.incrementAndGet();
@@ -216,6 +229,11 @@ class TxnSiSystemTest {
                 txn.close();
             }
         }
+    }
+
+    private void count(final RuntimeException failure, final boolean committing) {
+        failures.computeIfAbsent((committing ? "commit: " : "read: ") + failure.getClass().getSimpleName(),
+            kind -> new AtomicInteger()).incrementAndGet();
     }
 
     /** A last read-only transaction over every key, so the checker sees the final lists. */
@@ -229,16 +247,10 @@ class TxnSiSystemTest {
         assertEquals(before + 1, committed.get(), "the final read committed");
     }
 
-    private static void transferLeaders(final TxnKv admin, final List<RegionInfo> regions) {
-        for (int i = 0; i < regions.size(); i++) {
-            final long regionId = regions.get(i).regionId();
-            final long target = i % 3 + 1;
-            try {
-                admin.stores().transferLeader(regionId, target);
-                System.out.println("TXN_SI region " + regionId + " leader to store " + target);
-            } catch (final TkvException ex) {
-                System.out.println("TXN_SI region " + regionId + " leader transfer to store " + target + ": " + ex);
-            }
+    private static void transferLeaders(final TxnCluster cluster, final List<RegionInfo> regions) {
+        for (final RegionInfo region : regions) {
+            System.out.println("TXN_SI region " + region.regionId() + " leader to store "
+                + cluster.transferLeaderOnward(region.regionId()));
         }
     }
 
