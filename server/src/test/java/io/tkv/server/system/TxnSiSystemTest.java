@@ -1,7 +1,9 @@
 package io.tkv.server.system;
 
 import io.tkv.client.RegionInfo;
+import io.tkv.client.TxnRegionGrouping;
 import io.tkv.client.txn.KeyErrorException;
+import io.tkv.client.txn.RpcTxnTransport;
 import io.tkv.client.txn.Transaction;
 import io.tkv.client.txn.TxnAbortedException;
 import io.tkv.client.txn.TxnConfig;
@@ -46,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * values to 1-4 of 24 keys spread over four regions, for {@value #RUN_MS} ms, while the store leading every region is
  * killed (-9) and restarted, and then each region's leader is transferred. Every transaction is recorded: OK when it
  * committed (with what it read), FAIL when it was refused or aborted before its commit point, INFO when its fate is
- * unknown. The history must be snapshot-isolated, and the workload must have committed enough to mean something.
+ * unknown. The history must be snapshot-isolated, and the workload must have committed enough to mean something. A
+ * negative control runs the workload through a client that reads in the past: the checker must reject it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TxnSiSystemTest {
@@ -57,6 +60,7 @@ class TxnSiSystemTest {
     private static final long RESTART_AT_MS = 8_000;
     private static final long TRANSFER_AT_MS = 13_000;
     private static final int MIN_COMMITTED = 100;
+    private static final long NEGATIVE_RUN_MS = 6_000;
 
     @TempDir
     Path dir;
@@ -136,6 +140,41 @@ class TxnSiSystemTest {
         final long nonEmptyReads = history.stream().filter(Txn::isOk).flatMap(t -> t.ops().stream())
             .filter(op -> op.isRead() && op.hasResult() && op.result().length > 0).count();
         assertTrue(nonEmptyReads >= MIN_COMMITTED, "reads saw what was appended: " + nonEmptyReads);
+    }
+
+    /**
+     * Negative control: the same workload, without faults, through a client that reads 300 ms in the past
+     * ({@link StaleReadTxnTransport}) loses appends, and the checker says so.
+     */
+    @Test
+    void staleReadsAreCaughtByTheChecker() throws Exception {
+        try (TxnCluster cluster = TxnCluster.start(dir);
+            TxnKv kv = cluster.connect("si-stale", config());
+            TxnKvClient stale = new TxnKvClient(new StaleReadTxnTransport(new RpcTxnTransport(kv.rpc(),
+                TxnRegionGrouping.of(kv.stores()), kv.pd(), TxnCluster.WAIT_MS, TxnCluster.WAIT_MS), 300), config())) {
+            cluster.split(kv.rpc(), "la-06", "la-12", "la-18");
+            final List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                final int process = i;
+                final Thread worker = new Thread(() -> run(process, stale), "si-stale-" + i);
+                worker.start();
+                workers.add(worker);
+            }
+            try {
+                broken.await(NEGATIVE_RUN_MS, TimeUnit.MILLISECONDS);
+            } finally {
+                stop.set(true);
+                for (final Thread worker : workers) {
+                    worker.join(30_000);
+                }
+            }
+            stale.awaitBackground(TxnCluster.WAIT_MS);
+        }
+        final CheckResult result = ListAppendChecker.snapshotIsolation().check(recorder.history());
+        System.out.println("TXN_SI_STALE committed " + committed + ", failed " + failed + ": " + result.counts());
+        assertEquals(List.of(), List.copyOf(unexpected), "failures of no kind the client promises");
+        assertTrue(committed.get() >= MIN_COMMITTED, "the stale workload made progress: " + committed);
+        assertTrue(!result.valid(), "stale reads lose appends, which the checker must see: " + result);
     }
 
     private static TxnConfig config() {
