@@ -115,6 +115,15 @@ public final class MvccTxn {
         onePcLocks.clear();
     }
 
+    /**
+     * Drops every staged modification and 1PC lock (the request turned out to need no write); memory locks stay with
+     * their owner, released as usual.
+     */
+    public void clear() {
+        modifies.clear();
+        onePcLocks.clear();
+    }
+
     /** @return the staged modifications, in order. */
     public List<Modify> modifies() {
         if (!onePcLocks.isEmpty()) {

@@ -133,12 +133,25 @@ public final class Prewrite {
             try {
                 result = prewrite(txn, reader, props, mutation, keySecondaries,
                     pessimisticLocks != null && pessimisticLocks[i]);
-            } catch (final TxnException.KeyLocked locked) {
-                if (lockedOut == null) {
-                    throw locked;
+            } catch (final TxnException.KeyLocked | TxnException.WriteConflict
+                | TxnException.PessimisticLockNotFound refused) {
+                // A prewrite resent after its transaction committed (a 1PC whose answer was lost, an async commit a
+                // reader resolved) meets its own commit record: answered as committed, writing nothing (TiKV's
+                // check_committed_record_on_err), so a retry cannot turn a commit into a reported failure.
+                final TxnCommitRecord record = reader.getTxnCommitRecord(TxnKeys.encode(mutation.key()),
+                    props.startTs());
+                if (record.isCommitted()) {
+                    txn.clear();
+                    if (lockedOut != null) {
+                        lockedOut.clear();
+                    }
+                    return committed(props, record.record().commitTs());
                 }
-                lockedOut.add(locked);
-                continue;
+                if (refused instanceof TxnException.KeyLocked locked && lockedOut != null) {
+                    lockedOut.add(locked);
+                    continue;
+                }
+                throw refused;
             }
             maxMinCommitTs = Math.max(maxMinCommitTs, result.minCommitTs());
             fellBack |= result.fellBack();
@@ -155,6 +168,15 @@ public final class Prewrite {
             return new Outcome(maxMinCommitTs, maxMinCommitTs);
         }
         return new Outcome(fellBack ? 0 : maxMinCommitTs, 0);
+    }
+
+    /** @return the outcome of a request whose transaction already committed at {@code commitTs}. */
+    private static Outcome committed(final TxnProps props, final long commitTs) {
+        return switch (props.commitKind()) {
+            case ONE_PC -> new Outcome(commitTs, commitTs);
+            case ASYNC -> new Outcome(commitTs, 0);
+            default -> new Outcome(0, 0);
+        };
     }
 
     private static void checkForNewerVersion(

@@ -137,4 +137,72 @@ class AsyncCommitTest extends MvccTestSupport {
         assertUnlocked("a");
         assertValue("1", "a", outcome.onePcCommitTs());
     }
+
+    /** Resends a prewrite of every key in {@code keys} for the transaction at 10 and checks it staged nothing. */
+    private Prewrite.Outcome resend(
+        final TxnProps props, final List<Mutation> mutations, final List<byte[]> secondaries) {
+        return run(10, (txn, reader) -> {
+            final Prewrite.Outcome outcome = Prewrite.prewriteAll(txn, reader, props, mutations, secondaries, null);
+            assertTrue(txn.isEmpty(), "a resent prewrite of a committed transaction writes nothing");
+            return outcome;
+        });
+    }
+
+    @Test
+    void shouldAnswerAResentOnePcPrewriteWithItsCommitTs() {
+        cm.updateMaxTs(30);
+        final List<Mutation> mutations = List.of(Mutation.put(b("a"), b("1")), Mutation.put(b("b"), b("2")));
+        assertEquals(31, run(10, (txn, reader) -> Prewrite.prewriteAll(txn, reader, onePcProps("a", 10, 0), mutations,
+            null, null)).onePcCommitTs());
+        // The answer was lost; the client resends after the store moved on. TiKV: check_committed_record_on_err.
+        cm.updateMaxTs(90);
+        final Prewrite.Outcome resent = resend(onePcProps("a", 10, 0), mutations, null);
+        assertEquals(31, resent.onePcCommitTs());
+        assertEquals(31, resent.minCommitTs());
+        assertUnlocked("a");
+        assertWritten("b", 10, 31, WriteType.PUT);
+    }
+
+    @Test
+    void shouldAnswerAResentOnePcPrewriteAsCommittedEvenWhenANewerTxnLocksItsKey() {
+        cm.updateMaxTs(30);
+        final List<Mutation> mutations = List.of(Mutation.put(b("a"), b("1")));
+        run(10, (txn, reader) -> Prewrite.prewriteAll(txn, reader, onePcProps("a", 10, 0), mutations, null, null));
+        prewritePut("a", "newer", "a", 40);
+        assertEquals(31, resend(onePcProps("a", 10, 0), mutations, null).onePcCommitTs());
+        assertLocked("a", 40);
+    }
+
+    @Test
+    void shouldAnswerAResentAsyncPrewriteOfAResolvedTxnWithItsCommitTs() {
+        final List<Mutation> mutations = List.of(Mutation.put(b("k1"), b("v1")), Mutation.put(b("k2"), b("v2")));
+        final long minCommitTs = run(10, (txn, reader) -> Prewrite.prewriteAll(txn, reader, asyncProps("k1", 10, 0),
+            mutations, List.of(b("k2")), null)).minCommitTs();
+        // A reader resolved the transaction (every key locked: committed at the min commit ts); then a newer write.
+        commit("k1", 10, minCommitTs);
+        commit("k2", 10, minCommitTs);
+        prewritePut("k2", "newer", "k2", minCommitTs + 5);
+        commit("k2", minCommitTs + 5, minCommitTs + 6);
+        assertEquals(minCommitTs, resend(asyncProps("k1", 10, 0), mutations, List.of(b("k2"))).minCommitTs());
+        assertValue("newer", "k2", minCommitTs + 6);
+    }
+
+    @Test
+    void shouldAnswerAResent2pcPrewriteOfACommittedTxnWithoutALock() {
+        prewritePut("k", "v", "k", 10);
+        commit("k", 10, 20);
+        final Prewrite.Outcome resent = resend(props("k", 10), List.of(Mutation.put(b("k"), b("v"))), null);
+        assertEquals(0, resent.minCommitTs());
+        assertEquals(0, resent.onePcCommitTs());
+        assertUnlocked("k");
+    }
+
+    @Test
+    void shouldStillRefuseAResentPrewriteOfARolledBackTxn() {
+        prewritePut("k", "v", "k", 10);
+        rollback("k", 10);
+        fail(TxnException.WriteConflict.class, 10, (txn, reader) -> Prewrite.prewriteAll(txn, reader,
+            onePcProps("k", 10, 0), List.of(Mutation.put(b("k"), b("v"))), null, null));
+        assertRolledBack("k", 10);
+    }
 }

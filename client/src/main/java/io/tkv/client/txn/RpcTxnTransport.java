@@ -165,37 +165,8 @@ public final class RpcTxnTransport implements TxnTransport {
                     }
                     return CompletableFuture.completedFuture(new PrewriteResult(locks, 0, 0));
                 }
-                if (unwrap(failure) instanceof TxnKeyException.WriteConflict conflict
-                    && (request.tryOnePc() || async)) {
-                    return committedBefore(request, conflict, failure);
-                }
                 return CompletableFuture.failedFuture(failure);
             }));
-    }
-
-    /**
-     * A 1PC or async-commit prewrite resent by {@link TxnRpc} (after NOT_LEADER or a lost store) whose first attempt
-     * committed (1PC; or a reader resolved the async-commit transaction) meets its own commit record, and the store
-     * answers WRITE_CONFLICT (it lacks TiKV's {@code check_committed_record_on_err}): the transaction committed, though
-     * the answer says it was refused. Asks the conflicting key whether this transaction committed there: if so the
-     * prewrite succeeded, at that commit ts; if the question fails, the outcome is unknown (a transport failure).
-     */
-    private CompletableFuture<PrewriteResult> committedBefore(final PrewriteRequest request,
-        final TxnKeyException.WriteConflict conflict, final Throwable original) {
-        return rpc.checkTxnStatus(conflict.key(), request.startTs(), 0, request.startTs(), false, false, false)
-            .handle((status, failure) -> {
-                if (failure != null) {
-                    if (unwrap(failure) instanceof TxnKeyException) {
-                        throw new CompletionException(original);
-                    }
-                    throw new CompletionException(new TxnTransportException(
-                        "a prewrite met a write conflict and whether it committed before is unknown", failure));
-                }
-                if (!status.committed()) {
-                    throw new CompletionException(original);
-                }
-                return new PrewriteResult(List.of(), status.commitTs(), request.tryOnePc() ? status.commitTs() : 0);
-            });
     }
 
     @Override

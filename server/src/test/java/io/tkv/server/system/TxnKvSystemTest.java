@@ -16,7 +16,6 @@ import io.tkv.client.txn.TxnKv;
 import io.tkv.client.txn.TxnKvClient;
 import io.tkv.client.txn.TxnMode;
 import io.tkv.client.txn.WriteConflictException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,17 +73,12 @@ class TxnKvSystemTest {
     }
 
     /**
-     * The store answers a 1PC prewrite sent again after it committed (as {@link TxnRpc} resends one whose leader died
-     * or moved after the proposal) with WRITE_CONFLICT against the transaction's own commit record, where TiKV
-     * ({@code check_committed_record_on_err} in its prewrite command) answers success at the commit ts. A client told
-     * "conflict" believes the transaction rolled back while it committed: TxnSiSystemTest found this as G1a (a
-     * committed read saw the append of a transaction recorded as failed) when the leader was killed. The fix belongs
-     * in {@code txn/.../Prewrite.java} (not this branch's to edit); {@link io.tkv.client.txn.RpcTxnTransport} works
-     * around it (see {@link #resentOnePcPrewriteIsReportedCommitted}).
+     * A 1PC prewrite sent again after it committed (as {@link TxnRpc} resends one whose leader died or moved after the
+     * proposal) is answered with its commit ts, as TiKV's {@code check_committed_record_on_err} does. It used to be
+     * answered WRITE_CONFLICT against the transaction's own commit record: TxnSiSystemTest found that as G1a (a
+     * committed read saw the append of a transaction recorded as failed) when the leader was killed.
      */
     @Test
-    @Disabled("store bug: a resent 1PC prewrite after its commit answers WRITE_CONFLICT against its own commit record "
-        + "(Prewrite.checkForNewerVersion lacks TiKV's check_committed_record_on_err); fix in txn Prewrite")
     void shouldAnswerAResentOnePcPrewriteWithItsCommitTs() throws Exception {
         try (TxnCluster cluster = TxnCluster.start(dir);
             TxnKv kv = cluster.connect("txn-resend", new TxnConfig())) {
