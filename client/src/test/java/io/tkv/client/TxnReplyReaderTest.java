@@ -88,6 +88,7 @@ class TxnReplyReaderTest {
                 .forUpdateTs(6).minCommitTs(7).useAsyncCommit(BooleanType.TRUE).conflictStartTs(3)
                 .conflictCommitTs(4).commitTs(0);
             errors.secondariesCount(1).next().putKey(b("s"), 0, 1);
+            errors.waitChainCount(0);
             final byte[] key = b("k" + i);
             errors.putKey(key, 0, key.length).putPrimary(b("p"), 0, 1).message("m");
         }

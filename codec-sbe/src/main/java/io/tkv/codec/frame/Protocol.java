@@ -196,7 +196,9 @@ public final class Protocol {
     public static FrameValidator txnKeyErrorListValidator() {
         return new FrameValidator(SCHEMA_ID, SCHEMA_VERSION, 0xFFFF).acceptNewerVersions()
             .accept(TxnKeyErrorListDecoder.TEMPLATE_ID, FrameShape.of(TxnKeyErrorListDecoder.BLOCK_LENGTH,
-                FrameShape.of(TxnKeyErrorListDecoder.ErrorsDecoder.sbeBlockLength(), KEYS, DATA, DATA, DATA)));
+                FrameShape.of(TxnKeyErrorListDecoder.ErrorsDecoder.sbeBlockLength(), KEYS,
+                    FrameShape.of(TxnKeyErrorListDecoder.ErrorsDecoder.WaitChainDecoder.sbeBlockLength()),
+                    DATA, DATA, DATA)));
     }
 
     /** The transactional responses a client accepts, added to {@link #clientEgressValidator()}. */

@@ -3,6 +3,8 @@ package io.tkv.codec.frame;
 import io.tkv.codec.BooleanType;
 import io.tkv.codec.KvGetResponseDecoder;
 import io.tkv.codec.KvGetResponseEncoder;
+import io.tkv.codec.KvPessimisticLockDecoder;
+import io.tkv.codec.KvPessimisticLockEncoder;
 import io.tkv.codec.KvPrewriteDecoder;
 import io.tkv.codec.KvPrewriteEncoder;
 import io.tkv.codec.MessageHeaderDecoder;
@@ -96,6 +98,7 @@ class TxnFramesTest {
             .forUpdateTs(0).minCommitTs(6).useAsyncCommit(BooleanType.TRUE).conflictStartTs(0).conflictCommitTs(0)
             .commitTs(0);
         errors.secondariesCount(1).next().putKey(bytes("s"), 0, 1);
+        errors.waitChainCount(0);
         errors.putKey(bytes("k"), 0, 1).putPrimary(bytes("p"), 0, 1).message("locked");
         final int nestedLength = MessageHeaderEncoder.ENCODED_LENGTH + list.encodedLength();
         final FrameValidator listValidator = Protocol.txnKeyErrorListValidator();
@@ -127,11 +130,73 @@ class TxnFramesTest {
         final TxnKeyErrorListDecoder.ErrorsDecoder.SecondariesDecoder secondaries = read.secondaries();
         assertEquals(1, secondaries.count());
         secondaries.next().skipKey();
+        assertEquals(0, read.waitChain().count());
         final byte[] key = new byte[read.keyLength()];
         read.getKey(key, 0, key.length);
         assertArrayEquals(bytes("k"), key);
         read.skipPrimary();
         assertEquals("locked", read.message());
+    }
+
+    @Test
+    void shouldRoundTripADeadlockEntryWithItsWaitChain() {
+        final TxnKeyErrorListEncoder list = new TxnKeyErrorListEncoder().wrapAndApplyHeader(buffer, 0, header);
+        final TxnKeyErrorListEncoder.ErrorsEncoder errors = list.errorsCount(1);
+        errors.next().kind(TxnErrorKind.DEADLOCK).lockType(TxnLockType.PESSIMISTIC).startTs(10).lockTtl(0).txnSize(0)
+            .forUpdateTs(0).minCommitTs(0).useAsyncCommit(BooleanType.FALSE).conflictStartTs(0).conflictCommitTs(0)
+            .commitTs(0).deadlockKeyHash(-77);
+        errors.secondariesCount(0);
+        final TxnKeyErrorListEncoder.ErrorsEncoder.WaitChainEncoder chain = errors.waitChainCount(2);
+        chain.next().txnTs(10).waitForTs(20).keyHash(-77);
+        chain.next().txnTs(20).waitForTs(10).keyHash(5);
+        errors.putKey(bytes("k"), 0, 1).putPrimary(new byte[0], 0, 0).message("deadlock");
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + list.encodedLength();
+        final FrameValidator validator = Protocol.txnKeyErrorListValidator();
+        assertEquals(FrameValidator.VALID, validator.validate(buffer, 0, length), validator.lastError());
+        for (int cut = 0; cut < length; cut++) {
+            assertNotEquals(FrameValidator.VALID, validator.validate(buffer, 0, cut), "cut at " + cut);
+        }
+
+        final TxnKeyErrorListDecoder.ErrorsDecoder read = new TxnKeyErrorListDecoder().wrap(buffer,
+            MessageHeaderDecoder.ENCODED_LENGTH, validator.blockLength(), validator.version()).errors();
+        read.next();
+        assertEquals(TxnErrorKind.DEADLOCK, read.kind());
+        assertEquals(10, read.startTs());
+        assertEquals(-77, read.deadlockKeyHash());
+        assertEquals(0, read.secondaries().count());
+        final TxnKeyErrorListDecoder.ErrorsDecoder.WaitChainDecoder edges = read.waitChain();
+        assertEquals(2, edges.count());
+        edges.next();
+        assertEquals(10, edges.txnTs());
+        assertEquals(20, edges.waitForTs());
+        assertEquals(-77, edges.keyHash());
+        edges.next();
+        assertEquals(20, edges.txnTs());
+        assertEquals(10, edges.waitForTs());
+        assertEquals(5, edges.keyHash());
+        final byte[] key = new byte[read.keyLength()];
+        read.getKey(key, 0, key.length);
+        assertArrayEquals(bytes("k"), key);
+        read.skipPrimary();
+        assertEquals("deadlock", read.message());
+    }
+
+    @Test
+    void shouldRoundTripThePessimisticLockWaitTimeout() {
+        final KvPessimisticLockEncoder lock = new KvPessimisticLockEncoder().wrapAndApplyHeader(buffer, 0, header);
+        lock.correlationId(3).sessionToken(4).startTs(10).forUpdateTs(11).lockTtl(3000).minCommitTs(0)
+            .waitTimeoutMs(750);
+        lock.region().regionId(2).confVer(1).version(1);
+        lock.keysCount(1).next().putKey(bytes("a"), 0, 1);
+        lock.putPrimary(bytes("a"), 0, 1);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + lock.encodedLength();
+        final FrameValidator validator = Protocol.storeIngressValidator(64);
+        assertEquals(FrameValidator.VALID, validator.validate(buffer, 0, length), validator.lastError());
+        final KvPessimisticLockDecoder decoder = new KvPessimisticLockDecoder().wrap(buffer,
+            MessageHeaderDecoder.ENCODED_LENGTH, validator.blockLength(), validator.version());
+        assertEquals(11, decoder.forUpdateTs());
+        assertEquals(750, decoder.waitTimeoutMs());
+        assertEquals(1, decoder.keys().count());
     }
 
     @Test

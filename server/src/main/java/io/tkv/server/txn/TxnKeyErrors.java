@@ -49,6 +49,7 @@ final class TxnKeyErrors {
             .errorsCount(1).next();
         fill(group, kind, null, 0, 0, 0);
         group.secondariesCount(0);
+        group.waitChainCount(0);
         group.putKey(EMPTY, 0, 0).putPrimary(EMPTY, 0, 0).message(message);
         return length();
     }
@@ -88,8 +89,14 @@ final class TxnKeyErrors {
             fill(group, TxnErrorKind.WRITE_CONFLICT, null, conflict.conflictStartTs(), conflict.conflictCommitTs(), 0);
             group.startTs(conflict.startTs());
             group.secondariesCount(0);
+            group.waitChainCount(0);
             group.putKey(conflict.key(), 0, conflict.key().length)
                 .putPrimary(conflict.primary(), 0, conflict.primary().length).message(error.getMessage());
+            return;
+        }
+        if (error instanceof TxnException.Deadlock deadlock) {
+            note(Status.OK);
+            deadlock(group, deadlock);
             return;
         }
         final TxnErrorKind kind;
@@ -119,7 +126,21 @@ final class TxnKeyErrors {
         fill(group, kind, null, 0, 0, kind == TxnErrorKind.COMMITTED ? commitTs : 0);
         group.minCommitTs(kind == TxnErrorKind.COMMIT_TS_EXPIRED ? commitTs : 0);
         group.secondariesCount(0);
+        group.waitChainCount(0);
         group.putKey(EMPTY, 0, 0).putPrimary(EMPTY, 0, 0).message(error.getMessage());
+    }
+
+    /** DEADLOCK: startTs the lock met, its key, the deadlock key hash and the wait chain ending with this wait. */
+    private static void deadlock(final TxnKeyErrorListEncoder.ErrorsEncoder group, final TxnException.Deadlock error) {
+        fill(group, TxnErrorKind.DEADLOCK, null, 0, 0, 0);
+        group.startTs(error.lockTs()).deadlockKeyHash(error.deadlockKeyHash());
+        group.secondariesCount(0);
+        final List<TxnException.WaitFor> chain = error.waitChain();
+        final TxnKeyErrorListEncoder.ErrorsEncoder.WaitChainEncoder entries = group.waitChainCount(chain.size());
+        for (final TxnException.WaitFor edge : chain) {
+            entries.next().txnTs(edge.txnTs()).waitForTs(edge.waitForTs()).keyHash(edge.keyHash());
+        }
+        group.putKey(error.lockKey(), 0, error.lockKey().length).putPrimary(EMPTY, 0, 0).message(error.getMessage());
     }
 
     private void lock(
@@ -130,6 +151,7 @@ final class TxnKeyErrors {
         for (final byte[] secondary : lock.secondaries()) {
             secondaries.next().putKey(secondary, 0, secondary.length);
         }
+        group.waitChainCount(0);
         group.putKey(key, 0, key.length).putPrimary(lock.primary(), 0, lock.primary().length).message(message);
     }
 
@@ -146,7 +168,8 @@ final class TxnKeyErrors {
             .useAsyncCommit(lock != null && lock.useAsyncCommit() ? BooleanType.TRUE : BooleanType.FALSE)
             .conflictStartTs(conflictStartTs)
             .conflictCommitTs(conflictCommitTs)
-            .commitTs(commitTs);
+            .commitTs(commitTs)
+            .deadlockKeyHash(0);
     }
 
     private static short lockCode(final Lock lock) {
