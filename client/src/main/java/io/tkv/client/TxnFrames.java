@@ -104,9 +104,9 @@ final class TxnFrames {
     }
 
     byte[] pessimisticLock(final RegionEpoch epoch, final List<byte[]> keys, final byte[] primary, final long startTs,
-        final long forUpdateTs, final long lockTtl, final long minCommitTs) {
+        final long forUpdateTs, final long lockTtl, final long minCommitTs, final long waitTimeoutMs) {
         lock.wrapAndApplyHeader(buffer, 0, header).correlationId(0).sessionToken(0).startTs(startTs)
-            .forUpdateTs(forUpdateTs).lockTtl(lockTtl).minCommitTs(minCommitTs);
+            .forUpdateTs(forUpdateTs).lockTtl(lockTtl).minCommitTs(minCommitTs).waitTimeoutMs(waitTimeoutMs);
         region(lock.region(), epoch);
         final KvPessimisticLockEncoder.KeysEncoder group = lock.keysCount(keys.size());
         for (final byte[] key : keys) {

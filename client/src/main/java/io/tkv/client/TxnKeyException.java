@@ -160,4 +160,63 @@ public class TxnKeyException extends TkvException {
             super(ErrorCode.SERVER_BUSY, "MAX_TIMESTAMP_NOT_SYNCED", message);
         }
     }
+
+    /**
+     * Waiting for the lock would close a cycle of waiting transactions (TiKV's {@code Deadlock}): this transaction is
+     * the victim; roll it back and restart it.
+     */
+    public static final class Deadlock extends TxnKeyException {
+        private static final long serialVersionUID = 1L;
+        private final long lockTs;
+        private final byte[] lockKey;
+        private final long deadlockKeyHash;
+        private final transient List<WaitFor> waitChain;
+
+        /**
+         * @param lockTs          the start ts of the lock met.
+         * @param lockKey         its user key.
+         * @param deadlockKeyHash the hash of the key on which the cycle comes back to this transaction.
+         * @param waitChain       the cycle, ending with this request's own wait.
+         * @param message         the store's message.
+         */
+        public Deadlock(
+            final long lockTs, final byte[] lockKey, final long deadlockKeyHash, final List<WaitFor> waitChain,
+            final String message) {
+            super(ErrorCode.WRITE_CONFLICT, "DEADLOCK", message);
+            this.lockTs = lockTs;
+            this.lockKey = lockKey;
+            this.deadlockKeyHash = deadlockKeyHash;
+            this.waitChain = List.copyOf(waitChain);
+        }
+
+        /** @return the start ts of the lock met. */
+        public long lockTs() {
+            return lockTs;
+        }
+
+        /** @return the lock's user key. */
+        public byte[] lockKey() {
+            return lockKey;
+        }
+
+        /** @return the hash of the key on which the cycle closes. */
+        public long deadlockKeyHash() {
+            return deadlockKeyHash;
+        }
+
+        /** @return the wait chain, ending with this request's own wait. */
+        public List<WaitFor> waitChain() {
+            return waitChain;
+        }
+    }
+
+    /**
+     * One edge of a deadlock's wait chain.
+     *
+     * @param txnTs     the waiting transaction's start ts.
+     * @param waitForTs the lock holder's start ts.
+     * @param keyHash   the hash of the locked key.
+     */
+    public record WaitFor(long txnTs, long waitForTs, long keyHash) {
+    }
 }

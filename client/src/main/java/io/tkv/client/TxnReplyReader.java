@@ -205,9 +205,14 @@ final class TxnReplyReader {
             final long conflictStartTs = e.conflictStartTs();
             final long conflictCommitTs = e.conflictCommitTs();
             final long commitTs = e.commitTs();
+            final long deadlockKeyHash = e.deadlockKeyHash();
             final List<byte[]> secondaries = new ArrayList<>();
             for (final TxnKeyErrorListDecoder.ErrorsDecoder.SecondariesDecoder secondary : e.secondaries()) {
                 secondaries.add(bytes(secondary::wrapKey));
+            }
+            final List<TxnKeyException.WaitFor> waitChain = new ArrayList<>();
+            for (final TxnKeyErrorListDecoder.ErrorsDecoder.WaitChainDecoder edge : e.waitChain()) {
+                waitChain.add(new TxnKeyException.WaitFor(edge.txnTs(), edge.waitForTs(), edge.keyHash()));
             }
             final byte[] key = bytes(e::wrapKey);
             final byte[] primary = bytes(e::wrapPrimary);
@@ -224,6 +229,7 @@ final class TxnReplyReader {
                     case COMMITTED -> new TxnKeyException.Committed(commitTs, message);
                     case COMMIT_TS_EXPIRED -> new TxnKeyException.CommitTsExpired(minCommitTs, message);
                     case MAX_TIMESTAMP_NOT_SYNCED -> new TxnKeyException.MaxTimestampNotSynced(message);
+                    case DEADLOCK -> new TxnKeyException.Deadlock(startTs, key, deadlockKeyHash, waitChain, message);
                     default -> new TxnKeyException(ErrorCode.WRITE_CONFLICT, kind.name(), message);
                 };
             }

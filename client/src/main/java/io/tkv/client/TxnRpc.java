@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -168,12 +169,25 @@ public final class TxnRpc {
         });
     }
 
-    /** KvPessimisticLock on keys, split by region: every key locked, or KEY_LOCKED / WRITE_CONFLICT. */
+    /** KvPessimisticLock on keys, split by region: every key locked, or KEY_LOCKED / WRITE_CONFLICT at once. */
     public CompletableFuture<Void> pessimisticLock(final List<byte[]> keys, final byte[] primary, final long startTs,
         final long forUpdateTs, final long lockTtl, final long minCommitTs) {
+        return pessimisticLock(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs, 0);
+    }
+
+    /**
+     * KvPessimisticLock on keys, split by region, waiting on the store up to {@code waitTimeoutMs} for a lock of
+     * another transaction (the store caps it): every key locked, or KEY_LOCKED once the wait timed out,
+     * WRITE_CONFLICT, or {@link TxnKeyException.Deadlock}. The request's deadline is the request timeout plus the wait.
+     */
+    public CompletableFuture<Void> pessimisticLock(final List<byte[]> keys, final byte[] primary, final long startTs,
+        final long forUpdateTs, final long lockTtl, final long minCommitTs, final long waitTimeoutMs) {
+        if (waitTimeoutMs < 0) {
+            throw new IllegalArgumentException("negative wait timeout " + waitTimeoutMs);
+        }
         return done(perRegion("kvPessimisticLock", KvPessimisticLockResponseDecoder.TEMPLATE_ID, keys,
             (epoch, part) -> TxnFrames.current().pessimisticLock(epoch, part, primary, startTs, forUpdateTs, lockTtl,
-                minCommitTs), TxnReplyReader::done, 0));
+                minCommitTs, waitTimeoutMs), TxnReplyReader::done, 0, TimeUnit.MILLISECONDS.toNanos(waitTimeoutMs)));
     }
 
     /** KvPessimisticRollback of the transaction's pessimistic locks at {@code forUpdateTs}, split by region. */
@@ -317,14 +331,23 @@ public final class TxnRpc {
     private <T> CompletableFuture<List<T>> perRegion(final String operation, final int responseTemplateId,
         final List<byte[]> keys, final BiFunction<RegionEpoch, List<byte[]>, byte[]> encode,
         final Function<byte[], T> decode, final int regroups) {
+        return perRegion(operation, responseTemplateId, keys, encode, decode, regroups, 0);
+    }
+
+    /** As above, each request's deadline {@code extraNs} past the request timeout (a lock wait on the store). */
+    private <T> CompletableFuture<List<T>> perRegion(final String operation, final int responseTemplateId,
+        final List<byte[]> keys, final BiFunction<RegionEpoch, List<byte[]>, byte[]> encode,
+        final Function<byte[], T> decode, final int regroups, final long extraNs) {
         return TxnGroups.group(keys, cache, this::locate).thenCompose(groups -> {
             final List<CompletableFuture<List<T>>> parts = new ArrayList<>();
             for (final TxnGroups.Group group : groups) {
+                final long deadlineNs = extraNs == 0 ? 0 : System.nanoTime() + requests.requestTimeoutNs() + extraNs;
                 parts.add(requests.<byte[]>submitStored(operation, responseTemplateId,
                     id -> encode.apply(group.region().epoch(), group.keys()), group.region(), group.firstStored(),
-                    group.lastStored(), false, 0).thenApply(decode).thenApply(Collections::singletonList)
+                    group.lastStored(), false, deadlineNs).thenApply(decode).thenApply(Collections::singletonList)
                     .exceptionallyCompose(failure -> regroups < MAX_REGROUPS && TxnGroups.isRegionError(failure)
-                        ? perRegion(operation, responseTemplateId, group.keys(), encode, decode, regroups + 1)
+                        ? perRegion(operation, responseTemplateId, group.keys(), encode, decode, regroups + 1,
+                            extraNs)
                         : CompletableFuture.failedFuture(failure)));
             }
             return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(all -> {

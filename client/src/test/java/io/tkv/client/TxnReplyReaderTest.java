@@ -12,6 +12,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,30 @@ class TxnReplyReaderTest {
         assertEquals(4, conflict.conflictCommitTs());
         assertThrows(TxnKeyException.MaxTimestampNotSynced.class, () -> TxnReplyReader.prewrite(
             prewriteReply(errorList(1, TxnErrorKind.MAX_TIMESTAMP_NOT_SYNCED))));
+    }
+
+    @Test
+    void shouldThrowADeadlockWithItsWaitChain() {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final TxnKeyErrorListEncoder list = new TxnKeyErrorListEncoder().wrapAndApplyHeader(buffer, 0, header);
+        final TxnKeyErrorListEncoder.ErrorsEncoder errors = list.errorsCount(1);
+        errors.next().kind(TxnErrorKind.DEADLOCK).lockType(TxnLockType.PESSIMISTIC).startTs(20).lockTtl(0)
+            .txnSize(0).forUpdateTs(0).minCommitTs(0).useAsyncCommit(BooleanType.FALSE).conflictStartTs(0)
+            .conflictCommitTs(0).commitTs(0).deadlockKeyHash(42);
+        errors.secondariesCount(0);
+        final TxnKeyErrorListEncoder.ErrorsEncoder.WaitChainEncoder chain = errors.waitChainCount(2);
+        chain.next().txnTs(20).waitForTs(10).keyHash(41);
+        chain.next().txnTs(10).waitForTs(20).keyHash(42);
+        errors.putKey(b("k"), 0, 1).putPrimary(new byte[0], 0, 0).message("deadlock");
+        final byte[] list0 = copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + list.encodedLength());
+        final TxnKeyException.Deadlock deadlock = assertThrows(TxnKeyException.Deadlock.class,
+            () -> TxnReplyReader.prewrite(prewriteReply(list0)));
+        assertEquals(20, deadlock.lockTs());
+        assertArrayEquals(b("k"), deadlock.lockKey());
+        assertEquals(42, deadlock.deadlockKeyHash());
+        assertEquals(List.of(new TxnKeyException.WaitFor(20, 10, 41), new TxnKeyException.WaitFor(10, 20, 42)),
+            deadlock.waitChain());
+        assertEquals("DEADLOCK", deadlock.kind());
     }
 
     @Test

@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A pessimistic transaction's locks, as client-go's {@code LockKeys}: each call locks its keys at a fresh for-update
  * ts, the primary first (the first key ever locked becomes the primary, so its lock exists before any secondary's
  * and a resolver can always judge the secondaries by it), then the other keys region by region. A key locked by a
- * live transaction is resolved and waited for with backoff until the lock-wait deadline; a write conflict (a commit
- * after the for-update ts) retries at a fresh ts. The primary's lock is heart-beaten from the first lock on.
+ * live transaction is waited for on the store (the request carries what is left of the lock-wait deadline; the
+ * store wakes it when the lock goes, or answers KEY_LOCKED when its wait ran out); only then the lock is resolved and
+ * the request sent again after a backoff, until the lock-wait deadline. A write conflict (a commit after the
+ * for-update ts) retries at a fresh ts. A {@link DeadlockException} is thrown at once. The primary's lock is
+ * heart-beaten from the first lock on.
  *
  * <p>Keys already locked stay locked if a later key fails; {@link #release()} undoes them all. Not thread-safe.
  */
@@ -86,15 +90,18 @@ final class PessimisticLocks {
 
     private void lockRegion(final List<byte[]> keys) {
         final Backoff backoff = Backoff.forLocks(config);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.lockWaitTimeoutMs());
         while (true) {
             final long ts = Rpc.await(transport.timestamp(), config.requestTimeoutMs());
+            final long waitMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
             try {
-                Rpc.await(transport.acquirePessimisticLock(keys, primary, startTs, ts, config.lockTtlMs(), 0),
-                    config.requestTimeoutMs());
+                Rpc.await(transport.acquirePessimisticLock(keys, primary, startTs, ts, config.lockTtlMs(), 0, waitMs),
+                    config.requestTimeoutMs() + waitMs);
                 locked.addAll(keys);
                 forUpdateTs = Math.max(forUpdateTs, ts);
                 return;
             } catch (final KeyLockedException ex) {
+                // The store's wait (if any) timed out: resolve the lock, back off, and wait again.
                 final long liveMs = client.lockResolver().resolve(0, List.of(ex.lock()));
                 if (liveMs > 0 && !backoff.pause(liveMs)) {
                     throw forget(ex);

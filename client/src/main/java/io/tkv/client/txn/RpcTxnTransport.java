@@ -219,8 +219,10 @@ public final class RpcTxnTransport implements TxnTransport {
 
     @Override
     public CompletableFuture<Void> acquirePessimisticLock(final List<byte[]> keys, final byte[] primary,
-        final long startTs, final long forUpdateTs, final long lockTtl, final long minCommitTs) {
-        return mapped(() -> rpc.pessimisticLock(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs));
+        final long startTs, final long forUpdateTs, final long lockTtl, final long minCommitTs,
+        final long waitTimeoutMs) {
+        return mapped(() -> rpc.pessimisticLock(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs,
+            waitTimeoutMs));
     }
 
     @Override
@@ -276,6 +278,13 @@ public final class RpcTxnTransport implements TxnTransport {
         if (failure instanceof TxnKeyException.WriteConflict conflict) {
             return new WriteConflictException(conflict.key(), conflict.startTs(), conflict.conflictStartTs(),
                 conflict.conflictCommitTs());
+        }
+        if (failure instanceof TxnKeyException.Deadlock deadlock) {
+            final List<DeadlockException.WaitFor> chain = new ArrayList<>(deadlock.waitChain().size());
+            for (final TxnKeyException.WaitFor edge : deadlock.waitChain()) {
+                chain.add(new DeadlockException.WaitFor(edge.txnTs(), edge.waitForTs(), edge.keyHash()));
+            }
+            return new DeadlockException(deadlock.lockKey(), deadlock.lockTs(), deadlock.deadlockKeyHash(), chain);
         }
         if (failure instanceof TxnKeyException.TxnNotFound) {
             return new TxnNotFoundException(failure.getMessage());

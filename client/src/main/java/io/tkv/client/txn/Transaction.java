@@ -14,8 +14,9 @@ import java.util.TreeSet;
  * back); {@link #getForUpdate} reads at the start ts and adds a LOCK mutation so a concurrent write of the key
  * conflicts at commit. <b>Pessimistic</b>: {@link #put}, {@link #delete} and {@link #getForUpdate} lock their key at
  * once with a for-update ts from the TSO (the first key locked becomes the primary and its lock is heart-beaten);
- * a key locked by a live transaction is waited for with backoff until the lock-wait deadline
- * ({@link KeyLockedException}); a key committed by another transaction since the for-update ts is locked again at
+ * a key locked by a live transaction is waited for on the store, then with backoff, until the lock-wait deadline
+ * ({@link KeyLockedException}); a wait that would close a cycle of waiting transactions rolls this one back and
+ * throws {@link DeadlockException}; a key committed by another transaction since the for-update ts is locked again at
  * a fresh one. {@link #getForUpdate} then reads the latest committed value, which nobody can change until this
  * transaction ends. Plain {@link #get} reads the snapshot in both modes.
  *
@@ -133,7 +134,7 @@ public final class Transaction implements AutoCloseable {
     public void put(final byte[] key, final byte[] value) {
         checkActive();
         if (pessimistic != null) {
-            pessimistic.lock(List.of(key));
+            lockPessimistic(key);
         }
         writes.put(key, new Mutation(Mutation.Op.PUT, key, value));
     }
@@ -142,7 +143,7 @@ public final class Transaction implements AutoCloseable {
     public void delete(final byte[] key) {
         checkActive();
         if (pessimistic != null) {
-            pessimistic.lock(List.of(key));
+            lockPessimistic(key);
         }
         writes.put(key, new Mutation(Mutation.Op.DELETE, key, null));
     }
@@ -159,7 +160,7 @@ public final class Transaction implements AutoCloseable {
             readLocks.add(key);
             return value;
         }
-        pessimistic.lock(List.of(key));
+        lockPessimistic(key);
         final Mutation buffered = writes.get(key);
         if (buffered != null) {
             return buffered.value();
@@ -215,6 +216,16 @@ public final class Transaction implements AutoCloseable {
             if (pessimistic != null) {
                 pessimistic.stopHeartbeat();
             }
+        }
+    }
+
+    /** Locks a key; on a deadlock the transaction is rolled back before the exception reaches the caller (TiDB). */
+    private void lockPessimistic(final byte[] key) {
+        try {
+            pessimistic.lock(List.of(key));
+        } catch (final DeadlockException ex) {
+            rollback();
+            throw ex;
         }
     }
 

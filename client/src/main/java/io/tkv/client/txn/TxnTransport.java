@@ -92,9 +92,16 @@ public interface TxnTransport {
      */
     CompletableFuture<Long> txnHeartBeat(byte[] primary, long startTs, long adviseTtl);
 
-    /** AcquirePessimisticLock on keys of one region; all or nothing. */
+    /**
+     * AcquirePessimisticLock on keys of one region; all or nothing.
+     *
+     * @param waitTimeoutMs how long the store may wait for a lock of another transaction before it answers
+     *                      {@link KeyLockedException} (it caps the wait); 0 answers at once. Waiting may also end in a
+     *                      {@link DeadlockException}.
+     */
     CompletableFuture<Void> acquirePessimisticLock(
-        List<byte[]> keys, byte[] primary, long startTs, long forUpdateTs, long lockTtl, long minCommitTs);
+        List<byte[]> keys, byte[] primary, long startTs, long forUpdateTs, long lockTtl, long minCommitTs,
+        long waitTimeoutMs);
 
     /** PessimisticRollback of keys of one region: removes the pessimistic locks taken at or before forUpdateTs. */
     CompletableFuture<Void> pessimisticRollback(List<byte[]> keys, long startTs, long forUpdateTs);

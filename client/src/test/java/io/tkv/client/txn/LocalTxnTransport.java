@@ -351,7 +351,9 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     @Override
     public CompletableFuture<Void> acquirePessimisticLock(
         final List<byte[]> keys, final byte[] primary, final long startTs, final long forUpdateTs, final long lockTtl,
-        final long minCommitTs) {
+        final long minCommitTs, final long waitTimeoutMs) {
+        // The local store answers each request inside send and never ticks: it does not wait for locks (as a store
+        // whose max wait is 0), so the client's backoff does the waiting.
         checkOneRegion(keys);
         return send(Kind.ACQUIRE_PESSIMISTIC_LOCK, keys,
             new AcquirePessimisticLockCommand(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs), r -> null);

@@ -35,6 +35,13 @@ class RpcTxnTransportTest {
         assertEquals(6, conflict.conflictStartTs());
         assertEquals(7, conflict.conflictCommitTs());
 
+        final DeadlockException deadlock = assertInstanceOf(DeadlockException.class,
+            RpcTxnTransport.map(new TxnKeyException.Deadlock(8, b("k"), 77,
+                List.of(new TxnKeyException.WaitFor(8, 5, 77)), "deadlock")));
+        assertEquals(8, deadlock.lockTs());
+        assertEquals(77, deadlock.deadlockKeyHash());
+        assertEquals(List.of(new DeadlockException.WaitFor(8, 5, 77)), deadlock.waitChain());
+        assertInstanceOf(KeyErrorException.class, deadlock);
         assertInstanceOf(TxnNotFoundException.class, RpcTxnTransport.map(new TxnKeyException.TxnNotFound("x")));
         assertInstanceOf(TxnLockNotFoundException.class,
             RpcTxnTransport.map(new TxnKeyException.TxnLockNotFound("x")));

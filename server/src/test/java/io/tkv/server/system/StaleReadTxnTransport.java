@@ -103,8 +103,9 @@ final class StaleReadTxnTransport implements TxnTransport {
 
     @Override
     public CompletableFuture<Void> acquirePessimisticLock(final List<byte[]> keys, final byte[] primary,
-        final long startTs, final long forUpdateTs, final long lockTtl, final long minCommitTs) {
-        return real.acquirePessimisticLock(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs);
+        final long startTs, final long forUpdateTs, final long lockTtl, final long minCommitTs,
+        final long waitTimeoutMs) {
+        return real.acquirePessimisticLock(keys, primary, startTs, forUpdateTs, lockTtl, minCommitTs, waitTimeoutMs);
     }
 
     @Override
