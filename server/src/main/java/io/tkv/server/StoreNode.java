@@ -186,7 +186,8 @@ public final class StoreNode implements AutoCloseable {
         final ApplyAgent applyAgent = new ApplyAgent(queue, store, applyBatch, replication.regions(), registry,
             new ReplySender(counters.repliesDropped()), counters, config.maxFrameBytes(), replication.installer(),
             replication.durableApplied(), engine, storeFailure, config.storeId());
-        applyAgent.enableTransactions(replication.txnLink(), config.storePd().enabled() ? maxTsSync : null);
+        applyAgent.enableTransactions(replication.txnLink(), config.storePd().enabled() ? maxTsSync : null,
+            config.txn().lockWaitConfig());
         raftAgent = replication.agent();
         exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
             replication.exporter());

@@ -149,6 +149,9 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--split-check-interval-ms", description = "how often regions led here are checked (10000)")
     private Long splitCheckIntervalMs;
 
+    @Option(names = "--max-wait-timeout-ms", description = "the longest pessimistic lock wait granted (1000)")
+    private Long maxWaitTimeoutMs;
+
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
@@ -252,6 +255,7 @@ public final class TkvServer implements Callable<Integer> {
         if (regionMaxKeys != null) config.split().regionMaxKeys(regionMaxKeys);
         if (regionSplitKeys != null) config.split().regionSplitKeys(regionSplitKeys);
         if (splitCheckIntervalMs != null) config.split().splitCheckIntervalMs(splitCheckIntervalMs);
+        if (maxWaitTimeoutMs != null) config.txn().maxWaitTimeoutMs(maxWaitTimeoutMs);
     }
 
     /**

@@ -17,9 +17,12 @@ import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.command.Command;
+import io.tkv.txn.lockwait.LockWaitConfig;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,7 @@ public final class ApplyAgent implements Agent {
     private final ConfChangeExecutor confChanges;
     private final ChecksumExecutor checksums;
     private final TxnExecutor txn;
+    private final NanoClock clock = SystemNanoClock.INSTANCE;
     private final StoreFailure storeFailure;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHandler handler = this::onRecord;
@@ -119,21 +123,24 @@ public final class ApplyAgent implements Agent {
      * writes in the log are still applied. Before the agent runs.
      *
      * @param link  the hand-over of the scheduler's writes to the raft agent.
-     * @param maxTs the max ts syncs through PD; null on a store without PD (no async commit, no 1PC).
+     * @param maxTs    the max ts syncs through PD; null on a store without PD (no async commit, no 1PC).
+     * @param lockWait the knobs of pessimistic lock waiting.
      */
-    public void enableTransactions(final TxnLink link, final MaxTsSync maxTs) {
-        txn.connect(link, maxTs);
+    public void enableTransactions(final TxnLink link, final MaxTsSync maxTs, final LockWaitConfig lockWait) {
+        txn.connect(link, maxTs, lockWait, clock.nanoTime());
     }
 
     @Override
     public int doWork() {
+        // The clock once per duty cycle: the transaction scheduler's lock waits run on it.
+        final long nowNs = clock.nanoTime();
         int work = queue.drain(handler, DRAIN_LIMIT);
         if (batch.isOpen()) {
             commit();
             work++;
         }
         // With no batch open: the commands a failed write releases read committed state only.
-        work += txn.doWork();
+        work += txn.doWork(nowNs);
         if (!replies.isEmpty()) {
             work += replies.flush(registry, sender);
         }

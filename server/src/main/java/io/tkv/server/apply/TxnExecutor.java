@@ -4,6 +4,7 @@ import io.tkv.codec.MessageHeaderDecoder;
 import io.tkv.codec.Status;
 import io.tkv.codec.TxnErrorKind;
 import io.tkv.codec.frame.Protocol;
+import io.tkv.codec.keys.TxnKeyCodec;
 import io.tkv.server.ingress.RegionGuard;
 import io.tkv.server.txn.MaxTsSync;
 import io.tkv.server.txn.TxnLink;
@@ -19,7 +20,9 @@ import io.tkv.txn.ConcurrencyManager;
 import io.tkv.txn.MalformedRecordException;
 import io.tkv.txn.Modify;
 import io.tkv.txn.WriteBatchCodec;
+import io.tkv.txn.command.AcquirePessimisticLockCommand;
 import io.tkv.txn.command.TxnResponse;
+import io.tkv.txn.lockwait.LockWaitConfig;
 import io.tkv.txn.sched.Latches;
 import io.tkv.txn.sched.SnapshotSource;
 import io.tkv.txn.sched.TxnScheduler;
@@ -34,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs transactional requests on the apply agent's thread, through the store's one {@link TxnScheduler}. A request
@@ -46,6 +50,10 @@ import java.util.List;
  * batch holding it committed ({@link #afterCommit}), then answers. A proposal that will not apply — refused, dropped
  * by a leadership change, stale at apply — is failed in the scheduler and answered with a region error, so the client
  * retries. What apply does is a function of the entry and the state only.
+ *
+ * <p>Pessimistic lock requests with a wait timeout may be parked in the scheduler; its clock is the agent's, ticked
+ * from the duty cycle, and a region whose leader term or epoch moves has its waiters answered with the region error
+ * ({@link LockWaitGuard}). A deadlock is answered as a DEADLOCK key error.
  *
  * <p>Async commit and 1PC need a synced max ts on the region's leader ({@link MaxTsSync}); without PD they are refused
  * (MAX_TIMESTAMP_NOT_SYNCED). Single-threaded (the apply agent's).
@@ -70,8 +78,15 @@ final class TxnExecutor implements TxnScheduler.Output {
     private MaxTsSync maxTs;
     private final int maxReplyBytes;
     private final ConcurrencyManager concurrency = new ConcurrencyManager(0);
-    private final TxnScheduler scheduler;
+    private final SnapshotSource snapshots;
+    /** Replaced once by {@link #connect}, before the agent runs (it holds nothing then). */
+    private TxnScheduler scheduler;
     private final TxnRequests requests = new TxnRequests(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    private final LockWaitGuard lockWaits;
+    private final LockWaitGuard.Canceller canceller = this::cancelLockWaits;
+    /** The scheduler's clock counts milliseconds from here (the agent's nano clock may be negative). */
+    private long originNs;
+    private long lastTickMs = -1;
     private final TxnReplies encoder = new TxnReplies();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
@@ -94,27 +109,42 @@ final class TxnExecutor implements TxnScheduler.Output {
         this.regions = regions;
         this.replies = replies;
         this.maxReplyBytes = maxReplyBytes;
-        this.scheduler = new TxnScheduler(SnapshotSource.ofEngine(engine), concurrency,
-            new Latches<>(LATCH_SLOTS, MAX_LATCH_WAITERS), this);
+        this.snapshots = SnapshotSource.ofEngine(engine);
+        this.lockWaits = new LockWaitGuard(regions);
+        this.scheduler = newScheduler(LockWaitConfig.defaults());
+    }
+
+    private TxnScheduler newScheduler(final LockWaitConfig lockWait) {
+        return new TxnScheduler(snapshots, concurrency, new Latches<>(LATCH_SLOTS, MAX_LATCH_WAITERS), this, lockWait);
     }
 
     /**
-     * Serves requests from now on.
+     * Serves requests from now on; before the agent runs.
      *
      * @param proposals the hand-over to the raft agent.
      * @param sync      null on a store without PD: async commit and 1PC are refused.
+     * @param lockWait  the knobs of pessimistic lock waiting.
+     * @param nowNs     the agent's clock now: the scheduler's first tick.
      */
-    void connect(final TxnLink proposals, final MaxTsSync sync) {
+    void connect(final TxnLink proposals, final MaxTsSync sync, final LockWaitConfig lockWait, final long nowNs) {
         this.link = proposals;
         this.maxTs = sync;
+        this.scheduler = newScheduler(lockWait);
+        this.requests.maxWaitTimeoutMs(lockWait.maxWaitTimeoutMs());
+        this.originNs = nowNs;
+        tick(nowNs);
     }
 
-    /** @return work done: drops and max ts syncs taken, failures answered. */
-    int doWork() {
+    /**
+     * @param nowNs the agent's clock, read once this duty cycle.
+     * @return work done: drops and max ts syncs taken, failures answered, lock waits ended.
+     */
+    int doWork(final long nowNs) {
         if (link == null) {
             return failPending();
         }
-        int work = link.drainDropped(drop -> failures.add(new Failure(drop.commandId(), drop.status(),
+        int work = tick(nowNs);
+        work += link.drainDropped(drop -> failures.add(new Failure(drop.commandId(), drop.status(),
             drop.leaderStoreId(), drop.leaderEndpoint(), drop.message())), DROPS_PER_CYCLE);
         if (maxTs != null) {
             work += maxTs.drainResults(this::onSynced);
@@ -165,9 +195,46 @@ final class TxnExecutor implements TxnScheduler.Output {
             send(slot, generation, request, length, false);
             return;
         }
+        if (request.command() instanceof AcquirePessimisticLockCommand lock && lock.waitTimeoutMs() > 0) {
+            lockWaits.watch(region, canceller);
+        }
         final long requestId = nextRequestId++;
         pending.put(requestId, new Pending(slot, generation, request));
         scheduler.submit(requestId, request.command());
+    }
+
+    /**
+     * The scheduler's clock moves at most once a millisecond (lock waits time out, delayed waiters run); the regions
+     * with waiters are checked on their slow tick.
+     *
+     * @return the work done: waits ended by a leadership or epoch change.
+     */
+    private int tick(final long nowNs) {
+        final long nowMs = TimeUnit.NANOSECONDS.toMillis(nowNs - originNs);
+        if (nowMs > lastTickMs) {
+            lastTickMs = nowMs;
+            scheduler.tick(nowMs);
+        }
+        return lockWaits.poll(nowNs, scheduler.waitingForLocks(), canceller);
+    }
+
+    /** Cancels the lock waits on the region's keys (as watched) and answers each with the region error. */
+    private void cancelLockWaits(final LockWaitGuard.Watched region, final Status status, final String message) {
+        final long[] requestIds = scheduler.cancelLockWaits(userKey -> region.contains(TxnKeyCodec.encode(userKey)));
+        for (final long requestId : requestIds) {
+            final Pending request = pending.remove(requestId);
+            if (request == null) {
+                continue;
+            }
+            final TxnRequest txn = request.request();
+            if (status == Status.NOT_LEADER) {
+                replies.commitNotLeader(request.slot(), request.generation(), txn.correlationId(), txn.templateId(),
+                    0, "", message);
+            } else {
+                replies.commitError(request.slot(), request.generation(), txn.correlationId(), status,
+                    txn.templateId(), message);
+            }
+        }
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class ServerConfig {
     private final RaftSettings raft = new RaftSettings();
     private final StorePdSettings storePd = new StorePdSettings();
     private final SplitCheckSettings split = new SplitCheckSettings();
+    private final TxnSettings txn = new TxnSettings();
     private final PdSettings pd = new PdSettings();
 
     /**
@@ -101,6 +102,7 @@ public final class ServerConfig {
         require(storeId > 0, "server.store-id must be > 0");
         storePd.conclude();
         split.conclude();
+        txn.conclude();
         raft.conclude(storeId, listenEndpoint, dataDir, storePd.enabled());
         pd.conclude();
         checkSecrets();
@@ -142,6 +144,11 @@ public final class ServerConfig {
     /** @return when the store splits regions it leads by itself (section {@code [split]}; with PD only). */
     public SplitCheckSettings split() {
         return split;
+    }
+
+    /** @return pessimistic lock waiting on this store (section {@code [txn]}). */
+    public TxnSettings txn() {
+        return txn;
     }
 
     /** @return the key frames to and from other stores are authenticated under ({@link ClusterKey#NONE}: none). */

@@ -34,6 +34,7 @@ import java.util.Set;
  * [pd]       endpoints (["host:port", ...]; empty: no PD), store-heartbeat-interval-ms,
  *            region-heartbeat-interval-ms
  * [split]    region-max-size-kb, region-split-size-kb, region-max-keys, region-split-keys, split-check-interval-ms
+ * [txn]      max-lock-waiters, max-wait-timeout-ms, wake-up-delay-ms
  * [replication] (tkv-pd) max-replicas, location-labels (["zone", "rack", "host"])
  * [schedule] (tkv-pd) interval-ms, max-store-down-time-ms, store-heartbeat-interval-ms, leader-step-timeout-ms,
  *            peer-step-timeout-ms, schedulers (["balance-leader", "balance-region", "replica-checker"]), max-stores,
@@ -57,11 +58,12 @@ public final class TomlConfigLoader {
         "replication", Set.of("max-replicas", "location-labels"),
         "schedule", Set.of("interval-ms", "max-store-down-time-ms", "store-heartbeat-interval-ms",
             "leader-step-timeout-ms", "peer-step-timeout-ms", "schedulers", "max-stores", "max-regions"));
-    /** A store's sections for talking to PD and splitting regions by itself. */
+    /** A store's sections for talking to PD, splitting regions by itself and waiting for locks. */
     private static final Map<String, Set<String>> STORE_PD_KNOWN = Map.of(
         "pd", Set.of("endpoints", "store-heartbeat-interval-ms", "region-heartbeat-interval-ms"),
         "split", Set.of("region-max-size-kb", "region-split-size-kb", "region-max-keys", "region-split-keys",
-            "split-check-interval-ms"));
+            "split-check-interval-ms"),
+        "txn", Set.of("max-lock-waiters", "max-wait-timeout-ms", "wake-up-delay-ms"));
 
     private TomlConfigLoader() {
     }
@@ -132,7 +134,14 @@ public final class TomlConfigLoader {
         loadStorePd(root.path("pd"), config.storePd());
         loadPd(root.path("replication"), root.path("schedule"), config.pd());
         loadSplit(root.path("split"), config.split());
+        loadTxn(root.path("txn"), config.txn());
         return config;
+    }
+
+    private static void loadTxn(final JsonNode txn, final TxnSettings settings) {
+        if (txn.has("max-lock-waiters")) settings.maxLockWaiters(asInt(txn, "max-lock-waiters"));
+        if (txn.has("max-wait-timeout-ms")) settings.maxWaitTimeoutMs(asLong(txn, "max-wait-timeout-ms"));
+        if (txn.has("wake-up-delay-ms")) settings.wakeUpDelayMs(asLong(txn, "wake-up-delay-ms"));
     }
 
     private static void loadStorePd(final JsonNode pd, final StorePdSettings settings) {

@@ -38,6 +38,7 @@ import io.tkv.txn.command.ScanCommand;
 import io.tkv.txn.command.ScanLockCommand;
 import io.tkv.txn.command.TxnCommand;
 import io.tkv.txn.command.TxnHeartBeatCommand;
+import io.tkv.txn.lockwait.LockWaitConfig;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -75,6 +76,7 @@ public final class TxnRequests {
     private final KvTxnHeartBeatDecoder heartBeat = new KvTxnHeartBeatDecoder();
     private final KvScanLockDecoder scanLock = new KvScanLockDecoder();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long maxWaitTimeoutMs = LockWaitConfig.DEFAULT_MAX_WAIT_TIMEOUT_MS;
     private RegionDescriptor region;
     private Status status = Status.OK;
     private String reason = "";
@@ -88,6 +90,19 @@ public final class TxnRequests {
         this.maxKeyBytes = maxKeyBytes;
         this.maxValueBytes = maxValueBytes;
         this.maxScanLimit = maxScanLimit;
+    }
+
+    /**
+     * @param maxWaitTimeoutMs the longest lock wait a KvPessimisticLock gets (the store's
+     *                         {@link LockWaitConfig#maxWaitTimeoutMs}); a longer one asked for is cut to it.
+     * @return this.
+     */
+    public TxnRequests maxWaitTimeoutMs(final long maxWaitTimeoutMs) {
+        if (maxWaitTimeoutMs < 0) {
+            throw new IllegalArgumentException("negative max wait timeout " + maxWaitTimeoutMs);
+        }
+        this.maxWaitTimeoutMs = maxWaitTimeoutMs;
+        return this;
     }
 
     /** Thrown inside the reader for a request it refuses; never leaves it. */
@@ -143,7 +158,7 @@ public final class TxnRequests {
                     final byte[] primary = nonEmpty(anyKey(bytes(lock::wrapPrimary)));
                     yield request(lock.correlationId(), templateId, lock.region(), new AcquirePessimisticLockCommand(
                         keys, primary, positive(lock.startTs(), "start ts"), lock.forUpdateTs(), lock.lockTtl(),
-                        lock.minCommitTs()));
+                        lock.minCommitTs(), waitTimeout(lock.waitTimeoutMs())));
                 }
                 case KvPessimisticRollbackDecoder.TEMPLATE_ID -> {
                     pessimisticRollback.wrap(buffer, body, blockLength, version);
@@ -377,6 +392,14 @@ public final class TxnRequests {
     private boolean inRegion(final byte[] stored) {
         return Arrays.compareUnsigned(stored, region.start()) >= 0 &&
             (region.end().length == 0 || Arrays.compareUnsigned(stored, region.end()) < 0);
+    }
+
+    /** @return the wait asked for, cut to the store's longest: a client does not pin a parked request longer. */
+    private long waitTimeout(final long waitTimeoutMs) {
+        if (waitTimeoutMs < 0) {
+            throw new Refused(Status.MALFORMED, "negative wait timeout");
+        }
+        return Math.min(waitTimeoutMs, maxWaitTimeoutMs);
     }
 
     private int scanLimit(final int limit) {

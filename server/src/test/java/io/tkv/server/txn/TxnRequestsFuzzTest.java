@@ -5,6 +5,7 @@ import io.tkv.codec.KvBatchGetEncoder;
 import io.tkv.codec.KvCheckTxnStatusEncoder;
 import io.tkv.codec.KvCommitEncoder;
 import io.tkv.codec.KvGetEncoder;
+import io.tkv.codec.KvPessimisticLockEncoder;
 import io.tkv.codec.KvPrewriteEncoder;
 import io.tkv.codec.KvResolveLockEncoder;
 import io.tkv.codec.KvScanEncoder;
@@ -16,6 +17,7 @@ import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.codec.keys.TxnKeyCodec;
 import io.tkv.storage.RegionDescriptor;
+import io.tkv.txn.command.AcquirePessimisticLockCommand;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,27 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TxnRequestsFuzzTest {
     private static final RegionDescriptor WHOLE = RegionDescriptor.founding(1, new long[] {1});
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+
+    @Test
+    void shouldCutALockWaitToTheStoresLongestAndRefuseANegativeOne() {
+        final TxnRequests requests = new TxnRequests(64, 256, 100).maxWaitTimeoutMs(1_000);
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final TxnRequest asked = requests.read(new UnsafeBuffer(pessimisticLock(buffer, 700)), 0, WHOLE);
+        assertEquals(700, ((AcquirePessimisticLockCommand) asked.command()).waitTimeoutMs());
+        final TxnRequest cut = requests.read(new UnsafeBuffer(pessimisticLock(buffer, Long.MAX_VALUE)), 0, WHOLE);
+        assertEquals(1_000, ((AcquirePessimisticLockCommand) cut.command()).waitTimeoutMs());
+        assertNull(requests.read(new UnsafeBuffer(pessimisticLock(buffer, -1)), 0, WHOLE));
+        assertEquals(Status.MALFORMED, requests.status());
+    }
+
+    private byte[] pessimisticLock(final ExpandableArrayBuffer buffer, final long waitTimeoutMs) {
+        final KvPessimisticLockEncoder lock = new KvPessimisticLockEncoder().wrapAndApplyHeader(buffer, 0, header);
+        lock.correlationId(1).sessionToken(2).startTs(5).forUpdateTs(6).lockTtl(100).minCommitTs(0)
+            .waitTimeoutMs(waitTimeoutMs).region().regionId(1).confVer(1).version(1);
+        lock.keysCount(1).next().putKey(b("k1"), 0, 2);
+        lock.putPrimary(b("k1"), 0, 2);
+        return copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + lock.encodedLength());
+    }
 
     @Test
     void shouldReadOrRefuseEveryMutationOfValidFramesWithoutThrowing() {
@@ -140,6 +163,8 @@ class TxnRequestsFuzzTest {
         prewrite.secondariesCount(1).next().putKey(b("k2"), 0, 2);
         prewrite.putPrimary(b("k1"), 0, 2);
         frames.add(copy(buffer, MessageHeaderEncoder.ENCODED_LENGTH + prewrite.encodedLength()));
+
+        frames.add(pessimisticLock(buffer, 500));
 
         final KvCommitEncoder commit = new KvCommitEncoder().wrapAndApplyHeader(buffer, 0, header);
         commit.correlationId(1).sessionToken(2).startTs(5).commitTs(6).region().regionId(1).confVer(1).version(1);
