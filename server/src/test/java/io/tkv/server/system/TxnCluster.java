@@ -41,6 +41,11 @@ final class TxnCluster implements AutoCloseable {
 
     /** Starts PD and the stores and waits for region 1's leader; on failure kills what started. */
     static TxnCluster start(final Path dir) throws IOException, InterruptedException {
+        return start(dir, new String[0]);
+    }
+
+    /** As {@link #start(Path)}, each store started with {@code storeArgs} too. */
+    static TxnCluster start(final Path dir, final String... storeArgs) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         final Path clusterSecret = Files.writeString(dir.resolve("pd-cluster.secret"), StoreCluster.CLUSTER_SECRET);
         final Path adminSecret = Files.writeString(dir.resolve("pd-admin.secret"), StoreCluster.ADMIN_SECRET);
@@ -49,7 +54,9 @@ final class TxnCluster implements AutoCloseable {
         StoreCluster stores = null;
         try {
             pd.launch().awaitReady();
-            stores = StoreCluster.of(3).in(dir.resolve("stores")).withArgs("--pd", pd.endpoint()).start();
+            final String[] args = Arrays.copyOf(new String[] {"--pd", pd.endpoint()}, 2 + storeArgs.length);
+            System.arraycopy(storeArgs, 0, args, 2, storeArgs.length);
+            stores = StoreCluster.of(3).in(dir.resolve("stores")).withArgs(args).start();
             stores.awaitLeader(WAIT_MS, stores.all());
             return new TxnCluster(pd, stores);
         } catch (final IOException | InterruptedException | RuntimeException ex) {
