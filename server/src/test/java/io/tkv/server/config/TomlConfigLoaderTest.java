@@ -1,6 +1,7 @@
 package io.tkv.server.config;
 
 import io.tkv.storage.FsyncPolicy;
+import io.tkv.txn.lockwait.LockWaitConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +126,28 @@ class TomlConfigLoaderTest {
         assertThrows(IllegalArgumentException.class,
             () -> new ServerConfig().maxValueBytes(4 * 1024 * 1024).conclude());
         assertThrows(IllegalArgumentException.class, () -> new ServerConfig().idleStrategy("nap").conclude());
+    }
+
+    @Test
+    void shouldLoadTheTxnSectionWithLockWaitDefaultsAndBounds() throws Exception {
+        final Path file = dir.resolve("txn.toml");
+        Files.writeString(file, "[server]\nstore-id = 1\n");
+        final TxnSettings defaults = TomlConfigLoader.load(file, new ServerConfig()).conclude().txn();
+        assertEquals(LockWaitConfig.DEFAULT_MAX_WAITERS, defaults.lockWaitConfig().maxWaiters());
+        assertEquals(LockWaitConfig.DEFAULT_MAX_WAIT_TIMEOUT_MS, defaults.lockWaitConfig().maxWaitTimeoutMs());
+        assertEquals(LockWaitConfig.DEFAULT_WAKE_UP_DELAY_MS, defaults.lockWaitConfig().wakeUpDelayMs());
+
+        Files.writeString(file, "[server]\nstore-id = 1\n[txn]\nmax-lock-waiters = 16\nmax-wait-timeout-ms = 3000\n"
+            + "wake-up-delay-ms = 5\n");
+        final LockWaitConfig set = TomlConfigLoader.load(file, new ServerConfig()).conclude().txn().lockWaitConfig();
+        assertEquals(16, set.maxWaiters());
+        assertEquals(3_000, set.maxWaitTimeoutMs());
+        assertEquals(5, set.wakeUpDelayMs());
+
+        Files.writeString(file, "[server]\nstore-id = 1\n[txn]\nmax-wait-timeout-ms = 3600000\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        Files.writeString(file, "[server]\nstore-id = 1\n[txn]\nwait-forever = true\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
     }
 
     @Test
