@@ -79,4 +79,25 @@ final class TxnGroups {
         return tkv.code() == ErrorCode.EPOCH_NOT_MATCH || tkv.code() == ErrorCode.KEY_NOT_IN_REGION
             || tkv.code() == ErrorCode.REGION_NOT_FOUND;
     }
+
+    /**
+     * @return the region holding the stored key: from the cache, else located through {@code source} and learnt into
+     *     the cache.
+     */
+    static CompletableFuture<CachedRegion> locate(final RegionCache cache, final RegionSource source,
+        final byte[] stored) {
+        final CachedRegion cached = cache.findStored(stored);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return source.locate(stored).thenApply(info -> {
+            final CachedRegion learnt = cache.put(info);
+            final CachedRegion found = learnt != null && learnt.containsStored(stored) ? learnt
+                : cache.findStored(stored);
+            if (found == null) {
+                throw new TkvException(ErrorCode.REGION_NOT_FOUND, "no region holds the key (located " + info + ")");
+            }
+            return found;
+        });
+    }
 }

@@ -51,18 +51,6 @@ public final class TxnRegionGrouping {
     }
 
     private CompletableFuture<CachedRegion> locate(final byte[] stored) {
-        final CachedRegion cached = cache.findStored(stored);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
-        }
-        return source.locate(stored).thenApply(info -> {
-            final CachedRegion learnt = cache.put(info);
-            final CachedRegion found = learnt != null && learnt.containsStored(stored) ? learnt
-                : cache.findStored(stored);
-            if (found == null) {
-                throw new TkvException(ErrorCode.REGION_NOT_FOUND, "no region holds the key (located " + info + ")");
-            }
-            return found;
-        });
+        return TxnGroups.locate(cache, source, stored);
     }
 }
