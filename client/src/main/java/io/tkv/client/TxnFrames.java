@@ -87,9 +87,11 @@ final class TxnFrames {
         region(prewrite.region(), epoch);
         final KvPrewriteEncoder.MutationsEncoder group = prewrite.mutationsCount(mutations.size());
         for (final TxnMutation mutation : mutations) {
-            final byte[] value = mutation.op() == TxnMutation.Op.PUT ? mutation.value() : new byte[0];
+            final boolean writesValue = mutation.op() == TxnMutation.Op.PUT || mutation.op() == TxnMutation.Op.INSERT;
+            final byte[] value = writesValue ? mutation.value() : new byte[0];
             group.next().op(switch (mutation.op()) {
                 case PUT -> MutationOp.PUT;
+                case INSERT -> MutationOp.INSERT;
                 case DELETE -> MutationOp.DELETE;
                 default -> MutationOp.LOCK;
             }).isPessimisticLock(bool(mutation.isPessimisticLock()))

@@ -94,6 +94,26 @@ public class TxnKeyException extends TkvException {
         }
     }
 
+    /** An INSERT met a key that has a value. */
+    public static final class AlreadyExist extends TxnKeyException {
+        private static final long serialVersionUID = 1L;
+        private final transient byte[] key;
+
+        /**
+         * @param key     the user key.
+         * @param message the store's message.
+         */
+        public AlreadyExist(final byte[] key, final String message) {
+            super(ErrorCode.WRITE_CONFLICT, "ALREADY_EXIST", message);
+            this.key = key;
+        }
+
+        /** @return the user key. */
+        public byte[] key() {
+            return key;
+        }
+    }
+
     /** Check-txn-status found no trace of the transaction (and was told not to roll it back). */
     public static final class TxnNotFound extends TxnKeyException {
         private static final long serialVersionUID = 1L;

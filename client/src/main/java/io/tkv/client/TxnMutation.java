@@ -16,7 +16,9 @@ public record TxnMutation(Op op, byte[] key, byte[] value, boolean isPessimistic
         /** Delete the key. */
         DELETE,
         /** Lock the key, changing nothing (read-write conflict detection). */
-        LOCK
+        LOCK,
+        /** Write the value if the key has none (ALREADY_EXIST otherwise). */
+        INSERT
     }
 
     /** @return an optimistic PUT. */

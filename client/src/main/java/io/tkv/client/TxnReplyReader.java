@@ -229,6 +229,7 @@ final class TxnReplyReader {
                     case COMMITTED -> new TxnKeyException.Committed(commitTs, message);
                     case COMMIT_TS_EXPIRED -> new TxnKeyException.CommitTsExpired(minCommitTs, message);
                     case MAX_TIMESTAMP_NOT_SYNCED -> new TxnKeyException.MaxTimestampNotSynced(message);
+                    case ALREADY_EXIST -> new TxnKeyException.AlreadyExist(key, message);
                     case DEADLOCK -> new TxnKeyException.Deadlock(startTs, key, deadlockKeyHash, waitChain, message);
                     default -> new TxnKeyException(ErrorCode.WRITE_CONFLICT, kind.name(), message);
                 };

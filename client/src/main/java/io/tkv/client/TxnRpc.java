@@ -48,6 +48,8 @@ import java.util.function.Function;
 public final class TxnRpc {
     /** Times a part of a request is split again because the regions moved under it, before it fails. */
     private static final int MAX_REGROUPS = 5;
+    /** Regions a reverse scan may step through looking for the one below its cursor, before it gives up. */
+    private static final int MAX_WALK = 100_000;
     private static final byte[] EMPTY = new byte[0];
 
     /**
@@ -134,6 +136,22 @@ public final class TxnRpc {
             id -> TxnFrames.current().scan(region.epoch(), from, to, version, left, false, keyOnly), region,
             TxnKeyCodec.encode(from), to.length == 0 ? EMPTY : TxnKeyCodec.encode(to), true, 0)
             .thenApply(TxnReplyReader::scan));
+    }
+
+    /**
+     * KvScan of {@code [start, end)} at {@code version} in descending key order, from just below {@code end} down,
+     * over as many regions as it takes (the region holding the keys just below the cursor first).
+     *
+     * @param end   exclusive user end key; empty for the end of the transactional space.
+     * @param limit the most pairs, at least 1 and within the session's scan limit.
+     */
+    public CompletableFuture<List<KvPair>> reverseScan(final byte[] start, final byte[] end, final long version,
+        final int limit, final boolean keyOnly) {
+        return walkBack(start, end, limit, new ArrayList<>(), (from, to, left) -> region ->
+            requests.<byte[]>submitStored("kvScan", KvScanResponseDecoder.TEMPLATE_ID,
+                id -> TxnFrames.current().scan(region.epoch(), from, to, version, left, true, keyOnly), region,
+                TxnKeyCodec.encode(from), to.length == 0 ? EMPTY : TxnKeyCodec.encode(to), true, 0)
+                .thenApply(TxnReplyReader::scan));
     }
 
     /**
@@ -311,6 +329,43 @@ public final class TxnRpc {
                 }
                 return walk(regionEnd, end, limit, found, page);
             });
+        });
+    }
+
+    /** Walks the regions from just below {@code end} down, one request each, until {@code limit} or {@code start}. */
+    private <T> CompletableFuture<List<T>> walkBack(final byte[] start, final byte[] end, final int limit,
+        final List<T> found, final Page<T> page) {
+        final byte[] storedEnd = end.length == 0 ? TxnKeyCodec.SPACE_END : TxnKeyCodec.encode(end);
+        return locateBefore(TxnKeyCodec.encode(start), storedEnd, 0).thenCompose(region -> {
+            final byte[] regionStart = TxnKeyCodec.userStart(region.start());
+            final boolean last = regionStart.length == 0 || Arrays.compareUnsigned(regionStart, start) <= 0;
+            final byte[] from = last ? start : regionStart;
+            return page.in(from, end, limit - found.size()).apply(region).thenCompose(items -> {
+                found.addAll(items);
+                if (last || found.size() >= limit) {
+                    return CompletableFuture.completedFuture(List.copyOf(found));
+                }
+                return walkBack(start, regionStart, limit, found, page);
+            });
+        });
+    }
+
+    /**
+     * @return the region holding the stored keys just below {@code storedEnd}: the regions are walked up from the one
+     *     holding {@code storedFrom} (cached regions make each step a lookup) until one reaches {@code storedEnd}.
+     */
+    private CompletableFuture<CachedRegion> locateBefore(final byte[] storedFrom, final byte[] storedEnd,
+        final int steps) {
+        return locate(storedFrom).thenCompose(region -> {
+            final byte[] regionEnd = region.end();
+            if (regionEnd.length == 0 || Arrays.compareUnsigned(regionEnd, storedEnd) >= 0) {
+                return CompletableFuture.completedFuture(region);
+            }
+            if (steps >= MAX_WALK) {
+                return CompletableFuture.failedFuture(new TkvException(ErrorCode.REGION_NOT_FOUND,
+                    "walked " + MAX_WALK + " regions without reaching the scan's end"));
+            }
+            return locateBefore(regionEnd, storedEnd, steps + 1);
         });
     }
 

@@ -80,6 +80,13 @@ public final class Prewrite {
         } else if (!hasPessimisticLock) {
             checkNotRolledBack(reader, props, key, mutation.key());
         }
+        if (mutation.shouldNotExist() && !props.skipConstraintCheck()) {
+            checkNotExists(reader, key, mutation.key());
+        }
+        if (mutation.op() == Mutation.Op.CHECK_NOT_EXISTS) {
+            // TiKV writes no lock for it: the check is all it asks (a pessimistic lock on the key stays as it is).
+            return Result.TWO_PC;
+        }
         return writeLock(txn, props, mutation, key, secondaries, lockTtl, minCommitTs, hasPessimisticLock);
     }
 
@@ -194,6 +201,19 @@ public final class Prewrite {
         }
     }
 
+    /**
+     * The key must have no value: its newest PUT or DELETE record (rollback and lock records skipped) is not a PUT.
+     * Optimistic: a record newer than the start ts was refused as a conflict above, so this is the value the
+     * transaction read. Pessimistic: the transaction's lock keeps writers out since it was taken, so this is the key's
+     * value now (TiKV checks at lock time instead; the answer is the same, given later).
+     */
+    private static void checkNotExists(final MvccReader reader, final byte[] key, final byte[] userKey) {
+        final WriteAt newest = reader.getWrite(key, Long.MAX_VALUE);
+        if (newest != null && newest.write().type() == WriteType.PUT) {
+            throw new TxnException.AlreadyExist(userKey);
+        }
+    }
+
     private static void checkNotRolledBack(
         final MvccReader reader, final TxnProps props, final byte[] key, final byte[] userKey) {
         final WriteAt atStart = reader.seekWrite(key, props.startTs());
@@ -214,7 +234,7 @@ public final class Prewrite {
         final boolean hasPessimisticLock) {
         Lock lock = new Lock(mutation.lockType(), props.primary(), props.startTs(), lockTtl, props.forUpdateTs(),
             props.txnSize(), minCommitTs);
-        if (mutation.op() == Mutation.Op.PUT) {
+        if (mutation.writesValue()) {
             if (mutation.value().length <= Lock.SHORT_VALUE_MAX_LENGTH) {
                 lock = lock.withShortValue(mutation.value());
             } else {

@@ -168,6 +168,23 @@ public abstract class TxnException extends RuntimeException {
         }
     }
 
+    /** An INSERT or CHECK_NOT_EXISTS met a key that has a value (TiKV's {@code AlreadyExist}). */
+    public static final class AlreadyExist extends TxnException {
+        private static final long serialVersionUID = 1L;
+        private final byte[] key;
+
+        /** @param key the user key. */
+        public AlreadyExist(final byte[] key) {
+            super("key " + Arrays.toString(key) + " already exists");
+            this.key = key;
+        }
+
+        /** @return the user key. */
+        public byte[] key() {
+            return key;
+        }
+    }
+
     /** A pessimistic prewrite or lock update found no pessimistic lock of its transaction. */
     public static final class PessimisticLockNotFound extends TxnException {
         private static final long serialVersionUID = 1L;

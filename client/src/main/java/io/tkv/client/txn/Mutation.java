@@ -5,7 +5,7 @@ package io.tkv.client.txn;
  *
  * @param op    what to do.
  * @param key   the user key.
- * @param value the value of a PUT, else {@code null}.
+ * @param value the value of a PUT or INSERT, else {@code null}.
  */
 public record Mutation(Op op, byte[] key, byte[] value) {
     /** The kinds of mutation. */
@@ -15,7 +15,9 @@ public record Mutation(Op op, byte[] key, byte[] value) {
         /** Delete the key. */
         DELETE,
         /** Lock the key without changing it: its read is checked for conflicts at commit. */
-        LOCK
+        LOCK,
+        /** Write a value if the key has none: the prewrite fails with {@link KeyExistsException} otherwise. */
+        INSERT
     }
 
     @Override

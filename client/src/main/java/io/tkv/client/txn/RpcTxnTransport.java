@@ -32,8 +32,7 @@ import java.util.function.Supplier;
  * not a failure of the transport's contract but part of the result ({@link PrewriteResult#locked()},
  * {@link BatchGetResult#locked()}).
  *
- * <p>Gaps of the wire, not of this class: {@link #scan} in reverse is not supported by {@link TxnRpc} (it fails
- * with {@link UnsupportedOperationException}). A request the grouping put in one region is split again by
+ * <p>A gap of the wire, not of this class: a request the grouping put in one region is split again by
  * {@link TxnRpc} if the region split meanwhile; the key error of one part then does not prove the other parts wrote
  * nothing (TxnRpc fails with the first part's failure).
  */
@@ -133,10 +132,9 @@ public final class RpcTxnTransport implements TxnTransport {
     @Override
     public CompletableFuture<List<KeyValue>> scan(final byte[] startKey, final byte[] endKey, final long ts,
         final int limit, final boolean reverse) {
-        if (reverse) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("TxnRpc scans forward only"));
-        }
-        return mapped(() -> rpc.scan(startKey, endKey == null ? NO_END : endKey, ts, limit, false)
+        final byte[] end = endKey == null ? NO_END : endKey;
+        return mapped(() -> (reverse ? rpc.reverseScan(startKey, end, ts, limit, false)
+            : rpc.scan(startKey, end, ts, limit, false))
             .thenApply(pairs -> pairs.stream().map(p -> new KeyValue(p.key(), p.value())).toList()));
     }
 
@@ -285,6 +283,9 @@ public final class RpcTxnTransport implements TxnTransport {
                 chain.add(new DeadlockException.WaitFor(edge.txnTs(), edge.waitForTs(), edge.keyHash()));
             }
             return new DeadlockException(deadlock.lockKey(), deadlock.lockTs(), deadlock.deadlockKeyHash(), chain);
+        }
+        if (failure instanceof TxnKeyException.AlreadyExist exists) {
+            return new KeyExistsException(exists.key());
         }
         if (failure instanceof TxnKeyException.TxnNotFound) {
             return new TxnNotFoundException(failure.getMessage());

@@ -136,7 +136,29 @@ public final class Transaction implements AutoCloseable {
         if (pessimistic != null) {
             lockPessimistic(key);
         }
-        writes.put(key, new Mutation(Mutation.Op.PUT, key, value));
+        final Mutation buffered = writes.get(key);
+        final boolean insert = buffered != null && buffered.op() == Mutation.Op.INSERT;
+        writes.put(key, new Mutation(insert ? Mutation.Op.INSERT : Mutation.Op.PUT, key, value));
+    }
+
+    /**
+     * Buffers an insert: a put that fails the commit with {@link KeyExistsException} if the key has a value (at the
+     * start ts; in a pessimistic transaction, once it holds the key's lock). A key this transaction already wrote a
+     * value to fails at once; one it deleted is simply put. Put over an insert keeps the check with the new value; a
+     * delete over an insert deletes without it.
+     *
+     * @throws KeyExistsException if this transaction wrote a value to the key already.
+     */
+    public void insert(final byte[] key, final byte[] value) {
+        checkActive();
+        final Mutation buffered = writes.get(key);
+        if (buffered != null && buffered.value() != null) {
+            throw new KeyExistsException(key);
+        }
+        if (pessimistic != null) {
+            lockPessimistic(key);
+        }
+        writes.put(key, new Mutation(buffered == null ? Mutation.Op.INSERT : Mutation.Op.PUT, key, value));
     }
 
     /** Buffers a delete; a pessimistic transaction locks the key first. */

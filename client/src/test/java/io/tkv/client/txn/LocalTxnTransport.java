@@ -265,6 +265,7 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
             keys.add(mutation.key());
             mutations.add(switch (mutation.op()) {
                 case PUT -> io.tkv.txn.Mutation.put(mutation.key(), mutation.value());
+                case INSERT -> io.tkv.txn.Mutation.insert(mutation.key(), mutation.value());
                 case DELETE -> io.tkv.txn.Mutation.delete(mutation.key());
                 case LOCK -> io.tkv.txn.Mutation.lock(mutation.key());
             });
@@ -492,6 +493,9 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
         if (error instanceof TxnException.WriteConflict conflict) {
             return new WriteConflictException(conflict.key(), conflict.startTs(), conflict.conflictStartTs(),
                 conflict.conflictCommitTs());
+        }
+        if (error instanceof TxnException.AlreadyExist exists) {
+            return new KeyExistsException(exists.key());
         }
         if (error instanceof TxnException.TxnNotFound) {
             return new TxnNotFoundException(error.getMessage());

@@ -160,6 +160,43 @@ class TxnBasicsTest extends TxnTestSupport {
         assertEquals(0, transport.count(LocalTxnTransport.Kind.PREWRITE));
     }
 
+    @Test
+    void shouldInsertOnlyKeysWithoutAValueInOptimisticAndPessimisticMode() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "taken", "1");
+        for (final TxnMode mode : TxnMode.values()) {
+            try (Transaction txn = client.begin(mode)) {
+                txn.insert(b("fresh-" + mode), b("v"));
+                txn.insert(b("taken"), b("2"));
+                assertThrows(KeyExistsException.class, txn::commit, mode.name());
+            }
+            assertNull(read(client, "fresh-" + mode), "the failed insert wrote none of its keys: " + mode);
+            assertEquals("1", read(client, "taken"));
+            try (Transaction txn = client.begin(mode)) {
+                txn.insert(b("fresh-" + mode), b("v"));
+                txn.put(b("fresh-" + mode), b("w"));
+                txn.commit();
+            }
+            assertEquals("w", read(client, "fresh-" + mode), "a put over the insert keeps it an insert");
+        }
+        assertNoLocks();
+    }
+
+    @Test
+    void shouldRefuseAnInsertOverItsOwnWriteAndPutOverItsOwnDelete() {
+        final TxnKvClient client = client(fastConfig());
+        putCommitted(client, "k", "1");
+        try (Transaction txn = client.begin()) {
+            txn.put(b("p"), b("x"));
+            assertThrows(KeyExistsException.class, () -> txn.insert(b("p"), b("y")));
+            txn.delete(b("k"));
+            txn.insert(b("k"), b("again"));
+            txn.commit();
+        }
+        assertEquals("again", read(client, "k"), "insert over the transaction's own delete is a put");
+        assertEquals("x", read(client, "p"));
+    }
+
     static List<String> pairs(final List<KeyValue> pairs) {
         final List<String> out = new ArrayList<>();
         for (final KeyValue pair : pairs) {

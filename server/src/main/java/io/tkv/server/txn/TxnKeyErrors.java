@@ -94,6 +94,15 @@ final class TxnKeyErrors {
                 .putPrimary(conflict.primary(), 0, conflict.primary().length).message(error.getMessage());
             return;
         }
+        if (error instanceof TxnException.AlreadyExist exists) {
+            note(Status.OK);
+            fill(group, TxnErrorKind.ALREADY_EXIST, null, 0, 0, 0);
+            group.minCommitTs(0);
+            group.secondariesCount(0);
+            group.waitChainCount(0);
+            group.putKey(exists.key(), 0, exists.key().length).putPrimary(EMPTY, 0, 0).message(error.getMessage());
+            return;
+        }
         if (error instanceof TxnException.Deadlock deadlock) {
             note(Status.OK);
             deadlock(group, deadlock);

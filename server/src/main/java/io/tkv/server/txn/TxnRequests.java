@@ -263,7 +263,8 @@ public final class TxnRequests {
                 case PUT -> Mutation.put(key, value);
                 case DELETE -> Mutation.delete(key);
                 case LOCK -> Mutation.lock(key);
-                case CHECK_NOT_EXISTS -> throw new Refused(Status.MALFORMED, "CHECK_NOT_EXISTS is not served yet");
+                case INSERT -> Mutation.insert(key, value);
+                case CHECK_NOT_EXISTS -> Mutation.checkNotExists(key);
                 default -> throw new Refused(Status.MALFORMED, "unknown mutation op");
             });
         }

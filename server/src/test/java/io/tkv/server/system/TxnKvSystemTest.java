@@ -4,6 +4,7 @@ import io.tkv.client.TxnMutation;
 import io.tkv.client.TxnRegionGrouping;
 import io.tkv.client.TxnResults;
 import io.tkv.client.TxnRpc;
+import io.tkv.client.txn.KeyExistsException;
 import io.tkv.client.txn.KeyLockedException;
 import io.tkv.client.txn.KeyValue;
 import io.tkv.client.txn.Mutation;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +67,8 @@ class TxnKvSystemTest {
                 assertEquals(List.of(), twoPc.rpc().scanLock(b(""), new byte[0], now, 100).get(),
                     "every commit left no lock behind");
 
+                scansBothWaysAcrossRegions(twoPc);
+                insertRefusesAKeyThatHasAValue(async);
                 conflictingCommitIsAWriteConflict(async, twoPc);
                 pessimisticLocksKeepAWriterOut(twoPc, cluster);
                 readerResolvesADeadTransactionsLocks(twoPc);
@@ -108,6 +113,44 @@ class TxnKvSystemTest {
         try (Transaction reader = kv.client().begin()) {
             assertArrayEquals(b("once"), reader.get(b("c9")));
         }
+    }
+
+    /** A reverse scan walks the regions down from its end and gives the forward scan's pairs in reverse order. */
+    private static void scansBothWaysAcrossRegions(final TxnKv kv) {
+        try (Transaction reader = kv.client().begin()) {
+            final List<String> forward = keys(reader.scan(b(""), null, 100));
+            assertEquals(12, forward.size(), "every key committed above: " + forward);
+            final List<String> backward = new ArrayList<>(forward);
+            Collections.reverse(backward);
+            assertEquals(backward, keys(reader.reverseScan(b(""), null, 100)), "the whole space, descending");
+            assertEquals(backward.subList(0, 5), keys(reader.reverseScan(b(""), null, 5)),
+                "a limit that ends in another region than it started");
+            assertEquals(List.of("e2", "e1", "c4", "c3", "c2", "c1"), keys(reader.reverseScan(b("b"), b("f"), 100)),
+                "from a region's start key down to another's");
+            assertEquals(List.of("c4", "c3"), keys(reader.reverseScan(b("c3"), b("c5"), 100)), "inside one region");
+        }
+    }
+
+    /** An insert of a key with a value fails the commit with KeyExistsException and writes none of its keys. */
+    private static void insertRefusesAKeyThatHasAValue(final TxnKv kv) {
+        try (Transaction txn = kv.client().begin()) {
+            txn.insert(b("a9"), b("inserted"));
+            txn.insert(b("c1"), b("duplicate"));
+            final KeyExistsException exists = assertThrows(KeyExistsException.class, txn::commit);
+            assertArrayEquals(b("c1"), exists.key());
+        }
+        try (Transaction inserter = kv.client().begin()) {
+            inserter.insert(b("a9"), b("inserted"));
+            inserter.commit();
+        }
+        try (Transaction reader = kv.client().begin()) {
+            assertArrayEquals(b("2pc-c1"), reader.get(b("c1")), "the duplicate wrote nothing");
+            assertArrayEquals(b("inserted"), reader.get(b("a9")));
+        }
+    }
+
+    private static List<String> keys(final List<KeyValue> pairs) {
+        return pairs.stream().map(pair -> new String(pair.key(), StandardCharsets.UTF_8)).toList();
     }
 
     private static RpcTxnTransport transport(final TxnKv kv) {
