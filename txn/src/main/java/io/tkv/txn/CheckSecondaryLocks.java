@@ -23,17 +23,20 @@ public final class CheckSecondaryLocks {
     /**
      * The transaction's state over the keys checked.
      *
-     * @param locks    when neither committed nor rolled back: the locks of every key.
-     * @param commitTs the commit ts if a key committed, else 0.
+     * @param keys       the user keys of {@code locks}, in the same order.
+     * @param locks      when neither committed nor rolled back: the locks of every key.
+     * @param commitTs   the commit ts if a key committed, else 0.
      * @param rolledBack whether a key was rolled back (now or before).
      */
-    public record Result(List<Lock> locks, long commitTs, boolean rolledBack) {
+    public record Result(List<byte[]> keys, List<Lock> locks, long commitTs, boolean rolledBack) {
+        static final Result ROLLED_BACK = new Result(List.of(), List.of(), 0, true);
     }
 
     /**
      * @param userKeys the secondaries (and primary) listed in the primary's lock.
      */
     public static Result check(final MvccTxn txn, final MvccReader reader, final List<byte[]> userKeys) {
+        final List<byte[]> keys = new ArrayList<>();
         final List<Lock> locks = new ArrayList<>();
         long commitTs = 0;
         for (final byte[] userKey : userKeys) {
@@ -41,6 +44,7 @@ public final class CheckSecondaryLocks {
             final Lock lock = reader.loadLock(key);
             if (lock != null && lock.startTs() == txn.startTs()) {
                 if (lock.type() != LockType.PESSIMISTIC) {
+                    keys.add(userKey);
                     locks.add(lock);
                     continue;
                 }
@@ -50,7 +54,7 @@ public final class CheckSecondaryLocks {
                 if (rollback != null) {
                     txn.putWrite(key, txn.startTs(), rollback);
                 }
-                return new Result(List.of(), 0, true);
+                return Result.ROLLED_BACK;
             }
             final TxnCommitRecord record = reader.getTxnCommitRecord(key, txn.startTs());
             if (record.isCommitted()) {
@@ -66,8 +70,8 @@ public final class CheckSecondaryLocks {
                     txn.putWrite(key, txn.startTs(), rollback);
                 }
             }
-            return new Result(List.of(), 0, true);
+            return Result.ROLLED_BACK;
         }
-        return commitTs != 0 ? new Result(List.of(), commitTs, false) : new Result(locks, 0, false);
+        return commitTs != 0 ? new Result(List.of(), List.of(), commitTs, false) : new Result(keys, locks, 0, false);
     }
 }

@@ -31,6 +31,7 @@ class SecondaryLocksTest extends MvccTestSupport {
         assertEquals(0, result.commitTs());
         assertEquals(2, result.locks().size());
         assertTrue(result.locks().get(0).useAsyncCommit());
+        assertEquals(List.of("s1", "s2"), result.keys().stream().map(MvccTestSupport::s).toList());
     }
 
     @Test

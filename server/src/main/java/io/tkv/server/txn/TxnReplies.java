@@ -41,7 +41,6 @@ import io.tkv.txn.command.TxnResponse;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -191,8 +190,7 @@ public final class TxnReplies {
             case KvCheckSecondaryLocksDecoder.TEMPLATE_ID -> {
                 final CheckSecondaryLocks.Result result =
                     response instanceof TxnResponse.SecondaryLocks locks ? locks.result() : null;
-                final List<Lock> locks = result == null ? List.of() : result.locks();
-                nested.locks(Collections.nCopies(locks.size(), EMPTY), locks);
+                nested.locks(result == null ? List.of() : result.keys(), result == null ? List.of() : result.locks());
                 checkSecondaries.wrapAndApplyHeader(out, offset, header).correlationId(id).status(status)
                     .commitTs(result == null ? 0 : result.commitTs())
                     .rolledBack(result != null && result.rolledBack() ? BooleanType.TRUE : BooleanType.FALSE)

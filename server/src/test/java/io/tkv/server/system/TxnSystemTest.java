@@ -138,6 +138,7 @@ class TxnSystemTest {
                     final TxnResults.SecondaryLocks secondaries = await(txn.checkSecondaryLocks(List.of(b("a2")),
                         asyncStart));
                     assertEquals(1, secondaries.locks().size(), "the secondary is locked until committed");
+                    assertArrayEquals(b("a2"), secondaries.locks().get(0).key(), "each lock with its key");
                     await(txn.commit(List.of(b("a1"), b("a2")), asyncStart, async.minCommitTs()));
                     assertArrayEquals(b("y"), await(txn.get(b("a2"), tso.getTimestamp())));
                 }
