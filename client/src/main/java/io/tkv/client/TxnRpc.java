@@ -156,7 +156,8 @@ public final class TxnRpc {
 
     /**
      * KvPrewrite, split by region. With async commit the request holding the primary carries {@code secondaries};
-     * 1PC needs every key in one region.
+     * 1PC needs every key in one region: if they are not (the cache was stale, or a region split under the request),
+     * it fails with {@link OnePcSpansRegionsException} and sends no part.
      *
      * @return the largest min commit ts over the regions (async commit), and the 1PC commit ts if 1PC committed.
      */
@@ -172,7 +173,9 @@ public final class TxnRpc {
                 holdsPrimary |= Arrays.equals(key, primary);
             }
             if (options.tryOnePc() && part.size() != keys.size()) {
-                throw new IllegalArgumentException("1PC needs every key in one region");
+                // Thrown before this part is sent, and every part is smaller: no part goes out.
+                throw new OnePcSpansRegionsException("1PC prewrite of " + keys.size() + " keys spans regions; "
+                    + part.size() + " of them in one");
             }
             return TxnFrames.current().prewrite(epoch, selected, primary, options,
                 options.useAsyncCommit() && holdsPrimary ? secondaries : List.of());

@@ -36,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
  * failure of a prewrite in 2PC: rolled back, {@link TxnAbortedException}. In async commit or 1PC a prewrite decides
  * the outcome, so its transport failure is {@link UndeterminedException}, as is a transport failure of the
  * primary's commit in 2PC. A commit ts below a min commit ts a reader pushed is retried with a fresh ts; a primary
- * whose lock is gone was rolled back by a resolver: {@link TxnAbortedException}.
+ * whose lock is gone was rolled back by a resolver: {@link TxnAbortedException}. A 1PC prewrite whose keys turn out
+ * to span regions ({@link OnePcRegionsChangedException}: the keys were grouped from a stale region cache) wrote
+ * nothing, and the commit is done again over the regions as they are now, without 1PC.
  *
  * <p>Used once, on the thread that commits.
  */
@@ -99,45 +101,56 @@ final class Committer {
     long commit() {
         try {
             groupByRegion();
-            final boolean onePc = config.onePc() && regions.size() == 1;
-            final boolean async = !onePc && config.asyncCommit() && mutations.size() <= config.asyncCommitMaxKeys();
-            long minCommitTs = Math.max(startTs, forUpdateTs) + 1;
-            long maxCommitTs = 0;
-            if (onePc || async) {
-                // The store picks the commit ts; a ts from now keeps it above every commit finished before ours.
-                final long now = timestamp();
-                minCommitTs = Math.max(minCommitTs, now);
-                maxCommitTs = Timestamps.compose(Timestamps.physicalMs(now) + config.maxCommitTsLagMs(), 0);
+            try {
+                return commitOnce(config.onePc() && regions.size() == 1);
+            } catch (final OnePcRegionsChangedException ex) {
+                // The keys were grouped from a stale region cache (or a region split under the prewrite): the 1PC
+                // prewrite wrote nothing, and the transport has learnt the regions. Commit over them without 1PC.
+                groupByRegion();
+                return commitOnce(false);
             }
-            final PrewriteResult[] results = prewrite(onePc, async, minCommitTs, maxCommitTs);
-            if (onePc && results[0].onePcCommitTs() != 0) {
-                kind = CommitKind.ONE_PC;
-                return results[0].onePcCommitTs();
-            }
-            if (async) {
-                long commitTs = 0;
-                boolean fellBack = false;
-                for (final PrewriteResult result : results) {
-                    fellBack |= result.minCommitTs() == 0;
-                    commitTs = Math.max(commitTs, result.minCommitTs());
-                }
-                if (!fellBack) {
-                    kind = CommitKind.ASYNC_COMMIT;
-                    // Committed already; committing the keys only spares readers the resolving.
-                    for (final List<Mutation> region : regions) {
-                        client.track(transport.commit(keysOf(region), startTs, commitTs));
-                    }
-                    return commitTs;
-                }
-            }
-            kind = CommitKind.TWO_PC;
-            return commitTwoPhase();
         } finally {
             Heartbeat.stop(heartbeat);
         }
     }
 
+    private long commitOnce(final boolean onePc) {
+        final boolean async = !onePc && config.asyncCommit() && mutations.size() <= config.asyncCommitMaxKeys();
+        long minCommitTs = Math.max(startTs, forUpdateTs) + 1;
+        long maxCommitTs = 0;
+        if (onePc || async) {
+            // The store picks the commit ts; a ts from now keeps it above every commit finished before ours.
+            final long now = timestamp();
+            minCommitTs = Math.max(minCommitTs, now);
+            maxCommitTs = Timestamps.compose(Timestamps.physicalMs(now) + config.maxCommitTsLagMs(), 0);
+        }
+        final PrewriteResult[] results = prewrite(onePc, async, minCommitTs, maxCommitTs);
+        if (onePc && results[0].onePcCommitTs() != 0) {
+            kind = CommitKind.ONE_PC;
+            return results[0].onePcCommitTs();
+        }
+        if (async) {
+            long commitTs = 0;
+            boolean fellBack = false;
+            for (final PrewriteResult result : results) {
+                fellBack |= result.minCommitTs() == 0;
+                commitTs = Math.max(commitTs, result.minCommitTs());
+            }
+            if (!fellBack) {
+                kind = CommitKind.ASYNC_COMMIT;
+                // Committed already; committing the keys only spares readers the resolving.
+                for (final List<Mutation> region : regions) {
+                    client.track(transport.commit(keysOf(region), startTs, commitTs));
+                }
+                return commitTs;
+            }
+        }
+        kind = CommitKind.TWO_PC;
+        return commitTwoPhase();
+    }
+
     private void groupByRegion() {
+        txnBytes = 0;
         final List<List<byte[]>> groups = transport.groupByRegion(new ArrayList<>(mutations.keySet()));
         regions = new ArrayList<>(groups.size());
         primaryRegion = -1;
@@ -222,6 +235,9 @@ final class Committer {
             }
             if (keyError != null || transportError != null) {
                 awaitAll(inFlight);
+                if (onePc && keyError instanceof OnePcRegionsChangedException && transportError == null) {
+                    throw keyError; // nothing written: commit() tries again without 1PC, under the same start ts
+                }
                 throw prewriteFailed(keyError, transportError, (onePc || async) && locked.isEmpty());
             }
             if (locked.isEmpty()) {

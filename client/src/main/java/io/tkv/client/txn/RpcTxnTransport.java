@@ -1,6 +1,7 @@
 package io.tkv.client.txn;
 
 import io.tkv.client.KvPair;
+import io.tkv.client.OnePcSpansRegionsException;
 import io.tkv.client.PdClient;
 import io.tkv.client.TxnKeyException;
 import io.tkv.client.TxnLockInfo;
@@ -298,6 +299,9 @@ public final class RpcTxnTransport implements TxnTransport {
         }
         if (failure instanceof TxnKeyException.CommitTsExpired expired) {
             return new CommitTsExpiredException(failure.getMessage(), expired.minCommitTs());
+        }
+        if (failure instanceof OnePcSpansRegionsException) {
+            return new OnePcRegionsChangedException(failure.getMessage());
         }
         if (failure instanceof TxnKeyException) {
             // MAX_TIMESTAMP_NOT_SYNCED past the retries among them: refused, nothing written.

@@ -99,6 +99,7 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
     private final AtomicLong lastTs = new AtomicLong();
+    private final AtomicInteger staleGroupings = new AtomicInteger();
     private final Random chaos = new Random();
     private final AtomicLong randomFaults = new AtomicLong();
     private double chaosProbability;
@@ -206,8 +207,22 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
         return CompletableFuture.completedFuture(lastTs.updateAndGet(last -> Math.max(last + 1, now)));
     }
 
+    /** The next grouping puts every key in one region, as a client whose region cache predates a split would. */
+    void staleGroupingOnce() {
+        staleGroupings.incrementAndGet();
+    }
+
     @Override
     public List<List<byte[]>> groupByRegion(final List<byte[]> keys) {
+        if (staleGroupings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            final List<byte[]> sorted = new ArrayList<>(keys);
+            sorted.sort(Keys.ORDER);
+            return List.of(sorted);
+        }
+        return regionsOf(keys);
+    }
+
+    private List<List<byte[]>> regionsOf(final List<byte[]> keys) {
         final List<byte[]> sorted = new ArrayList<>(keys);
         sorted.sort(Keys.ORDER);
         final List<List<byte[]>> groups = new ArrayList<>();
@@ -269,6 +284,11 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
                 case DELETE -> io.tkv.txn.Mutation.delete(mutation.key());
                 case LOCK -> io.tkv.txn.Mutation.lock(mutation.key());
             });
+        }
+        if (request.tryOnePc() && regionsOf(keys).size() > 1) {
+            // As RpcTxnTransport answers a 1PC prewrite that TxnRpc found spanning regions: nothing sent.
+            counts.get(Kind.PREWRITE).incrementAndGet();
+            return CompletableFuture.failedFuture(new OnePcRegionsChangedException("1PC prewrite spans regions"));
         }
         checkOneRegion(keys);
         final PrewriteCommand command = new PrewriteCommand(mutations, request.primary(), request.startTs(),
@@ -406,7 +426,7 @@ final class LocalTxnTransport implements TxnTransport, AutoCloseable {
     }
 
     private void checkOneRegion(final List<byte[]> keys) {
-        if (groupByRegion(keys).size() > 1) {
+        if (regionsOf(keys).size() > 1) {
             throw new IllegalArgumentException("request spans regions: " + keys.size() + " keys");
         }
     }

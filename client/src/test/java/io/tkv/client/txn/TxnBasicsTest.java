@@ -123,6 +123,32 @@ class TxnBasicsTest extends TxnTestSupport {
         assertNoLocks();
     }
 
+    /**
+     * A client whose region cache predates a split groups keys of several regions as one and tries 1PC; the transport
+     * finds them spanning regions and sends nothing. The commit is redone without 1PC under the same start ts. It used
+     * to surface as UndeterminedException (a transport failure of a 1PC prewrite), though nothing had been written:
+     * CoordinatorKillSystemTest met it on real stores, committing right after splitting region 1.
+     */
+    @Test
+    void shouldCommitWithoutOnePcWhenAStaleGroupingPutSeveralRegionsInOne() {
+        final TxnKvClient client = client(fastConfig());
+        transport.staleGroupingOnce();
+        final long prewrites = transport.count(LocalTxnTransport.Kind.PREWRITE);
+        final Transaction txn = client.begin();
+        txn.put(b("a"), b("1"));
+        txn.put(b("i"), b("2"));
+        txn.put(b("q"), b("3"));
+        final long commitTs = txn.commit();
+        assertEquals(Transaction.State.COMMITTED, txn.state());
+        assertEquals(Committer.CommitKind.ASYNC_COMMIT, txn.commitKind());
+        assertTrue(commitTs > txn.startTs());
+        assertEquals(prewrites + 1 + 3, transport.count(LocalTxnTransport.Kind.PREWRITE),
+            "the refused 1PC prewrite, then one per region");
+        assertTrue(client.awaitBackground(5_000));
+        assertEquals(List.of("a=1", "i=2", "q=3"), pairs(client.begin().scan(b(""), null, 10)));
+        assertNoLocks();
+    }
+
     @Test
     void shouldUseClassicTwoPhaseCommitWhenBothAreOff() {
         final TxnKvClient client = client(fastConfig().asyncCommit(false).onePc(false));

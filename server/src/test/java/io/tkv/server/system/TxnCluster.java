@@ -72,11 +72,21 @@ final class TxnCluster implements AutoCloseable {
         return stores;
     }
 
+    /** @return PD's client endpoint. */
+    String pdEndpoint() {
+        return pd.endpoint();
+    }
+
     /** @return a transactional client of the stores and PD; close it. */
     TxnKv connect(final String name, final TxnConfig config) {
+        return connect(name, config, 5_000);
+    }
+
+    /** As {@link #connect(String, TxnConfig)}, a store request failing after {@code requestTimeoutMs}. */
+    TxnKv connect(final String name, final TxnConfig config, final long requestTimeoutMs) {
         return TxnKv.connect(
             new ClientConfig().storeEndpoints(stores.endpoints()).clientName(name).secret(StoreCluster.ADMIN_SECRET)
-                .requestTimeoutMs(5_000).connectTimeoutMs(20_000),
+                .requestTimeoutMs(requestTimeoutMs).connectTimeoutMs(20_000),
             new ClientConfig().storeEndpoints(pd.endpoint()).clientName(name + "-tso").requestTimeoutMs(5_000)
                 .connectTimeoutMs(20_000),
             config);
