@@ -76,6 +76,12 @@ public final class TxnRpc {
                 skipConstraintCheck);
         }
 
+        /** @return these options as a plain 2PC prewrite: neither 1PC nor async commit. */
+        public PrewriteOptions twoPc() {
+            return new PrewriteOptions(startTs, lockTtl, txnSize, forUpdateTs, minCommitTs, maxCommitTs, false, false,
+                skipConstraintCheck);
+        }
+
         /** @return these options with async commit asked for. */
         public PrewriteOptions asyncCommit(final long maxCommit) {
             return new PrewriteOptions(startTs, lockTtl, txnSize, forUpdateTs, minCommitTs, maxCommit, true, false,
@@ -137,10 +143,14 @@ public final class TxnRpc {
     }
 
     /**
-     * KvPrewrite, split by region. With async commit the request holding the primary carries {@code secondaries};
-     * 1PC needs every key in one region.
+     * KvPrewrite, split by region. With async commit the request holding the primary carries {@code secondaries}.
+     * 1PC needs every key in one region: a 1PC prewrite whose keys the regions now part (the caller grouped them from
+     * a cache a split made stale, and the region refused it with EPOCH_NOT_MATCH, writing nothing) is sent as a plain
+     * prewrite per region, as client-go's {@code checkOnePCFallBack}, and answers no 1PC commit ts: the caller goes on
+     * with 2PC, as when the store itself declines 1PC.
      *
-     * @return the largest min commit ts over the regions (async commit), and the 1PC commit ts if 1PC committed.
+     * @return the largest min commit ts over the regions (async commit; 0 if any region fell back to 2PC), and the
+     *     1PC commit ts if 1PC committed.
      */
     public CompletableFuture<TxnResults.Prewrite> prewrite(final List<TxnMutation> mutations, final byte[] primary,
         final PrewriteOptions options, final List<byte[]> secondaries) {
@@ -153,19 +163,21 @@ public final class TxnRpc {
                 selected.add(mutations.get(at));
                 holdsPrimary |= Arrays.equals(key, primary);
             }
-            if (options.tryOnePc() && part.size() != keys.size()) {
-                throw new IllegalArgumentException("1PC needs every key in one region");
-            }
-            return TxnFrames.current().prewrite(epoch, selected, primary, options,
-                options.useAsyncCommit() && holdsPrimary ? secondaries : List.of());
+            final PrewriteOptions sent = options.tryOnePc() && part.size() != keys.size() ? options.twoPc() : options;
+            return TxnFrames.current().prewrite(epoch, selected, primary, sent,
+                sent.useAsyncCommit() && holdsPrimary ? secondaries : List.of());
         }, TxnReplyReader::prewrite, 0).thenApply(parts -> {
             long minCommitTs = 0;
             long onePc = 0;
+            boolean fellBack = false;
             for (final TxnResults.Prewrite part : parts) {
                 minCommitTs = Math.max(minCommitTs, part.minCommitTs());
                 onePc = Math.max(onePc, part.onePcCommitTs());
+                fellBack |= part.minCommitTs() == 0;
             }
-            return new TxnResults.Prewrite(minCommitTs, onePc);
+            // An async commit is committed only if every region took it as one: a region that fell back to 2PC
+            // (no min commit ts) holds a lock no reader may commit from the primary's secondaries.
+            return new TxnResults.Prewrite(fellBack ? 0 : minCommitTs, onePc);
         });
     }
 

@@ -141,6 +141,7 @@ final class Committer {
         final List<List<byte[]>> groups = transport.groupByRegion(new ArrayList<>(mutations.keySet()));
         regions = new ArrayList<>(groups.size());
         primaryRegion = -1;
+        txnBytes = 0;
         for (final List<byte[]> group : groups) {
             final List<Mutation> region = new ArrayList<>(group.size());
             for (final byte[] key : group) {
@@ -253,6 +254,15 @@ final class Committer {
     }
 
     private long commitTwoPhase() {
+        // The regions may have split since the keys were grouped (a 1PC prewrite whose region had split fell back to
+        // 2PC; its refusal taught the cache the new regions): group them again, so that the primary's region is
+        // committed first and alone. Committed together, the parts would go in parallel, and a secondary committed
+        // beside a primary commit that failed would be half a transaction once a resolver rolls the primary back.
+        try {
+            groupByRegion();
+        } catch (final TxnTransportException unlocated) {
+            // Keep the grouping the prewrites used: not knowing the regions now is no reason to give up.
+        }
         long commitTs = timestamp();
         final List<byte[]> primaryKeys = keysOf(regions.get(primaryRegion));
         for (int attempt = 0; ; attempt++) {
