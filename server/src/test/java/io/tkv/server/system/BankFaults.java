@@ -68,13 +68,14 @@ final class BankFaults {
             if (System.currentTimeMillis() + gapMs + faultMs > endMs || waitAborted(gapMs)) {
                 return;
             }
-            final long target = atLeader ? leaderOr(randomStore) : randomStore;
-            apply(index, kind, target, faultMs);
+            final long leader = leaderOr(0);
+            final long target = atLeader && leader != 0 ? leader : randomStore;
+            apply(index, kind, target, faultMs, target == leader ? " (region 1's leader)" : "");
             index++;
         }
     }
 
-    private void apply(final int index, final Kind kind, final long store, final long faultMs)
+    private void apply(final int index, final Kind kind, final long store, final long faultMs, final String role)
         throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         switch (kind) {
@@ -101,7 +102,7 @@ final class BankFaults {
             }
             default -> throw new IllegalStateException("unknown fault " + kind);
         }
-        final String done = "fault " + index + ": " + kind + " store " + store + " for " + faultMs
+        final String done = "fault " + index + ": " + kind + " store " + store + role + " for " + faultMs
             + " ms (healed after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms)";
         applied.add(done);
         System.out.println("BANK " + done);
