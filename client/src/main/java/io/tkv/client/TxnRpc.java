@@ -159,7 +159,8 @@ public final class TxnRpc {
      * 1PC needs every key in one region: if they are not (the cache was stale, or a region split under the request),
      * it fails with {@link OnePcSpansRegionsException} and sends no part.
      *
-     * @return the largest min commit ts over the regions (async commit), and the 1PC commit ts if 1PC committed.
+     * @return the largest min commit ts over the regions (async commit; 0 if any region fell back to 2PC), and the
+     *     1PC commit ts if 1PC committed.
      */
     public CompletableFuture<TxnResults.Prewrite> prewrite(final List<TxnMutation> mutations, final byte[] primary,
         final PrewriteOptions options, final List<byte[]> secondaries) {
@@ -182,11 +183,15 @@ public final class TxnRpc {
         }, TxnReplyReader::prewrite, 0).thenApply(parts -> {
             long minCommitTs = 0;
             long onePc = 0;
+            boolean fellBack = false;
             for (final TxnResults.Prewrite part : parts) {
                 minCommitTs = Math.max(minCommitTs, part.minCommitTs());
                 onePc = Math.max(onePc, part.onePcCommitTs());
+                fellBack |= part.minCommitTs() == 0;
             }
-            return new TxnResults.Prewrite(minCommitTs, onePc);
+            // An async commit is committed only if every region took it as one: a region that fell back to 2PC
+            // (no min commit ts) holds a lock no reader may commit from the primary's secondaries.
+            return new TxnResults.Prewrite(fellBack ? 0 : minCommitTs, onePc);
         });
     }
 

@@ -154,6 +154,7 @@ final class Committer {
         final List<List<byte[]>> groups = transport.groupByRegion(new ArrayList<>(mutations.keySet()));
         regions = new ArrayList<>(groups.size());
         primaryRegion = -1;
+        txnBytes = 0;
         for (final List<byte[]> group : groups) {
             final List<Mutation> region = new ArrayList<>(group.size());
             for (final byte[] key : group) {
@@ -269,11 +270,14 @@ final class Committer {
     }
 
     private long commitTwoPhase() {
+        // The primary key is committed alone, first: one key is in one region whatever split since the keys were
+        // grouped. Committed with its region's other keys, a request TxnRpc had to split again would go out in
+        // parallel, and a secondary committed beside a primary commit that failed would be half a transaction once a
+        // resolver rolled the primary back. The rest of its region is committed with the other secondaries.
         long commitTs = timestamp();
-        final List<byte[]> primaryKeys = keysOf(regions.get(primaryRegion));
         for (int attempt = 0; ; attempt++) {
             try {
-                Rpc.await(transport.commit(primaryKeys, startTs, commitTs), config.requestTimeoutMs());
+                Rpc.await(transport.commit(List.of(primary), startTs, commitTs), config.requestTimeoutMs());
                 break;
             } catch (final CommitTsExpiredException ex) {
                 if (attempt >= MAX_COMMIT_TS_RETRIES) {
@@ -295,8 +299,12 @@ final class Committer {
             }
         }
         for (int i = 0; i < regions.size(); i++) {
-            if (i != primaryRegion) {
-                client.track(transport.commit(keysOf(regions.get(i)), startTs, commitTs));
+            final List<byte[]> keys = new ArrayList<>(keysOf(regions.get(i)));
+            if (i == primaryRegion) {
+                keys.removeIf(key -> Arrays.equals(key, primary));
+            }
+            if (!keys.isEmpty()) {
+                client.track(transport.commit(keys, startTs, commitTs));
             }
         }
         return commitTs;
