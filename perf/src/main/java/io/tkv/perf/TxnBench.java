@@ -2,6 +2,7 @@ package io.tkv.perf;
 
 import io.tkv.client.ClientConfig;
 import io.tkv.client.ErrorCode;
+import io.tkv.client.KvPair;
 import io.tkv.client.RegionInfo;
 import io.tkv.client.TkvException;
 import io.tkv.client.txn.CommitKind;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeoutException;
  * by side in one run. Region 1 is split once ({@link TxnKeys}); then, at each concurrency, closed loops of
  * <ul>
  *   <li>{@code tso}: one TSO call (the start ts every transaction begins with), for reference;</li>
+ *   <li>{@code raw-put}: a RawKV batch put of the same two keys (one Raft write, no TSO, no MVCC), for reference:
+ *   what a 1PC transaction adds to the write it ends in is {@code 1pc} minus this row;</li>
  *   <li>{@code 1pc}: begin + 2 puts in one region + commit, 1PC and async commit on (the client's default);</li>
  *   <li>{@code async}: the same with the keys in two regions (1PC cannot apply: async commit);</li>
  *   <li>{@code 2pc}: two regions, async commit and 1PC off;</li>
@@ -124,6 +127,11 @@ public final class TxnBench {
             for (final int n : inFlight) {
                 rows.add(row("tso", 0, n, (worker, seq) -> {
                     client.timestamp();
+                    return null;
+                }));
+                rows.add(row("raw-put", 1, n, (worker, seq) -> {
+                    final byte[][] keys = TxnKeys.pair(false, worker, seq);
+                    kv.stores().batchPut(List.of(new KvPair(keys[0], keys[1]), new KvPair(keys[1], keys[0])));
                     return null;
                 }));
                 rows.add(row("1pc", 1, n, (worker, seq) -> twoPuts(client, false, worker, seq)));
