@@ -84,6 +84,11 @@ class ScriptsTest {
             *" io.tkv.perf.LoadHarness "*)
                 echo "RESULT workload=stub in_flight=1 target=tkv ops=10 ops_per_s=5.0 p50_us=100.0 p99_us=200.0" \\
                     "p999_us=300.0 max_us=400.0 errors=${STUB_HARNESS_ERRORS:-0}" ;;
+            *" io.tkv.perf.TxnBench "*)
+                # The n-th run reports n * 10 txn/s, so the script's median over runs is seen to be one.
+                echo "RESULT row=1pc regions=1 in_flight=1 txns=10" \\
+                    "txn_per_s=$(( $(grep -c 'io[.]tkv[.]perf[.]TxnBench' "$STUB_CALLS/java") * 10 )).0" \\
+                    "p50_us=100.0 p99_us=200.0 p999_us=300.0 max_us=400.0 errors=0 errors_per_s=0.0" ;;
             *" io.tkv.perf.LogSyncBench "*) echo "RESULT log-sync entries=2000 bytes=300 p50_us=1 p90_us=2 p99_us=3" ;;
         esac
         """;
@@ -355,6 +360,28 @@ class ScriptsTest {
         assertEquals(1, run.code(), run.all());
         assertTrue(run.err().contains("stub: address in use"), "the server's log is shown: " + run.all());
         assertTrue(run.err().contains(Path.of(script).getFileName() + ": "), run.all());
+    }
+
+    @Test
+    void shouldRunTheTxnBenchAgainstPdAndThreeStoresPerRunAndPrintMedians() throws Exception {
+        givenBuilt();
+        final Run run = run(Map.of("RUNS", "3"), "perf/bin/bench-txn", "--zipf-keys", "500");
+
+        assertEquals(0, run.code(), run.all());
+        assertEquals(3, javaRuns("io.tkv.server.PdServer").size(), "a fresh PD per run: " + run.all());
+        final List<String> stores = javaRuns("io.tkv.server.TkvServer");
+        assertEquals(9, stores.size(), run.all());
+        assertTrue(stores.stream().allMatch(store -> store.contains("<--pd><127.0.0.1:29973>")), stores.toString());
+        final List<String> bench = javaRuns("io.tkv.perf.TxnBench");
+        assertEquals(3, bench.size(), run.all());
+        assertTrue(bench.get(0).contains("<--stores><127.0.0.1:29970,127.0.0.1:29971,127.0.0.1:29972>"
+            + "<--admin-secret-file>"), bench.get(0));
+        assertTrue(bench.get(0).endsWith("<--zipf-keys><500>"), "the user's options last: " + bench.get(0));
+        assertTrue(run.out().contains("MEDIAN row=1pc in_flight=1 runs=3 txn_per_s=20.0 p50_us=100.0 p99_us=200.0"),
+            run.all());
+        assertEquals(List.of(), Files.readAllLines(calls.resolve("servers")).stream()
+            .filter(pid -> ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive).orElse(false))
+            .toList(), "every stub server stopped by the script");
     }
 
     @Test

@@ -58,16 +58,6 @@ final class Committer {
     private long txnBytes;
     private CommitKind kind;
 
-    /** How a commit was carried out. */
-    enum CommitKind {
-        /** One prewrite committed every key. */
-        ONE_PC,
-        /** Committed once every key was prewritten. */
-        ASYNC_COMMIT,
-        /** Prewrite, TSO commit ts, commit primary, commit secondaries. */
-        TWO_PC
-    }
-
     /**
      * @param mutations   the keys to commit, in key order, at least one; the primary among them.
      * @param forUpdateTs the pessimistic transaction's largest for-update ts (every key holds its pessimistic lock);

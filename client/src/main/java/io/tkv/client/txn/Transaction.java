@@ -45,7 +45,7 @@ public final class Transaction implements AutoCloseable {
     private final PessimisticLocks pessimistic;
     private State state = State.ACTIVE;
     private long commitTs;
-    private Committer.CommitKind commitKind;
+    private CommitKind commitKind;
 
     Transaction(final TxnKvClient client, final TxnMode mode, final long startTs) {
         this.client = client;
@@ -75,8 +75,11 @@ public final class Transaction implements AutoCloseable {
         return commitTs;
     }
 
-    /** @return how the commit was carried out ({@code null} before a commit with writes). */
-    Committer.CommitKind commitKind() {
+    /**
+     * @return how the commit was carried out ({@code null} before a commit with writes): a store may fall back from
+     *     1PC or async commit to 2PC, and benchmarks check which protocol they measured.
+     */
+    public CommitKind commitKind() {
         return commitKind;
     }
 

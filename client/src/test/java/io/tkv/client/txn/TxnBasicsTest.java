@@ -99,7 +99,7 @@ class TxnBasicsTest extends TxnTestSupport {
         txn.put(b("a"), b("1"));
         txn.put(b("b"), b("2"));
         final long commitTs = txn.commit();
-        assertEquals(Committer.CommitKind.ONE_PC, txn.commitKind());
+        assertEquals(CommitKind.ONE_PC, txn.commitKind());
         assertTrue(commitTs > txn.startTs());
         assertEquals(prewrites + 1, transport.count(LocalTxnTransport.Kind.PREWRITE));
         assertEquals(0, transport.count(LocalTxnTransport.Kind.COMMIT));
@@ -115,7 +115,7 @@ class TxnBasicsTest extends TxnTestSupport {
         txn.put(b("i"), b("2"));
         txn.put(b("q"), b("3"));
         final long commitTs = txn.commit();
-        assertEquals(Committer.CommitKind.ASYNC_COMMIT, txn.commitKind());
+        assertEquals(CommitKind.ASYNC_COMMIT, txn.commitKind());
         assertTrue(commitTs > txn.startTs());
         // Committed before any commit request; a reader resolves whatever is still locked.
         assertEquals(List.of("a=1", "i=2", "q=3"), pairs(client.begin().scan(b(""), null, 10)));
@@ -156,7 +156,7 @@ class TxnBasicsTest extends TxnTestSupport {
         txn.put(b("a"), b("1"));
         txn.put(b("q"), b("3"));
         final long commitTs = txn.commit();
-        assertEquals(Committer.CommitKind.TWO_PC, txn.commitKind());
+        assertEquals(CommitKind.TWO_PC, txn.commitKind());
         assertTrue(client.awaitBackground(5_000));
         assertEquals(2, transport.count(LocalTxnTransport.Kind.COMMIT));
         assertNoLocks();
@@ -172,7 +172,7 @@ class TxnBasicsTest extends TxnTestSupport {
         final Transaction txn = client.begin();
         txn.put(b("a"), b("1"));
         txn.commit();
-        assertEquals(Committer.CommitKind.TWO_PC, txn.commitKind());
+        assertEquals(CommitKind.TWO_PC, txn.commitKind());
         assertEquals("1", read(client, "a"));
     }
 
