@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * progress lines to stderr.
  */
 @Command(name = "tkv-load", mixinStandardHelpOptions = true, version = "tkv-load 0.1.0", sortOptions = false,
-    description = "Load harness: tkv against an in-process RocksDB baseline, HdrHistogram latencies.")
+    description = "Load harness: tkv (or etcd) against an in-process RocksDB baseline, HdrHistogram latencies.")
 public final class LoadHarness implements Callable<Integer> {
     /** The system under test. */
     enum Target {
