@@ -23,8 +23,8 @@ import picocli.CommandLine;
 
 /**
  * END-TO-END against a real etcd (one member, started here on free loopback ports, data in a temp dir): the
- * harness's etcd target preloads, puts, gets and scans with no error. Skipped when no {@code etcd} is on the PATH
- * (Debian: {@code apt-get install etcd-server}). Takes about 3 s.
+ * harness's etcd target preloads, puts, gets and scans with no error, the RocksDB baseline beside it. Skipped when
+ * no {@code etcd} is on the PATH (Debian: {@code apt-get install etcd-server}). Takes about 3 s.
  */
 class EtcdTargetSystemTest {
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -57,16 +57,22 @@ class EtcdTargetSystemTest {
             final int exit = new CommandLine(harness).setCaseInsensitiveEnumValuesAllowed(true).execute(
                 "--target", "etcd", "--etcd-endpoints", "http://127.0.0.1:" + clientPort, "--workload",
                 "put,get,scan", "--in-flight", "4", "--keys", "500", "--duration", "0.4", "--warmup", "0.1",
-                "--no-baseline", "--no-progress");
+                "--no-progress");
             final String out = stdout.toString(StandardCharsets.UTF_8) + stderr.toString(StandardCharsets.UTF_8);
             assertEquals(0, exit, out);
 
+            // Each workload: etcd's result, the RocksDB baseline's beside it, and their ratio.
             final List<String> results = harness.resultLines();
-            assertEquals(3, results.size(), out);
-            for (final String line : results) {
-                assertTrue(line.contains(" target=etcd "), line);
-                assertTrue(line.endsWith(" errors=0"), line);
-                assertTrue(!line.contains(" ops=0 "), line);
+            assertEquals(9, results.size(), out);
+            for (int i = 0; i < results.size(); i += 3) {
+                assertTrue(results.get(i).startsWith("RESULT ") && results.get(i).contains(" target=etcd "), out);
+                assertTrue(results.get(i + 1).contains(" target=rocksdb "), out);
+                assertTrue(results.get(i + 2).startsWith("RATIO "), out);
+                assertTrue(results.get(i + 2).contains(" target=etcd/rocksdb "), out);
+                for (final String line : results.subList(i, i + 2)) {
+                    assertTrue(line.endsWith(" errors=0"), line);
+                    assertTrue(!line.contains(" ops=0 "), line);
+                }
             }
         } finally {
             process.destroy();
