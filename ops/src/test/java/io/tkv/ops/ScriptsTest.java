@@ -82,8 +82,13 @@ class ScriptsTest {
                 echo OK ;;
             *" io.tkv.ops.TkvCtl get "*) echo "hello from tkv" ;;
             *" io.tkv.perf.LoadHarness "*)
-                echo "RESULT workload=stub in_flight=1 target=tkv ops=10 ops_per_s=5.0 p50_us=100.0 p99_us=200.0" \\
-                    "p999_us=300.0 max_us=400.0 errors=${STUB_HARNESS_ERRORS:-0}" ;;
+                workload=stub in_flight=1 target=tkv
+                while [ $# -gt 0 ]; do
+                    case $1 in --workload) workload=$2 ;; --in-flight) in_flight=$2 ;; --target) target=$2 ;; esac
+                    shift
+                done
+                echo "RESULT workload=$workload in_flight=$in_flight target=$target ops=10 ops_per_s=5.0" \\
+                    "p50_us=100.0 p99_us=200.0 p999_us=300.0 max_us=400.0 errors=${STUB_HARNESS_ERRORS:-0}" ;;
             *" io.tkv.perf.TxnBench "*)
                 # The n-th run reports n * 10 txn/s, so the script's median over runs is seen to be one.
                 echo "RESULT row=1pc regions=1 in_flight=1 txns=10" \\
@@ -91,6 +96,23 @@ class ScriptsTest {
                     "p50_us=100.0 p99_us=200.0 p999_us=300.0 max_us=400.0 errors=0 errors_per_s=0.0" ;;
             *" io.tkv.perf.LogSyncBench "*) echo "RESULT log-sync entries=2000 bytes=300 p50_us=1 p90_us=2 p99_us=3" ;;
         esac
+        """;
+
+    /** etcd: a member records its flags, then sleeps until stopped, as the stub server does. */
+    private static final String ETCD_STUB = """
+        #!/usr/bin/env bash
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/etcd"
+        case " $* " in *" --version "*) echo "etcd Version: 3.4.23 (stub)"; exit 0 ;; esac
+        echo $$ >> "$STUB_CALLS/servers"
+        echo "ready to serve client requests (stub)" >&2
+        exec sleep "${STUB_SERVER_SECONDS:-60}"
+        """;
+    /** etcdctl: healthy, unless STUB_ETCD_UNHEALTHY. */
+    private static final String ETCDCTL_STUB = """
+        #!/usr/bin/env bash
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/etcdctl"
+        if [ -n "${STUB_ETCD_UNHEALTHY:-}" ]; then echo "unhealthy cluster (stub)" >&2; exit 1; fi
+        echo "127.0.0.1 is healthy: successfully committed proposal (stub)"
         """;
 
     @TempDir
@@ -135,7 +157,9 @@ class ScriptsTest {
         Files.writeString(stubs.resolve("mvn"), MVN_STUB);
         Files.writeString(stubs.resolve("java"), JAVA_STUB);
         Files.writeString(stubs.resolve("flock"), FLOCK_STUB);
-        for (final String stub : List.of("mvn", "java", "flock")) {
+        Files.writeString(stubs.resolve("etcd"), ETCD_STUB);
+        Files.writeString(stubs.resolve("etcdctl"), ETCDCTL_STUB);
+        for (final String stub : List.of("mvn", "java", "flock", "etcd", "etcdctl")) {
             assertTrue(stubs.resolve(stub).toFile().setExecutable(true));
         }
     }
@@ -352,7 +376,8 @@ class ScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ops/bin/tkv-demo", "perf/bin/bench-process", "perf/bin/bench-cluster"})
+    @ValueSource(strings = {"ops/bin/tkv-demo", "perf/bin/bench-process", "perf/bin/bench-cluster",
+        "perf/bin/bench-peers"})
     void shouldSayWhenTheServerDoesNotStart(final String script) throws Exception {
         givenBuilt();
         final Run run = run(Map.of("STUB_SERVER_FAIL", "1"), script);
@@ -382,6 +407,63 @@ class ScriptsTest {
         assertEquals(List.of(), Files.readAllLines(calls.resolve("servers")).stream()
             .filter(pid -> ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive).orElse(false))
             .toList(), "every stub server stopped by the script");
+    }
+
+    @Test
+    void shouldRunEtcdAfterTkvStopEveryMemberAndPrintOneTable() throws Exception {
+        givenBuilt();
+        final Run run = run(Map.of("RUNS", "2"), "perf/bin/bench-peers");
+
+        assertEquals(0, run.code(), run.all());
+        assertEquals(3, javaRuns("io.tkv.server.TkvServer").size(), run.all());
+        // The members start in the background: their calls are recorded in any order.
+        final List<String> members = calls("etcd").stream().filter(line -> !line.equals("<--version>")).sorted()
+            .toList();
+        assertEquals(3, members.size(), run.all());
+        final String initial = "<--initial-cluster><e1=http://127.0.0.1:29990,e2=http://127.0.0.1:29991,"
+            + "e3=http://127.0.0.1:29992>";
+        for (int i = 0; i < 3; i++) {
+            assertTrue(members.get(i).contains("<--listen-client-urls><http://127.0.0.1:" + (29980 + i) + ">"),
+                members.get(i));
+            assertTrue(members.get(i).contains(initial), members.get(i));
+            assertTrue(members.get(i).contains("<--quota-backend-bytes><8589934592>"), members.get(i));
+        }
+        final String urls = "http://127.0.0.1:29980,http://127.0.0.1:29981,http://127.0.0.1:29982";
+        assertTrue(calls("etcdctl").get(0).contains("<--endpoints><" + urls + "><"), calls("etcdctl").toString());
+
+        final List<String> harness = javaRuns("io.tkv.perf.LoadHarness");
+        assertEquals(1 + 2 * 3 + 1 + 2 * 3, harness.size(), "prewarm and 2 runs of 3 workloads each: " + run.all());
+        assertTrue(harness.get(7).contains("<--target><etcd><--etcd-endpoints><" + urls + ">"), harness.get(7));
+        for (final String etcdRun : harness.subList(8, 14)) {
+            assertTrue(etcdRun.contains("<--no-baseline><--target><etcd><--etcd-endpoints><" + urls + ">"), etcdRun);
+        }
+        assertTrue(harness.get(1).startsWith("<--add-opens") && !harness.get(1).contains("<--no-baseline>"),
+            "tkv runs beside the RocksDB baseline: " + harness.get(1));
+
+        final String out = run.out().replaceAll(" +", " ");
+        assertTrue(out.contains(" tkv 3 stores etcd 3 members RocksDB in-process tkv/etcd tkv/RocksDB\n"), run.all());
+        assertTrue(out.contains("\nput 1 client p50 us 100.0 100.0 - 1.00x -\n"), run.all());
+        assertTrue(out.contains("\nput 256 in flight ops/s 5.0 5.0 - 1.00x -\n"), run.all());
+        assertTrue(out.contains("\nget 1 client p50 us 100.0 100.0 - 1.00x -\n"), run.all());
+
+        for (final String member : members) {
+            final String dataDir = member.replaceAll(".*<--data-dir><([^>]*)>.*", "$1");
+            assertFalse(Files.exists(Path.of(dataDir)), "removed: " + dataDir);
+        }
+        for (final String pid : Files.readAllLines(calls.resolve("servers"))) {
+            assertFalse(ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive).orElse(false),
+                "stopped by the script: " + pid);
+        }
+    }
+
+    @Test
+    void shouldStopTheMembersAndShowWhyWhenEtcdIsNotHealthy() throws Exception {
+        givenBuilt();
+        final Run run = run(Map.of("STUB_ETCD_UNHEALTHY", "1", "STUB_SERVER_SECONDS", "0"), "perf/bin/bench-peers");
+
+        assertEquals(1, run.code(), run.all());
+        assertTrue(run.err().contains("bench-peers: an etcd member exited before the cluster was healthy"), run.all());
+        assertTrue(run.err().contains("ready to serve client requests (stub)"), "its log is shown: " + run.all());
     }
 
     @Test

@@ -19,16 +19,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The load harness: runs YCSB-style workloads against tkv (a running store, or one started in this process) and,
- * in the same run, against the RocksDB layer alone, and prints latency percentiles (HdrHistogram) and the ratios.
+ * The load harness: runs YCSB-style workloads against tkv (a running store, or one started in this process) or a
+ * peer (etcd, {@code --target etcd}) and, in the same run, against the RocksDB layer alone, and prints latency
+ * percentiles (HdrHistogram) and the ratios.
  * <p>
  * Every combination of {@code --workload} and {@code --in-flight} is one run; the store, the client and the
  * baseline are set up once and shared by the runs. Tables and {@code RESULT}/{@code RATIO} lines go to stdout,
  * progress lines to stderr.
  */
 @Command(name = "tkv-load", mixinStandardHelpOptions = true, version = "tkv-load 0.1.0", sortOptions = false,
-    description = "Load harness: tkv against an in-process RocksDB baseline, HdrHistogram latencies.")
+    description = "Load harness: tkv (or etcd) against an in-process RocksDB baseline, HdrHistogram latencies.")
 public final class LoadHarness implements Callable<Integer> {
+    /** The system under test. */
+    enum Target {
+        /** tkv: a running store or cluster ({@code --endpoint}), or one started in this process. */
+        TKV,
+        /** etcd: running members ({@code --etcd-endpoints}), through its Java client. */
+        ETCD
+    }
+
+    @Option(names = "--target", description = "the system under test: tkv or etcd (default tkv)")
+    Target target = Target.TKV;
+
+    @Option(names = "--etcd-endpoints", description = "with --target etcd: the members' client URLs, "
+        + "http://host:port,http://host:port,...")
+    String etcdEndpoints;
+
     @Option(names = "--endpoint",
         description = "host:port of a running store, or host:port,host:port,... of a cluster's stores")
     String endpoint;
@@ -165,17 +181,21 @@ public final class LoadHarness implements Callable<Integer> {
         LoadTarget subject = null;
         LoadTarget base = null;
         try {
-            final String target;
-            if (endpoint != null) {
-                target = endpoint;
+            if (target == Target.ETCD) {
+                subject = EtcdTarget.connect(etcdEndpoints, requestTimeoutMs);
             } else {
-                err.println("starting an embedded store (fsync " + fsync + ")");
-                store = EmbeddedStore.start(fsyncPolicy, syncIntervalMs, secret, serverIdle, driverIdle,
-                    serverThreading);
-                target = store.endpoint();
+                final String tkvEndpoint;
+                if (endpoint != null) {
+                    tkvEndpoint = endpoint;
+                } else {
+                    err.println("starting an embedded store (fsync " + fsync + ")");
+                    store = EmbeddedStore.start(fsyncPolicy, syncIntervalMs, secret, serverIdle, driverIdle,
+                        serverThreading);
+                    tkvEndpoint = store.endpoint();
+                }
+                subject = TkvTarget.connect(tkvEndpoint, secret, requestTimeoutMs, clientIdle,
+                    shareDriver && store != null ? store.aeronDir() : null);
             }
-            subject = TkvTarget.connect(target, secret, requestTimeoutMs, clientIdle,
-                shareDriver && store != null ? store.aeronDir() : null);
             if (baseline) {
                 base = new BaselineTarget(fsyncPolicy, syncIntervalMs);
             }
@@ -255,6 +275,18 @@ public final class LoadHarness implements Callable<Integer> {
         if (endpoint != null && embedded) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--endpoint and --embedded exclude each other");
+        }
+        if (target == Target.ETCD) {
+            require(etcdEndpoints != null, "--target etcd needs --etcd-endpoints");
+            require(endpoint == null && !embedded && !shareDriver,
+                "--endpoint, --embedded and --share-driver are tkv's: not with --target etcd");
+            try {
+                EtcdEndpoints.parse(etcdEndpoints);
+            } catch (final IllegalArgumentException ex) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--etcd-endpoints: " + ex.getMessage());
+            }
+        } else {
+            require(etcdEndpoints == null, "--etcd-endpoints needs --target etcd");
         }
         if (inFlights == null || inFlights.isEmpty()) {
             inFlights = List.of(mode == LoopMode.OPEN ? 1024 : 1);

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.tkv.client.ClientConfig;
@@ -16,10 +14,9 @@ import io.tkv.server.config.IdleStrategies;
 /**
  * tkv through its client library: one {@link RawKvClient} (its own embedded media driver and Aeron directory),
  * requests issued on the harness thread with the asynchronous API, completions recorded on the client's poller
- * thread. A semaphore of {@code in-flight} permits bounds the requests outstanding; the issuing thread parks on
- * it, it never spins.
+ * thread ({@link AsyncTarget} runs the loops).
  */
-public final class TkvTarget extends LoadTarget {
+public final class TkvTarget extends AsyncTarget {
     /** Keeps each preload batch far below the largest frame (an eighth of the 4 MiB default term). */
     private static final int PRELOAD_BATCH_BYTES = 128 * 1024;
     private static final int PRELOAD_MAX_BATCH = 256;
@@ -28,8 +25,6 @@ public final class TkvTarget extends LoadTarget {
     private static final int CLIENT_MAX_IN_FLIGHT = 1 << 16;
 
     private final RawKvClient client;
-    private final AtomicBoolean errorLogged = new AtomicBoolean();
-    private long sequence;
 
     private TkvTarget(final RawKvClient client) {
         super("tkv");
@@ -94,122 +89,28 @@ public final class TkvTarget extends LoadTarget {
     }
 
     @Override
-    protected void runClosedLoop(
-        final RunPlan plan, final KeySpace keys, final byte[] value, final OperationSource ops,
-        final LatencyRecorder recorder, final Phases phases) {
-        final int inFlight = plan.description().inFlight();
-        final Semaphore window = new Semaphore(inFlight);
-        long nowNs = System.nanoTime();
-        while (phases.onTime(nowNs, recorder)) {
-            window.acquireUninterruptibly();
-            final OpKind kind = ops.nextKind();
-            final byte[] key = keys.encode(ops.nextKeyIndex(), keys.newKeyBuffer());
-            final long sendNs = System.nanoTime();
-            issue(kind, key, value, plan.scanLimit(), sendNs, recorder, window);
-            nowNs = System.nanoTime();
+    protected CompletableFuture<?> send(final OpKind kind, final byte[] key, final byte[] value, final int scanLimit) {
+        switch (kind) {
+            case PUT:
+                return client.putAsync(key, value);
+            case GET:
+                return client.getAsync(key);
+            case SCAN:
+                return client.scanAsync(key, null, scanLimit);
+            default:
+                throw new IllegalStateException("unknown op " + kind);
         }
-        recorder.stopMeasuring(nowNs);
-        drain(window, inFlight);
     }
 
     @Override
-    protected void runOpenLoop(
-        final RunPlan plan, final KeySpace keys, final byte[] value, final OperationSource ops,
-        final LatencyRecorder recorder, final Phases phases, final OpenLoopSchedule schedule) {
-        final int maxInFlight = plan.description().inFlight();
-        final Semaphore window = new Semaphore(maxInFlight);
-        long next = 0;
-        long nowNs = System.nanoTime();
-        while (true) {
-            final long intendedNs = schedule.intendedSendNs(next);
-            if (intendedNs >= phases.endNs()) {
-                break;
-            }
-            sleepUntil(intendedNs);
-            nowNs = System.nanoTime();
-            if (!phases.onTime(nowNs, recorder)) {
-                break;
-            }
-            // A full window delays the send, not the clock: the wait is charged to this request's latency.
-            window.acquireUninterruptibly();
-            final OpKind kind = ops.nextKind();
-            final byte[] key = keys.encode(ops.nextKeyIndex(), keys.newKeyBuffer());
-            recorder.recordSendLag(System.nanoTime() - intendedNs);
-            issue(kind, key, value, plan.scanLimit(), intendedNs, recorder, window);
-            next++;
+    protected String check(final OpKind kind, final Object result) {
+        if (kind == OpKind.GET && result == null) {
+            return "preloaded key not found";
         }
-        recorder.stopMeasuring(Math.max(nowNs, System.nanoTime()));
-        drain(window, maxInFlight);
-    }
-
-    /**
-     * Sends one request; its completion records the latency from {@code startNs} and returns the permit.
-     */
-    private void issue(
-        final OpKind kind, final byte[] key, final byte[] value, final int scanLimit, final long startNs,
-        final LatencyRecorder recorder, final Semaphore window) {
-        final CompletableFuture<?> future;
-        try {
-            switch (kind) {
-                case PUT:
-                    future = client.putAsync(key, stamped(value));
-                    break;
-                case GET:
-                    future = client.getAsync(key);
-                    break;
-                case SCAN:
-                    future = client.scanAsync(key, null, scanLimit);
-                    break;
-                default:
-                    throw new IllegalStateException("unknown op " + kind);
-            }
-        } catch (final RuntimeException ex) {
-            onError(kind, ex, recorder);
-            window.release();
-            return;
+        if (kind == OpKind.SCAN && ((List<?>)result).isEmpty()) {
+            return "scan of a preloaded key returned nothing";
         }
-        future.whenComplete((result, ex) -> {
-            final long doneNs = System.nanoTime();
-            if (ex != null) {
-                onError(kind, ex, recorder);
-            } else if (kind == OpKind.GET && result == null) {
-                onError(kind, new IllegalStateException("preloaded key not found"), recorder);
-            } else if (kind == OpKind.SCAN && ((List<?>)result).isEmpty()) {
-                onError(kind, new IllegalStateException("scan of a preloaded key returned nothing"), recorder);
-            } else {
-                recorder.record(doneNs - startNs);
-            }
-            window.release();
-        });
-    }
-
-    private byte[] stamped(final byte[] value) {
-        final byte[] copy = value.clone();
-        // Different bytes on each write, as the baseline does.
-        long stamp = ++sequence;
-        for (int i = 0; i < Math.min(Long.BYTES, copy.length); i++) {
-            copy[i] = (byte)stamp;
-            stamp >>>= 8;
-        }
-        return copy;
-    }
-
-    private void onError(final OpKind kind, final Throwable ex, final LatencyRecorder recorder) {
-        recorder.recordError();
-        if (errorLogged.compareAndSet(false, true)) {
-            System.err.println("tkv: first failed " + kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + ex);
-        }
-    }
-
-    private static void drain(final Semaphore window, final int permits) {
-        try {
-            if (!window.tryAcquire(permits, DRAIN_TIMEOUT_NS, TimeUnit.NANOSECONDS)) {
-                System.err.println("tkv: requests still outstanding " + TimeUnit.NANOSECONDS.toSeconds(DRAIN_TIMEOUT_NS)
-                    + " s after the run");
-            }
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        return null;
     }
 
     @Override
