@@ -140,7 +140,7 @@ class TxnBasicsTest extends TxnTestSupport {
         txn.put(b("q"), b("3"));
         final long commitTs = txn.commit();
         assertEquals(Transaction.State.COMMITTED, txn.state());
-        assertEquals(Committer.CommitKind.ASYNC_COMMIT, txn.commitKind());
+        assertEquals(CommitKind.ASYNC_COMMIT, txn.commitKind());
         assertTrue(commitTs > txn.startTs());
         assertEquals(prewrites + 1 + 3, transport.count(LocalTxnTransport.Kind.PREWRITE),
             "the refused 1PC prewrite, then one per region");
