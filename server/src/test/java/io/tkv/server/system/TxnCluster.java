@@ -72,6 +72,11 @@ final class TxnCluster implements AutoCloseable {
         return stores;
     }
 
+    /** @return PD's client endpoint (its admin secret is {@link StoreCluster#ADMIN_SECRET}). */
+    String pdEndpoint() {
+        return pd.endpoint();
+    }
+
     /** @return a transactional client of the stores and PD; close it. */
     TxnKv connect(final String name, final TxnConfig config) {
         return TxnKv.connect(
