@@ -20,6 +20,13 @@ import io.tkv.txn.command.TxnCommand;
  * </ul>
  * Every other command (commit, rollback, check-txn-status, resolve-lock, ...) must still work on old transactions:
  * lock resolution, GC's own included, uses them.
+ *
+ * <p>The safe point checked is the one this store last fetched from PD ({@link GcLink#safePoint()}), which trails PD's
+ * by up to one run interval. A store collects only under a safe point it has published there first, so its own
+ * collections are always covered; but a region's new leader that has not fetched the latest safe point yet could
+ * serve a read between its known one and the one its predecessor collected under. TiKV does not check on the store at
+ * all (TiDB checks a snapshot's ts against the safe point); closing that gap would need the safe point carried in
+ * GC's writes, so that applying them raises every replica's known safe point.
  */
 public final class SafePointGuard {
     private SafePointGuard() {
