@@ -369,7 +369,9 @@ final class TxnExecutor implements TxnScheduler.Output {
         for (int i = 0; i < applied.size(); i++) {
             final long commandId = applied.getLong(i);
             if (GcWrites.isGc(commandId)) {
-                gcWrites.onApplied(commandId);
+                if (gcWrites != null) {
+                    gcWrites.onApplied(commandId);
+                }
             } else {
                 scheduler.onApplied(commandId);
             }

@@ -87,7 +87,9 @@ class GcSystemTest {
             assertEquals(List.of(), rpc.scanLock(b(""), new byte[0], safePoint, 100).get(WAIT_MS,
                 TimeUnit.MILLISECONDS), "GC resolved every lock at or below the safe point");
             assertTrue(totals(cluster, safePoint)[1] >= KEYS.size(), "at least v1 of each key deleted");
-            assertTrue(totals(cluster, safePoint)[2] >= 2, "the abandoned transaction's two locks resolved");
+            // At least the secondary's: checking its primary's status rolls the expired primary back, so the primary's
+            // region may find no lock left when its turn comes.
+            assertTrue(totals(cluster, safePoint)[2] >= 1, "GC resolved the abandoned transaction's locks");
 
             for (final String key : KEYS) {
                 assertArrayEquals(b("v2-" + key), rpc.get(b(key), safePoint).get(WAIT_MS, TimeUnit.MILLISECONDS),
