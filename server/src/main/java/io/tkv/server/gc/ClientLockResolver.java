@@ -34,16 +34,11 @@ public final class ClientLockResolver implements GcWorker.LockResolver, AutoClos
         return thread;
     });
 
-    /** @param resolver the client's resolver. */
-    public ClientLockResolver(final LockResolver resolver) {
-        this(locks -> resolver.resolve(0, locks));
-    }
-
     /**
      * @param resolver resolves locks as {@link LockResolver#resolve} with no caller ts: 0 when all are resolved, else
-     *                 how long the earliest live one lives (ms).
+     *                 how long the earliest live one lives (ms); called on this resolver's own thread only.
      */
-    ClientLockResolver(final ToLongFunction<List<LockInfo>> resolver) {
+    public ClientLockResolver(final ToLongFunction<List<LockInfo>> resolver) {
         this.resolver = resolver;
     }
 

@@ -17,11 +17,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The GC thread before its driver exists: connects the store's own clients — to PD (the safe point, timestamps) and
- * to the cluster's stores as any transactional client (lock resolution reaches a lock's primary in whatever region
- * and store it is) — then becomes the {@link GcDriver} built on them. A connect blocks this thread only; on failure it
- * tries again after a back-off that doubles up to {@link #MAX_BACKOFF_MS}, as the store's PD worker does. Closes the
- * resolver and the clients with the agent.
+ * The GC thread before its driver exists: connects the store's own PD client (the safe point), then becomes the
+ * {@link GcDriver} built on it. A connect blocks this thread only; on failure it tries again after a back-off that
+ * doubles up to {@link #MAX_BACKOFF_MS}, as the store's PD worker does. The store's client to the cluster's stores,
+ * which lock resolution needs (a lock's primary may be in any region on any store), is connected only when GC first
+ * meets a lock, on the resolver's thread: a store that never meets one holds no session with itself or its peers.
+ * Closes the resolver and the clients with the agent.
  */
 public final class GcConnector implements Agent {
     /** Longest wait between two attempts. */
@@ -38,7 +39,9 @@ public final class GcConnector implements Agent {
     private final Function<Clients, GcDriver> driver;
     private final EpochClock clock;
     private PdClient pd;
+    /** Guarded by this: connected on the resolver's thread, closed on the GC thread. */
     private RawKvClient stores;
+    private LockResolver lockResolver;
     private ClientLockResolver resolver;
     private GcDriver delegate;
     private long backoffMs = FIRST_BACKOFF_MS;
@@ -46,7 +49,8 @@ public final class GcConnector implements Agent {
 
     /**
      * @param connectPd     connects to PD (throws if it cannot).
-     * @param connectStores connects to the stores, routing through PD (throws if it cannot).
+     * @param connectStores connects to the stores, routing through PD (throws if it cannot); first called when GC
+     *                      meets a lock.
      * @param driver        the driver for connected clients.
      * @param clock         the wall clock.
      */
@@ -68,28 +72,41 @@ public final class GcConnector implements Agent {
             return 0;
         }
         try {
-            if (pd == null) {
-                pd = connectPd.get();
-            }
-            if (stores == null) {
-                stores = connectStores.get();
-            }
+            pd = connectPd.get();
         } catch (final RuntimeException ex) {
-            LOG.warn("GC cannot connect its clients ({}); trying again in {} ms", ex.getMessage(), backoffMs);
+            LOG.warn("GC cannot reach PD ({}); trying again in {} ms", ex.getMessage(), backoffMs);
             nextAttemptMs = clock.time() + backoffMs;
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             return 0;
         }
-        final TxnConfig txn = new TxnConfig().conclude();
-        resolver = new ClientLockResolver(new LockResolver(new RpcTxnTransport(TxnRpc.of(stores),
-            TxnRegionGrouping.of(stores), pd, txn.requestTimeoutMs(), txn.requestTimeoutMs()), txn));
+        resolver = new ClientLockResolver(locks -> lockResolver().resolve(0, locks));
         delegate = driver.apply(new Clients(pd, resolver));
         return 1;
     }
 
+    /**
+     * Resolver thread: the client's lock resolver, its connection to the stores made on first use (a failure fails
+     * this resolution; GC tries again at its next pass).
+     */
+    private synchronized LockResolver lockResolver() {
+        if (lockResolver == null) {
+            if (stores == null) {
+                stores = connectStores.get();
+            }
+            final TxnConfig txn = new TxnConfig().conclude();
+            lockResolver = new LockResolver(new RpcTxnTransport(TxnRpc.of(stores), TxnRegionGrouping.of(stores), pd,
+                txn.requestTimeoutMs(), txn.requestTimeoutMs()), txn);
+        }
+        return lockResolver;
+    }
+
     @Override
     public void onClose() {
-        CloseHelper.quietCloseAll(resolver, stores, pd);
+        CloseHelper.quietClose(resolver);
+        synchronized (this) {
+            CloseHelper.quietClose(stores);
+        }
+        CloseHelper.quietClose(pd);
     }
 
     @Override
