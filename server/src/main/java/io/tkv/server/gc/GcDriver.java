@@ -218,10 +218,10 @@ public final class GcDriver implements Agent {
         if (worker.isRunning()) {
             return work;
         }
-        passLocks += worker.locksResolved();
         if (worker.phase() == GcWorker.Phase.DONE) {
             collectedAt.put(regionId, passSafePoint);
             passRegions++;
+            passLocks += worker.locksResolved();
             passVersions += worker.versionsDeleted();
             regionsCollected++;
             versionsDeleted += worker.versionsDeleted();
