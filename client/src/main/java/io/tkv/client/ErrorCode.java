@@ -41,6 +41,12 @@ public enum ErrorCode {
      * unknown, as after a {@link #TIMEOUT}. Seen only for a write retried long after many later writes of the client.
      */
     REQUEST_EXPIRED(false),
+    /**
+     * A transactional read below the GC safe point (or a prewrite or pessimistic lock at or below it): versions it
+     * would need may be collected already, so the store refused it. Not retryable at the same timestamp: start a new
+     * transaction (TiDB's "GC life time is shorter than transaction duration").
+     */
+    GC_SAFE_POINT_EXCEEDED(false),
     /** The store answered with a status this client version does not know. */
     UNKNOWN_STATUS(false),
 

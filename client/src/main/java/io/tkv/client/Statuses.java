@@ -45,6 +45,8 @@ final class Statuses {
                 return ErrorCode.INTERNAL_ERROR;
             case REQUEST_EXPIRED:
                 return ErrorCode.REQUEST_EXPIRED;
+            case GC_SAFE_POINT_EXCEEDED:
+                return ErrorCode.GC_SAFE_POINT_EXCEEDED;
             default:
                 return ErrorCode.UNKNOWN_STATUS;
         }

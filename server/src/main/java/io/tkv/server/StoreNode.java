@@ -6,11 +6,17 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.tkv.client.ClientConfig;
 import io.tkv.client.PdClient;
+import io.tkv.client.PdGcSafePoint;
+import io.tkv.client.RawKvClient;
 import io.tkv.codec.frame.FrameValidator;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.apply.ApplyAgent;
 import io.tkv.server.config.IdleStrategies;
+import io.tkv.server.gc.GcConnector;
+import io.tkv.server.gc.GcCounters;
+import io.tkv.server.gc.GcDriver;
+import io.tkv.server.gc.GcLink;
 import io.tkv.server.config.RaftSettings;
 import io.tkv.server.config.ServerConfig;
 import io.tkv.server.ingress.CommandQueue;
@@ -39,6 +45,9 @@ import io.tkv.storage.RegionSnapshot;
 import io.tkv.storage.StorageConfig;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.StoreMeta;
+import io.tkv.txn.ConcurrencyManager;
+import io.tkv.txn.gc.GcWorker;
+import io.tkv.txn.sched.SnapshotSource;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
@@ -54,6 +63,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -71,6 +81,7 @@ public final class StoreNode implements AutoCloseable {
     private static final long LEADER_WAIT_S = 10;
     private static final long EXPORT_IDLE_MS = 5;
     private static final long PD_WORKER_IDLE_MS = 5;
+    private static final long GC_IDLE_MS = 5;
     private static final int MAX_STORE_ID_ATTEMPTS = 1000;
     private static final long PD_FIRST_BACKOFF_MS = 250;
 
@@ -87,6 +98,8 @@ public final class StoreNode implements AutoCloseable {
     private AgentRunner snapshotRunner;
     private AgentRunner exportRunner;
     private AgentRunner pdRunner;
+    private AgentRunner gcRunner;
+    private GcCounters gcCounters;
     private DedupTable dedup;
     private ApplyBatch applyBatch;
     private Replication replication;
@@ -188,6 +201,10 @@ public final class StoreNode implements AutoCloseable {
             replication.durableApplied(), engine, storeFailure, config.storeId());
         applyAgent.enableTransactions(replication.txnLink(), config.storePd().enabled() ? maxTsSync : null,
             config.txn().lockWaitConfig());
+        final GcLink gcLink = config.storePd().enabled() && config.gc().enabled() ? new GcLink() : null;
+        if (gcLink != null) {
+            applyAgent.enableGc(gcLink);
+        }
         raftAgent = replication.agent();
         exportRunner = new AgentRunner(new SleepingMillisIdleStrategy(EXPORT_IDLE_MS), errorHandler, null,
             replication.exporter());
@@ -218,6 +235,9 @@ public final class StoreNode implements AutoCloseable {
         if (config.storePd().enabled()) {
             startPdWorker(clock, errorHandler);
         }
+        if (gcLink != null) {
+            startGc(gcLink, applyAgent.concurrencyManager(), clock, errorHandler);
+        }
         LOG.info("store started: {}", config);
     }
 
@@ -240,6 +260,31 @@ public final class StoreNode implements AutoCloseable {
             clock);
         pdRunner = new AgentRunner(new SleepingMillisIdleStrategy(PD_WORKER_IDLE_MS), errorHandler, null, connector);
         AgentRunner.startOnThread(pdRunner);
+    }
+
+    /**
+     * The store's GC ({@link GcDriver}) on a thread of its own, with clients of its own: to PD for the safe point, and
+     * to the stores (through PD's routing) to resolve locks whose primaries may be anywhere. Its deletes reach the
+     * regions' logs through the apply agent ({@link GcLink}).
+     */
+    private void startGc(final GcLink link, final ConcurrencyManager concurrency, final EpochClock clock,
+        final ErrorHandler errorHandler) {
+        gcCounters = new GcCounters(aeron::addCounter);
+        final String self = config.listenEndpoint().startsWith("0.0.0.0:")
+            ? "127.0.0.1:" + config.listenEndpoint().substring("0.0.0.0:".length()) : config.listenEndpoint();
+        final List<String> pdEndpoints = config.storePd().endpoints();
+        final GcConnector connector = new GcConnector(
+            () -> PdClient.connect(pdClientConfig(config).clientName("tkv-store-" + config.storeId() + "-gc")
+                .aeronDirectoryName(config.aeronDir())),
+            () -> RawKvClient.connect(new ClientConfig().storeEndpoints(self)
+                .pdEndpoints(pdEndpoints.toArray(new String[0])).secret(config.secret())
+                .clientName("tkv-store-" + config.storeId() + "-gc-txn").aeronDirectoryName(config.aeronDir())),
+            clients -> new GcDriver(() -> clients.pd().gcSafePointAsync().thenApply(PdGcSafePoint::safePoint),
+                replication.pdLink()::ledRegions, link, SnapshotSource.ofEngine(engine), concurrency,
+                clients.resolver(), GcWorker.Config.DEFAULT, clock, config.gc().runIntervalMs(), gcCounters),
+            clock);
+        gcRunner = new AgentRunner(new SleepingMillisIdleStrategy(GC_IDLE_MS), errorHandler, null, connector);
+        AgentRunner.startOnThread(gcRunner);
     }
 
     private static ClientConfig pdClientConfig(final ServerConfig config) {
@@ -343,8 +388,8 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, pdRunner, ingressRunner, applyRunner, snapshotRunner, exportRunner,
-            replication, ingress, counters, aeron, driver, applyBatch, store, engine, lock);
+        CloseHelper.closeAll(onCloseError, gcRunner, pdRunner, ingressRunner, applyRunner, snapshotRunner, exportRunner,
+            replication, ingress, gcCounters, counters, aeron, driver, applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }
 }

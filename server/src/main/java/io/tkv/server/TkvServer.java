@@ -152,6 +152,10 @@ public final class TkvServer implements Callable<Integer> {
     @Option(names = "--max-wait-timeout-ms", description = "the longest pessimistic lock wait granted (1000)")
     private Long maxWaitTimeoutMs;
 
+    @Option(names = "--gc-run-interval-ms", description = "how often the store fetches PD's GC safe point and "
+        + "collects the regions it leads when it moved (10000)")
+    private Long gcRunIntervalMs;
+
     @Option(names = "--fault-injection", description = "accept partition commands (InjectFault): fault tests only")
     private boolean faultInjection;
 
@@ -256,6 +260,7 @@ public final class TkvServer implements Callable<Integer> {
         if (regionSplitKeys != null) config.split().regionSplitKeys(regionSplitKeys);
         if (splitCheckIntervalMs != null) config.split().splitCheckIntervalMs(splitCheckIntervalMs);
         if (maxWaitTimeoutMs != null) config.txn().maxWaitTimeoutMs(maxWaitTimeoutMs);
+        if (gcRunIntervalMs != null) config.gc().runIntervalMs(gcRunIntervalMs);
     }
 
     /**

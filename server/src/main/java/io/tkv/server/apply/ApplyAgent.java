@@ -6,6 +6,7 @@ import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.core.EntryType;
 import io.tkv.server.StoreCounters;
 import io.tkv.server.StoreFailure;
+import io.tkv.server.gc.GcLink;
 import io.tkv.server.ingress.CommandQueue;
 import io.tkv.server.session.ReplySender;
 import io.tkv.server.session.SessionRegistry;
@@ -17,6 +18,7 @@ import io.tkv.storage.RegionApplyState;
 import io.tkv.storage.RegionDescriptor;
 import io.tkv.storage.StorageEngine;
 import io.tkv.storage.command.Command;
+import io.tkv.txn.ConcurrencyManager;
 import io.tkv.txn.lockwait.LockWaitConfig;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -128,6 +130,21 @@ public final class ApplyAgent implements Agent {
      */
     public void enableTransactions(final TxnLink link, final MaxTsSync maxTs, final LockWaitConfig lockWait) {
         txn.connect(link, maxTs, lockWait, clock.nanoTime());
+    }
+
+    /**
+     * Runs the store's GC driver's requests ({@link GcLink}) and refuses transactional requests below its safe point;
+     * after {@link #enableTransactions}, before the agent runs.
+     *
+     * @param link the hand-over to the GC driver.
+     */
+    public void enableGc(final GcLink link) {
+        txn.enableGc(link);
+    }
+
+    /** @return the store's transactional concurrency manager (thread safe): the GC driver scans its memory locks. */
+    public ConcurrencyManager concurrencyManager() {
+        return txn.concurrencyManager();
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.tkv.codec.Status;
 import io.tkv.codec.TxnErrorKind;
 import io.tkv.codec.frame.Protocol;
 import io.tkv.codec.keys.TxnKeyCodec;
+import io.tkv.server.gc.GcLink;
+import io.tkv.server.gc.SafePointGuard;
 import io.tkv.server.ingress.RegionGuard;
 import io.tkv.server.txn.MaxTsSync;
 import io.tkv.server.txn.TxnLink;
@@ -56,7 +58,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link LockWaitGuard}). A deadlock is answered as a DEADLOCK key error.
  *
  * <p>Async commit and 1PC need a synced max ts on the region's leader ({@link MaxTsSync}); without PD they are refused
- * (MAX_TIMESTAMP_NOT_SYNCED). Single-threaded (the apply agent's).
+ * (MAX_TIMESTAMP_NOT_SYNCED).
+ *
+ * <p>With GC enabled ({@link #enableGc}), a read below the GC safe point the store knows, or a prewrite or
+ * pessimistic lock at or below it, is answered GC_SAFE_POINT_EXCEEDED ({@link SafePointGuard}); the GC driver's
+ * deletes are proposed and answered by {@link GcWrites}. Single-threaded (the apply agent's).
  */
 final class TxnExecutor implements TxnScheduler.Output {
     private static final Logger LOG = LoggerFactory.getLogger(TxnExecutor.class);
@@ -101,6 +107,8 @@ final class TxnExecutor implements TxnScheduler.Output {
     private final LongArrayList applied = new LongArrayList();
     private final List<Failure> failures = new ArrayList<>();
     private long nextRequestId = 1;
+    private GcLink gcLink;
+    private GcWrites gcWrites;
 
     /** Applies what others propose; serves requests once {@link #connect connected}. */
     TxnExecutor(
@@ -136,6 +144,21 @@ final class TxnExecutor implements TxnScheduler.Output {
     }
 
     /**
+     * Takes the GC driver's requests and refuses requests below its safe point from now on; after {@link #connect}.
+     *
+     * @param link the hand-over to the store's GC driver.
+     */
+    void enableGc(final GcLink link) {
+        this.gcLink = link;
+        this.gcWrites = new GcWrites(regions, this.link, link);
+    }
+
+    /** @return the store's concurrency manager (max ts, memory locks): thread safe, GC scans its memory locks. */
+    ConcurrencyManager concurrencyManager() {
+        return concurrency;
+    }
+
+    /**
      * @param nowNs the agent's clock, read once this duty cycle.
      * @return work done: drops and max ts syncs taken, failures answered, lock waits ended.
      */
@@ -148,6 +171,9 @@ final class TxnExecutor implements TxnScheduler.Output {
             drop.leaderStoreId(), drop.leaderEndpoint(), drop.message())), DROPS_PER_CYCLE);
         if (maxTs != null) {
             work += maxTs.drainResults(this::onSynced);
+        }
+        if (gcWrites != null && scheduler.pendingWrites() + gcWrites.inFlight() < TxnLink.MAX_WRITES_IN_FLIGHT) {
+            work += gcWrites.doWork();
         }
         return work + failPending();
     }
@@ -181,6 +207,11 @@ final class TxnExecutor implements TxnScheduler.Output {
         final TxnRequest request = requests.read(buffer, frame, region.descriptor);
         if (request == null) {
             replies.commitError(slot, generation, correlationId, requests.status(), templateId, requests.reason());
+            return;
+        }
+        final String tooOld = gcLink == null ? null : SafePointGuard.refusal(request.command(), gcLink.safePoint());
+        if (tooOld != null) {
+            replies.commitError(slot, generation, correlationId, Status.GC_SAFE_POINT_EXCEEDED, templateId, tooOld);
             return;
         }
         if (scheduler.pendingWrites() >= TxnLink.MAX_WRITES_IN_FLIGHT) {
@@ -336,7 +367,14 @@ final class TxnExecutor implements TxnScheduler.Output {
     /** The batch holding the writes applied since the last call committed: the scheduler answers them. */
     void afterCommit() {
         for (int i = 0; i < applied.size(); i++) {
-            scheduler.onApplied(applied.getLong(i));
+            final long commandId = applied.getLong(i);
+            if (GcWrites.isGc(commandId)) {
+                if (gcWrites != null) {
+                    gcWrites.onApplied(commandId);
+                }
+            } else {
+                scheduler.onApplied(commandId);
+            }
         }
         applied.clear();
         failPending();
@@ -354,6 +392,12 @@ final class TxnExecutor implements TxnScheduler.Output {
         final int count = failures.size();
         for (int i = 0; i < failures.size(); i++) {
             final Failure failure = failures.get(i);
+            if (GcWrites.isGc(failure.commandId())) {
+                if (gcWrites != null) {
+                    gcWrites.onFailed(failure.commandId(), failure.status(), failure.message());
+                }
+                continue;
+            }
             final long requestId = scheduler.onWriteFailed(failure.commandId());
             final Pending request = requestId < 0 ? null : pending.remove(requestId);
             if (request == null) {

@@ -63,6 +63,7 @@ public final class ServerConfig {
     private final StorePdSettings storePd = new StorePdSettings();
     private final SplitCheckSettings split = new SplitCheckSettings();
     private final TxnSettings txn = new TxnSettings();
+    private final GcSettings gc = new GcSettings();
     private final PdSettings pd = new PdSettings();
 
     /**
@@ -103,6 +104,7 @@ public final class ServerConfig {
         storePd.conclude();
         split.conclude();
         txn.conclude();
+        gc.conclude();
         raft.conclude(storeId, listenEndpoint, dataDir, storePd.enabled());
         pd.conclude();
         checkSecrets();
@@ -144,6 +146,11 @@ public final class ServerConfig {
     /** @return when the store splits regions it leads by itself (section {@code [split]}; with PD only). */
     public SplitCheckSettings split() {
         return split;
+    }
+
+    /** @return the store's GC (section {@code [gc]}). */
+    public GcSettings gc() {
+        return gc;
     }
 
     /** @return pessimistic lock waiting on this store (section {@code [txn]}). */

@@ -35,6 +35,7 @@ import java.util.Set;
  *            region-heartbeat-interval-ms
  * [split]    region-max-size-kb, region-split-size-kb, region-max-keys, region-split-keys, split-check-interval-ms
  * [txn]      max-lock-waiters, max-wait-timeout-ms, wake-up-delay-ms
+ * [gc]       enabled, run-interval-ms
  * [replication] (tkv-pd) max-replicas, location-labels (["zone", "rack", "host"])
  * [schedule] (tkv-pd) interval-ms, max-store-down-time-ms, store-heartbeat-interval-ms, leader-step-timeout-ms,
  *            peer-step-timeout-ms, schedulers (["balance-leader", "balance-region", "replica-checker"]), max-stores,
@@ -63,7 +64,8 @@ public final class TomlConfigLoader {
         "pd", Set.of("endpoints", "store-heartbeat-interval-ms", "region-heartbeat-interval-ms"),
         "split", Set.of("region-max-size-kb", "region-split-size-kb", "region-max-keys", "region-split-keys",
             "split-check-interval-ms"),
-        "txn", Set.of("max-lock-waiters", "max-wait-timeout-ms", "wake-up-delay-ms"));
+        "txn", Set.of("max-lock-waiters", "max-wait-timeout-ms", "wake-up-delay-ms"),
+        "gc", Set.of("enabled", "run-interval-ms"));
 
     private TomlConfigLoader() {
     }
@@ -135,6 +137,7 @@ public final class TomlConfigLoader {
         loadPd(root.path("replication"), root.path("schedule"), config.pd());
         loadSplit(root.path("split"), config.split());
         loadTxn(root.path("txn"), config.txn());
+        loadGc(root.path("gc"), config.gc());
         return config;
     }
 
@@ -142,6 +145,11 @@ public final class TomlConfigLoader {
         if (txn.has("max-lock-waiters")) settings.maxLockWaiters(asInt(txn, "max-lock-waiters"));
         if (txn.has("max-wait-timeout-ms")) settings.maxWaitTimeoutMs(asLong(txn, "max-wait-timeout-ms"));
         if (txn.has("wake-up-delay-ms")) settings.wakeUpDelayMs(asLong(txn, "wake-up-delay-ms"));
+    }
+
+    private static void loadGc(final JsonNode gc, final GcSettings settings) {
+        if (gc.has("enabled")) settings.enabled(asBoolean(gc, "enabled"));
+        if (gc.has("run-interval-ms")) settings.runIntervalMs(asLong(gc, "run-interval-ms"));
     }
 
     private static void loadStorePd(final JsonNode pd, final StorePdSettings settings) {

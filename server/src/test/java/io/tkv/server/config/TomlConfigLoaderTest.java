@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,25 @@ class TomlConfigLoaderTest {
         Files.writeString(file, "[server]\nstore-id = 1\n[txn]\nmax-wait-timeout-ms = 3600000\n");
         assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
         Files.writeString(file, "[server]\nstore-id = 1\n[txn]\nwait-forever = true\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
+    }
+
+    @Test
+    void shouldLoadTheGcSectionWithDefaultsAndBounds() throws Exception {
+        final Path file = dir.resolve("gc.toml");
+        Files.writeString(file, "[server]\nstore-id = 1\n");
+        final GcSettings defaults = TomlConfigLoader.load(file, new ServerConfig()).conclude().gc();
+        assertTrue(defaults.enabled());
+        assertEquals(GcSettings.DEFAULT_RUN_INTERVAL_MS, defaults.runIntervalMs());
+
+        Files.writeString(file, "[server]\nstore-id = 1\n[gc]\nenabled = false\nrun-interval-ms = 250\n");
+        final GcSettings set = TomlConfigLoader.load(file, new ServerConfig()).conclude().gc();
+        assertFalse(set.enabled());
+        assertEquals(250, set.runIntervalMs());
+
+        Files.writeString(file, "[server]\nstore-id = 1\n[gc]\nrun-interval-ms = 0\n");
+        assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()).conclude());
+        Files.writeString(file, "[server]\nstore-id = 1\n[gc]\nlife-time = 10\n");
         assertThrows(IllegalArgumentException.class, () -> TomlConfigLoader.load(file, new ServerConfig()));
     }
 

@@ -72,7 +72,7 @@ final class TxnCluster implements AutoCloseable {
         return stores;
     }
 
-    /** @return PD's client endpoint. */
+    /** @return PD's client endpoint (its admin secret is {@link StoreCluster#ADMIN_SECRET}). */
     String pdEndpoint() {
         return pd.endpoint();
     }
