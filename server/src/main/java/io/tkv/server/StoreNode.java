@@ -13,7 +13,7 @@ import io.tkv.codec.frame.Protocol;
 import io.tkv.raft.transport.PartitionFaults;
 import io.tkv.server.apply.ApplyAgent;
 import io.tkv.server.config.IdleStrategies;
-import io.tkv.server.gc.GcConnector;
+import io.tkv.server.gc.GcClients;
 import io.tkv.server.gc.GcCounters;
 import io.tkv.server.gc.GcDriver;
 import io.tkv.server.gc.GcLink;
@@ -99,6 +99,7 @@ public final class StoreNode implements AutoCloseable {
     private AgentRunner exportRunner;
     private AgentRunner pdRunner;
     private AgentRunner gcRunner;
+    private GcClients gcClients;
     private GcCounters gcCounters;
     private DedupTable dedup;
     private ApplyBatch applyBatch;
@@ -273,16 +274,16 @@ public final class StoreNode implements AutoCloseable {
         final String self = config.listenEndpoint().startsWith("0.0.0.0:")
             ? "127.0.0.1:" + config.listenEndpoint().substring("0.0.0.0:".length()) : config.listenEndpoint();
         final List<String> pdEndpoints = config.storePd().endpoints();
-        final GcConnector connector = new GcConnector(
+        gcClients = new GcClients(() -> RawKvClient.connect(new ClientConfig().storeEndpoints(self)
+            .pdEndpoints(pdEndpoints.toArray(new String[0])).secret(config.secret())
+            .clientName("tkv-store-" + config.storeId() + "-gc-txn").aeronDirectoryName(config.aeronDir())));
+        final PdConnector connector = new PdConnector(
             () -> PdClient.connect(pdClientConfig(config).clientName("tkv-store-" + config.storeId() + "-gc")
                 .aeronDirectoryName(config.aeronDir())),
-            () -> RawKvClient.connect(new ClientConfig().storeEndpoints(self)
-                .pdEndpoints(pdEndpoints.toArray(new String[0])).secret(config.secret())
-                .clientName("tkv-store-" + config.storeId() + "-gc-txn").aeronDirectoryName(config.aeronDir())),
-            clients -> new GcDriver(() -> clients.pd().gcSafePointAsync().thenApply(PdGcSafePoint::safePoint),
+            pd -> new GcDriver(() -> pd.gcSafePointAsync().thenApply(PdGcSafePoint::safePoint),
                 replication.pdLink()::ledRegions, link, SnapshotSource.ofEngine(engine), concurrency,
-                clients.resolver(), GcWorker.Config.DEFAULT, clock, config.gc().runIntervalMs(), gcCounters),
-            clock);
+                gcClients.resolver(pd), GcWorker.Config.DEFAULT, clock, config.gc().runIntervalMs(), gcCounters),
+            clock, "tkv-gc");
         gcRunner = new AgentRunner(new SleepingMillisIdleStrategy(GC_IDLE_MS), errorHandler, null, connector);
         AgentRunner.startOnThread(gcRunner);
     }
@@ -388,8 +389,8 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         final ErrorHandler onCloseError = ex -> LOG.error("error while stopping the store", ex);
-        CloseHelper.closeAll(onCloseError, gcRunner, pdRunner, ingressRunner, applyRunner, snapshotRunner, exportRunner,
-            replication, ingress, gcCounters, counters, aeron, driver, applyBatch, store, engine, lock);
+        CloseHelper.closeAll(onCloseError, gcRunner, gcClients, pdRunner, ingressRunner, applyRunner, snapshotRunner,
+            exportRunner, replication, ingress, gcCounters, counters, aeron, driver, applyBatch, store, engine, lock);
         LOG.info("store stopped");
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * timeout, on this thread only), and on failure tries again after a back-off that doubles up to
  * {@link #MAX_BACKOFF_MS}, for as long as the store runs — as a TiKV store keeps retrying PD. Meanwhile the store
  * serves its regions; what the raft agent reports for PD waits in the link's bounded queue. Once connected it becomes
- * the {@link PdWorker} the client was for. Closes the client with the agent.
+ * the {@link PdWorker} the client was for. Closes the client with the agent. The store's GC thread connects the same
+ * way ({@link io.tkv.server.gc.GcDriver} as its worker).
  */
 public final class PdConnector implements Agent {
     /** Longest wait between two attempts. */
@@ -24,6 +25,7 @@ public final class PdConnector implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(PdConnector.class);
 
     private final Supplier<PdClient> connect;
+    private final String roleName;
     private final Function<PdClient, Agent> worker;
     private final EpochClock clock;
     private PdClient client;
@@ -39,9 +41,21 @@ public final class PdConnector implements Agent {
      */
     public PdConnector(final Supplier<PdClient> connect, final Function<PdClient, Agent> worker,
         final EpochClock clock) {
+        this(connect, worker, clock, "tkv-pd-worker");
+    }
+
+    /**
+     * @param connect  connects to PD (throws if no member answers in time).
+     * @param worker   the worker for a connected client.
+     * @param clock    the wall clock.
+     * @param roleName the agent's (and its thread's) name.
+     */
+    public PdConnector(final Supplier<PdClient> connect, final Function<PdClient, Agent> worker,
+        final EpochClock clock, final String roleName) {
         this.connect = connect;
         this.worker = worker;
         this.clock = clock;
+        this.roleName = roleName;
     }
 
     @Override
@@ -57,14 +71,14 @@ public final class PdConnector implements Agent {
             client = connect.get();
         } catch (final RuntimeException ex) {
             failures++;
-            LOG.warn("PD is unreachable (attempt {}: {}); the store serves its regions and tries again in {} ms",
-                failures, ex.getMessage(), backoffMs);
+            LOG.warn("{}: PD is unreachable (attempt {}: {}); the store serves its regions and tries again in {} ms",
+                roleName, failures, ex.getMessage(), backoffMs);
             nextAttemptMs = clock.time() + backoffMs;
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             return 0;
         }
         if (failures > 0) {
-            LOG.info("PD reached after {} failed attempts", failures);
+            LOG.info("{}: PD reached after {} failed attempts", roleName, failures);
         }
         delegate = worker.apply(client);
         return 1;
@@ -80,7 +94,7 @@ public final class PdConnector implements Agent {
 
     @Override
     public String roleName() {
-        return "tkv-pd-worker";
+        return roleName;
     }
 
     /** @return the worker, once PD was reached; null before. */
