@@ -10,10 +10,8 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -573,13 +571,7 @@ public final class ClientConfig {
         if (storeEndpoints.isEmpty()) {
             throw new IllegalArgumentException("storeEndpoints is empty: name at least one store");
         }
-        final Set<String> seen = new HashSet<>();
-        for (final String endpoint : storeEndpoints) {
-            Endpoints.check(endpoint);
-            if (!seen.add(endpoint)) {
-                throw new IllegalArgumentException("storeEndpoints lists " + endpoint + " twice: " + storeEndpoints);
-            }
-        }
+        Endpoints.checkList("storeEndpoints", storeEndpoints);
         storeEndpoints = List.copyOf(storeEndpoints);
         if (ingressChannel == null) {
             ingressChannel = "aeron:udp?endpoint=" + storeEndpoints.get(0);

@@ -3,7 +3,10 @@ package io.tkv.client;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /** Checks on store endpoints (host:port) and Aeron channels, and the ingress channel of one store. */
 final class Endpoints {
@@ -29,6 +32,21 @@ final class Endpoints {
         }
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("storeEndpoint port out of range: " + endpoint);
+        }
+    }
+
+    /**
+     * @param name      the setting's name, for the message.
+     * @param endpoints host:port endpoints.
+     * @throws IllegalArgumentException if one is not host:port, or one is listed twice.
+     */
+    static void checkList(final String name, final List<String> endpoints) {
+        final Set<String> seen = new HashSet<>();
+        for (final String endpoint : endpoints) {
+            check(endpoint);
+            if (!seen.add(endpoint)) {
+                throw new IllegalArgumentException(name + " lists " + endpoint + " twice: " + endpoints);
+            }
         }
     }
 

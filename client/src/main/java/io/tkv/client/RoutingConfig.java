@@ -1,9 +1,7 @@
 package io.tkv.client;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * How a {@link RawKvClient} finds a key's region, part of its {@link ClientConfig} (set through it, read through
@@ -64,13 +62,7 @@ public final class RoutingConfig {
 
     /** Validates: each PD endpoint host:port, no duplicates, and not both PD and a pinned region. */
     void conclude() {
-        final Set<String> seen = new HashSet<>();
-        for (final String endpoint : pdEndpoints) {
-            Endpoints.check(endpoint);
-            if (!seen.add(endpoint)) {
-                throw new IllegalArgumentException("pdEndpoints lists " + endpoint + " twice: " + pdEndpoints);
-            }
-        }
+        Endpoints.checkList("pdEndpoints", pdEndpoints);
         if (regionPinned && usesPd()) {
             throw new IllegalArgumentException("a client pinned to region " + regionId +
                 " does not route, so it has no use for pdEndpoints " + pdEndpoints);
