@@ -68,6 +68,8 @@ public final class RaftLog implements AutoCloseable {
     private long syncedSeq;
     private long bytesInCycle;
     private boolean unsynced;
+    /** The last record a completed sync covered (as far as the config syncs at all): {@link #durableSeq()}. */
+    private long durableSeq = -1;
     private boolean compactionDue;
     private Throwable failure;
     private boolean closed;
@@ -254,12 +256,35 @@ public final class RaftLog implements AutoCloseable {
         }
         syncs++;
         unsynced = false;
+        durableSeq = nextSeq - 1;
         if (compactionDue) {
             deleteUnneededCycles();
         }
         if (bytesInCycle >= config.maxCycleFileBytes()) {
             rollCycle();
         }
+    }
+
+    /**
+     * Asks that everything written so far be made durable, as {@link #sync()} does, without waiting for the disk when
+     * the log has a sync thread; without one it syncs at once. Owner thread only.
+     *
+     * @return the sequence number of the last record written: {@link #durableSeq()} reaches it once it is durable.
+     * @throws RaftLogException if the log is fail-stop, or the sync fails.
+     */
+    public long requestSync() {
+        sync();
+        return nextSeq - 1;
+    }
+
+    /**
+     * @return the sequence number of the last record a completed sync made durable (never decreases; with a config
+     *     that does not sync, the last record a sync was asked for covered). Owner thread only.
+     * @throws RaftLogException if the log is fail-stop (a sync failed).
+     */
+    public long durableSeq() {
+        ensureWritable();
+        return durableSeq;
     }
 
     /**
