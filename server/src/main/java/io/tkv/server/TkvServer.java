@@ -121,6 +121,10 @@ public final class TkvServer implements Callable<Integer> {
         description = "free space kept on the Raft log's disk: below it the store fails stop (disk full); 0: off")
     private Long logReserveMb;
 
+    @Option(names = "--raft-pipelined-sync", arity = "1",
+        description = "true (default): the raft agent goes on while the log syncs on its own thread; false: it waits")
+    private Boolean pipelinedSync;
+
     @Option(names = "--pd", description = "PD members, host:port,host:port,... (default none: no PD, static "
         + "membership; with PD and no --initial-cluster the store joins a running cluster)")
     private String pd;
@@ -237,6 +241,7 @@ public final class TkvServer implements Callable<Integer> {
         if (snapshotWindow != null) config.raft().snapshotWindowChunks(snapshotWindow);
         if (logCycleKb != null) config.raft().logCycleFileBytes(logCycleKb << 10);
         if (logReserveMb != null) config.raft().logReserveBytes(logReserveMb << 20);
+        if (pipelinedSync != null) config.raft().pipelinedSync(pipelinedSync);
         applyPdFlags(config);
         return config;
     }

@@ -542,7 +542,35 @@ public final class RaftNode {
      * @throws IllegalStateException if it is not the outstanding Ready.
      */
     public void advance(final Ready ready) {
-        final boolean newDurableEntries = readies.advance(ready);
+        afterDurable(readies.advance(ready));
+    }
+
+    /**
+     * Everything in {@code ready} was handled as its rules say except its durability: its entries and hard state are
+     * written and their sync is underway, and its {@link Ready#messagesAfterPersist()} are held until then. Its
+     * committed entries count as applied; its entries count as durable (for the leader's own vote in the commit
+     * quorum, a candidate's own vote) only once {@link #persisted()} says so. The next Ready may be taken at once, so
+     * the driver writes, sends and applies while the disk works. A Ready with a snapshot is advanced with
+     * {@link #advance} only, and only once nothing waits for a sync.
+     *
+     * @param ready the Ready last returned by {@link #ready()}.
+     * @throws IllegalStateException if it is not the outstanding Ready, or holds a snapshot.
+     */
+    public void advanceWritten(final Ready ready) {
+        readies.advanceWritten(ready);
+    }
+
+    /** The oldest Ready advanced by {@link #advanceWritten} is durable now; Readies become durable in order. */
+    public void persisted() {
+        afterDurable(readies.persistedOldest());
+    }
+
+    /** @return how many Readies were advanced by {@link #advanceWritten} and wait for their sync. */
+    public int unpersistedReadies() {
+        return readies.unpersistedCount();
+    }
+
+    private void afterDurable(final boolean newDurableEntries) {
         if (role == Role.CANDIDATE) {
             maybeBecomeLeader();
         } else if (role == Role.LEADER && newDurableEntries && leader.maybeCommit()) {

@@ -13,6 +13,9 @@ import java.util.List;
  * <li>call {@link RaftNode#advance(Ready)}: only then does the core count this Ready's entries as durable (for the
  *     leader's own vote in the commit quorum) and its committed entries as applied.</li>
  * </ol>
+ * Or, with the sync underway on another thread, step 3 waits: {@link RaftNode#advanceWritten(Ready)} after step 4
+ * frees the core for the next Ready at once, and {@link RaftNode#persisted()}, once the sync is done, sends nothing
+ * itself: the driver sends the held {@link #messagesAfterPersist()} then, in order.
  * One Ready at a time: {@link RaftNode#ready()} refuses a new one until the previous one is advanced; {@code tick},
  * {@code step} and {@code propose} may be called in between. Lists are never null and must not be changed.
  */

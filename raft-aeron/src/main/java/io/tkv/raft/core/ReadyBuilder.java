@@ -1,5 +1,7 @@
 package io.tkv.raft.core;
 
+import org.agrona.collections.LongArrayQueue;
+
 import java.util.List;
 
 /**
@@ -19,6 +21,11 @@ final class ReadyBuilder {
     private long durableTerm;
     private long durableVote;
     private Ready outstanding;
+    /**
+     * Readies written but not yet durable ({@link #advanceWritten}), oldest first, four longs each: the last entry's
+     * index and term, the hard state's term and vote; -1 where the Ready had none.
+     */
+    private final LongArrayQueue unpersisted = new LongArrayQueue();
 
     ReadyBuilder(final RaftLogView log, final Outbox outbox, final int maxCommittedBytes, final HardState durable) {
         this.log = log;
@@ -75,12 +82,12 @@ final class ReadyBuilder {
         return outstanding;
     }
 
-    /** The driver handled {@code ready}. @return true if it made new entries durable. */
+    /** The driver handled {@code ready}, durable already. @return true if it made new entries durable. */
     boolean advance(final Ready ready) {
-        if (ready == null || ready != outstanding) {
-            throw new IllegalStateException("advance of a Ready that is not the outstanding one");
+        takeOutstanding(ready);
+        if (!unpersisted.isEmpty()) {
+            throw new IllegalStateException("a Ready advanced as durable while earlier ones still wait for their sync");
         }
-        outstanding = null;
         if (ready.snapshot() != null) {
             log.snapshotPersisted(ready.snapshot());
         }
@@ -93,10 +100,68 @@ final class ReadyBuilder {
             final Entry last = entries.get(entries.size() - 1);
             log.stableTo(last.index(), last.term());
         }
+        appliedTo(ready);
+        return !entries.isEmpty();
+    }
+
+    /**
+     * The driver handled {@code ready} but its durability: its entries and hard state are written and their sync is
+     * underway; {@link #persistedOldest()} reports it done. A Ready with a snapshot is only advanced once durable.
+     */
+    void advanceWritten(final Ready ready) {
+        takeOutstanding(ready);
+        if (ready.snapshot() != null) {
+            throw new IllegalStateException("a Ready with a snapshot is advanced only once it is durable");
+        }
+        final List<Entry> entries = ready.entries();
+        final Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        unpersisted.addLong(last == null ? -1 : last.index());
+        unpersisted.addLong(last == null ? -1 : last.term());
+        final HardState hs = ready.hardState();
+        unpersisted.addLong(hs == null ? -1 : hs.term());
+        unpersisted.addLong(hs == null ? -1 : hs.vote());
+        appliedTo(ready);
+    }
+
+    /**
+     * The oldest Ready advanced by {@link #advanceWritten} is durable now (they become durable in order).
+     *
+     * @return true if it made new entries durable.
+     */
+    boolean persistedOldest() {
+        if (unpersisted.isEmpty()) {
+            throw new IllegalStateException("no Ready waits for its sync");
+        }
+        final long index = unpersisted.pollLong();
+        final long entryTerm = unpersisted.pollLong();
+        final long term = unpersisted.pollLong();
+        final long vote = unpersisted.pollLong();
+        if (term >= 0) {
+            durableTerm = term;
+            durableVote = vote;
+        }
+        if (index >= 0) {
+            log.stableTo(index, entryTerm);
+        }
+        return index >= 0;
+    }
+
+    /** @return how many Readies were written and wait for their sync. */
+    int unpersistedCount() {
+        return unpersisted.size() / 4;
+    }
+
+    private void takeOutstanding(final Ready ready) {
+        if (ready == null || ready != outstanding) {
+            throw new IllegalStateException("advance of a Ready that is not the outstanding one");
+        }
+        outstanding = null;
+    }
+
+    private void appliedTo(final Ready ready) {
         final List<Entry> committed = ready.committedEntries();
         if (!committed.isEmpty()) {
             log.appliedTo(committed.get(committed.size() - 1).index());
         }
-        return !entries.isEmpty();
     }
 }

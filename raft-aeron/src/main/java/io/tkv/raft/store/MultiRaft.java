@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <li>queue the messages that need the sync (votes, append responses), hand committed entries and ready reads
  *     to the {@link ApplySink}, advance every core, flush the transport again.</li>
  * </ol>
+ * Steps 2 to 4 are the {@link ReadyRound}'s; with {@link MultiRaftConfig#pipelinedSync()} step 3 runs on the log's
+ * sync thread, and the messages that need it leave in a later cycle, once the log is durable past them.
  * Messages from other stores are stepped in as they arrive ({@link #onMessage}), proposals and reads as the
  * store's ingress takes them.
  *
@@ -101,7 +103,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
     private final Long2ObjectHashMap<RegionPeer> regions = new Long2ObjectHashMap<>();
     private final List<RegionPeer> peerList = new ArrayList<>();
     private PeerFactory peerFactory = (fromStoreId, message) -> false;
-    private final List<RegionPeer> readyPeers = new ArrayList<>();
+    private final ReadyRound readies;
     private final StoreHibernation hibernation;
     private final AwakeRegions awake;
     private final SplittableRandom random;
@@ -153,6 +155,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         this.maxCatchUpTicks = Math.max(MAX_CATCH_UP_TICKS, this.config.electionTimeoutTicks());
         this.hibernation = new StoreHibernation(this.config, peerList);
         this.awake = hibernation.awake();
+        this.readies = new ReadyRound(this.config, log, transport, awake, this::failStop);
     }
 
     /**
@@ -428,7 +431,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         for (int i = 0; i < awake.size(); i++) {
             work += awake.get(i).drainBacklog();
         }
-        work += processReadies();
+        work += readies.run();
         hibernation.sweep();
         if (!config.logSync() && config.periodicSyncIntervalMs() > 0 && nowMs >= nextPeriodicSyncMs) {
             nextPeriodicSyncMs = nowMs + config.periodicSyncIntervalMs();
@@ -511,38 +514,6 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         return compacted;
     }
 
-    private int processReadies() {
-        readyPeers.clear();
-        for (int i = 0; i < awake.size(); i++) {
-            final RegionPeer peer = awake.get(i);
-            if (peer.takeReady()) {
-                readyPeers.add(peer);
-            }
-        }
-        if (readyPeers.isEmpty()) {
-            return 0;
-        }
-        try {
-            boolean mustSync = false;
-            for (int i = 0; i < readyPeers.size(); i++) {
-                mustSync |= readyPeers.get(i).persistAndSendEarly(log, transport);
-            }
-            transport.flush();
-            if (mustSync && config.logSync()) {
-                log.sync();
-            }
-        } catch (final RaftLogException ex) {
-            failStop(ex);
-            return 1;
-        }
-        int work = 0;
-        for (int i = 0; i < readyPeers.size(); i++) {
-            work += readyPeers.get(i).finishReady(transport);
-        }
-        transport.flush();
-        return work;
-    }
-
     private void failStop(final RaftLogException ex) {
         failStop("Raft log failed: " + ex.getMessage(), ex);
     }
@@ -562,10 +533,7 @@ public final class MultiRaft implements RaftMessageHandler, AutoCloseable {
         }
         failure = reason;
         LOG.error("this store stops serving every region and acknowledges nothing more: {}", reason, cause);
-        for (int i = 0; i < readyPeers.size(); i++) {
-            readyPeers.get(i).abandonReady();
-        }
-        readyPeers.clear();
+        readies.abandon();
         for (int i = 0; i < peerList.size(); i++) {
             peerList.get(i).node().stepDown();
         }

@@ -26,6 +26,7 @@ public final class MultiRaftConfig {
     private int maxUncommittedEntries = RaftConfig.MAX_UNCOMMITTED_ENTRIES_DEFAULT;
     private int maxEntryBytes = Integer.MAX_VALUE;
     private boolean logSync = true;
+    private boolean pipelinedSync;
     private long periodicSyncIntervalMs;
     private long randomSeed = System.nanoTime();
     private long compactThresholdEntries = DEFAULT_COMPACT_THRESHOLD_ENTRIES;
@@ -141,6 +142,21 @@ public final class MultiRaftConfig {
 
     public MultiRaftConfig logSync(final boolean logSync) {
         this.logSync = logSync;
+        return this;
+    }
+
+    /**
+     * @return whether the driver goes on while the log syncs (default false): it asks for the sync
+     *     ({@link io.tkv.log.RaftLog#requestSync()}) and holds each Ready's late messages until the log is durable
+     *     past it, instead of waiting in {@link io.tkv.log.RaftLog#sync()}. Pays with a log that syncs on its own
+     *     thread ({@link io.tkv.log.RaftLog#startSyncThread}).
+     */
+    public boolean pipelinedSync() {
+        return pipelinedSync;
+    }
+
+    public MultiRaftConfig pipelinedSync(final boolean pipelinedSync) {
+        this.pipelinedSync = pipelinedSync;
         return this;
     }
 

@@ -58,6 +58,15 @@ final class RegionPeer {
     private final ArrayDeque<Entry> backlog = new ArrayDeque<>();
     private final LongArrayQueue backlogTokens = new LongArrayQueue();
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    /**
+     * Readies advanced while their sync runs ({@link #finishWritten}): the log sequence each waits for, and its
+     * messages for after the sync, oldest first.
+     */
+    private final LongArrayQueue syncTickets = new LongArrayQueue();
+    private final ArrayDeque<List<RaftMessage>> heldMessages = new ArrayDeque<>();
+    private boolean wroteForSync;
+    /** The newest of {@link #syncTickets} (while it is not empty). */
+    private long lastTicket;
     /** A snapshot to install that the sink had no room for: offered again before any committed entry. */
     private Snapshot pendingSnapshot;
     private long offeredIndex;
@@ -190,7 +199,8 @@ final class RegionPeer {
 
     /** @return whether the region hibernates with nothing left to hand over: the driver may stop visiting it. */
     boolean asleep() {
-        return node.hibernating() && ready == null && !hasBacklog() && unconfirmedReads.isEmpty()
+        return node.hibernating() && ready == null && !hasBacklog() && syncTickets.isEmpty()
+            && unconfirmedReads.isEmpty()
             && leaseReads.isEmpty() && confirmedReads.isEmpty() && !node.hasReady();
     }
 
@@ -205,6 +215,11 @@ final class RegionPeer {
         }
         ready = node.ready();
         return true;
+    }
+
+    /** @return whether the Ready taken holds a snapshot (handled only with a synchronous sync). */
+    boolean readyHasSnapshot() {
+        return ready.snapshot() != null;
     }
 
     /**
@@ -244,7 +259,13 @@ final class RegionPeer {
             syncedVote = hardState.vote();
         }
         send(transport, ready.messages());
+        wroteForSync = mustSync;
         return mustSync;
+    }
+
+    /** @return whether the Ready last written ({@link #persistAndSendEarly}) needs a sync of its own. */
+    boolean wroteForSync() {
+        return wroteForSync;
     }
 
     /** Where a peer a membership change adds lives, known before this Ready's messages go out. */
@@ -276,6 +297,13 @@ final class RegionPeer {
             }
         }
         send(transport, current.messagesAfterPersist());
+        final int work = handOver(current);
+        node.advance(current);
+        return work;
+    }
+
+    /** Role changes, committed entries and read states of a Ready: what follows its writes, synced or not. */
+    private int handOver(final Ready current) {
         if (current.softState() != null) {
             onSoftState(current.softState());
         }
@@ -292,14 +320,65 @@ final class RegionPeer {
                 confirmedReads.add(readState.index(), 0, readState.context());
             }
         }
-        work += offerReadyReads();
-        node.advance(current);
+        return work + offerReadyReads();
+    }
+
+    /**
+     * After the writes, with their sync underway on the log's sync thread: as {@link #finishReady}, but the late
+     * messages are held until the log is durable up to {@code ticket} ({@link #onDurable}) and the core counts the
+     * Ready's entries durable only then. A Ready that needed no sync of its own waits for this peer's last one all the
+     * same: its late messages may vouch for entries that sync covers (an append response repeating the match).
+     *
+     * @param ticket the log sequence the Ready's writes are durable at, or -1 if it wrote nothing that must be.
+     * @return work done.
+     */
+    int finishWritten(final RaftTransport transport, final long ticket) {
+        final Ready current = ready;
+        if (current.snapshot() != null) {
+            throw new IllegalStateException("region " + regionId + ": a snapshot's Ready is finished once durable");
+        }
+        ready = null;
+        final long waitFor = Math.max(ticket, syncTickets.isEmpty() ? -1 : lastTicket);
+        if (waitFor < 0) {
+            // Nothing of this peer waits for a sync: the Ready is as good as durable.
+            ready = current;
+            return finishReady(transport);
+        }
+        syncTickets.addLong(waitFor);
+        lastTicket = waitFor;
+        heldMessages.addLast(current.messagesAfterPersist());
+        final int work = handOver(current);
+        node.advanceWritten(current);
         return work;
     }
 
-    /** The log failed: forget the Ready (nothing of it is acknowledged) and stop. */
+    /**
+     * The log is durable up to {@code durableSeq}: the Readies waiting for it send their late messages and count as
+     * durable in the core, in order.
+     *
+     * @return work done.
+     */
+    int onDurable(final RaftTransport transport, final long durableSeq) {
+        int work = 0;
+        while (!syncTickets.isEmpty() && syncTickets.peekLong() <= durableSeq) {
+            syncTickets.pollLong();
+            send(transport, heldMessages.pollFirst());
+            node.persisted();
+            work++;
+        }
+        return work;
+    }
+
+    /** @return whether Readies of this peer wait for a log sync. */
+    boolean awaitingSync() {
+        return !syncTickets.isEmpty();
+    }
+
+    /** The log failed: forget the Ready and what waits for a sync (nothing of it is acknowledged) and stop. */
     void abandonReady() {
         ready = null;
+        syncTickets.clear();
+        heldMessages.clear();
     }
 
     /**
@@ -414,6 +493,8 @@ final class RegionPeer {
             }
         }
         ready = null;
+        syncTickets.clear();
+        heldMessages.clear();
     }
 
     /** Proposals at or below a snapshot from the leader: their fate is in the snapshot, not in an entry here. */

@@ -45,6 +45,9 @@ final class SimNode {
     private boolean up;
     private int incarnation;
     private Ready outstanding;
+    /** Pipelined Readies written and not yet synced, and when the last sync asked for completes. */
+    private int unsynced;
+    private long lastSyncDoneUs;
     private long snapshotIndex;
     private long lastLeaderTerm = -1;
     private long ticks;
@@ -110,6 +113,7 @@ final class SimNode {
         raft = null;
         sm = null;
         outstanding = null;
+        unsynced = 0;
         pendingWrites.clear();
         pendingReads.clear();
         waitingReads.clear();
@@ -269,11 +273,16 @@ final class SimNode {
         if (!r.entries().isEmpty() && r.entries().get(0).index() <= storage.lastIndex()) {
             sim.stats().add("log.truncations");
         }
-        if (r.mustPersist()) {
+        if (sim.params().pipelinedSync() && r.snapshot() == null && (r.mustPersist() || unsynced > 0)) {
+            pipeline(r);
+            return;
+        }
+        if (r.mustPersist() || unsynced > 0) {
             outstanding = r;
             final int inc = incarnation;
-            final long syncUs = sim.random().nextDouble() < sim.params().stall()
-                ? 20_000 + sim.random().nextInt(180_000) : 1 + sim.random().nextInt(sim.params().maxFsyncUs());
+            // After every pipelined Ready before it: syncs complete in order.
+            final long syncUs = Math.max(syncDelayUs(), lastSyncDoneUs + 1 - sim.events().now());
+            lastSyncDoneUs = sim.events().now() + syncUs;
             sim.events().after(syncUs, () -> {
                 if (up && incarnation == inc) {
                     complete(r);
@@ -283,6 +292,46 @@ final class SimNode {
         } else {
             complete(r);
         }
+    }
+
+    private long syncDelayUs() {
+        return sim.random().nextDouble() < sim.params().stall()
+            ? 20_000 + sim.random().nextInt(180_000) : 1 + sim.random().nextInt(sim.params().maxFsyncUs());
+    }
+
+    /**
+     * As the pipelined driver: the Ready's early messages left; its committed entries apply and read states are served
+     * now, the core is advanced as written, and the next Ready may be taken at once. Its snapshot (none here), entries
+     * and hard state reach the storage only when its sync completes, after every earlier one (a Ready that needs no
+     * sync of its own completes with the last one), and only then do its late messages leave and the core hear it is
+     * durable. A crash before loses it, as it would lose unsynced writes.
+     */
+    private void pipeline(final Ready r) {
+        final int inc = incarnation;
+        final long syncUs = r.mustPersist() ? Math.max(syncDelayUs(), lastSyncDoneUs + 1 - sim.events().now())
+            : Math.max(1, lastSyncDoneUs - sim.events().now());
+        lastSyncDoneUs = sim.events().now() + syncUs;
+        unsynced++;
+        sim.stats().add("readies.pipelined");
+        sim.events().after(syncUs, () -> {
+            if (up && incarnation == inc) {
+                storage.persist(r);
+                for (final RaftMessage m : r.messagesAfterPersist()) {
+                    sim.send(m);
+                }
+                unsynced--;
+                raft.persisted();
+                afterInput();
+            }
+        });
+        if (r.mustPersist()) {
+            sim.maybeCrashDuringSync(this, syncUs);
+        }
+        handOver(r);
+        raft.advanceWritten(r);
+        maybeSnapshot();
+        serveWaitingReads();
+        afterInput();
     }
 
     private void complete(final Ready r) {
@@ -299,6 +348,15 @@ final class SimNode {
             sim.stats().add("snapshots.installed");
             snapshotIndex = r.snapshot().index();
         }
+        handOver(r);
+        raft.advance(r);
+        outstanding = null;
+        maybeSnapshot();
+        serveWaitingReads();
+        afterInput();
+    }
+
+    private void handOver(final Ready r) {
         for (final Entry e : r.committedEntries()) {
             apply(e);
         }
@@ -309,11 +367,6 @@ final class SimNode {
                 waitRead(rs.index(), q);
             }
         }
-        raft.advance(r);
-        outstanding = null;
-        maybeSnapshot();
-        serveWaitingReads();
-        afterInput();
     }
 
     private void apply(final Entry e) {

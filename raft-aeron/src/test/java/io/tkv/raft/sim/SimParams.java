@@ -34,12 +34,15 @@ import java.util.SplittableRandom;
  * @param tickPeriodUs    each peer's tick period: 10 ms within +-5% (drift within the lease's 12.5% bound).
  * @param hibernateTicks  RaftConfig.hibernateAfterTicks (0: off); when on, the clients also pause together now and
  *                        then, so the group settles and sleeps, and the peers heartbeat each other store-style.
+ * @param pipelinedSync   whether the peers go on while a Ready syncs ({@link io.tkv.raft.core.RaftNode#advanceWritten}
+ *                        then {@link io.tkv.raft.core.RaftNode#persisted}), as the store's pipelined driver does:
+ *                        even seeds.
  */
 record SimParams(long seed, int founders, int spares, boolean membership, boolean preVote, int heartbeatTicks,
     int maxInflight, int maxAppendBytes, int maxCached, double loss, double duplicate, double slow, int maxFsyncUs,
     double stall, long crashMeanUs, double syncCrash, long powerFailMeanUs, long partitionMeanUs,
     long transferMeanUs, int snapshotEvery, double leaseReadShare, int clients, int keys, long durationUs,
-    long calmUs, long[] tickPeriodUs, int hibernateTicks) {
+    long calmUs, long[] tickPeriodUs, int hibernateTicks, boolean pipelinedSync) {
 
     static final long TICK_US = 10_000;
     static final double MAX_DRIFT = 0.05;
@@ -66,7 +69,8 @@ record SimParams(long seed, int founders, int spares, boolean membership, boolea
             r.nextInt(4) == 0 ? 0 : 100_000 + r.nextInt(500_000),
             r.nextInt(3) == 0 ? 0 : 150_000 + r.nextInt(600_000),
             r.nextInt(4) == 0 ? 0 : 3 + r.nextInt(40), r.nextDouble(),
-            3 + r.nextInt(3), 2 + r.nextInt(2), 2_500_000, 1_000_000, periods, hibernateTicks);
+            3 + r.nextInt(3), 2 + r.nextInt(2), 2_500_000, 1_000_000, periods, hibernateTicks,
+            (seed & 1) == 0);
     }
 
     int peers() {
@@ -82,6 +86,6 @@ record SimParams(long seed, int founders, int spares, boolean membership, boolea
             syncCrash)
             + " fsync<=" + maxFsyncUs + " crash~" + crashMeanUs + " powerFail~" + powerFailMeanUs + " partition~"
             + partitionMeanUs + " transfer~" + transferMeanUs + " snapshotEvery=" + snapshotEvery + " clients="
-            + clients + " keys=" + keys + " hibernate=" + hibernateTicks + "}";
+            + clients + " keys=" + keys + " hibernate=" + hibernateTicks + " pipelined=" + pipelinedSync + "}";
     }
 }

@@ -126,7 +126,9 @@ final class StoreUnderTest implements AutoCloseable {
         });
         final MultiRaftConfig raftConfig = new MultiRaftConfig().tickIntervalMs(10).electionTimeoutTicks(10)
             .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock)
-            .maxEntryBytes(maxEntryBytes).hibernateAfterTicks(hibernateAfterTicks);
+            .maxEntryBytes(maxEntryBytes).hibernateAfterTicks(hibernateAfterTicks)
+            // Odd stores go on while their log syncs, even ones wait for it: every cluster runs both drivers.
+            .pipelinedSync(storeId % 2 == 1);
         if (compactThreshold > 0) {
             startSnapshotAgent(transportConfig);
             raft = new MultiRaft(raftConfig.compactThresholdEntries(compactThreshold).compactKeepEntries(compactKeep),

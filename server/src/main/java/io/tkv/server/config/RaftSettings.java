@@ -67,6 +67,7 @@ public final class RaftSettings {
     private Path logDir;
     private boolean faultInjection;
     private boolean hibernateRegions = true;
+    private boolean pipelinedSync = true;
     private int hibernateIdleTicks = 20;
     private long compactThresholdEntries = 10_000;
     private long compactKeepEntries = 1_000;
@@ -232,6 +233,20 @@ public final class RaftSettings {
     }
 
     /**
+     * @return whether the raft agent goes on while the Raft log syncs (default true): the fdatasync runs on the log's
+     *     own thread ({@code tkv-log-sync}), and each Ready's acknowledgements wait for it, while the agent steps,
+     *     sends, applies and writes the next entries. False: the agent waits for each sync, as before.
+     */
+    public boolean pipelinedSync() {
+        return pipelinedSync;
+    }
+
+    public RaftSettings pipelinedSync(final boolean pipelinedSync) {
+        this.pipelinedSync = pipelinedSync;
+        return this;
+    }
+
+    /**
      * @return whether idle regions hibernate (default true): a region whose leader's log is settled on every replica
      *     for {@link #hibernateIdleTicks()} ticks stops ticking and heartbeating until a message or request wakes it,
      *     and the stores heartbeat each other instead. Every store of a cluster should agree.
@@ -346,6 +361,7 @@ public final class RaftSettings {
             + ", compact=" + compactThresholdEntries + "/keep " + compactKeepEntries + ", snapshot chunk="
             + snapshotChunkBytes + " window=" + snapshotWindowChunks + " stream=" + snapshotStreamId + ", cycle="
             + logCycleFileBytes + ", reserve=" + logReserveBytes + (faultInjection ? ", fault-injection" : "")
-            + (hibernateRegions ? ", hibernate after " + hibernateIdleTicks + " ticks" : "") + "}";
+            + (hibernateRegions ? ", hibernate after " + hibernateIdleTicks + " ticks" : "")
+            + (pipelinedSync ? ", pipelined sync" : "") + "}";
     }
 }

@@ -30,7 +30,7 @@ import java.util.Set;
  * [raft]     initial-cluster (["id=host:port", ...]), founding-voters ([id, ...]), stream-id, tick-ms,
  *            election-ticks, heartbeat-ticks, lease-ticks, log-dir, fault-injection, compact-threshold-entries,
  *            compact-keep-entries, snapshot-chunk-kb, snapshot-window, snapshot-stream-id, log-cycle-file-kb,
- *            log-reserve-mb, hibernate-regions, hibernate-idle-ticks
+ *            log-reserve-mb, hibernate-regions, hibernate-idle-ticks, pipelined-sync
  * [pd]       endpoints (["host:port", ...]; empty: no PD), store-heartbeat-interval-ms,
  *            region-heartbeat-interval-ms
  * [split]    region-max-size-kb, region-split-size-kb, region-max-keys, region-split-keys, split-check-interval-ms
@@ -55,7 +55,7 @@ public final class TomlConfigLoader {
         "raft", Set.of("initial-cluster", "founding-voters", "stream-id", "tick-ms", "election-ticks",
             "heartbeat-ticks", "lease-ticks", "log-dir", "fault-injection", "compact-threshold-entries",
             "compact-keep-entries", "snapshot-chunk-kb", "snapshot-window", "snapshot-stream-id", "log-cycle-file-kb",
-            "log-reserve-mb", "hibernate-regions", "hibernate-idle-ticks"),
+            "log-reserve-mb", "hibernate-regions", "hibernate-idle-ticks", "pipelined-sync"),
         "replication", Set.of("max-replicas", "location-labels"),
         "schedule", Set.of("interval-ms", "max-store-down-time-ms", "store-heartbeat-interval-ms",
             "leader-step-timeout-ms", "peer-step-timeout-ms", "schedulers", "max-stores", "max-regions"));
@@ -260,6 +260,7 @@ public final class TomlConfigLoader {
         }
         if (raft.has("fault-injection")) settings.faultInjection(asBoolean(raft, "fault-injection"));
         if (raft.has("hibernate-regions")) settings.hibernateRegions(asBoolean(raft, "hibernate-regions"));
+        if (raft.has("pipelined-sync")) settings.pipelinedSync(asBoolean(raft, "pipelined-sync"));
         if (raft.has("hibernate-idle-ticks")) settings.hibernateIdleTicks((int)asLong(raft, "hibernate-idle-ticks"));
         if (raft.has("compact-threshold-entries")) {
             settings.compactThresholdEntries(asLong(raft, "compact-threshold-entries"));

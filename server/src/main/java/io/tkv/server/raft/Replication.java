@@ -235,6 +235,7 @@ public final class Replication implements AutoCloseable {
             // The last line behind the ingress's request limit: a larger entry could never reach another store.
             .maxEntryBytes(config.maxRequestBytes() + Command.HEADER_LENGTH)
             .logSync(config.fsyncPolicy() == FsyncPolicy.SYNC)
+            .pipelinedSync(settings.pipelinedSync())
             .periodicSyncIntervalMs(config.fsyncPolicy() == FsyncPolicy.PERIODIC ? config.syncIntervalMs() : 0)
             .randomSeed(System.nanoTime() ^ config.storeId())
             .compactThresholdEntries(settings.compactThresholdEntries())
