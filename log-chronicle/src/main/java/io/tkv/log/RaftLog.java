@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * owner hands it a target sequence number through a volatile field and carries on; the thread publishes "durable up
  * to" and wakes the owner through the callback. The owner keeps everything else, including the housekeeping after a
  * sync (deleting cycle files, rolling), which it does once the thread has made everything written durable and is
- * idle; it switches the channel to sync only then, so the thread never uses a file the owner is closing.
+ * idle; it switches the channel to sync only then, so the thread never uses a file the owner is closing. An owner
+ * that keeps writing may never see that moment, so when housekeeping is due (a full cycle file, a compaction or a
+ * region removal) {@code requestSync()} waits for that one sync, as every sync waits without the thread.
  *
  * <h2>Records</h2>
  * Every change is one record, one Chronicle document, written as raw bytes and closed by a CRC32C (see
