@@ -41,7 +41,8 @@ import org.agrona.ExpandableArrayBuffer;
  * itself ({@link FileChannel#force(boolean)}): on Linux that flushes every dirty page of the file, written
  * through the mapping or not, including Chronicle's header and index pages, and throws on an I/O error.
  * <p>
- * Not thread safe: one owner thread.
+ * Not thread safe: one owner thread, except {@link #force}, which the log's sync thread calls with a channel the
+ * owner prepared and does not close meanwhile.
  */
 final class LogQueue implements AutoCloseable {
     /** Daily cycles: the queue index is cycle &lt;&lt; 32 | sequence, and a cycle holds 2^32 records. */
@@ -190,8 +191,30 @@ final class LogQueue implements AutoCloseable {
      * file's name survives an OS crash).
      */
     void sync() throws IOException {
-        if (lastWrittenIndex < 0) {
+        if (!prepareSync()) {
             return;
+        }
+        final boolean withDirectory = takeDirectorySyncDue();
+        force(syncChannel, withDirectory);
+    }
+
+    /**
+     * @return false if the channel {@link #prepareSync()} would use is not the current cycle file's: preparing then
+     *     closes the old channel, so no sync on it may be running.
+     */
+    boolean syncChannelCurrent() {
+        return lastWrittenIndex < 0 || ROLL_CYCLE.toCycle(lastWrittenIndex) == syncChannelCycle;
+    }
+
+    /**
+     * Owner thread: points {@link #syncChannel()} at the file of the cycle written last, opening it (and closing
+     * the previous cycle's) when the cycle changed; the first sync of a new file also fsyncs the directory.
+     *
+     * @return false if nothing was ever appended: there is nothing to sync.
+     */
+    boolean prepareSync() throws IOException {
+        if (lastWrittenIndex < 0) {
+            return false;
         }
         final int cycle = ROLL_CYCLE.toCycle(lastWrittenIndex);
         if (cycle != syncChannelCycle) {
@@ -204,9 +227,38 @@ final class LogQueue implements AutoCloseable {
             syncChannelCycle = cycle;
             directorySyncDue = true;
         }
+        return true;
+    }
+
+    /**
+     * @return the channel of the cycle file {@link #prepareSync()} chose; stays open until the next cycle's
+     *     prepare or {@link #close()}.
+     */
+    FileChannel syncChannel() {
+        return syncChannel;
+    }
+
+    /**
+     * Owner thread: whether the next sync must also fsync the metadata file and the directory; the duty passes to
+     * the caller (whose sync either does it or fails the log).
+     */
+    boolean takeDirectorySyncDue() {
+        final boolean due = directorySyncDue;
+        directorySyncDue = false;
+        return due;
+    }
+
+    /**
+     * The disk part of a sync, on any thread (the log's sync thread calls it): touches only the channel it is given,
+     * the directory and the hooks, never the appender. The caller keeps {@code channel} open meanwhile.
+     *
+     * @param channel       the cycle file's channel from {@link #syncChannel()}.
+     * @param withDirectory also fsync Chronicle's metadata file and the directory (once per cycle file).
+     */
+    void force(final FileChannel channel, final boolean withDirectory) throws IOException {
         hooks.beforeSync();
-        syncChannel.force(false);
-        if (directorySyncDue) {
+        channel.force(false);
+        if (withDirectory) {
             // Once per cycle file: Chronicle's metadata file (it changes on a roll) and the directory's entries.
             final Path metadata = dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
             if (Files.exists(metadata)) {
@@ -217,7 +269,6 @@ final class LogQueue implements AutoCloseable {
             try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
                 dirChannel.force(true);
             }
-            directorySyncDue = false;
         }
     }
 

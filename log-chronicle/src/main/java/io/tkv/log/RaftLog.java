@@ -14,7 +14,14 @@ import org.slf4j.LoggerFactory;
  * entry's type is an opaque small int and its payload opaque bytes.
  *
  * <h2>Threads</h2>
- * Not thread safe. One owner thread (the store's raft agent) calls every method; nothing locks.
+ * Not thread safe. One owner thread (the store's raft agent) calls every method; nothing locks. After
+ * {@link #startSyncThread} one more thread, "tkv-log-sync" ({@link LogSyncer}), runs the {@code fdatasync}s: the
+ * owner hands it a target sequence number through a volatile field and carries on; the thread publishes "durable up
+ * to" and wakes the owner through the callback. The owner keeps everything else, including the housekeeping after a
+ * sync (deleting cycle files, rolling), which it does once the thread has made everything written durable and is
+ * idle; it switches the channel to sync only then, so the thread never uses a file the owner is closing. An owner
+ * that keeps writing may never see that moment, so when housekeeping is due (a full cycle file, a compaction or a
+ * region removal) {@code requestSync()} waits for that one sync, as every sync waits without the thread.
  *
  * <h2>Records</h2>
  * Every change is one record, one Chronicle document, written as raw bytes and closed by a CRC32C (see
@@ -26,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Durability</h2>
  * {@link #sync()} is the only durability point: one {@code fdatasync} of the current cycle file covers every
  * record written since the previous sync, of all regions (group commit). Never acknowledge a write before the
- * {@code sync()} after it has returned.
+ * {@code sync()} after it has returned. The hot path's form of it is {@link #requestSync()}, which returns the
+ * sequence number of the last record written, and {@link #durableSeq()}, which reaches that number once the records
+ * are durable: acknowledge a write only then. Without the sync thread, {@code requestSync()} syncs at once; with it,
+ * it only asks, and requests made while a sync runs are covered together by the next one. A record's sync lag
+ * (recovery's witness of what was durable) only ever names records a completed sync covered.
  * <ul>
  *   <li>A process crash ({@code kill -9}, {@code halt}) before {@code sync()} returns loses at most the record
  *       being written when it died: complete records are in the page cache through the memory mapping and
@@ -41,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * A failed write (an exception or Chronicle error), a failed sync, or a write that finds less usable disk space than
  * {@link RaftLogConfig#reserveSpaceBytes()} ({@link SpaceReserve}: a memory-mapped write to a full disk would fault,
  * late) makes the log fail-stop: every later write and sync throws {@link RaftLogException}, since which of the
- * writes reached the disk cannot be known. Reads still work.
+ * writes reached the disk cannot be known. Reads still work. A sync that fails on the sync thread does the same: the
+ * next {@code durableSeq()}, {@code sync()} or write throws.
  *
  * <h2>Recovery and compaction</h2>
  * {@link #open} rebuilds every region from the longest prefix of records that are intact and in sequence; it cuts a
@@ -77,6 +89,8 @@ public final class RaftLog implements AutoCloseable {
     private long syncs;
     private long lastSyncNs;
     private long cyclesDeleted;
+    /** The sync thread, after {@link #startSyncThread}; null: syncs run on the owner thread. */
+    private LogSyncer syncer;
 
     private RaftLog(
         final RaftLogConfig config, final LogQueue queue, final RecordCodec codec,
@@ -235,13 +249,18 @@ public final class RaftLog implements AutoCloseable {
      * Makes every append, truncation, hard state and compaction since the last sync durable, for all regions, with
      * one {@code fdatasync} (plus, the first time a new cycle file is synced, an fsync of the directory and of
      * Chronicle's metadata file). A cheap no-op when nothing was written. Afterwards it may delete cycle files
-     * compaction freed, and roll to a new cycle file if the current one is full.
+     * compaction freed, and roll to a new cycle file if the current one is full. With the sync thread it asks the
+     * thread and waits for it: a cold path.
      *
      * @throws RaftLogException if the sync fails (the log is then fail-stop) or the log is fail-stop.
      */
     public void sync() {
         ensureWritable();
         if (!unsynced) {
+            return;
+        }
+        if (syncer != null) {
+            syncThroughThread();
             return;
         }
         if (config.syncOnSync()) {
@@ -257,33 +276,74 @@ public final class RaftLog implements AutoCloseable {
         syncs++;
         unsynced = false;
         durableSeq = nextSeq - 1;
-        if (compactionDue) {
-            deleteUnneededCycles();
+        afterSync();
+    }
+
+    /**
+     * Starts the sync thread (see the class comment): from now on {@link #requestSync()} hands the sync to it and
+     * returns at once, and {@link #sync()} waits for it. Owner thread; what was written so far is synced first. A
+     * config that does not sync ({@link RaftLogConfig#syncOnSync()} false) needs no thread: none is started and
+     * requestSync stays an immediate no-op sync.
+     *
+     * @param onDurable run on the sync thread after each completed sync publishes a new {@link #durableSeq()}, and
+     *                  after a failed one: the store passes {@code () -> LockSupport.unpark(raftThread)}. Must be
+     *                  quick and not throw (if it throws, the log goes fail-stop).
+     * @throws IllegalStateException if the thread was started already.
+     * @throws RaftLogException      if the first sync fails or the log is fail-stop.
+     */
+    public void startSyncThread(final Runnable onDurable) {
+        if (onDurable == null) {
+            throw new IllegalArgumentException("onDurable must be set");
         }
-        if (bytesInCycle >= config.maxCycleFileBytes()) {
-            rollCycle();
+        ensureWritable();
+        if (syncer != null) {
+            throw new IllegalStateException("the sync thread of " + config.dir() + " runs already");
         }
+        if (!config.syncOnSync()) {
+            return;
+        }
+        sync();
+        syncer = new LogSyncer(queue, durableSeq, onDurable);
+        syncer.start();
     }
 
     /**
      * Asks that everything written so far be made durable, as {@link #sync()} does, without waiting for the disk when
-     * the log has a sync thread; without one it syncs at once. Owner thread only.
+     * the log has a sync thread ({@link #startSyncThread}); without one it syncs at once. With the thread it also
+     * takes in completed syncs and their housekeeping, like {@link #durableSeq()}. Owner thread only; allocation
+     * free, and waits for the disk only when the housekeeping of a sync is due: once per full cycle file (to roll)
+     * and once after a compaction or region removal (to delete cycle files).
      *
      * @return the sequence number of the last record written: {@link #durableSeq()} reaches it once it is durable.
      * @throws RaftLogException if the log is fail-stop, or the sync fails.
      */
     public long requestSync() {
-        sync();
-        return nextSeq - 1;
+        if (syncer == null) {
+            sync();
+            return nextSeq - 1;
+        }
+        ensureWritable();
+        long target = requestOnThread();
+        if (unsynced && housekeepingDue()) {
+            // A full cycle file or a compaction needs everything written durable, which an owner that keeps writing
+            // may never see by itself: wait for this one sync, as the synchronous log waits for every sync.
+            awaitOnThread(target);
+            target = requestOnThread();
+        }
+        return target;
     }
 
     /**
      * @return the sequence number of the last record a completed sync made durable (never decreases; with a config
-     *     that does not sync, the last record a sync was asked for covered). Owner thread only.
-     * @throws RaftLogException if the log is fail-stop (a sync failed).
+     *     that does not sync, the last record a sync was asked for covered). Owner thread only; with the sync thread
+     *     a volatile read, plus the housekeeping of a sync (cycle deletion, a roll) once everything is durable.
+     * @throws RaftLogException if the log is fail-stop (a sync failed, on this thread or on the sync thread).
      */
     public long durableSeq() {
         ensureWritable();
+        if (syncer != null) {
+            catchUp();
+        }
         return durableSeq;
     }
 
@@ -459,8 +519,10 @@ public final class RaftLog implements AutoCloseable {
             entries += region.entryCount();
         }
         final int cycleFiles = closed ? 0 : queue.cycles().size();
-        return new RaftLogStats(queue.diskBytes(), cycleFiles, entries, regions.size(), recordsWritten, syncs,
-            lastSyncNs, cyclesDeleted, recoveryCutIndex, failure != null);
+        final boolean threaded = syncer != null;
+        return new RaftLogStats(queue.diskBytes(), cycleFiles, entries, regions.size(), recordsWritten,
+            threaded ? syncs + syncer.syncs() : syncs, threaded ? syncer.lastSyncNs() : lastSyncNs, cyclesDeleted,
+            recoveryCutIndex, failure != null || threaded && syncer.failure() != null);
     }
 
     /**
@@ -473,7 +535,7 @@ public final class RaftLog implements AutoCloseable {
     /**
      * Syncs what was written since the last sync (unless the log is fail-stop), writes and syncs a CLOSE record
      * (so that recovery knows every record before it is durable, and damage to any of them is not a torn tail),
-     * then closes the queue.
+     * then stops and joins the sync thread, if any (fail-stop or not), and closes the queue.
      *
      * @throws RaftLogException if the sync of what was written fails; the queue is closed all the same.
      */
@@ -489,6 +551,10 @@ public final class RaftLog implements AutoCloseable {
             }
         } finally {
             closed = true;
+            if (syncer != null) {
+                // Before the queue closes the channel it may be forcing.
+                syncer.stop();
+            }
             queue.close();
         }
     }
@@ -505,6 +571,80 @@ public final class RaftLog implements AutoCloseable {
             // Everything before it is durable already; without it, recovery only knows less about the last batch.
             LOG.warn("Raft log {}: could not mark a clean close: {}", queue.dir(), ex.getMessage());
         }
+    }
+
+    /**
+     * Housekeeping once everything written is durable: cycle files compaction freed go (every checkpoint written
+     * before is durable), and a full cycle file is rolled. Owner thread, never while a sync is in flight.
+     */
+    private boolean housekeepingDue() {
+        return compactionDue || bytesInCycle >= config.maxCycleFileBytes();
+    }
+
+    private void afterSync() {
+        if (compactionDue) {
+            deleteUnneededCycles();
+        }
+        if (bytesInCycle >= config.maxCycleFileBytes()) {
+            rollCycle();
+        }
+    }
+
+    /** Takes in what the sync thread made durable; once that is everything written, does the housekeeping. */
+    private void catchUp() {
+        final long durable = syncer.durableSeq();
+        if (durable > durableSeq) {
+            durableSeq = durable;
+            // Only what a completed sync covered: the sync lag of the next records never claims more.
+            syncedSeq = durable;
+        }
+        if (unsynced && durable == nextSeq - 1) {
+            unsynced = false;
+            afterSync();
+        }
+    }
+
+    /** Hands the sync up to {@code target} to the thread; waits only when the cycle file changed under a sync. */
+    private void handOver(final long target) {
+        try {
+            if (!queue.syncChannelCurrent() && !syncer.awaitIdle()) {
+                throw syncThreadFailed();
+            }
+            queue.prepareSync();
+        } catch (final IOException ex) {
+            throw fail("cannot open the cycle file to sync", ex);
+        }
+        // The directory is due only with a new channel, which is set only while the thread is idle.
+        syncer.request(target, queue.syncChannel(), syncer.idle() && queue.takeDirectorySyncDue());
+    }
+
+    private long requestOnThread() {
+        catchUp();
+        final long target = nextSeq - 1;
+        if (target > syncer.requestedSeq()) {
+            handOver(target);
+        }
+        return target;
+    }
+
+    private void awaitOnThread(final long target) {
+        if (!syncer.awaitDurable(target)) {
+            throw syncThreadFailed();
+        }
+        catchUp();
+    }
+
+    /** {@link #sync()} with the thread: a cold path (compaction, bootstrap, close), so it just waits. */
+    private void syncThroughThread() {
+        awaitOnThread(requestSync());
+    }
+
+    private RaftLogException syncThreadFailed() {
+        final Throwable cause = syncer.failure();
+        if (cause != null) {
+            return fail("sync failed on the sync thread; writes since the last sync may not be durable", cause);
+        }
+        return fail("the sync thread ended", new IllegalStateException(LogSyncer.THREAD_NAME + " is not running"));
     }
 
     private RegionLog newRegion(final long regionId) {
@@ -617,6 +757,9 @@ public final class RaftLog implements AutoCloseable {
 
     private void ensureWritable() {
         ensureOpen();
+        if (failure == null && syncer != null && syncer.failure() != null) {
+            throw syncThreadFailed();
+        }
         if (failure != null) {
             throw new RaftLogException("Raft log " + queue.dir() + " is fail-stop after an earlier failure: "
                 + failure, failure);

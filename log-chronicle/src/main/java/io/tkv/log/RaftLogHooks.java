@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Points where a test can crash the process ({@code Runtime.halt}) or inject an I/O failure. Production code
- * uses {@link #NONE}. Every method is called on the log's owner thread.
+ * uses {@link #NONE}. Every method is called on the log's owner thread, except {@link #beforeSync()}, which runs
+ * on the sync thread once the log has one ({@link RaftLog#startSyncThread}).
  */
 public interface RaftLogHooks {
     /** No hooks: what a store uses. */
@@ -22,7 +23,8 @@ public interface RaftLogHooks {
     }
 
     /**
-     * Called just before a sync asks the disk to flush.
+     * Called just before a sync asks the disk to flush: on the owner thread, or on the sync thread when the log has
+     * one (then the owner goes on meanwhile, so a hook that blocks holds back only the sync).
      *
      * @throws IOException to simulate a failed fdatasync: the log goes fail-stop.
      */

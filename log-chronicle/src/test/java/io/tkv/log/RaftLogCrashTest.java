@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crashes a real child JVM ({@link CrashChild}) while it writes the log, by {@code kill -9} or by
@@ -50,9 +52,10 @@ class RaftLogCrashTest {
         }
     }
 
-    @Test
-    void shouldRecoverEverySyncedEntryAfterKillNine() throws IOException, InterruptedException {
-        final Process child = start("append-until-killed");
+    @ParameterizedTest(name = "sync thread {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRecoverEverySyncedEntryAfterKillNine(final boolean syncThread) throws IOException, InterruptedException {
+        final Process child = start(syncThread, "append-until-killed");
         final Long2LongHashMap synced = new Long2LongHashMap(0);
         int lines = 0;
         try (BufferedReader out = reader(child)) {
@@ -89,9 +92,11 @@ class RaftLogCrashTest {
         }
     }
 
-    @Test
-    void shouldCutTheRecordBeingWrittenWhenTheProcessDies() throws IOException, InterruptedException {
-        final List<String> out = runToCrash("halt-mid-record");
+    @ParameterizedTest(name = "sync thread {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldCutTheRecordBeingWrittenWhenTheProcessDies(final boolean syncThread)
+        throws IOException, InterruptedException {
+        final List<String> out = runToCrash(syncThread, "halt-mid-record");
         assertTrue(out.contains("SYNCED 1 30 1"), out.toString());
 
         try (RaftLog log = RaftLog.open(LogTesting.config(dir))) {
@@ -106,9 +111,11 @@ class RaftLogCrashTest {
         assertReopensWith(36, 2);
     }
 
-    @Test
-    void shouldCutWhereAnOsCrashAlsoLostAPageOfTheUnsyncedTail() throws IOException, InterruptedException {
-        final List<String> out = runToCrash("halt-with-unsynced-tail");
+    @ParameterizedTest(name = "sync thread {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldCutWhereAnOsCrashAlsoLostAPageOfTheUnsyncedTail(final boolean syncThread)
+        throws IOException, InterruptedException {
+        final List<String> out = runToCrash(syncThread, "halt-with-unsynced-tail");
         assertTrue(out.contains("SYNCED 1 30 1"), out.toString());
         // Then the OS died too, before it wrote back the page holding entry 50; the pages after it it did write.
         final LogTesting.Hit lost = LogTesting.findEntryRecord(dir, 1, 50, 1);
@@ -200,9 +207,11 @@ class RaftLogCrashTest {
         }
     }
 
-    @Test
-    void shouldRecoverWhenDyingBeforeTheFirstCycleFileDeletion() throws IOException, InterruptedException {
-        final List<String> out = runToCrash("halt-during-compaction", "1");
+    @ParameterizedTest(name = "sync thread {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRecoverWhenDyingBeforeTheFirstCycleFileDeletion(final boolean syncThread)
+        throws IOException, InterruptedException {
+        final List<String> out = runToCrash(syncThread, "halt-during-compaction", "1");
         final List<String> deleting = linesStartingWith(out, "DELETING");
         assertEquals(1, deleting.size(), out.toString());
         assertTrue(Files.exists(Path.of(deleting.get(0).split(" ")[2])), "died before deleting it");
@@ -210,9 +219,11 @@ class RaftLogCrashTest {
         assertCompactedLogRecovers();
     }
 
-    @Test
-    void shouldRecoverWhenDyingBetweenCycleFileDeletions() throws IOException, InterruptedException {
-        final List<String> out = runToCrash("halt-during-compaction", "2");
+    @ParameterizedTest(name = "sync thread {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRecoverWhenDyingBetweenCycleFileDeletions(final boolean syncThread)
+        throws IOException, InterruptedException {
+        final List<String> out = runToCrash(syncThread, "halt-during-compaction", "2");
         final List<String> deleting = linesStartingWith(out, "DELETING");
         assertEquals(2, deleting.size(), out.toString());
         assertFalse(Files.exists(Path.of(deleting.get(0).split(" ")[2])), "the first file was deleted");
@@ -254,7 +265,12 @@ class RaftLogCrashTest {
 
     /** Runs a halting scenario to its end and checks it died at its crash point. */
     private List<String> runToCrash(final String... scenario) throws IOException, InterruptedException {
-        final Process child = start(scenario);
+        return runToCrash(false, scenario);
+    }
+
+    private List<String> runToCrash(final boolean syncThread, final String... scenario)
+        throws IOException, InterruptedException {
+        final Process child = start(syncThread, scenario);
         final List<String> lines = new ArrayList<>();
         try (BufferedReader out = reader(child)) {
             String line;
@@ -264,13 +280,15 @@ class RaftLogCrashTest {
         }
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child did not exit");
         assertEquals(CrashChild.CRASH_EXIT, child.exitValue(), "child output " + lines + ", errors: " + stderr());
+        assertEquals(syncThread, lines.contains(CrashChild.SYNC_THREAD_LINE), "the child's sync mode: " + lines);
         return lines;
     }
 
-    private Process start(final String... scenario) throws IOException {
+    private Process start(final boolean syncThread, final String... scenario) throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
+        command.add("-D" + CrashChild.SYNC_THREAD_PROPERTY + "=" + syncThread);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CrashChild.class.getName());
