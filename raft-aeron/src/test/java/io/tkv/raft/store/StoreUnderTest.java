@@ -112,6 +112,9 @@ final class StoreUnderTest implements AutoCloseable {
     StoreUnderTest start(final long appliedIndex) {
         log = RaftLog.open(new RaftLogConfig().dir(logDir).blockSizeBytes(1 << 20)
             .maxCycleFileBytes(compactThreshold > 0 ? 16 * 1024 : 1 << 20));
+        if (pipelined()) {
+            log.startSyncThread(() -> { });
+        }
         incarnation++;
         final RaftTransportConfig transportConfig = new RaftTransportConfig().clusterId(CLUSTER).storeId(storeId)
             .termLengthBytes(1 << 20).maxFrameBytes(64 * 1024).clusterKey(TestKeys.key(CLUSTER))
@@ -127,8 +130,7 @@ final class StoreUnderTest implements AutoCloseable {
         final MultiRaftConfig raftConfig = new MultiRaftConfig().tickIntervalMs(10).electionTimeoutTicks(10)
             .heartbeatIntervalTicks(1).maxAppendBytes(32 * 1024).randomSeed(storeId * 7919).clock(clock)
             .maxEntryBytes(maxEntryBytes).hibernateAfterTicks(hibernateAfterTicks)
-            // Odd stores go on while their log syncs, even ones wait for it: every cluster runs both drivers.
-            .pipelinedSync(storeId % 2 == 1);
+            .pipelinedSync(pipelined());
         if (compactThreshold > 0) {
             startSnapshotAgent(transportConfig);
             raft = new MultiRaft(raftConfig.compactThresholdEntries(compactThreshold).compactKeepEntries(compactKeep),
@@ -185,6 +187,14 @@ final class StoreUnderTest implements AutoCloseable {
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(java.nio.file.Files.readAllBytes(file));
         return (int)crc.getValue();
+    }
+
+    /**
+     * Odd stores go on while their log syncs on its own thread, even ones wait for each sync: every cluster runs both
+     * drivers.
+     */
+    private boolean pipelined() {
+        return storeId % 2 == 1;
     }
 
     /** One duty cycle: what arrived, then the driver, then the snapshot agent. */

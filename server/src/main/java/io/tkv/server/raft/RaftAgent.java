@@ -9,6 +9,7 @@ import io.tkv.server.apply.AppliedRegions;
 import org.agrona.concurrent.Agent;
 
 import java.util.Queue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Raft half of the store's raft agent (the ingress half, on the same thread, proposes into the same driver):
@@ -36,13 +37,15 @@ public final class RaftAgent implements Agent {
     /** Null on a store without PD. */
     private final PdBridge pd;
     private final TxnProposer txn;
+    /** Whether the log syncs on its own thread (the driver's pipelined sync). */
+    private final boolean syncThread;
     private volatile int ledRegions;
     private long cycles;
 
     RaftAgent(
         final MultiRaft raft, final RaftAdapter adapter, final RaftLog log, final StoreFailure storeFailure,
         final Queue<AppliedRegions.RegionEvent> regionEvents, final RegionStarter starter, final PdBridge pd,
-        final TxnProposer txn) {
+        final TxnProposer txn, final boolean syncThread) {
         this.raft = raft;
         this.adapter = adapter;
         this.log = log;
@@ -53,12 +56,19 @@ public final class RaftAgent implements Agent {
         this.onMessage = raft;
         this.pd = pd;
         this.txn = txn;
+        this.syncThread = syncThread;
     }
 
     @Override
     public void onStart() {
         // Opened and bootstrapped on the starting thread; from here on only this agent's thread touches the log.
         log.handOverToCurrentThread();
+        if (syncThread) {
+            // A finished sync wakes this thread at once, out of whatever park its idle strategy is in: what the sync
+            // held back (acknowledgements, the leader's own vote in the commit) leaves in the next duty cycle.
+            final Thread agentThread = Thread.currentThread();
+            log.startSyncThread(() -> LockSupport.unpark(agentThread));
+        }
     }
 
     @Override

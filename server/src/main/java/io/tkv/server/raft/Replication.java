@@ -213,7 +213,8 @@ public final class Replication implements AutoCloseable {
         pd = config.storePd().enabled() ? pdBridge(config, regionRegistry, confChanges, splits, addresses) : null;
         final TxnProposer txnProposer = new TxnProposer(raft, proposals, hints, txnLink);
         sink.txnProposer(txnProposer);
-        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd, txnProposer);
+        agent = new RaftAgent(raft, adapter, log, storeFailure, regionEvents, starter, pd, txnProposer,
+            settings.pipelinedSync() && config.fsyncPolicy() == FsyncPolicy.SYNC);
         router = new RequestRouter(raft, proposals, reads, replies, hints, counters);
         admin = new AdminHandler(raft, log, faults, settings.faultInjection(), config.storeId(), replies,
             transportCounters, queue, new SplitRequests(splits, router, replies),
