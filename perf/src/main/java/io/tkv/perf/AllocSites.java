@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a JVM allocates, from a JFR recording's {@code jdk.ObjectAllocationSample} events: each sample carries a
@@ -21,6 +23,11 @@ import java.util.Map;
  * the allocation happen, even when a library allocated); samples without such a frame are grouped by their top
  * frame. Prints the top sites with their share of the sampled weight, the class allocated most there, the frame
  * that allocated it and the thread.
+ *
+ * <p>A sample's weight counts from the thread's previous sample, so each thread's first sample in a recording
+ * carries what the thread allocated before the recording began: it is dropped. So are the samples of the
+ * measurement's own threads ({@link ThreadAllocDiff#MEASUREMENT_THREADS}). A thread is sampled when it fills a TLAB,
+ * so a store that allocates little needs small TLABs for enough samples (bench-alloc runs them with 4 KiB ones).
  *
  * <p>usage: {@code AllocSites FILE.jfr [top (10)] [ops (0: no per-op figure)]}
  */
@@ -92,6 +99,7 @@ public final class AllocSites {
 
     static Map<String, Site> sites(final Path file) throws IOException {
         final Map<String, Site> sites = new HashMap<>();
+        final Set<Long> firstSeen = new HashSet<>();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 final RecordedEvent event = recording.readEvent();
@@ -106,10 +114,17 @@ public final class AllocSites {
                     }
                 }
                 final RecordedThread thread = event.getThread();
+                final String threadName = thread == null ? "?" : thread.getJavaName();
+                if (thread != null && firstSeen.add(thread.getId())) {
+                    continue;   // the weight of a thread's first sample goes back to before the recording
+                }
+                if (ThreadAllocDiff.MEASUREMENT_THREADS.matcher(threadName).matches()) {
+                    continue;
+                }
                 final String site = siteOf(frames);
                 sites.computeIfAbsent(site, Site::new).add(event.getLong("weight"),
                     javaName(event.getClass("objectClass").getName()), frames.isEmpty() ? "?" : frames.get(0),
-                    thread == null ? "?" : thread.getJavaName());
+                    threadName);
             }
         }
         return sites;
