@@ -377,7 +377,7 @@ class ScriptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ops/bin/tkv-demo", "perf/bin/bench-process", "perf/bin/bench-cluster",
-        "perf/bin/bench-peers"})
+        "perf/bin/bench-peers", "perf/bin/bench-alloc"})
     void shouldSayWhenTheServerDoesNotStart(final String script) throws Exception {
         givenBuilt();
         final Run run = run(Map.of("STUB_SERVER_FAIL", "1"), script);
