@@ -122,7 +122,7 @@ public final class TkvServer implements Callable<Integer> {
     private Long logReserveMb;
 
     @Option(names = "--raft-pipelined-sync", arity = "1",
-        description = "true (default): the raft agent goes on while the log syncs on its own thread; false: it waits")
+        description = "true: the raft agent goes on while the log syncs on its own thread; false (default): it waits")
     private Boolean pipelinedSync;
 
     @Option(names = "--pd", description = "PD members, host:port,host:port,... (default none: no PD, static "
