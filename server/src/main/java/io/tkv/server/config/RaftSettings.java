@@ -235,10 +235,10 @@ public final class RaftSettings {
     /**
      * @return whether the raft agent goes on while the Raft log syncs (default false): the fdatasync runs on the
      *     log's own thread ({@code tkv-log-sync}), and each Ready's acknowledgements wait for it, while the agent
-     *     steps, sends, applies and writes the next entries. False: the agent waits for each sync. Off by default because on
-     *     one 2-core machine with three stores on one disk it did not pay at 1 client (README, issue 10's figures):
-     *     the disk serialises the stores' syncs, and the agent parks while it waits instead of being awake when the
-     *     followers' answers arrive.
+     *     steps, sends, applies and writes the next entries. False: the agent waits for each sync. Off by default
+     *     because on one 2-core machine with three stores on one disk it did not pay at 1 client (README, issue 10's
+     *     figures): the disk serialises the stores' syncs, and the agent parks while it waits instead of being awake
+     *     when the followers' answers arrive.
      */
     public boolean pipelinedSync() {
         return pipelinedSync;
