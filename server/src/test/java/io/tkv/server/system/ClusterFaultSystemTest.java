@@ -128,9 +128,11 @@ class ClusterFaultSystemTest {
         }
     }
 
+    /** With the log's sync on its own thread (raft.pipelined-sync): the other tests run the default. */
     @Test
     void shouldStayLinearizableThroughALeaderKillAnIsolatedLeaderAndASplit() throws Exception {
-        try (StoreCluster cluster = StoreCluster.of(3).in(dir).withFaultInjection().start()) {
+        try (StoreCluster cluster = StoreCluster.of(3).in(dir).withFaultInjection()
+            .withArgs("--raft-pipelined-sync", "true").start()) {
             cluster.awaitLeader(ELECTION_WAIT_MS, cluster.all());
             final List<Operation<RegisterModel.Op, Long>> history;
             final long minorityCommitBefore;
