@@ -115,6 +115,12 @@ class ScriptsTest {
         echo "127.0.0.1 is healthy: successfully committed proposal (stub)"
         """;
 
+    /** jcmd (bench-alloc's JFR recordings and VM flags): records its arguments, answers nothing. */
+    private static final String JCMD_STUB = """
+        #!/usr/bin/env bash
+        printf '%s\\n' "$(printf '<%s>' "$@")" >> "$STUB_CALLS/jcmd"
+        """;
+
     @TempDir
     Path dir;
     private Path root;
@@ -159,7 +165,8 @@ class ScriptsTest {
         Files.writeString(stubs.resolve("flock"), FLOCK_STUB);
         Files.writeString(stubs.resolve("etcd"), ETCD_STUB);
         Files.writeString(stubs.resolve("etcdctl"), ETCDCTL_STUB);
-        for (final String stub : List.of("mvn", "java", "flock", "etcd", "etcdctl")) {
+        Files.writeString(stubs.resolve("jcmd"), JCMD_STUB);
+        for (final String stub : List.of("mvn", "java", "flock", "etcd", "etcdctl", "jcmd")) {
             assertTrue(stubs.resolve(stub).toFile().setExecutable(true));
         }
     }
@@ -261,6 +268,8 @@ class ScriptsTest {
         final Map<String, String> env = switch (name) {
             case "tkv-server", "tkv-pd" -> Map.of("STUB_SERVER_SECONDS", "0");
             case "bench-idle-regions" -> Map.of("SETTLE", "0", "IDLE", "0.1");
+            // The stub stores write no GC log to count pauses in.
+            case "bench-alloc" -> Map.of("GC_DURATION", "0");
             default -> Map.of();
         };
         final Run run = run(env, script.get(0), script.subList(1, script.size()).toArray(String[]::new));

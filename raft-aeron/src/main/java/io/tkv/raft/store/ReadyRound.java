@@ -30,6 +30,8 @@ final class ReadyRound {
     private int awaitingSync;
     /** The log sequence the last requested sync makes durable (-1: the round needed none). */
     private long syncTicket = -1;
+    /** A sync failed and was reported: the driver stops, and this round takes nothing more. */
+    private boolean failed;
 
     ReadyRound(
         final MultiRaftConfig config, final RaftLog log, final RaftTransport transport, final AwakeRegions awake,
@@ -46,6 +48,9 @@ final class ReadyRound {
         int work = 0;
         if (awaitingSync > 0) {
             work += completeSynced();
+            if (failed) {
+                return work;
+            }
         }
         readyPeers.clear();
         for (int i = 0; i < awake.size(); i++) {
@@ -113,6 +118,7 @@ final class ReadyRound {
         try {
             durable = log.durableSeq();
         } catch (final RaftLogException ex) {
+            failed = true;
             failure.accept(ex);
             return 1;
         }

@@ -1,14 +1,17 @@
 package io.tkv.raft.store;
 
+import io.tkv.log.RaftLogHooks;
 import io.tkv.raft.core.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -66,6 +69,51 @@ class DriverFaultsTest {
             assertEquals(MultiRaft.Outcome.ACCEPTED,
                 next.raft.propose(StoreUnderTest.REGION, "after".getBytes(StandardCharsets.UTF_8), 4));
             three.awaitTrue(() -> next.sink.commands().contains("after"), "the others commit without it");
+        }
+    }
+
+    /** Store 1 syncs on its log's own thread (StoreUnderTest: odd stores pipelined): a failed sync there stops it. */
+    @Test
+    void shouldFailStopAStoreWhoseSyncThreadFailsAndLetTheOthersCommit() {
+        final AtomicBoolean failSyncs = new AtomicBoolean();
+        final RaftLogHooks failing = new RaftLogHooks() {
+            @Override
+            public void beforeSync() throws IOException {
+                if (failSyncs.get()) {
+                    throw new IOException("injected fdatasync failure");
+                }
+            }
+        };
+        try (ThreeStores three = new ThreeStores(dir, store -> {
+            if (store.storeId == 1) {
+                store.withLogHooks(failing);
+            }
+        })) {
+            final StoreUnderTest failingStore = three.stores.get(0);
+            assertEquals(1, failingStore.storeId);
+            three.awaitLeader();
+            failSyncs.set(true);
+            for (int i = 1; i <= 20 && failingStore.raft.failure() == null; i++) {
+                final StoreUnderTest leader = three.awaitLeader();
+                leader.raft.propose(StoreUnderTest.REGION, ("w" + i).getBytes(StandardCharsets.UTF_8), i);
+                final int wrote = i;
+                three.awaitTrue(() -> failingStore.raft.failure() != null
+                    || three.stores.stream().filter(s -> s != failingStore)
+                        .allMatch(s -> s.sink.commands().contains("w" + wrote)), "w" + wrote + " or the failure");
+            }
+            assertTrue(failingStore.raft.failure() != null, "the store whose sync failed stopped");
+            assertTrue(failingStore.raft.failure().contains("injected fdatasync failure"), failingStore.raft.failure());
+            assertEquals(MultiRaft.Outcome.FAILED,
+                failingStore.raft.propose(StoreUnderTest.REGION, "more".getBytes(StandardCharsets.UTF_8), 100));
+            final int appliedThere = failingStore.sink.commands().size();
+
+            final StoreUnderTest next = three.awaitLeader();
+            assertNotEquals(1, next.storeId, "a store whose log works leads");
+            assertEquals(MultiRaft.Outcome.ACCEPTED,
+                next.raft.propose(StoreUnderTest.REGION, "after".getBytes(StandardCharsets.UTF_8), 101));
+            three.awaitTrue(() -> three.stores.stream().filter(s -> s != failingStore)
+                .allMatch(s -> s.sink.commands().contains("after")), "the others commit without it");
+            assertEquals(appliedThere, failingStore.sink.commands().size(), "the stopped store applies nothing more");
         }
     }
 

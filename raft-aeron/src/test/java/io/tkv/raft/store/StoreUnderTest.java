@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.tkv.log.RaftLog;
 import io.tkv.log.RaftLogConfig;
+import io.tkv.log.RaftLogHooks;
 import io.tkv.raft.core.ConfState;
 import io.tkv.raft.core.Snapshot;
 import io.tkv.raft.snapshot.SnapshotAgent;
@@ -61,6 +62,7 @@ final class StoreUnderTest implements AutoCloseable {
     private NanoClock clock = SystemNanoClock.INSTANCE;
     private int maxEntryBytes = Integer.MAX_VALUE;
     private int hibernateAfterTicks;
+    private RaftLogHooks logHooks = RaftLogHooks.NONE;
 
     StoreUnderTest(
         final Aeron aeron, final long storeId, final Map<Long, String> cluster, final Path logDir,
@@ -83,6 +85,12 @@ final class StoreUnderTest implements AutoCloseable {
     }
 
     /** Refuses proposals larger than this (from the next {@link #start}). */
+    /** Opens the log with these fault hooks (from the next {@link #start}). */
+    StoreUnderTest withLogHooks(final RaftLogHooks hooks) {
+        this.logHooks = hooks;
+        return this;
+    }
+
     StoreUnderTest withMaxEntryBytes(final int bytes) {
         this.maxEntryBytes = bytes;
         return this;
@@ -111,7 +119,7 @@ final class StoreUnderTest implements AutoCloseable {
     /** Opens (or reopens) the log and starts the driver; a new log is bootstrapped as a founding peer. */
     StoreUnderTest start(final long appliedIndex) {
         log = RaftLog.open(new RaftLogConfig().dir(logDir).blockSizeBytes(1 << 20)
-            .maxCycleFileBytes(compactThreshold > 0 ? 16 * 1024 : 1 << 20));
+            .maxCycleFileBytes(compactThreshold > 0 ? 16 * 1024 : 1 << 20).hooks(logHooks));
         if (pipelined()) {
             log.startSyncThread(() -> { });
         }
