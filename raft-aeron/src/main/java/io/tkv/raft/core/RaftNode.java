@@ -565,11 +565,6 @@ public final class RaftNode {
         afterDurable(readies.persistedOldest());
     }
 
-    /** @return how many Readies were advanced by {@link #advanceWritten} and wait for their sync. */
-    public int unpersistedReadies() {
-        return readies.unpersistedCount();
-    }
-
     private void afterDurable(final boolean newDurableEntries) {
         if (role == Role.CANDIDATE) {
             maybeBecomeLeader();

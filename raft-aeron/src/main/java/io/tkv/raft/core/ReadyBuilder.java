@@ -146,11 +146,6 @@ final class ReadyBuilder {
         return index >= 0;
     }
 
-    /** @return how many Readies were written and wait for their sync. */
-    int unpersistedCount() {
-        return unpersisted.size() / 4;
-    }
-
     private void takeOutstanding(final Ready ready) {
         if (ready == null || ready != outstanding) {
             throw new IllegalStateException("advance of a Ready that is not the outstanding one");
