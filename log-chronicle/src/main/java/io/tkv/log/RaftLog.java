@@ -69,7 +69,7 @@ public final class RaftLog implements AutoCloseable {
     private final LogQueue queue;
     private final RecordCodec codec;
     private final ExpandableArrayBuffer writeBuffer;
-    private final ExpandableArrayBuffer readBuffer;
+    private final EntryLoader entries;
     private final Long2ObjectHashMap<RegionLog> regions;
     private final long recoveryCutIndex;
     private long nextSeq;
@@ -99,7 +99,7 @@ public final class RaftLog implements AutoCloseable {
         this.reserve = reserve;
         this.queue = queue;
         this.codec = codec;
-        this.readBuffer = readBuffer;
+        this.entries = new EntryLoader(queue, codec, readBuffer);
         this.writeBuffer = new ExpandableArrayBuffer(1024);
         this.regions = recovered.regions();
         this.nextSeq = recovered.nextSeq();
@@ -442,8 +442,7 @@ public final class RaftLog implements AutoCloseable {
         if (region == null || index < region.firstIndex() || index > region.lastIndex()) {
             return false;
         }
-        loadEntry(region, index);
-        deliver(regionId, index, reader);
+        entries.read(region, index, index + 1, Integer.MAX_VALUE, reader);
         return true;
     }
 
@@ -467,20 +466,7 @@ public final class RaftLog implements AutoCloseable {
         if (region == null || fromIndex < region.firstIndex()) {
             return 0;
         }
-        final long end = Math.min(toIndexExclusive, region.lastIndex() + 1);
-        int count = 0;
-        long bytes = 0;
-        for (long index = fromIndex; index < end; index++) {
-            loadEntry(region, index);
-            final int length = RecordCodec.payloadLength(readBuffer);
-            if (count > 0 && bytes + length > maxBytes) {
-                break;
-            }
-            deliver(regionId, index, reader);
-            bytes += length;
-            count++;
-        }
-        return count;
+        return entries.read(region, fromIndex, Math.min(toIndexExclusive, region.lastIndex() + 1), maxBytes, reader);
     }
 
     /**
@@ -651,31 +637,6 @@ public final class RaftLog implements AutoCloseable {
         final RegionLog region = new RegionLog(regionId);
         regions.put(regionId, region);
         return region;
-    }
-
-    private void loadEntry(final RegionLog region, final long index) {
-        final long queueIndex = region.queueIndex(index);
-        final int length;
-        try {
-            length = queue.read(queueIndex, readBuffer);
-        } catch (final RuntimeException ex) {
-            throw new RaftLogException("cannot read entry " + index + " of region " + region.regionId()
-                + " at queue index " + Long.toHexString(queueIndex) + ": " + ex, ex);
-        }
-        if (length < 0) {
-            throw new RaftLogException("entry " + index + " of region " + region.regionId()
-                + " is missing from the queue at index " + Long.toHexString(queueIndex));
-        }
-        if (codec.validate(readBuffer, length) != RecordKind.ENTRY
-            || RecordCodec.regionId(readBuffer) != region.regionId() || RecordCodec.a(readBuffer) != index) {
-            throw new RaftLogException("the record at queue index " + Long.toHexString(queueIndex)
-                + " is not entry " + index + " of region " + region.regionId() + " or is corrupt");
-        }
-    }
-
-    private void deliver(final long regionId, final long index, final EntryReader reader) {
-        reader.onEntry(regionId, index, RecordCodec.b(readBuffer), RecordCodec.entryType(readBuffer), readBuffer,
-            RecordCodec.PAYLOAD_OFFSET, RecordCodec.payloadLength(readBuffer));
     }
 
     /**
